@@ -1,0 +1,103 @@
+/**
+ * Which onnxruntime-node execution providers are usable here, and why one is not.
+ * "Usable" is tested for real: a one-node model (y = x + x) is created and run on the EP.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { withTimeout } from '../util/timeout.js';
+
+/** Result of probing one execution provider. */
+export interface EpStatus {
+  name: string;
+  /** Shipped inside onnxruntime-node's npm package (cpu, webgpu) or downloaded at install (cuda). */
+  bundled: boolean;
+  usable: boolean;
+  /** Why not usable (or a note when usable). */
+  reason: string | null;
+}
+
+// Hand-encoded ONNX ModelProto (ir_version 8, opset 17): one Add node, x:[4] float -> y:[4] float.
+// Kept tiny and dependency-free so `devices` can probe EPs without building a transformer.
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}
+function field(num: number, wire: 0 | 2, payload: number | number[] | string): number[] {
+  const key = varint((num << 3) | wire);
+  if (wire === 0) return [...key, ...varint(payload as number)];
+  const bytes = typeof payload === 'string' ? [...Buffer.from(payload, 'utf8')] : (payload as number[]);
+  return [...key, ...varint(bytes.length), ...bytes];
+}
+function valueInfo(name: string): number[] {
+  const dim = field(1, 2, field(1, 0, 4));
+  const shape = field(2, 2, dim);
+  const tensorType = field(1, 2, [...field(1, 0, 1), ...shape]);
+  return [...field(1, 2, name), ...field(2, 2, tensorType)];
+}
+/** The probe model's bytes. */
+export function probeModelBytes(): Uint8Array {
+  const node = [...field(1, 2, 'x'), ...field(1, 2, 'x'), ...field(2, 2, 'y'), ...field(4, 2, 'Add')];
+  const graph = [...field(1, 2, node), ...field(2, 2, 'probe'), ...field(11, 2, valueInfo('x')), ...field(12, 2, valueInfo('y'))];
+  const opset = [...field(1, 2, ''), ...field(2, 0, 17)];
+  return Uint8Array.from([...field(1, 0, 8), ...field(8, 2, opset), ...field(7, 2, graph)]);
+}
+
+function cudaLibPresent(): boolean {
+  try {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('onnxruntime-node/package.json'));
+    const napi = join(root, 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(join(napi, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
+/** Probe one EP by creating and running the probe model on it (bounded by `timeoutMs`). */
+export async function probeEp(name: string, timeoutMs = 30_000): Promise<{ usable: boolean; reason: string | null }> {
+  if (name === 'cuda' && !cudaLibPresent()) {
+    return {
+      usable: false,
+      reason:
+        "CUDA provider libraries not installed (.npmrc has onnxruntime-node-install=skip); with internet and an NVIDIA driver: 'npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12'",
+    };
+  }
+  try {
+    const session = await withTimeout(
+      ort.InferenceSession.create(probeModelBytes(), { executionProviders: [name], logSeverityLevel: 3 }),
+      timeoutMs,
+      `onnxruntime ${name} session creation`,
+    );
+    const x = new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4]), [4]);
+    const out = await withTimeout(session.run({ x }), timeoutMs, `onnxruntime ${name} probe run`);
+    const y = out.y?.data as Float32Array | undefined;
+    await session.release();
+    if (!y || y[3] !== 8) return { usable: false, reason: `probe model ran but returned wrong values on ${name}` };
+    return { usable: true, reason: null };
+  } catch (err) {
+    const msg = String((err as Error).message ?? err).split('\n')[0]!;
+    const hint = name === 'webgpu' ? " (WebGPU EP on Linux needs a Vulkan driver: see 'joulebench devices' adapters)" : '';
+    return { usable: false, reason: `${msg}${hint}` };
+  }
+}
+
+/** Probe every EP onnxruntime-node knows on this platform. */
+export async function probeExecutionProviders(): Promise<EpStatus[]> {
+  const out: EpStatus[] = [];
+  for (const b of ort.listSupportedBackends()) {
+    if (b.name === 'tensorrt' && !cudaLibPresent()) {
+      out.push({ name: b.name, bundled: b.bundled, usable: false, reason: 'TensorRT provider not installed (needs the CUDA download and TensorRT libraries)' });
+      continue;
+    }
+    const r = await probeEp(b.name);
+    out.push({ name: b.name, bundled: b.bundled, ...r });
+  }
+  return out;
+}

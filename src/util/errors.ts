@@ -1,0 +1,25 @@
+/**
+ * Errors the CLI turns into a one-line message and an exit code.
+ * A UsageError is bad input (a flag, a file, a header): exit code 2, like commander's own usage errors.
+ */
+export class UsageError extends Error {
+  /** Process exit code for this error. */
+  readonly exitCode: number = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A wait on a GPU, process, meter or network peer that ran past its bound. */
+export class TimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** Raise a UsageError naming the flag or field and how to fix it. */
+export function usage(message: string): never {
+  throw new UsageError(message);
+}
