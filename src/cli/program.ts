@@ -7,6 +7,8 @@ import { UsageError } from '../util/errors.js';
 import { NoAdapterError } from '../gpu/adapter.js';
 import { toolVersion } from '../report/environment.js';
 import { registerDevices } from './devices.js';
+import { registerReport } from './report.js';
+import { registerCompare } from './compare.js';
 
 /** Build the program (exported for in-process CLI tests). */
 export function buildProgram(): Command {
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDevices(program);
+  registerReport(program);
+  registerCompare(program);
   return program;
 }
 

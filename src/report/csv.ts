@@ -1,0 +1,124 @@
+/**
+ * CSV exporter of `joulebench report`: one line per (result file × measurement × metric), plus one per
+ * per-MW figure of the profit model, in long ("tidy") form so a spreadsheet pivot or pandas can
+ * rebuild any table. Raw numbers (no SI prefixes), RFC 4180 quoting, "\n" line ends.
+ */
+import { basename } from 'node:path';
+import { deviceLabel, extractProfit, type AdapterLike, type LoadedResult } from './rows.js';
+
+/** Column order of the CSV (the header line). */
+export const CSV_COLUMNS = [
+  'file',
+  'host',
+  'started_at',
+  'run_complete',
+  'device',
+  'software_adapter',
+  'backend',
+  'driver',
+  'ep',
+  'model',
+  'measurement',
+  'kind',
+  'status',
+  'metric',
+  'value',
+  'unit',
+  'higher_is_better',
+  'n',
+  'rel_stdev',
+  'ci95_low',
+  'ci95_high',
+  'energy_measured',
+  'energy_scope',
+  'energy_meter',
+  'energy_method',
+  'tool_version',
+  'git_sha',
+  'note',
+] as const;
+
+/** Quote a field when it needs it (RFC 4180). */
+export function csvField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV text for the loaded results (sorted like buildRows: start time, then file name). */
+export function renderCsv(results: readonly LoadedResult[]): string {
+  const sorted = [...results].sort((a, b) => a.doc.startedAt.localeCompare(b.doc.startedAt) || basename(a.path).localeCompare(basename(b.path)));
+  const lines: string[] = [CSV_COLUMNS.join(',')];
+  for (const { path, doc } of sorted) {
+    for (const m of doc.measurements) {
+      const adapter = (m.adapter ?? doc.environment.adapter ?? null) as AdapterLike | null;
+      const e = m.energy;
+      const common: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
+        file: basename(path),
+        host: doc.environment.hostname,
+        started_at: doc.startedAt,
+        run_complete: doc.complete,
+        device: deviceLabel(adapter, doc.environment.cpu.model),
+        software_adapter: adapter ? adapter.isSoftware : null,
+        backend: adapter?.backend ?? null,
+        driver: adapter?.driver ?? null,
+        ep: typeof m.params.ep === 'string' ? m.params.ep : null,
+        model: typeof m.params.model === 'string' ? m.params.model : null,
+        measurement: m.id,
+        kind: m.kind,
+        status: m.status,
+        metric: null,
+        value: null,
+        unit: null,
+        higher_is_better: null,
+        n: null,
+        rel_stdev: null,
+        ci95_low: null,
+        ci95_high: null,
+        energy_measured: e ? e.measured : null,
+        energy_scope: e && e.measured ? e.scope : null,
+        energy_meter: e && e.measured ? e.meter : null,
+        energy_method: e ? (e.measured ? e.method : `not measured: ${e.reason}`) : null,
+        tool_version: doc.tool.version,
+        git_sha: doc.git.sha,
+        note: null,
+      };
+      const push = (rec: typeof common) => lines.push(CSV_COLUMNS.map((c) => csvField(rec[c])).join(','));
+      for (const [name, met] of Object.entries(m.metrics)) {
+        push({
+          ...common,
+          metric: name,
+          value: met.value,
+          unit: met.unit,
+          higher_is_better: met.higherIsBetter,
+          n: met.summary?.n ?? met.samples?.length ?? null,
+          rel_stdev: met.summary?.relStdev ?? null,
+          ci95_low: met.summary?.ci95Low ?? null,
+          ci95_high: met.summary?.ci95High ?? null,
+          note: met.value === null ? met.reason ?? 'not measured' : null,
+        });
+      }
+      if (m.kind === 'profit') {
+        const p = extractProfit(m);
+        for (const u of p?.rows ?? []) {
+          for (const [field, unit] of [
+            ['revenueUsdPerDay', 'USD/day/MW'],
+            ['profitUsdPerDay', 'USD/day/MW'],
+            ['breakEvenUsdPerKWh', 'USD/kWh'],
+          ] as const) {
+            push({
+              ...common,
+              metric: `perMw.${u.use}.${field}`,
+              value: u[field],
+              unit,
+              higher_is_better: true,
+              note: `${u.label}${p!.site ? ` at site ${p!.site}` : ''}${p!.powerPriceUsdPerKWh !== null ? ` (${p!.powerPriceUsdPerKWh} USD/kWh)` : ''}`,
+            });
+          }
+        }
+      }
+      if (!Object.keys(m.metrics).length && m.kind !== 'profit') push({ ...common, note: m.reason ?? 'no metrics' });
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,105 @@
+/**
+ * Markdown exporter of `joulebench report`: the efficiency table (H/J next to tok/J per device), the
+ * per-MW earnings table, and numbered notes (energy methods, incomplete runs, warnings).
+ * Deterministic: no wall-clock date, rows in the order of buildRows().
+ */
+import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
+
+/** Escape a table cell (pipes and newlines break GitHub tables). */
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Table cell for a figure: value with unit, CI when there is one; "n/m" when not measured. */
+export function figureText(f: Figure | MissingFigure | null, opts: { ci?: boolean } = {}): string {
+  if (f === null) return '—';
+  if (f.value === null) return 'n/m';
+  const ci = opts.ci !== false && f.relCi95 !== null ? ` ±${(f.relCi95 * 100).toFixed(1)}%` : '';
+  return formatQuantity(f.value, f.unit) + ci;
+}
+
+function table(header: string[], align: Array<'l' | 'r'>, body: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  const sep = `|${align.map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`;
+  return [line(header), sep, ...body.map(line)].join('\n');
+}
+
+/** Short run label: "#1 host 2026-05-01 12:00Z". */
+export function runLabel(r: RunRow): string {
+  return `#${r.ref} ${r.host} ${r.startedAt.slice(0, 16).replace('T', ' ')}Z${r.complete ? '' : ' (incomplete)'}`;
+}
+
+/** Markdown of the merged report. */
+export function renderMarkdown(rows: readonly RunRow[]): string {
+  const out: string[] = [];
+  const files = new Set(rows.map((r) => r.file));
+  out.push('# joulebench comparison', '');
+  out.push(
+    `${files.size} result file${files.size === 1 ? '' : 's'}, ${rows.length} row${rows.length === 1 ? '' : 's'}. ` +
+      'H/J and tok/J are per joule of the energy scope shown; "n/m" = not measured (see notes). ' +
+      'Rows marked [software] ran on a CPU rasteriser: their timings are CPU timings, not GPU figures.',
+    '',
+  );
+  out.push('## Efficiency per device', '');
+  out.push(
+    table(
+      ['Run', 'Device', 'Driver', 'EP', 'Model', 'H/s', 'H/J', 'Prefill tok/s', 'Decode tok/s', 'tok/J', 'Energy', 'joulebench'],
+      ['l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+      rows.map((r) => [
+        runLabel(r),
+        r.device,
+        r.driver ?? 'not reported',
+        r.ep ?? '—',
+        r.model ?? '—',
+        figureText(r.hashesPerSecond),
+        figureText(r.hashesPerJoule),
+        figureText(r.prefillTokensPerSecond),
+        figureText(r.decodeTokensPerSecond),
+        figureText(r.tokensPerJoule),
+        energyShort(r),
+        r.toolVersion + (r.gitSha ? ` (${r.gitSha.slice(0, 7)})` : ''),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('## Earnings per MW', '');
+  const profitRows = rows.filter((r) => r.profit);
+  if (!profitRows.length) {
+    out.push('No run holds a profit model (`profit.site`): nothing to show per MW.');
+  } else {
+    const seen = new Set<string>();
+    const body: string[][] = [];
+    for (const r of profitRows) {
+      // One profit block per file: skip repeats when a file has several inference rows.
+      const key = `${r.file}|${r.profit!.measurementId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const u of r.profit!.rows) {
+        body.push([
+          runLabel(r),
+          r.device,
+          u.label,
+          u.revenueUsdPerDay === null ? 'n/m' : formatUsd(u.revenueUsdPerDay),
+          u.profitUsdPerDay === null ? 'n/m' : formatUsd(u.profitUsdPerDay),
+          u.breakEvenUsdPerKWh === null ? 'n/m' : formatUsdPerKWh(u.breakEvenUsdPerKWh),
+          [r.profit!.site ?? '—', r.profit!.powerPriceUsdPerKWh === null ? '' : ` @ ${formatUsdPerKWh(r.profit!.powerPriceUsdPerKWh)}/kWh`].join(''),
+        ]);
+      }
+    }
+    out.push(table(['Run', 'Device', 'Use', 'Revenue per MW-day', 'Profit per MW-day', 'Break-even power price ($/kWh)', 'Site'], ['l', 'l', 'l', 'r', 'r', 'r', 'l'], body));
+  }
+  out.push('');
+  out.push('## Notes', '');
+  for (const r of rows) {
+    const lines: string[] = [];
+    lines.push(`file \`${r.file}\`${r.backend ? `, backend ${r.backend}` : ''}`);
+    if (!r.complete) lines.push(`INCOMPLETE run: ${r.incompleteReason}`);
+    if (r.hashEnergy) lines.push(`hash energy: ${r.hashEnergy.text}`);
+    if (r.inferEnergy) lines.push(`inference energy: ${r.inferEnergy.text}`);
+    for (const f of [r.hashesPerJoule, r.tokensPerJoule]) if (f && f.value === null) lines.push(f.reason);
+    for (const n of r.notes) lines.push(n);
+    out.push(`- **#${r.ref}** ${[...new Set(lines)].map((l) => mdCell(l)).join('; ')}`);
+  }
+  out.push('');
+  return out.join('\n');
+}

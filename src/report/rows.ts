@@ -1,0 +1,283 @@
+/**
+ * Merge result documents (from one or many machines) into report rows: the model behind every
+ * `joulebench report` exporter (markdown.ts, csv.ts, html.ts). Pure: documents in, rows out.
+ *
+ * One run row per (result file × inference measurement): hashing figures repeat on each row of a
+ * file when it holds several models. Rows keep device, driver, EP, model preset, energy
+ * method/scope and tool version; a software adapter is labelled as such (its timings are CPU timings).
+ */
+import { basename } from 'node:path';
+import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+
+/** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
+export interface AdapterLike {
+  name: string;
+  vendor: string;
+  architecture: string;
+  description: string;
+  backend: string;
+  driver: string | null;
+  isSoftware: boolean;
+}
+
+/** A metric as the tables show it. */
+export interface Figure {
+  value: number;
+  unit: string;
+  /** Samples behind the value (0 when a single window). */
+  n: number;
+  /** 95 % CI half-width relative to the mean, when a summary holds one. */
+  relCi95: number | null;
+  method: string;
+}
+
+/** A figure that is absent and why (e.g. "energy not measured: …"). */
+export interface MissingFigure {
+  value: null;
+  reason: string;
+}
+
+/** Energy of one measurement, reduced to what rows show. */
+export interface EnergyLabel {
+  measured: boolean;
+  /** "gpu-board", "wall", "declared", … or null when not measured. */
+  scope: string | null;
+  meter: string | null;
+  /** The full method, or the reason it was not measured. */
+  text: string;
+}
+
+/** One per-MW use of the site (GPU mining / GPU inference / reference ASIC). */
+export interface PerMwRow {
+  /** Stable key, e.g. "gpu-mining". */
+  use: string;
+  /** Display name, e.g. "GPU mining". */
+  label: string;
+  revenueUsdPerDay: number | null;
+  profitUsdPerDay: number | null;
+  breakEvenUsdPerKWh: number | null;
+}
+
+/** The site profitability block of a run (from the `profit` measurement). */
+export interface ProfitBlock {
+  measurementId: string;
+  site: string | null;
+  /** Power price the profit figures were computed at, USD/kWh. */
+  powerPriceUsdPerKWh: number | null;
+  rows: PerMwRow[];
+}
+
+/** One row of the comparison tables. */
+export interface RunRow {
+  /** 1-based position in the merged list (used for notes). */
+  ref: number;
+  file: string;
+  host: string;
+  startedAt: string;
+  complete: boolean;
+  incompleteReason: string | null;
+  device: string;
+  isSoftware: boolean | null;
+  backend: string | null;
+  driver: string | null;
+  ep: string | null;
+  model: string | null;
+  toolVersion: string;
+  gitSha: string | null;
+  hashesPerSecond: Figure | MissingFigure | null;
+  hashesPerJoule: Figure | MissingFigure | null;
+  prefillTokensPerSecond: Figure | MissingFigure | null;
+  decodeTokensPerSecond: Figure | MissingFigure | null;
+  tokensPerJoule: Figure | MissingFigure | null;
+  hashEnergy: EnergyLabel | null;
+  inferEnergy: EnergyLabel | null;
+  profit: ProfitBlock | null;
+  /** Statuses of measurements that did not complete, and document warnings. */
+  notes: string[];
+}
+
+/** A result document with the path it came from. */
+export interface LoadedResult {
+  path: string;
+  doc: ResultDoc;
+}
+
+/** Device label: adapter name, software adapters marked; no adapter → the CPU. */
+export function deviceLabel(adapter: AdapterLike | null | undefined, cpuModel: string): string {
+  if (!adapter) return `CPU ${cpuModel} (no WebGPU adapter)`;
+  const name = adapter.name || adapter.description || [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  return adapter.isSoftware ? `${name} [software]` : name;
+}
+
+function figure(m: Metric | undefined): Figure | MissingFigure | null {
+  if (!m) return null;
+  if (m.value === null) return { value: null, reason: m.reason ?? 'not measured' };
+  const s = m.summary;
+  const relCi95 = s && s.ci95HalfWidth !== null && s.mean !== 0 ? Math.abs(s.ci95HalfWidth / s.mean) : null;
+  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method };
+}
+
+function energyLabel(e: Energy | undefined): EnergyLabel | null {
+  if (!e) return null;
+  if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason}` };
+  return { measured: true, scope: e.scope, meter: e.meter, text: e.method + (e.complete ? '' : ` (incomplete: ${e.incompleteReason ?? 'meter stopped'})`) };
+}
+
+/** Short energy column text: "gpu-board/nvml", "declared", "not measured"; two kinds → "hash …; infer …". */
+export function energyShort(row: Pick<RunRow, 'hashEnergy' | 'inferEnergy'>): string {
+  const one = (e: EnergyLabel | null) => (e === null ? null : !e.measured ? 'not measured' : e.scope === e.meter ? String(e.scope) : `${e.scope}/${e.meter}`);
+  const h = one(row.hashEnergy);
+  const i = one(row.inferEnergy);
+  if (h === null && i === null) return '—';
+  if (h === null || i === null || h === i) return (h ?? i)!;
+  return `hash ${h}; infer ${i}`;
+}
+
+function num(x: unknown): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+function str(x: unknown): string | null {
+  return typeof x === 'string' && x.length ? x : null;
+}
+
+const USE_LABELS: Record<string, string> = {
+  'gpu-mining': 'GPU mining',
+  gpuMining: 'GPU mining',
+  mining: 'GPU mining',
+  'gpu-inference': 'GPU inference',
+  gpuInference: 'GPU inference',
+  inference: 'GPU inference',
+  'reference-asic': 'Reference ASIC',
+  referenceAsic: 'Reference ASIC',
+  asic: 'Reference ASIC',
+};
+
+function perMwRow(key: string | null, o: Record<string, unknown>): PerMwRow | null {
+  const revenue = num(o.revenueUsdPerDay);
+  const profit = num(o.profitUsdPerDay);
+  const be = num(o.breakEvenUsdPerKWh);
+  if (revenue === null && profit === null && be === null) return null;
+  const use = str(o.use) ?? str(o.id) ?? key ?? str(o.label) ?? str(o.name) ?? 'use';
+  const label = str(o.label) ?? str(o.name) ?? USE_LABELS[use] ?? use;
+  return { use, label, revenueUsdPerDay: revenue, profitUsdPerDay: profit, breakEvenUsdPerKWh: be };
+}
+
+/**
+ * Per-MW rows from a profit measurement's `details`. The profit engine owns the exact shape; this
+ * reader accepts rows as an array (`details.perMw[]`, or any array of objects carrying
+ * revenueUsdPerDay/profitUsdPerDay/breakEvenUsdPerKWh) or as an object keyed by use, and returns
+ * null when nothing of that kind is there (the report then says "no profit model in this run").
+ */
+export function extractProfit(m: Measurement): ProfitBlock | null {
+  const d = m.details ?? {};
+  const candidates: unknown[] = [d.perMw, d.perMW, d.rows, d.uses, ...Object.values(d)];
+  let rows: PerMwRow[] = [];
+  for (const c of candidates) {
+    if (Array.isArray(c)) {
+      rows = c.flatMap((x) => (x && typeof x === 'object' ? [perMwRow(null, x as Record<string, unknown>)].filter((r): r is PerMwRow => r !== null) : []));
+    } else if (c && typeof c === 'object') {
+      rows = Object.entries(c as Record<string, unknown>).flatMap(([k, v]) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? [perMwRow(k, v as Record<string, unknown>)].filter((r): r is PerMwRow => r !== null) : [],
+      );
+    }
+    if (rows.length) break;
+  }
+  if (!rows.length) return null;
+  const site = d.site as Record<string, unknown> | string | undefined;
+  const siteName = typeof site === 'string' ? site : str(site?.name) ?? str(site?.id) ?? str(m.params.site);
+  const price =
+    num(d.powerPriceUsdPerKWh) ??
+    num((site as Record<string, unknown> | undefined)?.powerPriceUsdPerKWh) ??
+    num(m.params.powerPriceUsdPerKWh);
+  return { measurementId: m.id, site: siteName, powerPriceUsdPerKWh: price, rows };
+}
+
+function byKind(doc: ResultDoc, kind: Measurement['kind']): Measurement[] {
+  return doc.measurements.filter((m) => m.kind === kind);
+}
+
+/** Build rows from loaded results: sorted by start time, then file name, for stable output. */
+export function buildRows(results: readonly LoadedResult[]): RunRow[] {
+  const sorted = [...results].sort((a, b) => a.doc.startedAt.localeCompare(b.doc.startedAt) || basename(a.path).localeCompare(basename(b.path)));
+  const rows: RunRow[] = [];
+  for (const { path, doc } of sorted) {
+    const hash = byKind(doc, 'hash').find((m) => m.id === 'hash.sha256d') ?? byKind(doc, 'hash')[0];
+    const infers = byKind(doc, 'infer');
+    const profitM = byKind(doc, 'profit').find((m) => m.id === 'profit.site') ?? byKind(doc, 'profit')[0];
+    const profit = profitM ? extractProfit(profitM) : null;
+    const notes: string[] = [];
+    for (const m of doc.measurements) {
+      if (m.status !== 'complete') notes.push(`${m.id}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`);
+    }
+    if (profitM && !profit) notes.push(`${profitM.id}: no per-MW rows in details`);
+    for (const w of doc.warnings) notes.push(w);
+    for (const infer of infers.length ? infers : [undefined]) {
+      const adapter = (hash?.adapter ?? infer?.adapter ?? doc.environment.adapter ?? null) as AdapterLike | null;
+      rows.push({
+        ref: rows.length + 1,
+        file: basename(path),
+        host: doc.environment.hostname,
+        startedAt: doc.startedAt,
+        complete: doc.complete,
+        incompleteReason: doc.complete ? null : doc.incompleteReason ?? 'run cut short',
+        device: deviceLabel(adapter, doc.environment.cpu.model),
+        isSoftware: adapter ? adapter.isSoftware : null,
+        backend: adapter?.backend ?? null,
+        driver: adapter?.driver ?? null,
+        ep: infer ? str(infer.params.ep) : null,
+        model: infer ? str(infer.params.model) ?? infer.id.replace(/^infer\./, '') : null,
+        toolVersion: doc.tool.version,
+        gitSha: doc.git.sha,
+        hashesPerSecond: figure(hash?.metrics.hashesPerSecond),
+        hashesPerJoule: figure(hash?.metrics.hashesPerJoule),
+        prefillTokensPerSecond: figure(infer?.metrics.prefillTokensPerSecond),
+        decodeTokensPerSecond: figure(infer?.metrics.decodeTokensPerSecond),
+        tokensPerJoule: figure(infer?.metrics.tokensPerJoule),
+        hashEnergy: energyLabel(hash?.energy),
+        inferEnergy: energyLabel(infer?.energy),
+        profit,
+        notes,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Value of a figure, or null when absent/not measured. */
+export function valueOf(f: Figure | MissingFigure | null): number | null {
+  return f && f.value !== null ? f.value : null;
+}
+
+const SI: Array<[number, string]> = [
+  [1e15, 'P'],
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
+const sig4 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4, useGrouping: false });
+
+/** "1.234 GH/s", "0.85 tok/J": 4 significant digits, SI prefix from 1000 up. */
+export function formatQuantity(value: number, unit: string): string {
+  const abs = Math.abs(value);
+  for (const [scale, prefix] of SI) {
+    if (abs >= scale) return `${sig4.format(value / scale)} ${prefix}${unit}`;
+  }
+  return `${sig4.format(value)} ${unit}`;
+}
+
+const usd0 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usd4 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 3, maximumFractionDigits: 4 });
+
+/** Money per day: whole dollars from $100, cents below. */
+export function formatUsd(value: number): string {
+  return Math.abs(value) >= 100 ? usd0.format(value) : usd2.format(value);
+}
+
+/** Power price in USD/kWh, 3–4 decimals. */
+export function formatUsdPerKWh(value: number): string {
+  return usd4.format(value);
+}

@@ -1,0 +1,235 @@
+/**
+ * Tiny inline-SVG chart toolkit for the HTML report (no library, no network, no script): scales with
+ * "nice" ticks (linear and log10), and three chart kinds: scatter, grouped horizontal bars, lines.
+ * Every mark carries data-* attributes with its raw value so tests (and readers with dev tools) can
+ * check the picture against the numbers.
+ */
+
+/** Escape text for XML/HTML content and attribute values. */
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A numeric scale from data space to pixels. */
+export interface Scale {
+  kind: 'linear' | 'log';
+  domain: [number, number];
+  range: [number, number];
+  ticks: number[];
+  map(v: number): number;
+}
+
+const fmtTick = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
+
+/** Tick label with SI prefix ("1.5k", "2M", "0.05"). */
+export function tickLabel(v: number): string {
+  const a = Math.abs(v);
+  for (const [s, p] of [
+    [1e15, 'P'],
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
+    if (a >= s) return fmtTick.format(v / s) + p;
+  }
+  return fmtTick.format(v);
+}
+
+/** Round steps 1/2/5 × 10^k covering [lo, hi] with about `count` ticks; the domain snaps to them. */
+export function linearScale(lo: number, hi: number, range: [number, number], count = 5): Scale {
+  if (!(hi > lo)) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const d0 = Math.floor(lo / step + 1e-9) * step;
+  const d1 = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = d0; v <= d1 + step * 1e-6; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  const map = (v: number) => range[0] + ((v - d0) / (d1 - d0)) * (range[1] - range[0]);
+  return { kind: 'linear', domain: [d0, d1], range, ticks, map };
+}
+
+/** Decades covering [lo, hi] (both > 0). */
+export function logScale(lo: number, hi: number, range: [number, number]): Scale {
+  const e0 = Math.floor(Math.log10(lo));
+  let e1 = Math.ceil(Math.log10(hi));
+  if (e1 === e0) e1 = e0 + 1;
+  const ticks: number[] = [];
+  for (let e = e0; e <= e1; e++) ticks.push(Number((10 ** e).toPrecision(12)));
+  const map = (v: number) => range[0] + ((Math.log10(v) - e0) / (e1 - e0)) * (range[1] - range[0]);
+  return { kind: 'log', domain: [10 ** e0, 10 ** e1], range, ticks, map };
+}
+
+/** Log scale when all values are > 0 and span more than `ratio`×, else linear from 0. */
+export function autoScale(values: number[], range: [number, number], ratio = 20): Scale {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  if (lo > 0 && hi / lo > ratio) return logScale(lo, hi, range);
+  return linearScale(Math.min(0, lo), Math.max(0, hi), range);
+}
+
+/** Categorical colours (colour-blind-safe Okabe–Ito order). */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+
+const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"';
+
+function axisX(s: Scale, y: number, title: string, height: number): string {
+  const parts: string[] = [];
+  for (const t of s.ticks) {
+    const x = s.map(t);
+    parts.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${y - height}" y2="${y}" class="grid"/>`);
+    parts.push(`<text x="${x.toFixed(1)}" y="${y + 16}" text-anchor="middle" class="tick">${esc(tickLabel(t))}</text>`);
+  }
+  const mid = (s.range[0] + s.range[1]) / 2;
+  parts.push(`<text x="${mid}" y="${y + 36}" text-anchor="middle" class="axis-title">${esc(title)}${s.kind === 'log' ? ' (log scale)' : ''}</text>`);
+  return parts.join('');
+}
+
+function axisY(s: Scale, x: number, title: string, width: number): string {
+  const parts: string[] = [];
+  for (const t of s.ticks) {
+    const y = s.map(t);
+    parts.push(`<line x1="${x}" x2="${x + width}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" class="grid"/>`);
+    parts.push(`<text x="${x - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" class="tick">${esc(tickLabel(t))}</text>`);
+  }
+  const mid = (s.range[0] + s.range[1]) / 2;
+  parts.push(`<text transform="translate(${x - 52} ${mid}) rotate(-90)" text-anchor="middle" class="axis-title">${esc(title)}${s.kind === 'log' ? ' (log scale)' : ''}</text>`);
+  return parts.join('');
+}
+
+const STYLE = `<style>.grid{stroke:#e3e6ea;stroke-width:1}.tick{font-size:11px;fill:#555}.axis-title{font-size:12px;fill:#333;font-weight:600}.lbl{font-size:11px;fill:#222}.zero{stroke:#888;stroke-width:1.2}.legend{font-size:12px;fill:#222}</style>`;
+
+/** One point of a scatter plot. */
+export interface ScatterPoint {
+  label: string;
+  x: number;
+  y: number;
+  color: string;
+  /** Tooltip text. */
+  title: string;
+}
+
+/** Scatter plot; axes go log10 automatically when the values span more than 20×. */
+export function scatterChart(opts: { id: string; title: string; xTitle: string; yTitle: string; points: ScatterPoint[]; width?: number; height?: number }): string {
+  const W = opts.width ?? 760;
+  const H = opts.height ?? 420;
+  const m = { l: 76, r: 150, t: 16, b: 52 };
+  const xs = autoScale(opts.points.map((p) => p.x), [m.l, W - m.r]);
+  const ys = autoScale(opts.points.map((p) => p.y), [H - m.b, m.t]);
+  const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, H - m.b - m.t), axisY(ys, m.l, opts.yTitle, W - m.l - m.r)];
+  for (const p of opts.points) {
+    const cx = xs.map(p.x);
+    const cy = ys.map(p.y);
+    body.push(
+      `<g class="point" data-label="${esc(p.label)}" data-x="${p.x}" data-y="${p.y}">` +
+        `<circle cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5"><title>${esc(p.title)}</title></circle>` +
+        `<text x="${(cx + 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" class="lbl">${esc(p.label)}</text></g>`,
+    );
+  }
+  return svg(opts, W, H, body, xs, ys);
+}
+
+function svg(opts: { id: string; title: string }, W: number, H: number, body: string[], xs: Scale, ys?: Scale): string {
+  const scaleAttrs = (s: Scale, a: string) =>
+    ` data-${a}-kind="${s.kind}" data-${a}-domain="${s.domain.join(',')}" data-${a}-range="${s.range.map((v) => v.toFixed(2)).join(',')}"`;
+  return (
+    `<svg id="${esc(opts.id)}" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(opts.title)}" ${FONT}` +
+    scaleAttrs(xs, 'x') +
+    (ys ? scaleAttrs(ys, 'y') : '') +
+    ` xmlns="http://www.w3.org/2000/svg">` +
+    body.join('') +
+    `</svg>`
+  );
+}
+
+/** A group of horizontal bars (one group per run, one bar per series). */
+export interface BarGroup {
+  label: string;
+  bars: Array<{ series: string; value: number; color: string; text: string; title: string }>;
+}
+
+/** Grouped horizontal bars with a zero line (negative values extend left). */
+export function barChart(opts: { id: string; title: string; xTitle: string; groups: BarGroup[]; legend: Array<{ series: string; color: string }>; width?: number }): string {
+  const W = opts.width ?? 760;
+  const barH = 16;
+  const gap = 4;
+  const groupGap = 14;
+  const m = { l: 220, r: 90, t: 30, b: 52 };
+  const plotH = opts.groups.reduce((h, g) => h + g.bars.length * (barH + gap) + groupGap, 0);
+  const H = m.t + plotH + m.b;
+  const values = opts.groups.flatMap((g) => g.bars.map((b) => b.value));
+  const xs = linearScale(Math.min(0, ...values), Math.max(0, ...values), [m.l, W - m.r]);
+  const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, plotH + 4)];
+  let lx = m.l;
+  for (const l of opts.legend) {
+    body.push(`<rect x="${lx}" y="8" width="12" height="12" fill="${l.color}"/><text x="${lx + 16}" y="18" class="legend">${esc(l.series)}</text>`);
+    lx += 30 + l.series.length * 7;
+  }
+  let y = m.t;
+  const x0 = xs.map(0);
+  for (const g of opts.groups) {
+    const gh = g.bars.length * (barH + gap);
+    body.push(`<text x="${m.l - 10}" y="${(y + gh / 2 + 2).toFixed(1)}" text-anchor="end" class="lbl" font-weight="600">${esc(g.label)}</text>`);
+    for (const b of g.bars) {
+      const x1 = xs.map(b.value);
+      const left = Math.min(x0, x1);
+      const w = Math.abs(x1 - x0);
+      const tx = b.value >= 0 ? x1 + 4 : x1 - 4;
+      body.push(
+        `<g class="bar" data-group="${esc(g.label)}" data-series="${esc(b.series)}" data-value="${b.value}">` +
+          `<rect x="${left.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${barH}" fill="${b.color}"><title>${esc(b.title)}</title></rect>` +
+          `<text x="${tx.toFixed(1)}" y="${y + barH - 4}" text-anchor="${b.value >= 0 ? 'start' : 'end'}" class="lbl">${esc(b.text)}</text></g>`,
+      );
+      y += barH + gap;
+    }
+    y += groupGap;
+  }
+  body.push(`<line x1="${x0.toFixed(2)}" x2="${x0.toFixed(2)}" y1="${m.t - 4}" y2="${H - m.b}" class="zero"/>`);
+  return svg(opts, W, H, body, xs);
+}
+
+/** One line of a line chart (straight segments between points). */
+export interface LineSeries {
+  label: string;
+  color: string;
+  dash?: string;
+  points: Array<[number, number]>;
+  title: string;
+}
+
+/** Line chart with linear axes, a zero line and a legend on the right. */
+export function lineChart(opts: { id: string; title: string; xTitle: string; yTitle: string; series: LineSeries[]; markers?: Array<{ x: number; label: string }>; width?: number; height?: number }): string {
+  const W = opts.width ?? 760;
+  const H = opts.height ?? 420;
+  const m = { l: 76, r: 230, t: 16, b: 52 };
+  const xsV = opts.series.flatMap((s) => s.points.map((p) => p[0]));
+  const ysV = opts.series.flatMap((s) => s.points.map((p) => p[1]));
+  const xs = linearScale(Math.min(0, ...xsV), Math.max(...xsV), [m.l, W - m.r]);
+  const ys = linearScale(Math.min(0, ...ysV), Math.max(0, ...ysV), [H - m.b, m.t]);
+  const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, H - m.b - m.t), axisY(ys, m.l, opts.yTitle, W - m.l - m.r)];
+  const y0 = ys.map(0);
+  body.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y0.toFixed(2)}" y2="${y0.toFixed(2)}" class="zero"/>`);
+  for (const mk of opts.markers ?? []) {
+    const x = xs.map(mk.x);
+    body.push(`<g class="marker" data-x="${mk.x}"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${m.t}" y2="${H - m.b}" stroke="#999" stroke-dasharray="2 3"/><text x="${(x + 3).toFixed(1)}" y="${m.t + 10}" class="tick">${esc(mk.label)}</text></g>`);
+  }
+  let ly = m.t + 6;
+  for (const s of opts.series) {
+    const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${xs.map(p[0]).toFixed(2)} ${ys.map(p[1]).toFixed(2)}`).join(' ');
+    body.push(
+      `<g class="line" data-label="${esc(s.label)}" data-points="${s.points.map((p) => p.join(':')).join(' ')}">` +
+        `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}><title>${esc(s.title)}</title></path></g>`,
+    );
+    body.push(
+      `<line x1="${W - m.r + 12}" x2="${W - m.r + 34}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>` +
+        `<text x="${W - m.r + 40}" y="${ly + 4}" class="legend">${esc(s.label)}</text>`,
+    );
+    ly += 18;
+  }
+  return svg(opts, W, H, body, xs, ys);
+}
