@@ -1,0 +1,452 @@
+/**
+ * Generator for the fast SHA256d search kernels (shaders/sha256d_x1.wgsl, shaders/sha256d_x4.wgsl).
+ *
+ * The SHA256d of an 80-byte header is evaluated *symbolically* over three kinds of value:
+ *  - constants (K, IV, SHA padding words): folded at generation time;
+ *  - job values (the midstate M0..M7 and block-2 words W0..W2 = header bytes 64..75): any
+ *    expression over only these is hoisted to the host and passed in a uniform buffer;
+ *  - the varying nonce word (block-2 W3 = byteswap of the little-endian nonce).
+ * With hash-consing (common subexpressions), dead-code elimination from the one output we need
+ * and re-association of sums (job/constant parts of a sum fold into one host-computed term),
+ * this reproduces the standard miner tricks mechanically instead of by hand:
+ *  - midstate of block 1 on the host (cpuminer `sha256_transform(midstate,...)`);
+ *  - rounds 0–2 of block 2 and most of round 3 on the host (cgminer/bfgminer `precalc_hash`,
+ *    cpuminer `sha256d_prehash`), since only W3 varies;
+ *  - W16/W17 fully and W18..W31 partly on the host (cpuminer `sha256d_preextend`);
+ *  - the constant padding words of both blocks folded (cpuminer `sha256d_hash1`);
+ *  - the second hash cut short: only H7 = IV7 + e(round 60) is computed, so rounds 61–63 and the
+ *    a-side (Σ0, Maj) of rounds 57–60 are dead (cpuminer `sha256d_ms`, poclbm's
+ *    `0x136032ed` compare). The kernel reports a candidate when byteswap(H7) ≤ the target's top
+ *    32 bits; the host then checks the full 256-bit target.
+ *
+ * Run `npx tsx src/hash/kernel-gen.ts --write` to regenerate the shader files;
+ * test/hash-kernel-generated.test.ts checks the committed files match this generator.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IV, K } from './sha256.js';
+
+type Kind = 'c' | 'u' | 'v';
+type Op = 'const' | 'in' | 'nonce' | 'add' | 'xor' | 'and' | 'or' | 'shr' | 'shl' | 'rotr';
+
+/** A node of the SHA256d expression DAG. */
+export interface DagNode {
+  id: number;
+  kind: Kind;
+  op: Op;
+  args: DagNode[];
+  /** const: the value; in: input index; shr/shl/rotr: the shift amount. */
+  imm: number;
+}
+
+/** Names of the job inputs, in the order `evalJobValues` takes them. */
+export const JOB_INPUTS = ['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'W0', 'W1', 'W2'] as const;
+
+/** Builds the DAG with folding, hoisting and hash-consing. */
+export class DagBuilder {
+  readonly nodes: DagNode[] = [];
+  private readonly table = new Map<string, DagNode>();
+
+  private intern(kind: Kind, op: Op, args: DagNode[], imm = 0): DagNode {
+    const key = `${op}|${imm}|${args.map((a) => a.id).join(',')}`;
+    const hit = this.table.get(key);
+    if (hit) return hit;
+    const n: DagNode = { id: this.nodes.length, kind, op, args, imm };
+    this.nodes.push(n);
+    this.table.set(key, n);
+    return n;
+  }
+
+  const(v: number): DagNode {
+    return this.intern('c', 'const', [], v >>> 0);
+  }
+  input(i: number): DagNode {
+    return this.intern('u', 'in', [], i);
+  }
+  nonce(): DagNode {
+    return this.intern('v', 'nonce', []);
+  }
+
+  private static kindOf(args: DagNode[]): Kind {
+    if (args.some((a) => a.kind === 'v')) return 'v';
+    if (args.some((a) => a.kind === 'u')) return 'u';
+    return 'c';
+  }
+
+  /**
+   * n-ary sum. Constants fold; job-valued terms merge into one host-computed term; a varying
+   * sum is represented as add(U, V) with U the job/constant part and V the varying part, so a
+   * parent that has its own job part can absorb U for free.
+   */
+  add(...terms: DagNode[]): DagNode {
+    let c = 0;
+    const uni: DagNode[] = [];
+    const vary: DagNode[] = [];
+    const splittable: DagNode[] = [];
+    for (const t of terms) {
+      if (t.kind === 'c') c = (c + t.imm) >>> 0;
+      else if (t.kind === 'u') uni.push(t);
+      else if (t.op === 'add' && t.args[0]!.kind !== 'v') splittable.push(t);
+      else vary.push(t);
+    }
+    // Absorb a child's job part only when that is free: this sum has a job/constant part of its
+    // own, or several children bring one (then one merged term replaces several).
+    const ownUniform = c !== 0 || uni.length > 0;
+    const absorb = ownUniform || splittable.length > 1;
+    for (const t of splittable) {
+      if (absorb) {
+        const u = t.args[0]!;
+        if (u.kind === 'c') c = (c + u.imm) >>> 0;
+        else uni.push(u);
+        vary.push(t.args[1]!);
+      } else vary.push(t);
+    }
+    let U: DagNode | null = null;
+    if (uni.length) {
+      const list = [...uni].sort((a, b) => a.id - b.id);
+      if (c !== 0) list.push(this.const(c));
+      U = list.length === 1 ? list[0]! : this.intern('u', 'add', list);
+    } else if (c !== 0) U = this.const(c);
+    if (!vary.length) return U ?? this.const(0);
+    vary.sort((a, b) => a.id - b.id);
+    const V = vary.length === 1 ? vary[0]! : this.intern('v', 'add', vary);
+    return U ? this.intern('v', 'add', [U, V]) : V;
+  }
+
+  private bin(op: 'xor' | 'and' | 'or', a: DagNode, b: DagNode, f: (x: number, y: number) => number): DagNode {
+    if (a.kind === 'c' && b.kind === 'c') return this.const(f(a.imm, b.imm));
+    const [x, y] = a.id <= b.id ? [a, b] : [b, a];
+    if (x === y) {
+      if (op === 'xor') return this.const(0);
+      return x;
+    }
+    if (op === 'xor') {
+      if (x.kind === 'c' && x.imm === 0) return y;
+      if (y.kind === 'c' && y.imm === 0) return x;
+    }
+    if (op === 'and') {
+      if (x.kind === 'c' && x.imm === 0) return x;
+      if (x.kind === 'c' && x.imm === 0xffffffff) return y;
+    }
+    if (op === 'or' && x.kind === 'c' && x.imm === 0) return y;
+    return this.intern(DagBuilder.kindOf([x, y]), op, [x, y]);
+  }
+  xor(a: DagNode, b: DagNode): DagNode {
+    return this.bin('xor', a, b, (x, y) => (x ^ y) >>> 0);
+  }
+  and(a: DagNode, b: DagNode): DagNode {
+    return this.bin('and', a, b, (x, y) => (x & y) >>> 0);
+  }
+  or(a: DagNode, b: DagNode): DagNode {
+    return this.bin('or', a, b, (x, y) => (x | y) >>> 0);
+  }
+  private unary(op: 'shr' | 'shl' | 'rotr', a: DagNode, n: number): DagNode {
+    if (a.kind === 'c') return this.const(applyOp(op, [a.imm], n));
+    return this.intern(a.kind, op, [a], n);
+  }
+  shr(a: DagNode, n: number): DagNode {
+    return this.unary('shr', a, n);
+  }
+  shl(a: DagNode, n: number): DagNode {
+    return this.unary('shl', a, n);
+  }
+  rotr(a: DagNode, n: number): DagNode {
+    return this.unary('rotr', a, n);
+  }
+
+  bigSigma0(x: DagNode): DagNode {
+    return this.xor(this.xor(this.rotr(x, 2), this.rotr(x, 13)), this.rotr(x, 22));
+  }
+  bigSigma1(x: DagNode): DagNode {
+    return this.xor(this.xor(this.rotr(x, 6), this.rotr(x, 11)), this.rotr(x, 25));
+  }
+  smallSigma0(x: DagNode): DagNode {
+    return this.xor(this.xor(this.rotr(x, 7), this.rotr(x, 18)), this.shr(x, 3));
+  }
+  smallSigma1(x: DagNode): DagNode {
+    return this.xor(this.xor(this.rotr(x, 17), this.rotr(x, 19)), this.shr(x, 10));
+  }
+  /** Ch(e,f,g) = g ^ (e & (f ^ g)): 3 ops, and f ^ g is a job value while f, g are. */
+  ch(e: DagNode, f: DagNode, g: DagNode): DagNode {
+    return this.xor(g, this.and(e, this.xor(f, g)));
+  }
+  /** Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)): this round's a ^ b is the next round's b ^ c (CSE). */
+  maj(a: DagNode, b: DagNode, c: DagNode): DagNode {
+    return this.xor(b, this.and(this.xor(a, b), this.xor(b, c)));
+  }
+
+  /** The 64 rounds of one compression; returns the working variables after each round count. */
+  rounds(state: DagNode[], block: DagNode[]): { a: DagNode[]; e: DagNode[] } {
+    const w = [...block];
+    for (let i = 16; i < 64; i++) w[i] = this.add(this.smallSigma1(w[i - 2]!), w[i - 7]!, this.smallSigma0(w[i - 15]!), w[i - 16]!);
+    // a[i], e[i] are the values of a and e after round i-1 (a[0..3] = initial d,c,b,a order trick):
+    // keep the classic register shuffle explicit for readability.
+    let [a, b, c, d, e, f, g, h] = state as [DagNode, DagNode, DagNode, DagNode, DagNode, DagNode, DagNode, DagNode];
+    const as: DagNode[] = [];
+    const es: DagNode[] = [];
+    for (let i = 0; i < 64; i++) {
+      const t1 = this.add(h, this.bigSigma1(e), this.ch(e, f, g), this.const(K[i]!), w[i]!);
+      const t2 = this.add(this.bigSigma0(a), this.maj(a, b, c));
+      h = g; g = f; f = e; e = this.add(d, t1);
+      d = c; c = b; b = a; a = this.add(t1, t2);
+      as.push(a);
+      es.push(e);
+    }
+    return { a: as, e: es };
+  }
+
+  /** Final state words of a compression (state + working variables after 64 rounds). */
+  compress(state: DagNode[], block: DagNode[]): DagNode[] {
+    const { a, e } = this.rounds(state, block);
+    // After round 63: a=a63, b=a62, c=a61, d=a60, e=e63, f=e62, g=e61, h=e60.
+    const fin = [a[63]!, a[62]!, a[61]!, a[60]!, e[63]!, e[62]!, e[61]!, e[60]!];
+    return fin.map((x, i) => this.add(state[i]!, x));
+  }
+}
+
+/** Evaluate one op on concrete values (shared by folding and the host-side evaluator). */
+export function applyOp(op: Op, v: number[], imm: number): number {
+  switch (op) {
+    case 'add': {
+      let s = 0;
+      for (const x of v) s = (s + x) >>> 0;
+      return s;
+    }
+    case 'xor': return (v[0]! ^ v[1]!) >>> 0;
+    case 'and': return (v[0]! & v[1]!) >>> 0;
+    case 'or': return (v[0]! | v[1]!) >>> 0;
+    case 'shr': return v[0]! >>> imm;
+    case 'shl': return (v[0]! << imm) >>> 0;
+    case 'rotr': return ((v[0]! >>> imm) | (v[0]! << (32 - imm))) >>> 0;
+    default: throw new Error(`applyOp: ${op} is not an operator`);
+  }
+}
+
+/** The built SHA256d-H7 program: the DAG root and the host-computed job values it reads. */
+export interface H7Program {
+  builder: DagBuilder;
+  /** H7 of the second hash (big-endian word 7 of the SHA256d digest) as a function of the nonce word. */
+  root: DagNode;
+  /** Job values (kind 'u') the kernel reads, in uniform-buffer order. */
+  jobValues: DagNode[];
+  /** Varying nodes in emission order (post-order from the root). */
+  schedule: DagNode[];
+  /** Operation count per nonce, WGSL-source ops (rotate = 3 ops: 2 shifts + or). */
+  opsPerNonce: number;
+}
+
+/** Build the DAG of H7(SHA256d(header)) as a function of the nonce, with everything else hoisted. */
+export function buildH7Program(): H7Program {
+  const b = new DagBuilder();
+  const M = Array.from({ length: 8 }, (_, i) => b.input(i));
+  const block2 = [b.input(8), b.input(9), b.input(10), b.nonce(), b.const(0x80000000)];
+  for (let i = 5; i < 15; i++) block2.push(b.const(0));
+  block2.push(b.const(640)); // message length: 80 bytes = 640 bits
+  const h1 = b.compress(M, block2);
+  const block3 = [...h1, b.const(0x80000000), ...Array.from({ length: 6 }, () => b.const(0)), b.const(256)];
+  const ivNodes = IV.map((x) => b.const(x));
+  const { e } = b.rounds(ivNodes, block3);
+  // H7 = IV7 + h after round 63 = IV7 + e after round 60; rounds 61..63 never computed.
+  const root = b.add(ivNodes[7]!, e[60]!);
+
+  const schedule: DagNode[] = [];
+  const jobValues: DagNode[] = [];
+  const seen = new Set<number>();
+  let ops = 0;
+  const visit = (n: DagNode): void => {
+    if (seen.has(n.id)) return;
+    seen.add(n.id);
+    if (n.kind === 'u') {
+      jobValues.push(n);
+      return;
+    }
+    if (n.kind === 'c' || n.op === 'nonce') return;
+    for (const a of n.args) visit(a);
+    schedule.push(n);
+    ops += n.op === 'add' ? n.args.length - 1 : n.op === 'rotr' ? 3 : 1;
+  };
+  visit(root);
+  return { builder: b, root, jobValues, schedule, opsPerNonce: ops };
+}
+
+/** Compute the job values (uniform contents) for a midstate and block-2 words W0..W2. */
+export function evalJobValues(prog: H7Program, inputs: ArrayLike<number>): Uint32Array {
+  if (inputs.length !== JOB_INPUTS.length) throw new RangeError(`expected ${JOB_INPUTS.length} job inputs`);
+  const memo = new Map<number, number>();
+  const ev = (n: DagNode): number => {
+    const m = memo.get(n.id);
+    if (m !== undefined) return m;
+    let v: number;
+    if (n.op === 'const') v = n.imm;
+    else if (n.op === 'in') v = inputs[n.imm]! >>> 0;
+    else if (n.kind !== 'u') throw new Error('evalJobValues reached a varying node');
+    else v = applyOp(n.op, n.args.map(ev), n.imm);
+    memo.set(n.id, v);
+    return v;
+  };
+  return Uint32Array.from(prog.jobValues.map(ev));
+}
+
+/** Evaluate the whole program on the host for one nonce word (test oracle for the DAG itself). */
+export function evalProgram(prog: H7Program, inputs: ArrayLike<number>, nonceWord: number): number {
+  const memo = new Map<number, number>();
+  const ev = (n: DagNode): number => {
+    const m = memo.get(n.id);
+    if (m !== undefined) return m;
+    let v: number;
+    if (n.op === 'const') v = n.imm;
+    else if (n.op === 'in') v = inputs[n.imm]! >>> 0;
+    else if (n.op === 'nonce') v = nonceWord >>> 0;
+    else v = applyOp(n.op, n.args.map(ev), n.imm);
+    memo.set(n.id, v);
+    return v;
+  };
+  return ev(prog.root);
+}
+
+/** Kernel flavours: one nonce per lane (u32) or four (vec4<u32>). */
+export type Lanes = 1 | 4;
+
+const hex = (x: number): string => `0x${(x >>> 0).toString(16).padStart(8, '0')}u`;
+
+/** Emit the WGSL search kernel for `lanes` nonces per SIMD value. */
+export function emitKernel(prog: H7Program, lanes: Lanes): string {
+  const V = lanes === 1 ? 'u32' : 'vec4<u32>';
+  const lit = (x: number): string => (lanes === 1 ? hex(x) : `V(${hex(x)})`);
+  const names = new Map<number, string>();
+  const ref = (n: DagNode): string => {
+    if (n.kind === 'c') return lit(n.imm);
+    if (n.op === 'nonce') return 'n';
+    const s = names.get(n.id);
+    if (!s) throw new Error(`node ${n.id} used before definition`);
+    return s;
+  };
+  const nc = Math.max(1, Math.ceil(prog.jobValues.length / 4));
+  const body: string[] = [];
+  prog.jobValues.forEach((u, i) => {
+    const name = `j${i}`;
+    names.set(u.id, name);
+    const comp = 'xyzw'[i % 4]!;
+    body.push(`  let ${name} = ${lanes === 1 ? '' : 'V('}job.c[${i >> 2}].${comp}${lanes === 1 ? '' : ')'};`);
+  });
+  for (const n of prog.schedule) {
+    const name = `t${n.id}`;
+    let expr: string;
+    const a = n.args.map(ref);
+    switch (n.op) {
+      case 'add': expr = a.join(' + '); break;
+      case 'xor': expr = `${a[0]} ^ ${a[1]}`; break;
+      case 'and': expr = `${a[0]} & ${a[1]}`; break;
+      case 'or': expr = `${a[0]} | ${a[1]}`; break;
+      case 'shr': expr = `${a[0]} >> ${lanes === 1 ? `${n.imm}u` : `V(${n.imm}u)`}`; break;
+      case 'shl': expr = `${a[0]} << ${lanes === 1 ? `${n.imm}u` : `V(${n.imm}u)`}`; break;
+      case 'rotr': expr = `rotr${n.imm}(${a[0]})`; break;
+      default: throw new Error(`cannot emit ${n.op}`);
+    }
+    names.set(n.id, name);
+    body.push(`  let ${name} = ${expr};`);
+  }
+  body.push(`  return ${ref(prog.root)};`);
+  const rotAmounts = [...new Set(prog.schedule.filter((n) => n.op === 'rotr').map((n) => n.imm))].sort((x, y) => x - y);
+  const rotFns = rotAmounts.map((r) =>
+    lanes === 1
+      ? `fn rotr${r}(x: u32) -> u32 { return (x >> ${r}u) | (x << ${32 - r}u); }`
+      : `fn rotr${r}(x: V) -> V { return (x >> V(${r}u)) | (x << V(${32 - r}u)); }`,
+  );
+  const laneOffsets = lanes === 1 ? '0u' : 'V(0u, 1u, 2u, 3u)';
+  const hitCheck =
+    lanes === 1
+      ? `    if (hit) {\n      report(base + off);\n    }`
+      : `    if (any(hit)) {\n      for (var c = 0u; c < 4u; c++) {\n        if (hit[c]) {\n          report(base + off[c]);\n        }\n      }\n    }`;
+  return `// GENERATED by src/hash/kernel-gen.ts (${lanes === 1 ? 'u32 lanes: 1 nonce' : 'vec4<u32> lanes: 4 nonces'} per value). Do not edit:
+// regenerate with \`npx tsx src/hash/kernel-gen.ts --write\`; test/hash-kernel-generated.test.ts checks this file.
+//
+// SHA256d nonce search, cut short at H7. Per nonce: ${prog.opsPerNonce} WGSL ops (rotate counted as 3).
+// Host side (src/hash/kernels.ts) computes the ${prog.jobValues.length} job values j* in \`job\`: the midstate, rounds 0-2 of
+// block 2, the nonce-independent parts of later rounds and message words, all constant padding folded.
+// A nonce is a candidate when byteswap(H7) <= params.targetTop; the host checks the full target.
+
+alias V = ${V};
+
+/** Workgroup size (autotuned). */
+override WG: u32 = 64u;
+/** Values per invocation; each value holds ${lanes} nonce(s) (autotuned). */
+override NPI: u32 = 1u;
+
+struct Params {
+  /** First nonce of this dispatch. */
+  base: u32,
+  /** Nonces in this dispatch: offsets >= count are computed but never reported. */
+  count: u32,
+  /** Top 32 bits of the target. */
+  targetTop: u32,
+  /** Capacity of out.nonces. */
+  cap: u32,
+}
+
+struct Job {
+  c: array<vec4<u32>, ${nc}>,
+}
+
+struct Out {
+  /** Candidates found; may exceed cap, which tells the host to re-scan the slice. */
+  count: atomic<u32>,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
+  nonces: array<u32>,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<uniform> job: Job;
+@group(0) @binding(2) var<storage, read_write> out: Out;
+
+${rotFns.join('\n')}
+
+fn bswap(x: V) -> V {
+  return (x << V(24u)) | ((x & V(0xff00u)) << V(8u)) | ((x >> V(8u)) & V(0xff00u)) | (x >> V(24u));
+}
+
+fn report(nonce: u32) {
+  let i = atomicAdd(&out.count, 1u);
+  if (i < params.cap) {
+    out.nonces[i] = nonce;
+  }
+}
+
+/** H7 of SHA256d(header with nonce word n), n = byteswap(nonce) = block-2 W3. */
+fn h7(n: V) -> V {
+${body.join('\n')}
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let base = params.base;
+  let first = gid.x * NPI * ${lanes}u;
+  for (var k = 0u; k < NPI; k++) {
+    let off = V(first + k * ${lanes}u) + ${laneOffsets};
+    let h = h7(bswap(V(base) + off));
+    let hit = (bswap(h) <= V(params.targetTop)) & (off < V(params.count));
+${hitCheck}
+  }
+}
+`;
+}
+
+/** Shader file names of the generated kernels. */
+export const GENERATED_KERNELS: Record<Lanes, string> = { 1: 'sha256d_x1.wgsl', 4: 'sha256d_x4.wgsl' };
+
+// CLI: `npx tsx src/hash/kernel-gen.ts [--write]` prints the op count, or writes shaders/.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const prog = buildH7Program();
+  const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+  process.stdout.write(`ops per nonce (WGSL source, rotate=3): ${prog.opsPerNonce}; job values: ${prog.jobValues.length}\n`);
+  if (process.argv.includes('--write')) {
+    for (const lanes of [1, 4] as const) {
+      const path = join(root, 'shaders', GENERATED_KERNELS[lanes]);
+      writeFileSync(path, emitKernel(prog, lanes));
+      process.stdout.write(`wrote ${path}\n`);
+    }
+  }
+}

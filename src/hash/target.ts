@@ -1,0 +1,127 @@
+/**
+ * Compact `bits` ⇄ 256-bit target ⇄ difficulty, and the full-target check.
+ *
+ * A header hash meets the target when SHA256d(header), read as a little-endian 256-bit integer,
+ * is ≤ target (Bitcoin Core `CheckProofOfWork`: `UintToArith256(hash) > bnTarget` fails).
+ * Compact form (Bitcoin Core `arith_uint256::SetCompact`): exponent = bits >> 24, mantissa =
+ * bits & 0x007fffff, target = mantissa · 256^(exponent − 3); bit 0x00800000 is a sign bit and
+ * a negative or overflowing compact value is invalid. Difficulty = difficulty-1 target / target,
+ * with the difficulty-1 target 0x00000000ffff0000…0000 (bits 0x1d00ffff).
+ */
+import { UsageError } from '../util/errors.js';
+import { bytesToHex, hexToBytes } from './header.js';
+
+/** 2^256 − 1: the largest target (every hash meets it). */
+export const MAX_TARGET = (1n << 256n) - 1n;
+/** The difficulty-1 target (bits 0x1d00ffff). */
+export const DIFF1_TARGET = 0xffffn << 208n;
+
+/** Decode compact bits to a target; throws UsageError for negative or overflowing encodings. */
+export function bitsToTarget(bits: number, flag = '--bits'): bigint {
+  if (!Number.isInteger(bits) || bits < 0 || bits > 0xffffffff) throw new UsageError(`${flag}: must be a 32-bit value like 0x1d00ffff`);
+  const exponent = bits >>> 24;
+  const mantissa = bits & 0x007fffff;
+  if (mantissa !== 0 && (bits & 0x00800000) !== 0) throw new UsageError(`${flag} 0x${hex32(bits)}: negative compact target (sign bit 0x00800000 set)`);
+  const target = exponent <= 3 ? BigInt(mantissa >>> (8 * (3 - exponent))) : BigInt(mantissa) << BigInt(8 * (exponent - 3));
+  if (target > MAX_TARGET) throw new UsageError(`${flag} 0x${hex32(bits)}: compact target overflows 256 bits`);
+  if (target === 0n) throw new UsageError(`${flag} 0x${hex32(bits)}: target is zero; no hash can meet it`);
+  return target;
+}
+
+/** Encode a target in compact form (rounds down, as Bitcoin Core `GetCompact`). */
+export function targetToBits(target: bigint): number {
+  if (target < 0n || target > MAX_TARGET) throw new RangeError('target out of range');
+  let size = 0;
+  for (let t = target; t > 0n; t >>= 8n) size++;
+  let mantissa = size <= 3 ? Number(target << BigInt(8 * (3 - size))) : Number(target >> BigInt(8 * (size - 3)));
+  // The mantissa's top bit is a sign bit: shift one byte right and bump the exponent.
+  if (mantissa & 0x00800000) {
+    mantissa >>>= 8;
+    size++;
+  }
+  return ((size << 24) | mantissa) >>> 0;
+}
+
+/** Difficulty of a target (difficulty-1 target / target), as a float. */
+export function targetToDifficulty(target: bigint): number {
+  if (target <= 0n) throw new RangeError('target must be positive');
+  // Scale to keep ~53 significant bits in the quotient.
+  const scale = 1n << 64n;
+  return Number((DIFF1_TARGET * scale) / target) / Number(scale);
+}
+
+/** Target for a difficulty (float, > 0): DIFF1_TARGET / difficulty, clamped to MAX_TARGET. */
+export function difficultyToTarget(difficulty: number): bigint {
+  if (!(difficulty > 0) || !Number.isFinite(difficulty)) throw new RangeError('difficulty must be a positive finite number');
+  const scale = 1n << 64n;
+  const t = (DIFF1_TARGET * scale) / BigInt(Math.round(difficulty * Number(scale)));
+  return t > MAX_TARGET ? MAX_TARGET : t;
+}
+
+/** Target meaning "≥ k leading zero bits in the displayed (big-endian) hash": 2^(256−k) − 1. */
+export function zeroBitsTarget(k: number, flag = '--zero-bits'): bigint {
+  if (!Number.isInteger(k) || k < 0 || k > 256) throw new UsageError(`${flag} ${k}: must be an integer from 0 to 256`);
+  if (k === 256) return 0n;
+  return (1n << BigInt(256 - k)) - 1n;
+}
+
+/** Parse a 64-hex-character target (big-endian, as displayed). */
+export function parseTargetHex(hex: string, flag = '--target'): bigint {
+  const h = hex.trim().replace(/^0x/i, '');
+  if (!/^[0-9a-fA-F]+$/.test(h)) throw new UsageError(`${flag}: not hex; give the 256-bit target as 64 hex characters (big-endian, as displayed)`);
+  if (h.length !== 64) throw new UsageError(`${flag}: ${h.length} hex characters; a target is exactly 64`);
+  return BigInt('0x' + h);
+}
+
+/** Parse `--bits` as hex (0x-prefixed or bare 8 hex digits) or decimal, then decode it. */
+export function parseBitsArg(raw: string, flag = '--bits'): { bits: number; target: bigint } {
+  const s = raw.trim();
+  let bits: number;
+  if (/^0x[0-9a-f]{1,8}$/i.test(s)) bits = parseInt(s.slice(2), 16);
+  else if (/^[0-9a-f]{8}$/i.test(s) && /[a-f]/i.test(s)) bits = parseInt(s, 16);
+  else if (/^\d+$/.test(s)) bits = Number(s);
+  else throw new UsageError(`${flag} '${raw}': must be a compact target like 0x1d00ffff`);
+  if (bits > 0xffffffff) throw new UsageError(`${flag} '${raw}': more than 32 bits`);
+  return { bits, target: bitsToTarget(bits, flag) };
+}
+
+/** A digest (SHA256d output, digest byte order) as the little-endian 256-bit integer compared to targets. */
+export function digestToBigInt(digest: Uint8Array): bigint {
+  if (digest.length !== 32) throw new RangeError('digest must be 32 bytes');
+  return BigInt('0x' + bytesToHex(Uint8Array.from(digest).reverse()));
+}
+
+/** Full 256-bit target check. */
+export function meetsTarget(digest: Uint8Array, target: bigint): boolean {
+  return digestToBigInt(digest) <= target;
+}
+
+/** Top 32 bits of a target (what the GPU filters on); a hash whose top word exceeds it cannot meet it. */
+export function targetTopWord(target: bigint): number {
+  return Number(target >> 224n);
+}
+
+/** Display hex (64 characters) of a 256-bit target. */
+export function targetHex(target: bigint): string {
+  return target.toString(16).padStart(64, '0');
+}
+
+/** Leading zero bits of a digest's displayed (big-endian) form. */
+export function leadingZeroBits(digest: Uint8Array): number {
+  let n = 0;
+  for (let i = 31; i >= 0; i--) {
+    const b = digest[i]!;
+    if (b === 0) {
+      n += 8;
+      continue;
+    }
+    return n + Math.clz32(b) - 24;
+  }
+  return n;
+}
+
+function hex32(x: number): string {
+  return (x >>> 0).toString(16).padStart(8, '0');
+}
+
+export { hexToBytes };
