@@ -4,7 +4,10 @@
  * is what hand computations in the tests use.
  */
 import { mean as ssMean, sampleStandardDeviation, median as ssMedian } from 'simple-statistics';
-import { jStat } from 'jstat';
+import { createRequire } from 'node:module';
+// jstat is a UMD/CommonJS module whose named exports Node's ESM loader cannot detect
+// (`import { jStat } from 'jstat'` throws under plain Node and tsx; only vite's interop accepts it).
+const { jStat } = createRequire(import.meta.url)('jstat') as typeof import('jstat');
 
 /** Summary of a set of samples, in the samples' own unit. */
 export interface Summary {
