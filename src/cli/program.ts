@@ -9,6 +9,7 @@ import { toolVersion } from '../report/environment.js';
 import { registerDevices } from './devices.js';
 import { registerReport } from './report.js';
 import { registerCompare } from './compare.js';
+import { registerProfit } from './profit.js';
 
 /** Build the program (exported for in-process CLI tests). */
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDevices(program);
   registerReport(program);
   registerCompare(program);
+  registerProfit(program);
   return program;
 }
 
