@@ -51,7 +51,8 @@ export function renderCompareMarkdown(r: ComparisonReport): string {
       ci,
       row.pValue === null ? '—' : row.pValue < 1e-4 ? '<0.0001' : row.pValue.toFixed(4),
       `${row.nBaseline}/${row.nCandidate}`,
-      row.reason,
+      // The CI and p have their own columns: keep only the conclusion of the reason here.
+      row.reason.replace(/^\d+ % CI of change \[[^\]]*\], p [<=] [^:]*: /, ''),
     ];
     out.push(`| ${cells.map(mdCell).join(' | ')} |`);
   }

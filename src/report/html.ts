@@ -11,25 +11,39 @@ import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, valueOf, type 
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 
 /** Colour per use; unknown uses take palette colours after these. */
-const USE_COLORS: Record<string, string> = { 'GPU mining': '#E69F00', 'GPU inference': '#0072B2', 'Reference ASIC': '#7f7f7f' };
+const USE_COLORS: Record<string, string> = {
+  'gpu-mining': '#E69F00',
+  'gpu-inference-tokens': '#0072B2',
+  'gpu-inference-hourly': '#56B4E9',
+  'asic-mining': '#7f7f7f',
+  'GPU mining': '#E69F00',
+  'GPU inference': '#0072B2',
+  'Reference ASIC': '#7f7f7f',
+};
 
-function useColor(label: string, i: number): string {
-  return USE_COLORS[label] ?? PALETTE[(i + 2) % PALETTE.length]!;
+/** Colour of a use: its kind's colour unless another use already took it (two ASICs), then the palette. */
+function useColor(key: string, i: number, taken: ReadonlySet<string> = new Set()): string {
+  const c = USE_COLORS[key];
+  if (c && !taken.has(c)) return c;
+  const free = PALETTE.filter((p) => !taken.has(p) && !Object.values(USE_COLORS).includes(p));
+  return free[i % Math.max(1, free.length)] ?? PALETTE[i % PALETTE.length]!;
 }
 
 const CSS = `
 :root{color-scheme:light}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1d1f23}
-main{max-width:1180px;margin:0 auto;padding:24px 28px 48px}
+main{max-width:1280px;margin:0 auto;padding:24px 28px 48px}
 h1{font-size:26px;margin:0 0 4px}
 h2{font-size:19px;margin:32px 0 10px;border-bottom:1px solid #dde1e6;padding-bottom:6px}
 p.lead{color:#4a4f57;margin:4px 0 16px}
 .banner{background:#fff4d6;border:1px solid #f0d38a;border-radius:6px;padding:10px 14px;margin:12px 0}
 .card{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:14px 16px;margin:12px 0;overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 8px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top;white-space:nowrap}
+table{border-collapse:collapse;width:100%;font-size:12.5px}
+small{color:#6a7078}
+th,td{padding:6px 8px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}
+th{white-space:nowrap}
 th{background:#f0f2f5;font-weight:600;position:sticky;top:0}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.incomplete td{background:#fff8f0}
 .tag{display:inline-block;font-size:11px;padding:1px 6px;border-radius:9px;margin-left:4px;vertical-align:1px}
 .tag.sw{background:#fde2e1;color:#9b1c1c}
@@ -50,6 +64,10 @@ function numCell(metric: string, f: RunRow['hashesPerSecond']): string {
   return `<td class="num${v === null ? ' nm' : ''}" data-metric="${metric}"${v === null ? '' : ` data-value="${v}"`} title="${esc(title)}">${esc(text)}</td>`;
 }
 
+function runCell(r: RunRow): string {
+  return `<td data-col="run" title="${esc(runLabel(r))}&#10;${esc(r.file)}"><strong>#${r.ref}</strong> ${esc(r.host)}<br><small>${esc(r.startedAt.slice(0, 16).replace('T', ' '))}Z</small></td>`;
+}
+
 function deviceCell(r: RunRow): string {
   const name = r.device.replace(/ \[software\]$/, '');
   const tags = (r.isSoftware ? '<span class="tag sw" title="CPU rasteriser: timings are CPU timings, not GPU figures">software</span>' : '') + (r.complete ? '' : `<span class="tag inc" title="${esc(r.incompleteReason ?? '')}">incomplete</span>`);
@@ -63,7 +81,7 @@ function efficiencyTable(rows: readonly RunRow[]): string {
   for (const r of rows) {
     out.push(
       `<tr data-ref="${r.ref}"${r.complete ? '' : ' class="incomplete"'}>` +
-        `<td title="${esc(r.file)}">${esc(runLabel(r))}</td>` +
+        runCell(r) +
         deviceCell(r) +
         `<td>${esc(r.driver ?? 'not reported')}</td><td>${esc(r.ep ?? '—')}</td><td>${esc(r.model ?? '—')}</td>` +
         numCell('hashesPerSecond', r.hashesPerSecond) +
@@ -100,7 +118,7 @@ function perMwTable(runs: readonly RunRow[]): string {
       const cell = (field: string, v: number | null, f: (x: number) => string) =>
         `<td class="num${v === null ? ' nm' : ''}" data-metric="${field}"${v === null ? '' : ` data-value="${v}"`}>${v === null ? 'n/m' : esc(f(v))}</td>`;
       out.push(
-        `<tr data-ref="${r.ref}" data-use="${esc(u.use)}"><td>${esc(runLabel(r))}</td>${deviceCell(r)}<td>${esc(u.label)}</td>` +
+        `<tr data-ref="${r.ref}" data-use="${esc(u.use)}">${runCell(r)}${deviceCell(r)}<td>${esc(u.label)}</td>` +
           cell('revenueUsdPerDay', u.revenueUsdPerDay, formatUsd) +
           cell('profitUsdPerDay', u.profitUsdPerDay, formatUsd) +
           cell('breakEvenUsdPerKWh', u.breakEvenUsdPerKWh, formatUsdPerKWh) +
@@ -114,7 +132,7 @@ function perMwTable(runs: readonly RunRow[]): string {
 
 function shortDevice(r: RunRow): string {
   const d = r.device.replace(/ \[software\]$/, '');
-  const cut = d.length > 28 ? `${d.slice(0, 27)}…` : d;
+  const cut = d.length > 24 ? `${d.slice(0, 23)}…` : d;
   return `#${r.ref} ${cut}${r.isSoftware ? ' (sw)' : ''}`;
 }
 
@@ -147,7 +165,7 @@ function earningsChart(runs: readonly RunRow[]): string | null {
     const bars: BarGroup['bars'] = [];
     for (const u of r.profit!.rows) {
       if (u.profitUsdPerDay === null) continue;
-      if (!legend.has(u.label)) legend.set(u.label, useColor(u.label, legend.size));
+      if (!legend.has(u.label)) legend.set(u.label, useColor(u.kind ?? u.label, legend.size, new Set(legend.values())));
       bars.push({
         series: u.label,
         value: u.profitUsdPerDay,
@@ -170,39 +188,43 @@ function earningsChart(runs: readonly RunRow[]): string | null {
 
 function priceChart(runs: readonly RunRow[]): { svg: string | null; left: string[] } {
   const left: string[] = [];
-  const lines: Array<{ r: RunRow; label: string; at: number; profit: number; be: number }> = [];
+  const lines: Array<{ r: RunRow; label: string; kind: string | null; y: (x: number) => number; be: number; at: number | null; profit: number | null }> = [];
   for (const r of runs) {
     const p = r.profit!.powerPriceUsdPerKWh;
     for (const u of r.profit!.rows) {
-      const { profitUsdPerDay: profit, breakEvenUsdPerKWh: be } = u;
-      // Profit is linear in the power price: the line runs through (site price, profit) and
-      // (break-even price, 0). Without both points (or when they coincide) there is no line.
-      if (p === null || profit === null || be === null || Math.abs(be - p) < 1e-12 || !(be > 0)) {
-        left.push(`#${r.ref} ${u.label}: ${p === null ? 'no site power price' : 'no break-even price'} in the profit model`);
-        continue;
+      const { profitUsdPerDay: profit, breakEvenUsdPerKWh: be, revenueUsdPerDay: rev, energyKWhPerDay: kwh } = u;
+      if (rev !== null && kwh !== null && kwh > 0) {
+        // profit = revenue − energy × price (src/profit/model.ts): the slope is the site energy per MW-day.
+        lines.push({ r, label: u.label, kind: u.kind, y: (x) => rev - kwh * x, be: rev / kwh, at: p, profit });
+      } else if (p !== null && profit !== null && be !== null && Math.abs(be - p) > 1e-12 && be > 0) {
+        // Profit is linear in the power price: the line runs through (site price, profit) and (break-even, 0).
+        const slope = -profit / (be - p);
+        lines.push({ r, label: u.label, kind: u.kind, y: (x) => profit + slope * (x - p), be, at: p, profit });
+      } else {
+        left.push(`#${r.ref} ${u.label}: the profit model gives neither energy per MW-day nor a usable break-even price`);
       }
-      lines.push({ r, label: u.label, at: p, profit, be });
     }
   }
   if (!lines.length) return { svg: null, left };
-  const maxP = Math.max(...lines.map((l) => Math.max(l.be, l.at))) * 1.25;
+  const maxP = Math.max(...lines.map((l) => Math.max(Number.isFinite(l.be) ? l.be : 0, l.at ?? 0))) * 1.25 || 0.2;
   const runIdx = new Map(runs.map((r, i) => [r.ref, i]));
   const dashes = ['', '6 4', '2 3', '8 3 2 3'];
   const useIdx = new Map<string, number>();
+  const useColors = new Map<string, string>();
   const series: LineSeries[] = lines.map((l) => {
     if (!useIdx.has(l.label)) useIdx.set(l.label, useIdx.size);
-    const slope = -l.profit / (l.be - l.at);
-    const y = (x: number) => l.profit + slope * (x - l.at);
+    if (!useColors.has(l.label)) useColors.set(l.label, useColor(l.kind ?? l.label, useColors.size, new Set(useColors.values())));
+    const y = l.y;
     const multi = runs.length > 1;
     return {
       label: `${multi ? `#${l.r.ref} ` : ''}${l.label}`,
-      color: multi ? PALETTE[runIdx.get(l.r.ref)! % PALETTE.length]! : useColor(l.label, useIdx.get(l.label)!),
+      color: multi ? PALETTE[runIdx.get(l.r.ref)! % PALETTE.length]! : useColors.get(l.label)!,
       ...(multi ? { dash: dashes[useIdx.get(l.label)! % dashes.length] || undefined } : {}),
       points: [
         [0, y(0)],
         [maxP, y(maxP)],
       ],
-      title: `${l.label} on ${l.r.device}: break-even ${formatUsdPerKWh(l.be)}/kWh; ${formatUsd(l.profit)}/MW-day at ${formatUsdPerKWh(l.at)}/kWh`,
+      title: `${l.label} on ${l.r.device}: break-even ${formatUsdPerKWh(l.be)}/kWh${l.profit !== null && l.at !== null ? `; ${formatUsd(l.profit)}/MW-day at ${formatUsdPerKWh(l.at)}/kWh` : ''}`,
     };
   });
   const prices = [...new Set(runs.map((r) => r.profit!.powerPriceUsdPerKWh).filter((p): p is number => p !== null))];

@@ -49,13 +49,17 @@ export interface EnergyLabel {
 
 /** One per-MW use of the site (GPU mining / GPU inference / reference ASIC). */
 export interface PerMwRow {
-  /** Stable key, e.g. "gpu-mining". */
+  /** Stable key, e.g. "gpu-mining", "asic:s21". */
   use: string;
-  /** Display name, e.g. "GPU mining". */
+  /** Kind of use when the profit model says ("gpu-mining", "gpu-inference-tokens", "asic-mining", ...). */
+  kind: string | null;
+  /** Display name, e.g. "GPU mining (SHA256d)". */
   label: string;
   revenueUsdPerDay: number | null;
   profitUsdPerDay: number | null;
   breakEvenUsdPerKWh: number | null;
+  /** Site energy per MW-day, kWh (the slope of profit against power price), when given. */
+  energyKWhPerDay: number | null;
 }
 
 /** The site profitability block of a run (from the `profit` measurement). */
@@ -143,54 +147,76 @@ function str(x: unknown): string | null {
 
 const USE_LABELS: Record<string, string> = {
   'gpu-mining': 'GPU mining',
-  gpuMining: 'GPU mining',
-  mining: 'GPU mining',
   'gpu-inference': 'GPU inference',
-  gpuInference: 'GPU inference',
-  inference: 'GPU inference',
+  'gpu-inference-tokens': 'GPU inference',
   'reference-asic': 'Reference ASIC',
-  referenceAsic: 'Reference ASIC',
-  asic: 'Reference ASIC',
+  'asic-mining': 'Reference ASIC',
 };
 
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
 function perMwRow(key: string | null, o: Record<string, unknown>): PerMwRow | null {
-  const revenue = num(o.revenueUsdPerDay);
-  const profit = num(o.profitUsdPerDay);
-  const be = num(o.breakEvenUsdPerKWh);
+  // src/profit's ComparisonRow nests the per-MW economics under `perMW`; flat rows carry them directly.
+  const e = isObj(o.perMW) ? o.perMW : isObj(o.perMw) ? o.perMw : o;
+  const revenue = num(e.revenueUsdPerDay);
+  const profit = num(e.profitUsdPerDay);
+  const be = num(e.breakEvenUsdPerKWh);
   if (revenue === null && profit === null && be === null) return null;
-  const use = str(o.use) ?? str(o.id) ?? key ?? str(o.label) ?? str(o.name) ?? 'use';
-  const label = str(o.label) ?? str(o.name) ?? USE_LABELS[use] ?? use;
-  return { use, label, revenueUsdPerDay: revenue, profitUsdPerDay: profit, breakEvenUsdPerKWh: be };
+  const use = str(o.id) ?? str(o.use) ?? key ?? str(o.label) ?? str(o.name) ?? 'use';
+  const kind = str(o.kind);
+  const label = str(o.label) ?? str(o.name) ?? USE_LABELS[kind ?? use] ?? use;
+  return { use, kind, label, revenueUsdPerDay: revenue, profitUsdPerDay: profit, breakEvenUsdPerKWh: be, energyKWhPerDay: num(e.energyKWhPerDay) };
+}
+
+function rowsIn(c: unknown): PerMwRow[] {
+  if (Array.isArray(c)) return c.flatMap((x) => (isObj(x) ? [perMwRow(null, x)] : [])).filter((r): r is PerMwRow => r !== null);
+  if (isObj(c)) return Object.entries(c).flatMap(([k, v]) => (isObj(v) ? [perMwRow(k, v)] : [])).filter((r): r is PerMwRow => r !== null);
+  return [];
+}
+
+/** Breadth-first search (depth ≤ 3) for the first value under `key`. */
+function findKey(root: unknown, key: string): unknown {
+  let level: unknown[] = [root];
+  for (let depth = 0; depth < 4 && level.length; depth++) {
+    const next: unknown[] = [];
+    for (const node of level) {
+      if (!isObj(node)) continue;
+      if (key in node && node[key] !== undefined && node[key] !== null) return node[key];
+      next.push(...Object.values(node).filter(isObj));
+    }
+    level = next;
+  }
+  return undefined;
 }
 
 /**
- * Per-MW rows from a profit measurement's `details`. The profit engine owns the exact shape; this
- * reader accepts rows as an array (`details.perMw[]`, or any array of objects carrying
- * revenueUsdPerDay/profitUsdPerDay/breakEvenUsdPerKWh) or as an object keyed by use, and returns
- * null when nothing of that kind is there (the report then says "no profit model in this run").
+ * Per-MW rows from a profit measurement's `details`. The profit engine (src/profit/model.ts) owns the
+ * shape: its `Comparison.rows[]` carry `{ id, kind, label, perMW: { revenueUsdPerDay,
+ * profitUsdPerDay, breakEvenUsdPerKWh, energyKWhPerDay } }`. This reader also accepts flat rows, or
+ * an object keyed by use, found under details.rows / details.perMw / details.comparison.rows (any
+ * depth ≤ 3), and returns null when there is none (the report then says so instead of guessing).
  */
 export function extractProfit(m: Measurement): ProfitBlock | null {
   const d = m.details ?? {};
-  const candidates: unknown[] = [d.perMw, d.perMW, d.rows, d.uses, ...Object.values(d)];
   let rows: PerMwRow[] = [];
-  for (const c of candidates) {
-    if (Array.isArray(c)) {
-      rows = c.flatMap((x) => (x && typeof x === 'object' ? [perMwRow(null, x as Record<string, unknown>)].filter((r): r is PerMwRow => r !== null) : []));
-    } else if (c && typeof c === 'object') {
-      rows = Object.entries(c as Record<string, unknown>).flatMap(([k, v]) =>
-        v && typeof v === 'object' && !Array.isArray(v) ? [perMwRow(k, v as Record<string, unknown>)].filter((r): r is PerMwRow => r !== null) : [],
-      );
+  let level: unknown[] = [d];
+  for (let depth = 0; depth < 4 && !rows.length && level.length; depth++) {
+    const next: unknown[] = [];
+    for (const node of level) {
+      if (!isObj(node)) continue;
+      for (const k of ['perMw', 'perMW', 'rows', 'uses']) {
+        if (!rows.length) rows = rowsIn(node[k]);
+      }
+      if (rows.length) break;
+      next.push(...Object.values(node).filter(isObj));
     }
-    if (rows.length) break;
+    level = next;
   }
   if (!rows.length) return null;
-  const site = d.site as Record<string, unknown> | string | undefined;
-  const siteName = typeof site === 'string' ? site : str(site?.name) ?? str(site?.id) ?? str(m.params.site);
-  const price =
-    num(d.powerPriceUsdPerKWh) ??
-    num((site as Record<string, unknown> | undefined)?.powerPriceUsdPerKWh) ??
-    num(m.params.powerPriceUsdPerKWh);
-  return { measurementId: m.id, site: siteName, powerPriceUsdPerKWh: price, rows };
+  const site = findKey(d, 'site');
+  const siteName = typeof site === 'string' ? site : isObj(site) ? str(site.name) ?? str(site.id) : null;
+  const price = num(findKey(d, 'powerPriceUsdPerKWh')) ?? num(m.params.powerPriceUsdPerKWh);
+  return { measurementId: m.id, site: siteName ?? str(m.params.site) ?? str(m.params.profile), powerPriceUsdPerKWh: price, rows };
 }
 
 function byKind(doc: ResultDoc, kind: Measurement['kind']): Measurement[] {
@@ -277,7 +303,9 @@ export function formatUsd(value: number): string {
   return Math.abs(value) >= 100 ? usd0.format(value) : usd2.format(value);
 }
 
-/** Power price in USD/kWh, 3–4 decimals. */
+const usdSig3 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 3 });
+
+/** Power price in USD/kWh: 3–4 decimals, 3 significant digits below one cent. */
 export function formatUsdPerKWh(value: number): string {
-  return usd4.format(value);
+  return Math.abs(value) < 0.01 && value !== 0 ? usdSig3.format(value) : usd4.format(value);
 }

@@ -70,7 +70,8 @@ export function autoScale(values: number[], range: [number, number], ratio = 20)
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   if (lo > 0 && hi / lo > ratio) return logScale(lo, hi, range);
-  return linearScale(Math.min(0, lo), Math.max(0, hi), range);
+  // 8 % headroom so the largest mark does not sit on the frame.
+  return linearScale(Math.min(0, lo * 1.08), Math.max(0, hi * 1.08), range);
 }
 
 /** Categorical colours (colour-blind-safe Okabe–Ito order). */
@@ -116,9 +117,9 @@ export interface ScatterPoint {
 
 /** Scatter plot; axes go log10 automatically when the values span more than 20×. */
 export function scatterChart(opts: { id: string; title: string; xTitle: string; yTitle: string; points: ScatterPoint[]; width?: number; height?: number }): string {
-  const W = opts.width ?? 760;
+  const W = opts.width ?? 1060;
   const H = opts.height ?? 420;
-  const m = { l: 76, r: 150, t: 16, b: 52 };
+  const m = { l: 76, r: 40, t: 16, b: 52 };
   const xs = autoScale(opts.points.map((p) => p.x), [m.l, W - m.r]);
   const ys = autoScale(opts.points.map((p) => p.y), [H - m.b, m.t]);
   const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, H - m.b - m.t), axisY(ys, m.l, opts.yTitle, W - m.l - m.r)];
@@ -128,7 +129,10 @@ export function scatterChart(opts: { id: string; title: string; xTitle: string; 
     body.push(
       `<g class="point" data-label="${esc(p.label)}" data-x="${p.x}" data-y="${p.y}">` +
         `<circle cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5"><title>${esc(p.title)}</title></circle>` +
-        `<text x="${(cx + 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" class="lbl">${esc(p.label)}</text></g>`,
+        // Labels go left of points in the right half so they stay inside the frame.
+        (cx > (m.l + W - m.r) / 2
+          ? `<text x="${(cx - 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" text-anchor="end" class="lbl">${esc(p.label)}</text></g>`
+          : `<text x="${(cx + 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" class="lbl">${esc(p.label)}</text></g>`),
     );
   }
   return svg(opts, W, H, body, xs, ys);
@@ -138,7 +142,7 @@ function svg(opts: { id: string; title: string }, W: number, H: number, body: st
   const scaleAttrs = (s: Scale, a: string) =>
     ` data-${a}-kind="${s.kind}" data-${a}-domain="${s.domain.join(',')}" data-${a}-range="${s.range.map((v) => v.toFixed(2)).join(',')}"`;
   return (
-    `<svg id="${esc(opts.id)}" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(opts.title)}" ${FONT}` +
+    `<svg id="${esc(opts.id)}" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" style="max-width:100%;height:auto" role="img" aria-label="${esc(opts.title)}" ${FONT}` +
     scaleAttrs(xs, 'x') +
     (ys ? scaleAttrs(ys, 'y') : '') +
     ` xmlns="http://www.w3.org/2000/svg">` +
@@ -155,21 +159,37 @@ export interface BarGroup {
 
 /** Grouped horizontal bars with a zero line (negative values extend left). */
 export function barChart(opts: { id: string; title: string; xTitle: string; groups: BarGroup[]; legend: Array<{ series: string; color: string }>; width?: number }): string {
-  const W = opts.width ?? 760;
+  const W = opts.width ?? 1060;
   const barH = 16;
   const gap = 4;
   const groupGap = 14;
-  const m = { l: 220, r: 90, t: 30, b: 52 };
+  // Legend rows: wrap when the next entry would run past the right edge (≈ 7 px per character).
+  const legendPos: Array<{ x: number; row: number }> = [];
+  {
+    let lx = 16;
+    let row = 0;
+    for (const l of opts.legend) {
+      const w = 30 + l.series.length * 7;
+      if (lx + w > W - 16 && lx > 16) {
+        lx = 16;
+        row++;
+      }
+      legendPos.push({ x: lx, row });
+      lx += w;
+    }
+  }
+  const legendRows = (legendPos.at(-1)?.row ?? 0) + 1;
+  const m = { l: 240, r: 90, t: 14 + legendRows * 20, b: 52 };
   const plotH = opts.groups.reduce((h, g) => h + g.bars.length * (barH + gap) + groupGap, 0);
   const H = m.t + plotH + m.b;
   const values = opts.groups.flatMap((g) => g.bars.map((b) => b.value));
   const xs = linearScale(Math.min(0, ...values), Math.max(0, ...values), [m.l, W - m.r]);
   const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, plotH + 4)];
-  let lx = m.l;
-  for (const l of opts.legend) {
-    body.push(`<rect x="${lx}" y="8" width="12" height="12" fill="${l.color}"/><text x="${lx + 16}" y="18" class="legend">${esc(l.series)}</text>`);
-    lx += 30 + l.series.length * 7;
-  }
+  opts.legend.forEach((l, i) => {
+    const { x, row } = legendPos[i]!;
+    const y = 6 + row * 20;
+    body.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${l.color}"/><text x="${x + 16}" y="${y + 10}" class="legend">${esc(l.series)}</text>`);
+  });
   let y = m.t;
   const x0 = xs.map(0);
   for (const g of opts.groups) {
@@ -204,9 +224,9 @@ export interface LineSeries {
 
 /** Line chart with linear axes, a zero line and a legend on the right. */
 export function lineChart(opts: { id: string; title: string; xTitle: string; yTitle: string; series: LineSeries[]; markers?: Array<{ x: number; label: string }>; width?: number; height?: number }): string {
-  const W = opts.width ?? 760;
+  const W = opts.width ?? 1060;
   const H = opts.height ?? 420;
-  const m = { l: 76, r: 230, t: 16, b: 52 };
+  const m = { l: 76, r: 320, t: 16, b: 52 };
   const xsV = opts.series.flatMap((s) => s.points.map((p) => p[0]));
   const ysV = opts.series.flatMap((s) => s.points.map((p) => p[1]));
   const xs = linearScale(Math.min(0, ...xsV), Math.max(...xsV), [m.l, W - m.r]);
@@ -214,10 +234,11 @@ export function lineChart(opts: { id: string; title: string; xTitle: string; yTi
   const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, H - m.b - m.t), axisY(ys, m.l, opts.yTitle, W - m.l - m.r)];
   const y0 = ys.map(0);
   body.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y0.toFixed(2)}" y2="${y0.toFixed(2)}" class="zero"/>`);
-  for (const mk of opts.markers ?? []) {
+  (opts.markers ?? []).forEach((mk, i) => {
     const x = xs.map(mk.x);
-    body.push(`<g class="marker" data-x="${mk.x}"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${m.t}" y2="${H - m.b}" stroke="#999" stroke-dasharray="2 3"/><text x="${(x + 3).toFixed(1)}" y="${m.t + 10}" class="tick">${esc(mk.label)}</text></g>`);
-  }
+    // Stagger the labels so markers close together stay readable.
+    body.push(`<g class="marker" data-x="${mk.x}"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${m.t}" y2="${H - m.b}" stroke="#999" stroke-dasharray="2 3"/><text x="${(x + 3).toFixed(1)}" y="${m.t + 10 + i * 13}" class="tick">${esc(mk.label)}</text></g>`);
+  });
   let ly = m.t + 6;
   for (const s of opts.series) {
     const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${xs.map(p[0]).toFixed(2)} ${ys.map(p[1]).toFixed(2)}`).join(' ');

@@ -15,7 +15,10 @@
  * change of about the threshold's size) is UNKNOWN with the reason, never silently SAME. Fewer than
  * `minSamples` (default 5) samples on either side, or no samples, is UNKNOWN.
  */
-import { jStat } from 'jstat';
+import { createRequire } from 'node:module';
+// jstat is a UMD/CommonJS module whose named exports Node's ESM loader cannot detect
+// (`import { jStat } from 'jstat'` throws under plain Node and tsx; only vite's interop accepts it).
+const { jStat } = createRequire(import.meta.url)('jstat') as typeof import('jstat');
 
 /** Verdict for one metric. FASTER/SLOWER mean better/worse, whatever the metric's direction. */
 export type Verdict = 'SAME' | 'FASTER' | 'SLOWER' | 'UNKNOWN';
@@ -174,7 +177,8 @@ export function compareSamples(
     return { ...out, reason: 'baseline mean not clearly above 0: the relative change has no bounded interval' };
   }
   const thr = o.noiseThreshold;
-  const ciText = `${(1 - o.alpha) * 100} % CI of change [${pct(ci.low)}, ${pct(ci.high)}], p = ${w.pValue.toPrecision(2)}`;
+  const pText = w.pValue < 1e-4 ? 'p < 0.0001' : `p = ${w.pValue.toPrecision(2)}`;
+  const ciText = `${Math.round((1 - o.alpha) * 100)} % CI of change [${pct(ci.low)}, ${pct(ci.high)}], ${pText}`;
   const significant = w.pValue < o.alpha;
   const up = significant && ci.low > thr;
   const down = significant && ci.high < -thr;
