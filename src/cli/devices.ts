@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { listAdapters, pickAdapter, type AdapterReport } from '../gpu/adapter.js';
 import { probeExecutionProviders, type EpStatus } from '../infer/probe.js';
 import { printJson } from './common.js';
+import { detectMeters, type MeterReport } from '../power/meters.js';
+import { formatMeterReports } from './power.js';
 
 /** What `devices --json` prints. */
 export interface DevicesReport {
@@ -12,7 +14,8 @@ export interface DevicesReport {
   /** Index of the adapter `--adapter` (or the default rule) selects; null when there is none. */
   selectedAdapter: number | null;
   executionProviders: EpStatus[];
-  meters: unknown[];
+  /** Power meters: found or not, scope, method, and why not (src/power/meters.ts). */
+  meters: MeterReport[];
   warnings: string[];
 }
 
@@ -27,7 +30,9 @@ export async function collectDevices(adapterSpec?: string): Promise<DevicesRepor
     warnings.push('only software adapters found: timings are CPU timings, not GPU figures');
   }
   const executionProviders = await probeExecutionProviders();
-  return { adapters, selectedAdapter: selected, executionProviders, meters: [], warnings };
+  const sel = adapters.find((a) => a.index === selected);
+  const meters = detectMeters(sel ? { adapterName: `${sel.name} ${sel.device}`, adapterVendor: sel.vendor, adapterIsSoftware: sel.isSoftware } : {});
+  return { adapters, selectedAdapter: selected, executionProviders, meters, warnings };
 }
 
 function printHuman(r: DevicesReport): void {
@@ -50,8 +55,7 @@ function printHuman(r: DevicesReport): void {
   }
   out.push('');
   out.push('Power meters:');
-  if (!r.meters.length) out.push('  (none detected)');
-  for (const m of r.meters) out.push(`  ${JSON.stringify(m)}`);
+  out.push(...formatMeterReports(r.meters));
   for (const w of r.warnings) out.push(`Warning: ${w}`);
   process.stdout.write(out.join('\n') + '\n');
 }

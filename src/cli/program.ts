@@ -10,6 +10,7 @@ import { registerDevices } from './devices.js';
 import { registerReport } from './report.js';
 import { registerCompare } from './compare.js';
 import { registerProfit } from './profit.js';
+import { registerPower } from './power.js';
 
 /** Build the program (exported for in-process CLI tests). */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerCompare(program);
   registerProfit(program);
+  registerPower(program);
   return program;
 }
 

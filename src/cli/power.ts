@@ -1,0 +1,112 @@
+/**
+ * `joulebench power meters [--json]`: which power meters this machine has, and why the others are not usable.
+ * `joulebench power sample --meter <name> --seconds S [--json]`: measure energy over S seconds with one meter.
+ */
+import type { Command } from 'commander';
+import { numberArg, printJson, warn } from './common.js';
+import { detectMeters, type MeterReport } from '../power/meters.js';
+import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { openAdapter, identityOf, NoAdapterError, type AdapterIdentity } from '../gpu/adapter.js';
+import { sleep } from '../util/timeout.js';
+
+/** Human lines for a list of meter reports (shared with `devices`). */
+export function formatMeterReports(reports: MeterReport[]): string[] {
+  const out: string[] = [];
+  const width = Math.max(...reports.map((r) => r.name.length));
+  for (const r of reports) {
+    const head = `  ${r.found ? 'yes' : 'no '} ${r.name.padEnd(width)}  ${r.scope.padEnd(11)}`;
+    if (r.found) {
+      out.push(`${head}  ${r.label ?? ''} — ${r.method}`);
+      if (r.note) out.push(`      note: ${r.note}`);
+    } else {
+      out.push(`${head}  ${r.whyNot ?? ''}`);
+    }
+  }
+  return out;
+}
+
+function fmt(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '?' : v.toFixed(digits);
+}
+
+/** Register the `power` command group. */
+export function registerPower(program: Command): void {
+  const power = program.command('power').description('power meters: list them, or sample energy over a fixed time');
+
+  power
+    .command('meters')
+    .description('list the power meters found on this machine and why the others are not usable')
+    .option('--json', 'print JSON')
+    .option('--meter-url <url>', 'a Shelly/Tasmota address to mention')
+    .option('--meter-cmd <command>', 'a meter command to mention')
+    .option('--watts <W>', 'declared power to mention', numberArg('--watts', { min: 0 }))
+    .option('--meter-device <id>', 'device the meter reads (NVML index/UUID/PCI bus id, hwmonN)')
+    .action((opts: { json?: boolean; meterUrl?: string; meterCmd?: string; watts?: number; meterDevice?: string }) => {
+      const reports = detectMeters({ url: opts.meterUrl, cmd: opts.meterCmd, watts: opts.watts, deviceHint: opts.meterDevice });
+      if (opts.json) {
+        printJson({ meters: reports });
+        return;
+      }
+      process.stdout.write(['Power meters:', ...formatMeterReports(reports)].join('\n') + '\n');
+    });
+
+  addMeterOptions(
+    power
+      .command('sample')
+      .description('measure energy with one meter over a fixed time (no workload): prints energyJ, avgPowerW, ...')
+      .option('--seconds <s>', 'how long to sample', numberArg('--seconds', { min: 0.01, max: 86_400 }), 5)
+      .option('--json', 'print JSON'),
+  ).action(async (opts: MeterOptions & { seconds: number; json?: boolean }, cmd: Command) => {
+    const g = cmd.optsWithGlobals() as { adapter?: string };
+    // Auto-detection maps the meter to the adapter in use; explicit meters need no adapter.
+    let adapter: AdapterIdentity | null = null;
+    if (opts.meter === undefined && opts.watts === undefined && opts.meterCmd === undefined) {
+      try {
+        const opened = await openAdapter(g.adapter);
+        adapter = identityOf(opened.report);
+      } catch (err) {
+        if (!(err instanceof NoAdapterError)) throw err;
+      }
+    }
+    const choice = await createEnergyMonitor(opts, { adapter });
+    for (const w of choice.warnings) warn(w);
+    if (!choice.monitor) {
+      if (opts.json) printJson({ measured: false, reason: choice.reason });
+      else process.stdout.write(`${choice.reason}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const monitor = choice.monitor;
+    try {
+      await monitor.begin('sample');
+      await sleep(opts.seconds * 1000);
+      const e = await monitor.end('sample');
+      const doc = { ...e, meterInfo: monitor.info ?? null };
+      if (!e.measured || !e.complete) process.exitCode = 1;
+      if (opts.json) {
+        printJson(doc);
+        return;
+      }
+      if (!e.measured) {
+        process.stdout.write(`${e.reason}\n`);
+        return;
+      }
+      const lines = [
+        `${e.meter} (${e.scope}${e.scope === 'declared' ? ', not measured' : ''}): ${fmt(e.energyJ, 3)} J over ${fmt(e.timeS, 3)} s = ${fmt(e.avgPowerW, 2)} W average` +
+          (e.uncertaintyJ !== null ? ` (± ${fmt(e.uncertaintyJ, 3)} J)` : ''),
+        `  method: ${e.method}`,
+      ];
+      const x = e as Record<string, unknown>;
+      if (typeof x.uncertaintyNote === 'string') lines.push(`  uncertainty: ${x.uncertaintyNote}`);
+      if (typeof x.label === 'string') lines.push(`  measures: ${x.label}`);
+      lines.push(
+        `  samples ${e.samples}; sensor update period ${x.sensorUpdatePeriodS == null ? 'unknown' : `${fmt(Number(x.sensorUpdatePeriodS) * 1000, 1)} ms`}` +
+          (x.pollIntervalS !== undefined ? `; poll interval ${fmt(Number(x.pollIntervalS) * 1000, 1)} ms` : ''),
+      );
+      if (!e.complete) lines.push(`  INCOMPLETE: ${e.incompleteReason}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    } finally {
+      await monitor.close();
+    }
+  });
+}
