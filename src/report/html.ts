@@ -39,7 +39,7 @@ p.lead{color:#4a4f57;margin:4px 0 16px}
 .banner{background:#fff4d6;border:1px solid #f0d38a;border-radius:6px;padding:10px 14px;margin:12px 0}
 .card{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:14px 16px;margin:12px 0;overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:12.5px}
-small{color:#6a7078}
+small{color:#6a7078;white-space:nowrap}
 th,td{padding:6px 8px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}
 th{white-space:nowrap}
 th{background:#f0f2f5;font-weight:600;position:sticky;top:0}
@@ -131,7 +131,9 @@ function perMwTable(runs: readonly RunRow[]): string {
 }
 
 function shortDevice(r: RunRow): string {
-  const d = r.device.replace(/ \[software\]$/, '');
+  let d = r.device.replace(/ \[software\]$/, '');
+  // Long adapter names carry build details in parentheses ("llvmpipe (LLVM 15.0.6, 256 bits)"): drop them first.
+  if (d.length > 24 && d.indexOf(' (') > 0) d = d.slice(0, d.indexOf(' ('));
   const cut = d.length > 24 ? `${d.slice(0, 23)}…` : d;
   return `#${r.ref} ${cut}${r.isSoftware ? ' (sw)' : ''}`;
 }
