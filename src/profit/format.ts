@@ -4,7 +4,7 @@
  */
 import { describeProvenance } from './provenance.js';
 import type { ProfitReport } from './report.js';
-import type { ComparisonRow, UnitEconomics } from './model.js';
+import type { Comparison, ComparisonRow, UnitEconomics } from './model.js';
 import type { SensitivityGrid } from './sensitivity.js';
 
 /** Format a number with a sensible precision: thousands separators for large, 3 significant digits for small. */
@@ -98,29 +98,7 @@ export function formatProfitReport(rep: ProfitReport): string {
   for (const [k, v] of hl) out.push(`  ${k.padEnd(kw)}  ${v}`);
 
   out.push('');
-  out.push('Per device:');
-  out.push(
-    table(
-      ['option', 'efficiency', 'power W', ...ECON_HEAD],
-      rep.rows.map((r) => econRow(r, r.perUnit, [r.efficiency ? `${fmtNum(r.efficiency.value)} ${r.efficiency.unit}` : '—', fmtNum(r.perUnit.powerW)])),
-    ),
-  );
-  out.push('');
-  out.push('Per MW of site power (IT × PUE):');
-  out.push(table(['option', 'devices/MW', ...ECON_HEAD], rep.rows.map((r) => econRow(r, r.perMW, [fmtNum(r.unitsPerMW)]))));
-  const capMW = rep.inputs.powerCapacityMW?.value;
-  if (rep.site && typeof capMW === 'number') {
-    out.push('');
-    out.push(`Whole site (${fmtNum(capMW)} MW):`);
-    out.push(table(['option', 'devices', ...ECON_HEAD], rep.rows.map((r) => econRow(r, r.site, [fmtNum(r.unitsPerMW * capMW, { maxFrac: 0 })]))));
-  }
-  const notes = rep.rows.flatMap((r) => r.notes.map((n) => `${r.label}: ${n}`));
-  if (notes.length) {
-    out.push('');
-    out.push('Notes:');
-    for (const n of [...new Set(notes)]) out.push(`  - ${n}`);
-  }
-
+  out.push(formatComparison(rep, rep.site ? (rep.inputs.powerCapacityMW?.value ?? null) : null).trimEnd());
   if (rep.projection) {
     const p = rep.projection;
     out.push('');
@@ -158,5 +136,35 @@ export function formatProfitReport(rep: ProfitReport): string {
     ),
   );
   out.push('Outputs are derived from these inputs (formulas: `--json` → derivations).');
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Format the comparison tables (per device, per MW, and whole site when `siteMW` is given) with
+ * the row notes. Works on a bare siteComparison() result, for `joulebench run`.
+ */
+export function formatComparison(cmp: Pick<Comparison, 'rows'>, siteMW: number | null = null): string {
+  const out: string[] = [];
+  out.push('Per device:');
+  out.push(
+    table(
+      ['option', 'efficiency', 'power W', ...ECON_HEAD],
+      cmp.rows.map((r) => econRow(r, r.perUnit, [r.efficiency ? `${fmtNum(r.efficiency.value)} ${r.efficiency.unit}` : '—', fmtNum(r.perUnit.powerW)])),
+    ),
+  );
+  out.push('');
+  out.push('Per MW of site power (IT × PUE):');
+  out.push(table(['option', 'devices/MW', ...ECON_HEAD], cmp.rows.map((r) => econRow(r, r.perMW, [fmtNum(r.unitsPerMW)]))));
+  if (siteMW !== null) {
+    out.push('');
+    out.push(`Whole site (${fmtNum(siteMW)} MW):`);
+    out.push(table(['option', 'devices', ...ECON_HEAD], cmp.rows.map((r) => econRow(r, r.site, [fmtNum(r.unitsPerMW * siteMW, { maxFrac: 0 })]))));
+  }
+  const notes = cmp.rows.flatMap((r) => r.notes.map((n) => `${r.label}: ${n}`));
+  if (notes.length) {
+    out.push('');
+    out.push('Notes:');
+    for (const n of [...new Set(notes)]) out.push(`  - ${n}`);
+  }
   return out.join('\n') + '\n';
 }

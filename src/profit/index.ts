@@ -19,3 +19,4 @@ export * from './profile.js';
 export * from './inputs.js';
 export * from './report.js';
 export * from './format.js';
+export * from './measurement.js';

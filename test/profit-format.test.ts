@@ -1,0 +1,41 @@
+/**
+ * Terminal output: aligned tables, every input listed with its source, human number formats.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildProfitReport, fmtNum, fmtUsd, formatProfitReport, resolveProfitInputs, table } from '../src/profit/index.js';
+
+describe('profit terminal formatting', () => {
+  it('formats numbers for humans', () => {
+    expect(fmtUsd(1234567.8)).toBe('$1,234,568');
+    expect(fmtUsd(-0.1)).toBe('−$0.1');
+    expect(fmtNum(0.0058619)).toBe('0.00586');
+    expect(fmtNum(Infinity)).toBe('∞');
+    expect(fmtNum(null)).toBe('—');
+  });
+
+  it('aligns table columns', () => {
+    const t = table(['a', 'bb'], [['xxx', '1'], ['y', '22222']]).split('\n');
+    expect(new Set(t.map((l) => [...l].length)).size).toBe(1);
+    expect(t[2]).toBe('xxx      1');
+  });
+
+  it('lists every input with its provenance and shows the comparison rows', () => {
+    const resolved = resolveProfitInputs({
+      flags: { hashrate: 1e15, watts: 20_000, powerPrice: 0.05, btcPrice: 28_000, difficulty: 21_448_277_761_059, subsidy: 6.25, feesPerBlock: 0, poolFee: 0 },
+      profile: null,
+      profileFile: null,
+      measured: null,
+      todayIso: '2026-11-22',
+    });
+    const rep = buildProfitReport(resolved, { asOf: '2026-11-22', site: null, days: 1, months: 2, sensitivity: true });
+    const text = formatProfitReport(rep);
+    expect(text).toContain('BTC per day                            0.00586');
+    expect(text).toMatch(/difficulty\s+21,448,277,761,059\s+difficulty\s+flag --difficulty/);
+    expect(text).toMatch(/poolFeeFraction\s+0\s+fraction\s+flag --pool-fee/);
+    expect(text).toMatch(/asicCapexUsdPerTH\s+17\.7\s+USD\/\(TH\/s\)\s+default \(Riot 10-K/);
+    for (const k of Object.keys(rep.inputs)) expect(text).toContain(k);
+    expect(text).toContain('Antminer S21 (reference ASIC)');
+    expect(text).toContain('margin per MW-year');
+    expect(text).toContain('Projection: margin per MW per month over 2 months');
+  });
+});
