@@ -1,0 +1,190 @@
+/**
+ * `joulebench infer bench|build|presets`: LLM inference tokens/s (and tokens/J) with onnxruntime-node.
+ */
+import os from 'node:os';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { newResultDoc } from '../report/environment.js';
+import { resultFileName, resultsDir, writeResult } from '../report/results.js';
+import type { Measurement } from '../report/schema.js';
+import type { AdapterIdentity } from '../gpu/adapter.js';
+import { UsageError } from '../util/errors.js';
+import { INFER_DEFAULTS, runInferBench } from '../infer/bench.js';
+import { EPS, type Ep } from '../infer/decoder.js';
+import { ensureModel } from '../infer/model-store.js';
+import { PRESETS, PRESET_NAMES, parameterCount } from '../infer/presets.js';
+import { VARIANTS, type Variant } from '../infer/builder.js';
+import type { WeightDtype } from '../infer/weights.js';
+import { numberArg, printJson, warn } from './common.js';
+
+interface BenchFlags extends MeterOptions {
+  model: string;
+  ep: Ep;
+  dtype?: WeightDtype;
+  variant?: Variant;
+  batch: number;
+  prompt: number;
+  gen: number;
+  repetitions: number;
+  seed: number;
+  warmup: boolean;
+  profile: boolean;
+  threads?: number;
+  tokens: 'random' | 'greedy';
+  allowAdapterMismatch?: boolean;
+  json?: boolean;
+  out?: string;
+  save?: boolean;
+}
+
+function fmtBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
+function fmtParams(n: number | null): string {
+  if (n === null) return '?';
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} B` : `${(n / 1e6).toFixed(2)} M`;
+}
+
+/** llama-bench-like markdown table plus the details people need to trust the numbers. */
+export function formatInferHuman(m: Measurement): string {
+  const d = m.details as Record<string, any>;
+  const p = m.params as Record<string, any>;
+  const model = d.model;
+  const lines: string[] = [];
+  const name = `${model.name}${model.synthetic ? ' (synthetic)' : ''}`;
+  lines.push('| model | params | size | ep | dtype | batch | test | t/s |');
+  lines.push('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
+  for (const [test, v] of Object.entries(d.llamaBench as Record<string, string>)) {
+    lines.push(`| ${name} | ${fmtParams(model.parameters)} | ${fmtBytes(model.bytesOnDisk)} | ${p.ep} | ${p.dtype}${p.variant ? `/${p.variant}` : ''} | ${p.batch} | ${test} | ${v} |`);
+  }
+  const mt = m.metrics;
+  const lat = d.tokenLatencyPercentilesMs;
+  lines.push('');
+  lines.push(`time to first token: ${mt.timeToFirstTokenMs!.value!.toFixed(2)} ms (mean of ${p.repetitions})`);
+  if (lat) lines.push(`decode step latency: p50 ${lat.p50.toFixed(3)} ms, p90 ${lat.p90.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, max ${lat.max.toFixed(3)} ms (${lat.n} steps)`);
+  const tpj = mt.tokensPerJoule!;
+  lines.push(`tokens/J (decode): ${tpj.value === null ? `not measured (${tpj.reason})` : tpj.value.toFixed(3)}`);
+  if (m.energy?.measured) lines.push(`energy (decode windows): ${m.energy.energyJ.toFixed(2)} J over ${m.energy.timeS.toFixed(2)} s, ${m.energy.avgPowerW.toFixed(1)} W avg [${m.energy.meter}: ${m.energy.method}]`);
+  lines.push(`KV cache at ${model.kvCacheContextTokens} tokens: ${fmtBytes(model.kvCacheBytes)} (${model.kvType}); peak host RSS ${fmtBytes(d.memory.peakRssBytes)}`);
+  if (d.placement) {
+    const pl = Object.entries(d.placement.nodesByProvider as Record<string, number>).map(([k, v]) => `${k.replace('ExecutionProvider', '')} ${v}`).join(', ');
+    lines.push(`node placement (ORT profile of the warmup): ${pl}`);
+  }
+  if (d.adapterMatch?.hashing) {
+    const a = d.adapterMatch;
+    lines.push(`adapter: hashing '${a.hashing.name}', onnxruntime WebGPU EP '${a.onnxruntime?.name ?? '?'}' (${a.same ? 'same' : 'DIFFERENT'}, ${a.confidence})`);
+  }
+  lines.push(`model: ${model.note}`);
+  return lines.join('\n');
+}
+
+async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
+  const g = cmd.optsWithGlobals() as { adapter?: string };
+  if (!(EPS as readonly string[]).includes(flags.ep)) throw new UsageError(`--ep '${flags.ep}': use one of ${EPS.join(', ')}`);
+  const choice = await createEnergyMonitor(flags, { adapter: null });
+  for (const w of choice.warnings) warn(w);
+  const monitor = choice.monitor;
+  const startedAt = new Date();
+  let m: Measurement;
+  try {
+    if (monitor && flags.idleBaseline) await monitor.idleBaseline(flags.idleBaseline);
+    m = await runInferBench(
+      {
+        model: flags.model,
+        ep: flags.ep,
+        dtype: flags.dtype,
+        variant: flags.variant,
+        batch: flags.batch,
+        prompt: flags.prompt,
+        gen: flags.gen,
+        repetitions: flags.repetitions,
+        seed: flags.seed,
+        warmup: flags.warmup,
+        profile: flags.profile,
+        threads: flags.threads,
+        tokens: flags.tokens,
+        adapterSpec: g.adapter,
+        allowAdapterMismatch: flags.allowAdapterMismatch,
+        energyReason: choice.monitor ? undefined : choice.reason,
+        log: flags.json ? undefined : (s) => process.stderr.write(`${s}\n`),
+      },
+      monitor,
+    );
+  } finally {
+    await monitor?.close();
+  }
+  for (const w of m.warnings) warn(w);
+  if (flags.out || flags.save) {
+    const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
+    doc.measurements.push(m);
+    doc.endedAt = new Date().toISOString();
+    const paths: string[] = [];
+    if (flags.out) paths.push(flags.out);
+    if (flags.save) {
+      const device = m.adapter?.name ?? `${flags.ep}-${os.cpus()[0]?.model ?? 'cpu'}`;
+      paths.push(join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), device, label: `infer-${(m.details as any).model.name}` })));
+    }
+    for (const p of paths) {
+      writeResult(p, doc);
+      if (!flags.json) process.stderr.write(`result written to ${p}\n`);
+    }
+  }
+  if (flags.json) printJson(m);
+  else process.stdout.write(formatInferHuman(m) + '\n');
+}
+
+/** Register `infer` and its subcommands. */
+export function registerInfer(program: Command): void {
+  const infer = program.command('infer').description('LLM inference benchmarks with onnxruntime-node (decoder models with KV cache)');
+
+  const bench = infer
+    .command('bench')
+    .description('prefill (pp) and decode (tg) tokens/s like llama-bench, with TTFT, latency percentiles, tokens/J')
+    .option('--model <preset|path>', `preset (${PRESET_NAMES.join(', ')}) or an ONNX decoder export (dir or .onnx)`, 'tiny')
+    .addOption(new Option('--ep <ep>', 'onnxruntime execution provider').choices([...EPS]).default('webgpu'))
+    .addOption(new Option('--dtype <dtype>', 'generated models: weight precision (default fp16 on webgpu with shader-f16, else fp32)').choices(['fp32', 'fp16']))
+    .addOption(new Option('--variant <variant>', 'generated models: gqa (com.microsoft fast path, default) or std (standard opset)').choices([...VARIANTS]))
+    .option('--batch <B>', 'sequences per run', numberArg('--batch', { min: 1, max: 4096, integer: true }), INFER_DEFAULTS.batch)
+    .option('--prompt <P>', 'prompt tokens (pp test)', numberArg('--prompt', { min: 1, integer: true }), INFER_DEFAULTS.prompt)
+    .option('--gen <N>', 'generated tokens (tg test, decoded after the prompt)', numberArg('--gen', { min: 1, integer: true }), INFER_DEFAULTS.gen)
+    .option('-r, --repetitions <R>', 'timed repetitions', numberArg('--repetitions', { min: 1, max: 1000, integer: true }), INFER_DEFAULTS.repetitions)
+    .option('--seed <n>', 'seed for the random token ids', numberArg('--seed', { min: 0, integer: true }), INFER_DEFAULTS.seed)
+    .addOption(new Option('--tokens <mode>', 'decode tokens: random (llama-bench) or greedy (argmax of logits)').choices(['random', 'greedy']).default('random'))
+    .option('--threads <n>', 'onnxruntime intra-op threads (default: onnxruntime picks)', numberArg('--threads', { min: 1, integer: true }))
+    .option('--no-warmup', 'skip the untimed warmup repetition')
+    .option('--no-profile', 'skip ORT profiling of the warmup (EP placement unknown)')
+    .option('--allow-adapter-mismatch', "run even when onnxruntime's WebGPU adapter differs from the hashing adapter")
+    .option('--json', 'print the measurement as JSON')
+    .option('--out <file>', 'write a full result document to <file>')
+    .option('--save', 'write a full result document into results/');
+  addMeterOptions(bench);
+  bench.action(benchAction);
+
+  infer
+    .command('build')
+    .description('generate (or refresh) a preset model directory under models/')
+    .argument('<preset>', `one of ${PRESET_NAMES.join(', ')}`)
+    .addOption(new Option('--dtype <dtype>', 'weight precision').choices(['fp32', 'fp16']).default('fp32'))
+    .addOption(new Option('--variant <variant>', 'graph variant').choices([...VARIANTS]).default('gqa'))
+    .option('--force', 'rebuild even when cached')
+    .option('--json', 'print JSON')
+    .action((preset: string, o: { dtype: WeightDtype; variant: Variant; force?: boolean; json?: boolean }) => {
+      const m = ensureModel(preset, { dtype: o.dtype, variant: o.variant, rebuild: o.force });
+      const r = { dir: m.dir, built: m.built, buildTimeS: m.buildTimeS, bytesOnDisk: m.bytesOnDisk, ...m.info };
+      if (o.json) printJson(r);
+      else process.stdout.write(`${m.built ? 'built' : 'cached'} ${m.dir}: ${fmtParams(m.info.parameters)} params, ${fmtBytes(m.bytesOnDisk)} on disk${m.built ? `, ${m.buildTimeS.toFixed(1)} s` : ''}\n`);
+    });
+
+  infer
+    .command('presets')
+    .description('list model presets and the public models whose shapes they mirror')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) => {
+      const rows = PRESET_NAMES.map((n) => ({ name: n, parameters: parameterCount(PRESETS[n]!), ...PRESETS[n]! }));
+      if (o.json) printJson(rows);
+      else for (const r of rows) process.stdout.write(`${r.name.padEnd(14)} ${fmtParams(r.parameters).padStart(9)}  ${r.family.padEnd(6)} ${r.mirrors}\n`);
+    });
+}

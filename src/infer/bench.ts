@@ -1,0 +1,380 @@
+/**
+ * `infer bench`: llama-bench-grade prefill (pp) and decode (tg) tokens/s of a decoder on an
+ * onnxruntime-node EP, with TTFT, per-token latency percentiles, energy windows, EP placement from
+ * ORT profiling, model size and peak RSS. Programmatic entry: `runInferBench` (used by `run`).
+ *
+ * Semantics (llama-bench, inference.md §1.1): random seeded token ids, one untimed warmup
+ * repetition, KV cache cleared before every repetition, per-repetition tokens/s reported as
+ * mean ± sample sd with the raw samples kept. pp = batch·prompt / prefill time; tg = batch·gen /
+ * decode time, the gen tokens decoded one step at a time after the prompt (depth = prompt).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { EnergyMonitor } from '../power/monitor.js';
+import { perJoule } from '../power/monitor.js';
+import type { Energy, Measurement, Metric } from '../report/schema.js';
+import { summaryToJson } from '../report/results.js';
+import { depVersion } from '../report/environment.js';
+import { percentileSorted, summarize } from '../stats/summary.js';
+import { UsageError } from '../util/errors.js';
+import { listAdapters, type AdapterReport } from '../gpu/adapter.js';
+import { DecoderRunner, argmaxLast, modelBytesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
+import { ensureModel, type ModelDir } from './model-store.js';
+import { PRESETS, kvCacheBytes } from './presets.js';
+import { fallbackWarnings, readProfile, type Placement } from './profile.js';
+import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
+import { mulberry32 } from './weights.js';
+import type { Variant } from './builder.js';
+import type { WeightDtype } from './weights.js';
+
+/** Options of one inference benchmark. */
+export interface InferBenchOptions {
+  /** Preset name or path to a model directory / .onnx file. */
+  model: string;
+  ep?: Ep;
+  /** Generated models only: weight precision (default fp16 on webgpu when the adapter has shader-f16, else fp32). */
+  dtype?: WeightDtype;
+  /** Generated models only: `gqa` fast path (default) or `std` standard-opset graph. */
+  variant?: Variant;
+  batch?: number;
+  prompt?: number;
+  gen?: number;
+  repetitions?: number;
+  /** Seed for token ids. */
+  seed?: number;
+  /** One untimed repetition first (default true). */
+  warmup?: boolean;
+  adapterSpec?: string;
+  allowAdapterMismatch?: boolean;
+  /** Profile the warmup repetition for EP placement (default true). */
+  profile?: boolean;
+  threads?: number;
+  /** Decode token choice: `random` (llama-bench; logits not read) or `greedy` (argmax). */
+  tokens?: 'random' | 'greedy';
+  /** Why energy is not measured (when `monitor` is null). */
+  energyReason?: string;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+/** Defaults (llama-bench: -p 512 -n 128 -r 5). */
+export const INFER_DEFAULTS = { batch: 1, prompt: 512, gen: 128, repetitions: 5, seed: 1234 } as const;
+
+interface ResolvedModel {
+  source: 'preset' | 'file';
+  name: string;
+  file: string;
+  generated: ModelDir | null;
+  maxContext: number | null;
+  vocabHint: number | null;
+  parameters: number | null;
+  bytesOnDisk: number;
+}
+
+function readJson(path: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function resolveModel(opts: InferBenchOptions, dtype: WeightDtype, variant: Variant, log: (s: string) => void): ResolvedModel {
+  const isPath = existsSync(opts.model) || /[/\\]|\.onnx$/i.test(opts.model);
+  if (!isPath && PRESETS[opts.model]) {
+    log(`model: preset ${opts.model} (${dtype}, ${variant}) — generating if not cached`);
+    const m = ensureModel(opts.model, { dtype, variant });
+    if (m.built) log(`model: generated ${m.dir} in ${m.buildTimeS.toFixed(1)} s`);
+    return {
+      source: 'preset',
+      name: opts.model,
+      file: m.modelPath,
+      generated: m,
+      maxContext: m.config.maxPositions,
+      vocabHint: m.config.vocabSize,
+      parameters: m.info.parameters,
+      bytesOnDisk: m.bytesOnDisk,
+    };
+  }
+  if (!isPath) throw new UsageError(`--model '${opts.model}': not a preset (${Object.keys(PRESETS).join(', ')}) nor an existing .onnx file or model directory`);
+  const file = resolveModelFile(opts.model);
+  const cfg = readJson(join(dirname(file), 'config.json'));
+  const num = (k: string) => (typeof cfg?.[k] === 'number' ? (cfg[k] as number) : null);
+  return {
+    source: 'file',
+    name: basename(existsSync(opts.model) && !opts.model.endsWith('.onnx') ? opts.model.replace(/[/\\]+$/, '') : dirname(file)) || basename(file),
+    file,
+    generated: null,
+    maxContext: num('max_position_embeddings') ?? num('n_positions'),
+    vocabHint: num('vocab_size'),
+    parameters: null,
+    bytesOnDisk: modelBytesOnDisk(file),
+  };
+}
+
+/** Merge per-phase energy records into one (sums; complete only if all are). */
+export function mergeEnergy(list: Energy[]): Energy | null {
+  if (!list.length) return null;
+  const bad = list.find((e) => !e.measured);
+  if (bad) return bad;
+  const m = list as Array<Extract<Energy, { measured: true }>>;
+  const energyJ = m.reduce((s, e) => s + e.energyJ, 0);
+  const timeS = m.reduce((s, e) => s + e.timeS, 0);
+  const unc = m.every((e) => e.uncertaintyJ !== null) ? m.reduce((s, e) => s + (e.uncertaintyJ ?? 0), 0) : null;
+  const incomplete = m.find((e) => !e.complete);
+  return {
+    measured: true,
+    energyJ,
+    timeS,
+    avgPowerW: timeS > 0 ? energyJ / timeS : 0,
+    method: `${m[0]!.method}; summed over ${m.length} windows`,
+    scope: m[0]!.scope,
+    meter: m[0]!.meter,
+    samples: m.reduce((s, e) => s + e.samples, 0),
+    uncertaintyJ: unc,
+    complete: !incomplete,
+    ...(incomplete?.incompleteReason ? { incompleteReason: incomplete.incompleteReason } : {}),
+  };
+}
+
+function metric(value: number | null, unit: string, higherIsBetter: boolean, method: string, samples?: number[], reason?: string): Metric {
+  const m: Metric = { value, unit, higherIsBetter, method };
+  if (samples && samples.length) {
+    m.samples = samples;
+    m.summary = summaryToJson(summarize(samples));
+  }
+  if (reason) m.reason = reason;
+  return m;
+}
+
+function checkInt(flag: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag} ${v}: must be an integer ≥ ${min}`);
+  return v;
+}
+
+/** llama-bench style "mean ± sd". */
+export function meanSd(samples: number[]): string {
+  const s = summarize(samples);
+  return `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`;
+}
+
+/** Run the benchmark and return one schema Measurement (kind `infer`). */
+export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMonitor | null = null): Promise<Measurement> {
+  const log = opts.log ?? (() => {});
+  const startedAt = new Date();
+  const ep: Ep = opts.ep ?? 'webgpu';
+  const batch = checkInt('--batch', opts.batch ?? INFER_DEFAULTS.batch, 1);
+  const prompt = checkInt('--prompt', opts.prompt ?? INFER_DEFAULTS.prompt, 1);
+  const gen = checkInt('--gen', opts.gen ?? INFER_DEFAULTS.gen, 1);
+  const reps = checkInt('--repetitions', opts.repetitions ?? INFER_DEFAULTS.repetitions, 1);
+  const seed = opts.seed ?? INFER_DEFAULTS.seed;
+  const tokensMode = opts.tokens ?? 'random';
+  const warnings: string[] = [];
+  const rssBefore = process.memoryUsage().rss;
+
+  // --- adapter identity (WebGPU only): hashing and the ORT EP must share the physical adapter.
+  let adapters: AdapterReport[] | null = null;
+  let match: AdapterMatch | null = null;
+  if (ep === 'webgpu') {
+    adapters = await listAdapters();
+    match = await checkSameAdapter(opts.adapterSpec, opts.allowAdapterMismatch ?? false, adapters);
+    if (!match.same) warnings.push(`adapter mismatch allowed by --allow-adapter-mismatch: hashing on '${match.hashing.name}', onnxruntime WebGPU EP on '${match.onnxruntime?.name ?? 'unknown'}'`);
+    const ortAd = adapters.find((a) => a.index === (match!.onnxruntime ?? match!.hashing).index);
+    if (ortAd?.isSoftware) warnings.push(`software adapter '${ortAd.name}': WebGPU EP timings are CPU timings, not GPU figures`);
+  }
+  const ortAdapter = match ? adapters!.find((a) => a.index === (match!.onnxruntime ?? match!.hashing).index) : undefined;
+  const dtype: WeightDtype = opts.dtype ?? (ep === 'webgpu' && ortAdapter?.features.includes('shader-f16') ? 'fp16' : 'fp32');
+  const variant: Variant = opts.variant ?? 'gqa';
+
+  const model = resolveModel(opts, dtype, variant, log);
+  if (model.maxContext !== null && prompt + gen > model.maxContext) {
+    throw new UsageError(`--prompt ${prompt} + --gen ${gen} = ${prompt + gen} tokens: exceeds the model's context of ${model.maxContext}`);
+  }
+
+  // --- session (profiling on for the warmup only: endProfiling() stops it before the timed runs).
+  const profileDir = opts.profile === false ? null : mkdtempSync(join(tmpdir(), 'joulebench-ortprof-'));
+  const profilePrefix = profileDir ? join(profileDir, 'ort') : undefined;
+  const presentNames = model.generated ? Array.from({ length: model.generated.config.numLayers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat() : undefined;
+  log(`session: creating on ${ep} EP`);
+  const { session, io, createTimeS } = await openDecoderSession(model.file, ep, { profilePrefix, threads: opts.threads, presentNames });
+  const rssAfterLoad = process.memoryUsage().rss;
+  const runner = new DecoderRunner(session, io, batch);
+  const vocab = io.vocabSize ?? model.vocabHint ?? 1000;
+  const rnd = mulberry32(seed);
+  const randomTokens = (n: number) => Int32Array.from({ length: n }, () => rnd() % vocab);
+
+  let placement: Placement | null = null;
+  const pp: number[] = [];
+  const tg: number[] = [];
+  const ttft: number[] = [];
+  const stepMs: number[] = [];
+  const prefillEnergy: Energy[] = [];
+  const decodeEnergy: Energy[] = [];
+  const decodeToken = new Int32Array(batch);
+
+  /** One repetition; returns timings. Greedy mode reads logits, random mode only receives them. */
+  const repetition = async (timed: boolean, promptTokens: Int32Array, genTokens: Int32Array, r: number) => {
+    runner.reset();
+    if (timed && monitor) await monitor.begin(`infer.prefill.r${r}`);
+    const t0 = performance.now();
+    const logits = await runner.step(promptTokens, prompt);
+    const first = argmaxLast(logits); // the first token is part of TTFT in both modes
+    const t1 = performance.now();
+    if (timed && monitor) prefillEnergy.push(await monitor.end(`infer.prefill.r${r}`));
+    if (timed && monitor) await monitor.begin(`infer.decode.r${r}`);
+    const steps: number[] = new Array(gen);
+    let prev = first;
+    let tStep = performance.now();
+    const tDecode0 = tStep;
+    for (let i = 0; i < gen; i++) {
+      if (tokensMode === 'greedy') for (let b = 0; b < batch; b++) decodeToken[b] = prev[b]!;
+      else for (let b = 0; b < batch; b++) decodeToken[b] = genTokens[i * batch + b]!;
+      const lg = await runner.step(decodeToken, 1);
+      if (tokensMode === 'greedy') prev = argmaxLast(lg);
+      const now = performance.now();
+      steps[i] = now - tStep;
+      tStep = now;
+    }
+    const decodeMs = tStep - tDecode0;
+    if (timed && monitor) decodeEnergy.push(await monitor.end(`infer.decode.r${r}`));
+    return { prefillMs: t1 - t0, decodeMs, steps };
+  };
+
+  try {
+    if (opts.warmup !== false) {
+      log('warmup: 1 untimed repetition');
+      await repetition(false, randomTokens(batch * prompt), randomTokens(batch * gen), -1);
+    }
+    if (profilePrefix) {
+      session.endProfiling();
+      placement = readProfile(profilePrefix);
+      if (!placement) warnings.push('onnxruntime profile not found: EP placement unknown');
+    }
+    for (let r = 0; r < reps; r++) {
+      const promptTokens = randomTokens(batch * prompt);
+      const genTokens = randomTokens(batch * gen);
+      const t = await repetition(true, promptTokens, genTokens, r);
+      pp.push((batch * prompt) / (t.prefillMs / 1000));
+      tg.push((batch * gen) / (t.decodeMs / 1000));
+      ttft.push(t.prefillMs);
+      stepMs.push(...t.steps);
+      log(`rep ${r + 1}/${reps}: pp${prompt} ${pp.at(-1)!.toFixed(2)} t/s, tg${gen} ${tg.at(-1)!.toFixed(2)} t/s, TTFT ${t.prefillMs.toFixed(1)} ms`);
+    }
+  } finally {
+    runner.close();
+    await session.release();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  }
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+
+  // --- placement warnings
+  let fallback: ReturnType<typeof fallbackWarnings> | null = null;
+  if (placement) {
+    fallback = fallbackWarnings(placement, ep);
+    warnings.push(...fallback.warnings);
+  }
+
+  // --- energy
+  const ePrefill = monitor ? mergeEnergy(prefillEnergy) : null;
+  const eDecode = monitor ? mergeEnergy(decodeEnergy) : null;
+  const notMeasured = opts.energyReason ?? 'energy not measured: no power meter; pass --meter <name> or --watts <W>';
+  const energy: Energy = eDecode ?? { measured: false, reason: notMeasured };
+  const decodeTokens = batch * gen * reps;
+  const prefillTokens = batch * prompt * reps;
+  const tpj = perJoule(decodeTokens, energy);
+  const ptpj = ePrefill ? perJoule(prefillTokens, ePrefill) : null;
+
+  const sortedSteps = [...stepMs].sort((a, b) => a - b);
+  const pct = (p: number) => percentileSorted(sortedSteps, p);
+  const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
+  const context = prompt + gen;
+  const kvBytes = kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, kvBytesPerElement);
+  const synthetic = model.source === 'preset';
+  const modelNote = synthetic
+    ? `synthetic seeded weights with the exact shapes of ${model.generated!.config.mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`
+    : 'user-supplied model';
+  const where = `${ep} EP${ortAdapter ? ` on ${ortAdapter.name}` : ''}, batch ${batch}`;
+  const metrics: Record<string, Metric> = {
+    prefillTokensPerSecond: metric(summarize(pp).mean, 'tokens/s', true, `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per repetition; mean of ${reps} repetitions; ${where}`, pp),
+    decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen}: batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per repetition; mean of ${reps} repetitions; ${where}`, tg),
+    timeToFirstTokenMs: metric(summarize(ttft).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per repetition', ttft),
+    tokenLatencyP50Ms: metric(pct(0.5), 'ms', false, `median wall time of one decode step (run() of 1 token per sequence), pooled over ${stepMs.length} steps`),
+    tokenLatencyP90Ms: metric(pct(0.9), 'ms', false, `p90 of ${stepMs.length} decode steps`),
+    tokenLatencyP99Ms: metric(pct(0.99), 'ms', false, `p99 of ${stepMs.length} decode steps`),
+    tokensPerJoule: metric(tpj, 'tokens/J', true, 'decode tokens / energy of the decode windows (summed over repetitions)', undefined, tpj === null ? (energy.measured ? 'energy window had no positive energy' : energy.reason) : undefined),
+    prefillTokensPerJoule: metric(ptpj, 'tokens/J', true, 'prompt tokens / energy of the prefill windows (summed over repetitions)', undefined, ptpj === null ? (ePrefill && !ePrefill.measured ? ePrefill.reason : notMeasured) : undefined),
+  };
+
+  const id = `infer.${model.name}`;
+  return {
+    id,
+    kind: 'infer',
+    status: 'complete',
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    params: {
+      model: opts.model,
+      ep,
+      dtype: model.generated ? dtype : io.kvType === 'float16' ? 'fp16' : 'fp32',
+      variant: model.generated ? variant : null,
+      batch,
+      prompt,
+      gen,
+      repetitions: reps,
+      warmup: opts.warmup !== false,
+      seed,
+      tokens: tokensMode,
+      threads: opts.threads ?? null,
+    },
+    metrics,
+    energy,
+    adapter: (match ? (match.onnxruntime ?? match.hashing) : null) as Measurement['adapter'],
+    details: {
+      llamaBench: { [`pp${prompt}`]: meanSd(pp), [`tg${gen}`]: meanSd(tg) },
+      model: {
+        source: model.source,
+        name: model.name,
+        path: model.file,
+        synthetic,
+        note: modelNote,
+        mirrors: model.generated?.config.mirrors ?? null,
+        parameters: model.parameters,
+        parametersNote: model.parameters === null ? 'not known for a user model (count initializers with onnx tools)' : undefined,
+        bytesOnDisk: model.bytesOnDisk,
+        externalData: model.generated?.info.externalData ?? null,
+        layers: io.layers.length,
+        numKvHeads: io.numKvHeads,
+        headDim: io.headDim,
+        vocabSize: io.vocabSize ?? model.vocabHint,
+        kvType: io.kvType,
+        kvCacheBytes: kvBytes,
+        kvCacheContextTokens: context,
+        inputs: session.inputNames,
+        outputs: session.outputNames,
+        io: summarizeIO(io),
+      },
+      memory: { peakRssBytes, rssBeforeLoadBytes: rssBefore, rssAfterLoadBytes: rssAfterLoad, method: 'process.resourceUsage().maxRSS (peak resident set of the whole process)' },
+      session: { createTimeS, buildTimeS: model.generated?.buildTimeS ?? 0, onnxruntime: depVersion('onnxruntime-node'), graphOptimizationLevel: 'all', kvOnDevice: ep === 'webgpu' },
+      placement,
+      fallbackOps: fallback ? { cpuComputeOps: fallback.cpuComputeOps, cpuShapeOps: fallback.cpuShapeOps } : null,
+      adapterMatch: match
+        ? { hashing: match.hashing, onnxruntime: match.onnxruntime, same: match.same, confidence: match.confidence, method: match.method }
+        : { note: `${ep} EP: no WebGPU adapter involved` },
+      tokenLatencyPercentilesMs: stepMs.length ? { p50: pct(0.5), p90: pct(0.9), p95: pct(0.95), p99: pct(0.99), max: sortedSteps.at(-1)!, n: stepMs.length } : null,
+      energyPrefill: ePrefill ?? { measured: false, reason: notMeasured },
+      tokens: { prefill: prefillTokens, decode: decodeTokens },
+    },
+    warnings,
+  };
+}
+
+function summarizeIO(io: DecoderIO) {
+  return { positionIds: io.positionIds !== null, attentionMask: io.attentionMask !== null, useCacheBranch: io.useCacheBranch !== null, logitsType: io.logitsType };
+}
+
+/** ORT's own version string (for reports). */
+export function ortVersion(): string {
+  return (ort.env as { versions?: { common?: string } }).versions?.common ?? depVersion('onnxruntime-node') ?? 'unknown';
+}

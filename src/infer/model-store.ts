@@ -1,0 +1,220 @@
+/**
+ * Generated model directories: `models/<preset>-<dtype>[-std]/` holding `model.onnx`
+ * (+ `model.onnx.data` external weights), an HF-style `config.json` and a minimal `genai_config.json`,
+ * the layout Optimum / onnxruntime-genai use. Built on demand into a temporary directory and renamed
+ * into place (atomic), reused while `config.json`'s `joulebench` block matches.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../util/atomic.js';
+import { packageRoot } from '../report/environment.js';
+import { writeMsgToFile } from './onnx-writer.js';
+import { buildDecoderGraph, serializeModel, type Variant } from './builder.js';
+import { getPreset, parameterCount, type DecoderConfig } from './presets.js';
+import type { WeightDtype } from './weights.js';
+
+/** Bump when the generated graph changes (invalidates cached models). */
+export const BUILDER_VERSION = 1;
+/** Default PRNG seed for weights. */
+export const DEFAULT_WEIGHT_SEED = 0x10e1e;
+/**
+ * Weights above this go to `model.onnx.data` (external data). Protobuf caps a message at 2 GiB, and
+ * onnxruntime memory-maps aligned external data instead of copying it out of the parsed protobuf, so
+ * anything but test models is written external (one copy of the weights in the process).
+ */
+export const EXTERNAL_DATA_THRESHOLD_BYTES = 64 * 1024 * 1024;
+
+/** What identifies a generated model (stored in config.json under `joulebench`). */
+export interface GeneratedModelInfo {
+  builderVersion: number;
+  preset: string;
+  mirrors: string;
+  dtype: WeightDtype;
+  variant: Variant;
+  seed: number;
+  parameters: number;
+  weightBytes: number;
+  externalData: boolean;
+  synthetic: true;
+  note: string;
+}
+
+/** A model directory ready to load. */
+export interface ModelDir {
+  dir: string;
+  modelPath: string;
+  info: GeneratedModelInfo;
+  config: DecoderConfig;
+  /** model.onnx + model.onnx.data bytes. */
+  bytesOnDisk: number;
+  /** True when this call generated it (false: reused from the cache). */
+  built: boolean;
+  buildTimeS: number;
+}
+
+/** Models directory (overridable with JOULEBENCH_MODELS_DIR, for tests and CI). */
+export function modelsDir(): string {
+  return process.env.JOULEBENCH_MODELS_DIR ?? join(packageRoot(), 'models');
+}
+
+/** Directory name for a preset/dtype/variant: `<preset>-<dtype>` (+ `-std` for the standard-op graph). */
+export function modelDirName(preset: string, dtype: WeightDtype, variant: Variant): string {
+  return `${preset}-${dtype}${variant === 'std' ? '-std' : ''}`;
+}
+
+function hfConfig(c: DecoderConfig, info: GeneratedModelInfo): Record<string, unknown> {
+  const common = { vocab_size: c.vocabSize, torch_dtype: info.dtype === 'fp16' ? 'float16' : 'float32', tie_word_embeddings: c.tieWordEmbeddings };
+  const cfg =
+    c.family === 'gpt2'
+      ? { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', n_embd: c.hiddenSize, n_layer: c.numLayers, n_head: c.numHeads, n_inner: c.intermediateSize, n_positions: c.maxPositions, layer_norm_epsilon: c.normEps, activation_function: 'gelu_new', ...common }
+      : {
+          architectures: [c.qkvBias ? 'Qwen2ForCausalLM' : 'LlamaForCausalLM'],
+          model_type: c.qkvBias ? 'qwen2' : 'llama',
+          hidden_size: c.hiddenSize,
+          intermediate_size: c.intermediateSize,
+          num_hidden_layers: c.numLayers,
+          num_attention_heads: c.numHeads,
+          num_key_value_heads: c.numKvHeads,
+          head_dim: c.headDim,
+          max_position_embeddings: c.maxPositions,
+          rope_theta: c.ropeTheta,
+          rms_norm_eps: c.normEps,
+          hidden_act: 'silu',
+          attention_bias: c.qkvBias,
+          ...common,
+        };
+  return { ...cfg, joulebench: info };
+}
+
+function genaiConfig(c: DecoderConfig, info: GeneratedModelInfo, withPositionIds: boolean): Record<string, unknown> {
+  return {
+    model: {
+      type: c.family === 'gpt2' ? 'gpt2' : c.qkvBias ? 'qwen2' : 'llama',
+      context_length: c.maxPositions,
+      vocab_size: c.vocabSize,
+      decoder: {
+        filename: 'model.onnx',
+        head_size: c.headDim,
+        hidden_size: c.hiddenSize,
+        num_attention_heads: c.numHeads,
+        num_key_value_heads: c.numKvHeads,
+        num_hidden_layers: c.numLayers,
+        inputs: {
+          input_ids: 'input_ids',
+          attention_mask: 'attention_mask',
+          ...(withPositionIds ? { position_ids: 'position_ids' } : {}),
+          past_key_names: 'past_key_values.%d.key',
+          past_value_names: 'past_key_values.%d.value',
+        },
+        outputs: { logits: 'logits', present_key_names: 'present.%d.key', present_value_names: 'present.%d.value' },
+      },
+    },
+    search: { max_length: c.maxPositions, past_present_share_buffer: false },
+    joulebench: { synthetic: true, dtype: info.dtype, variant: info.variant },
+  };
+}
+
+/** Generate a model directory at `dir` (replaced atomically). */
+export function buildModelDir(preset: string, opts: { dtype: WeightDtype; variant: Variant; seed?: number; dir: string }): ModelDir {
+  const c = getPreset(preset);
+  const t0 = performance.now();
+  const seed = opts.seed ?? DEFAULT_WEIGHT_SEED;
+  const params = parameterCount(c);
+  const bytesPerParam = opts.dtype === 'fp32' ? 4 : 2;
+  const weightBytes = params * bytesPerParam;
+  const external = weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES;
+  const info: GeneratedModelInfo = {
+    builderVersion: BUILDER_VERSION,
+    preset,
+    mirrors: c.mirrors,
+    dtype: opts.dtype,
+    variant: opts.variant,
+    seed,
+    parameters: params,
+    weightBytes,
+    externalData: external,
+    synthetic: true,
+    note: 'synthetic seeded weights: compute and memory traffic are those of the real architecture, outputs are meaningless',
+  };
+  const parent = join(opts.dir, '..');
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.tmp-${preset}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
+  try {
+    const built = buildDecoderGraph(c, { dtype: opts.dtype, variant: opts.variant, seed });
+    let ext: { location: string; writeChunk: (b: Uint8Array) => void } | null = null;
+    let dataFd: number | null = null;
+    if (external) {
+      dataFd = openSync(join(tmp, 'model.onnx.data'), 'w', 0o644);
+      const fd = dataFd;
+      ext = {
+        location: 'model.onnx.data',
+        writeChunk: (b) => {
+          let off = 0;
+          while (off < b.byteLength) off += writeSync(fd, b, off, b.byteLength - off);
+        },
+      };
+    }
+    try {
+      const msg = serializeModel(built, {
+        external: ext,
+        producerVersion: `builder-${BUILDER_VERSION}`,
+        metadata: { 'joulebench.preset': preset, 'joulebench.synthetic': 'true', 'joulebench.mirrors': c.mirrors },
+      });
+      writeMsgToFile(join(tmp, 'model.onnx'), msg);
+    } finally {
+      if (dataFd !== null) closeSync(dataFd);
+    }
+    writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(hfConfig(c, info), null, 2) + '\n');
+    writeFileAtomic(join(tmp, 'genai_config.json'), JSON.stringify(genaiConfig(c, info, built.inputNames.includes('position_ids')), null, 2) + '\n');
+    rmSync(opts.dir, { recursive: true, force: true });
+    try {
+      renameSync(tmp, opts.dir);
+    } catch (err) {
+      // Another process built the same model concurrently and won the rename: use theirs.
+      if (!existsSync(join(opts.dir, 'config.json'))) throw err;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return { ...describeDir(opts.dir, info, c), built: true, buildTimeS: (performance.now() - t0) / 1000 };
+}
+
+function describeDir(dir: string, info: GeneratedModelInfo, config: DecoderConfig): Omit<ModelDir, 'built' | 'buildTimeS'> {
+  const modelPath = join(dir, 'model.onnx');
+  let bytesOnDisk = statSync(modelPath).size;
+  if (info.externalData) bytesOnDisk += statSync(join(dir, 'model.onnx.data')).size;
+  return { dir, modelPath, info, config, bytesOnDisk };
+}
+
+/** Read the `joulebench` block of a generated model directory, or null if absent/unreadable. */
+export function readGeneratedInfo(dir: string): GeneratedModelInfo | null {
+  try {
+    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { joulebench?: GeneratedModelInfo };
+    return cfg.joulebench ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The cached model for a preset, generating it when missing or stale. */
+export function ensureModel(preset: string, opts: { dtype: WeightDtype; variant: Variant; seed?: number; rebuild?: boolean; root?: string }): ModelDir {
+  const c = getPreset(preset);
+  const seed = opts.seed ?? DEFAULT_WEIGHT_SEED;
+  const dir = join(opts.root ?? modelsDir(), modelDirName(preset, opts.dtype, opts.variant) + (seed === DEFAULT_WEIGHT_SEED ? '' : `-seed${seed}`));
+  const info = readGeneratedInfo(dir);
+  const fresh =
+    info &&
+    info.builderVersion === BUILDER_VERSION &&
+    info.preset === preset &&
+    info.dtype === opts.dtype &&
+    info.variant === opts.variant &&
+    info.seed === seed &&
+    existsSync(join(dir, 'model.onnx')) &&
+    (!info.externalData || statSync(join(dir, 'model.onnx.data'), { throwIfNoEntry: false })?.size !== undefined);
+  if (fresh && !opts.rebuild) return { ...describeDir(dir, info, c), built: false, buildTimeS: 0 };
+  return buildModelDir(preset, { dtype: opts.dtype, variant: opts.variant, seed, dir });
+}
