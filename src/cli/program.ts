@@ -11,6 +11,7 @@ import { registerReport } from './report.js';
 import { registerCompare } from './compare.js';
 import { registerProfit } from './profit.js';
 import { registerPower } from './power.js';
+import { registerInfer } from './infer.js';
 
 /** Build the program (exported for in-process CLI tests). */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerProfit(program);
   registerPower(program);
+  registerInfer(program);
   return program;
 }
 
