@@ -112,7 +112,7 @@ describe('report HTML page in headless chromium', () => {
     expect(rows[0]!.cells.hashesPerJoule).toEqual({ text: '5 MH/J', value: String(1.5e9 / 300) });
     expect(rows[1]!.cells.hashesPerJoule!.text).toBe('33.85 kH/J');
     expect(Number(rows[1]!.cells.hashesPerJoule!.value)).toBeCloseTo(2.2e6 / 65, 6);
-    expect(rows[1]!.cells.tokensPerJoule!.text).toBe('0.1462 tok/J');
+    expect(rows[1]!.cells.tokensPerJoule!.text).toBe('0.1462 tokens/J');
     expect(Number(rows[0]!.cells.hashesPerSecond!.value)).toBe(metric('fixture-a-hardware.json', 'hash.sha256d', 'hashesPerSecond'));
     expect(rows[0]!.cells.hashesPerSecond!.text).toMatch(/^1\.50\d GH\/s ±0\.\d%$/);
     expect(rows[1]!.text).toMatch(/software/);

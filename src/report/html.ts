@@ -153,7 +153,7 @@ function efficiencyChart(rows: readonly RunRow[]): { svg: string | null; left: s
       x: t,
       y: h,
       color: PALETTE[i % PALETTE.length]!,
-      title: `${r.device}${r.model ? `, ${r.model}` : ''}: ${formatQuantity(h, 'H/J')}, ${formatQuantity(t, 'tok/J')} (${energyShort(r)})`,
+      title: `${r.device}${r.model ? `, ${r.model}` : ''}: ${formatQuantity(h, 'H/J')}, ${formatQuantity(t, 'tokens/J')} (${energyShort(r)})`,
     });
   });
   if (!points.length) return { svg: null, left };

@@ -285,11 +285,15 @@ const SI: Array<[number, string]> = [
 
 const sig4 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4, useGrouping: false });
 
-/** "1.234 GH/s", "0.85 tok/J": 4 significant digits, SI prefix from 1000 up. */
+/**
+ * "1.234 GH/s", "2.39k tokens/s", "0.85 tokens/J": 4 significant digits, SI prefix from 1000 up. The
+ * prefix joins a symbol unit (H/s, H/J, W) and the number otherwise (a "ktokens" is unreadable).
+ */
 export function formatQuantity(value: number, unit: string): string {
   const abs = Math.abs(value);
+  const symbol = /^[A-Za-z]{1,2}(\/|$)/.test(unit);
   for (const [scale, prefix] of SI) {
-    if (abs >= scale) return `${sig4.format(value / scale)} ${prefix}${unit}`;
+    if (abs >= scale) return symbol ? `${sig4.format(value / scale)} ${prefix}${unit}` : `${sig4.format(value / scale)}${prefix} ${unit}`;
   }
   return `${sig4.format(value)} ${unit}`;
 }
