@@ -84,7 +84,7 @@ describe('joulebench profit', () => {
   });
 
   it('--site with a shipped profile: site-file provenance with source and date; defaults dated', () => {
-    const r = cli(['--json', '--site', 'sites/paraguay-yguazu.json', '--tokens-per-second', '1000', '--watts', '700', '--months', '30', '--height', '1000000', '--grid']);
+    const r = cli(['--json', '--site', 'sites/paraguay-yguazu.json', '--tokens-per-second', '1000', '--watts', '700', '--months', '30', '--height', '1000000', '--grid', '--btc-price-path', '80000,100000']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.inputs.powerPriceUsdPerKWh.provenance).toMatchObject({ kind: 'site', file: 'sites/paraguay-yguazu.json', field: 'powerPriceUsdPerKWh', date: '2024-07-09' });
@@ -92,6 +92,8 @@ describe('joulebench profit', () => {
     expect(j.inputs.btcPriceUsd.provenance.date).toMatch(/^\d{4}/);
     expect(j.rows.map((x: { id: string }) => x.id)).toEqual(['gpu-inference-tokens', 'gpu-inference-hourly', 'asic:antminer-s21plus-hydro']);
     expect(j.projection.halvingsInWindow).toEqual([1_050_000]);
+    expect(j.projection.months.slice(0, 3).map((m: { btcPriceUsd: number }) => m.btcPriceUsd)).toEqual([80_000, 100_000, 100_000]);
+    expect(j.inputs.btcPricePathUsd.provenance).toEqual({ kind: 'flag', flag: '--btc-price-path' });
     expect(j.sensitivity.length).toBe(2);
     expect(r.stderr).toMatch(/btcPriceUsd = 89316 USD\/BTC is a shipped default from 2025-12-14/);
   });

@@ -92,6 +92,12 @@ function positive(flag: string) {
   };
 }
 
+function pricePath(raw: string): number[] {
+  const parts = raw.split(',').map((x) => x.trim());
+  if (!parts.length || parts.some((x) => x === '')) throw new UsageError(`--btc-price-path '${raw}': must be comma-separated USD prices, e.g. 90000,95000,100000`);
+  return parts.map((x) => positive('--btc-price-path')(x));
+}
+
 interface ProfitOpts {
   site?: string;
   results?: string;
@@ -118,6 +124,7 @@ interface ProfitOpts {
   capacityMw?: number;
   difficultyGrowth?: number;
   btcPriceGrowth?: number;
+  btcPricePath?: number[];
   asic?: string[];
 }
 
@@ -160,7 +167,11 @@ export function runProfit(opts: ProfitOpts): ProfitReport {
       days: opts.days,
       months: opts.months ?? 0,
       sensitivity: Boolean(opts.grid),
+      ...(opts.btcPricePath ? { btcPricePathUsd: opts.btcPricePath } : {}),
     });
+    if (opts.btcPricePath) {
+      report.inputs.btcPricePathUsd = { value: null, unit: `USD/BTC per month: ${opts.btcPricePath.join(', ')}`, provenance: { kind: 'flag', flag: '--btc-price-path' } };
+    }
   } catch (err) {
     if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
     throw err;
@@ -201,6 +212,7 @@ export function registerProfit(program: Command): void {
     .option('--months <n>', 'project over n months (difficulty growth, halvings, price path)', numberArg('--months', { min: 0, max: 600, integer: true }))
     .option('--difficulty-growth <fraction>', 'difficulty growth per month for --months (0.03 = 3%)', numberArg('--difficulty-growth', { min: -0.5, max: 1 }))
     .option('--btc-price-growth <fraction>', 'BTC price growth per month for --months (0 = flat)', numberArg('--btc-price-growth', { min: -0.5, max: 1 }))
+    .option('--btc-price-path <USD,...>', 'BTC price per projected month, comma-separated (last value repeats); overrides --btc-price-growth', pricePath)
     .option('--grid', 'sensitivity grids: margin per MW over power price × BTC price and × token price')
     .action((opts: ProfitOpts) => {
       runProfit(opts);

@@ -103,7 +103,7 @@ export function formatProfitReport(rep: ProfitReport): string {
     const p = rep.projection;
     out.push('');
     out.push(
-      `Projection: margin per MW per month over ${p.months.length} months (difficulty ${fmtNum((rep.inputs.difficultyGrowthPerMonth?.value ?? 0) * 100)}%/month, BTC price ${fmtNum((rep.inputs.btcPriceGrowthPerMonth?.value ?? 0) * 100)}%/month${p.halvingsInWindow.length ? `, halving at block ${p.halvingsInWindow.join(', ')}` : ''}):`,
+      `Projection: margin per MW per month over ${p.months.length} months (difficulty ${fmtNum((rep.inputs.difficultyGrowthPerMonth?.value ?? 0) * 100)}%/month, ${rep.inputs.btcPricePathUsd ? `BTC price path ${rep.inputs.btcPricePathUsd.unit.replace(/^.*: /, '')}` : `BTC price ${fmtNum((rep.inputs.btcPriceGrowthPerMonth?.value ?? 0) * 100)}%/month`}${p.halvingsInWindow.length ? `, halving at block ${p.halvingsInWindow.join(', ')}` : ''}):`,
     );
     const ids = rep.rows.map((r) => r.id);
     const head = ['month', 'start', 'height', 'subsidy', 'hashprice $/PH/d', ...rep.rows.map((r) => r.id)];

@@ -61,6 +61,8 @@ export interface ReportOptions {
   days: number;
   /** Months to project; 0 = none. */
   months: number;
+  /** Explicit BTC price per month for the projection (last value repeats); overrides the growth rate. */
+  btcPricePathUsd?: number[];
   sensitivity: boolean;
 }
 
@@ -78,7 +80,7 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
       months: o.months,
       startHeightBlocks: r.heightBlocks.value,
       difficultyGrowthPerMonth: r.difficultyGrowthPerMonth.value,
-      btcPrice: { growthPerMonth: r.btcPriceGrowthPerMonth.value },
+      btcPrice: o.btcPricePathUsd?.length ? { pathUsd: o.btcPricePathUsd } : { growthPerMonth: r.btcPriceGrowthPerMonth.value },
       startDateIso: o.asOf,
     });
   }
@@ -96,6 +98,7 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
   // Warn about stale defaults only for inputs this report actually uses.
   const unused = new Set<string>();
   if (o.months === 0) unused.add('difficultyGrowthPerMonth').add('btcPriceGrowthPerMonth');
+  if (o.btcPricePathUsd?.length) unused.add('btcPriceGrowthPerMonth');
   if (!cmp.rows.some((x) => x.kind === 'gpu-inference-tokens')) unused.add('usdPerMTok');
   if (!cmp.rows.some((x) => x.kind === 'asic-mining')) unused.add('asicCapexUsdPerTH');
   const warnings = r.warnings.filter((w) => !unused.has(w.split(' ')[0] ?? ''));
