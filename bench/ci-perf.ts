@@ -1,0 +1,218 @@
+/**
+ * CI perf job (issue 7): host-side micro-benchmarks with tinybench plus the GPU benches, written as
+ * one joulebench result document that `joulebench compare` reads.
+ *
+ *   node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>]
+ *   (or after `npm run build`: node dist/bench/ci-perf.js …)
+ *
+ * A CI job runs it on the baseline and on the candidate, then:
+ *   joulebench compare base.json cand.json --fail-on-regression \
+ *     --export-gha-benchmark gha.json >> "$GITHUB_STEP_SUMMARY"
+ *
+ * Micro-benchmarks (kind `micro`, metric `opsPerSecond` with every sample kept):
+ *   micro.sha256d-header   host SHA256d of an 80-byte header (src/hash/sha256.ts, the GPU reference)
+ *   micro.stats-summarize  summarize() of 1000 samples (src/stats/summary.ts)
+ *   micro.stats-compare    compareSamples() of 2 × 30 samples (Welch + Fieller, src/stats/compare.ts)
+ *   micro.infer-build-tiny buildDecoderGraph() + serializeModel() of the `tiny` preset (src/infer/builder.ts)
+ * Each tinybench sample times a batch of calls sized to ~5 ms during a calibration pass, so the timer
+ * grain is negligible; the sample value is calls / batch time. Nothing is gated on timing here:
+ * the verdict is `compare`'s.
+ *
+ * GPU benches (unless --micro-only): the programmatic APIs `runHashBench` (src/hash/bench.ts) and
+ * `runInferBench` (src/infer/bench.ts). A missing API or a failing bench is an error (exit 1) with
+ * the partial result written and marked incomplete, never a skipped-and-green job.
+ */
+import { Bench } from 'tinybench';
+import { sha256d } from '../src/hash/sha256.js';
+import { summarize } from '../src/stats/summary.js';
+import { compareSamples } from '../src/stats/compare.js';
+import { buildDecoderGraph, serializeModel } from '../src/infer/builder.js';
+import { PRESETS } from '../src/infer/presets.js';
+import { newResultDoc } from '../src/report/environment.js';
+import { resultFileName, resultsDir, summaryToJson, writeResult } from '../src/report/results.js';
+import type { Measurement, ResultDoc } from '../src/report/schema.js';
+import { join } from 'node:path';
+import os from 'node:os';
+
+/** Command-line options of the CI perf job. */
+export interface CiPerfOptions {
+  out?: string;
+  microOnly: boolean;
+  /** tinybench time budget per micro-benchmark, ms. */
+  timeMs: number;
+  model: string;
+}
+
+/** Parse argv (no commander: this is a script, not a joulebench command). */
+export function parseArgs(argv: string[]): CiPerfOptions {
+  const o: CiPerfOptions = { microOnly: false, timeMs: 1000, model: 'tiny' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--out') o.out = val();
+    else if (a === '--micro-only') o.microOnly = true;
+    else if (a === '--time-ms') {
+      o.timeMs = Number(val());
+      if (!(o.timeMs > 0)) throw new Error(`--time-ms must be a number > 0`);
+    } else if (a === '--model') o.model = val();
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>]\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument '${a}' (see --help)`);
+  }
+  return o;
+}
+
+/** A host hot path to measure: `fn` runs one call. */
+interface MicroCase {
+  id: string;
+  what: string;
+  fn: () => unknown;
+}
+
+function microCases(): MicroCase[] {
+  const header = new Uint8Array(80).map((_, i) => (i * 37 + 11) & 0xff);
+  const samples = Array.from({ length: 1000 }, (_, i) => 100 + Math.sin(i) * 3 + (i % 7) * 0.1);
+  const a = samples.slice(0, 30);
+  const b = samples.slice(30, 60).map((x) => x * 1.01);
+  const tiny = PRESETS.tiny!;
+  return [
+    { id: 'micro.sha256d-header', what: 'host SHA256d of one 80-byte block header (src/hash/sha256.ts)', fn: () => sha256d(header) },
+    { id: 'micro.stats-summarize', what: 'summarize() of 1000 samples (src/stats/summary.ts)', fn: () => summarize(samples) },
+    { id: 'micro.stats-compare', what: "compareSamples() of 2 × 30 samples: Welch's t-test + Fieller CI (src/stats/compare.ts)", fn: () => compareSamples(a, b, true) },
+    {
+      id: 'micro.infer-build-tiny',
+      what: 'buildDecoderGraph() + serializeModel() of the tiny preset, fp32, in memory (src/infer/builder.ts)',
+      fn: () => serializeModel(buildDecoderGraph(tiny, { dtype: 'fp32', variant: 'gqa', seed: 1 }), { external: null }),
+    },
+  ];
+}
+
+/** Calls per batch so one batch takes about `targetMs` (at least 1), after ~50 ms of JIT warm-up. */
+function calibrate(fn: () => unknown, targetMs = 5): number {
+  const warmEnd = performance.now() + 50;
+  while (performance.now() < warmEnd) fn();
+  let n = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    const dt = performance.now() - t0;
+    if (dt >= targetMs || n >= 1 << 22) return Math.max(1, Math.round((n * targetMs) / Math.max(dt, 1e-3)));
+    n *= 2;
+  }
+}
+
+/** Run the micro-benchmarks with tinybench; one Measurement per case. */
+export async function runMicro(timeMs: number, log: (s: string) => void): Promise<Measurement[]> {
+  const cases = microCases();
+  const batches = new Map(cases.map((c) => [c.id, calibrate(c.fn)]));
+  const bench = new Bench({ time: timeMs, iterations: 20, warmupTime: Math.min(250, timeMs / 4), retainSamples: true, throws: true });
+  for (const c of cases) {
+    const n = batches.get(c.id)!;
+    bench.add(c.id, () => {
+      for (let i = 0; i < n; i++) c.fn();
+    });
+  }
+  const startedAt = new Date();
+  await bench.run();
+  const out: Measurement[] = [];
+  for (const c of cases) {
+    const task = bench.getTask(c.id)!;
+    const r = task.result as { state: string; latency?: { samples?: number[] }; error?: unknown };
+    const n = batches.get(c.id)!;
+    if (r.state !== 'completed' || !r.latency?.samples?.length) {
+      throw new Error(`${c.id}: tinybench did not complete (${r.state}${r.error ? `: ${String(r.error)}` : ''})`);
+    }
+    // Latency samples are ms per batch of n calls → calls per second per sample.
+    const opsPerSecond = r.latency.samples.filter((ms) => ms > 0).map((ms) => (n * 1000) / ms);
+    const s = summarize(opsPerSecond);
+    log(`${c.id}: ${s.mean.toPrecision(4)} ops/s ±${(s.relStdev * 100).toFixed(1)} % (n=${s.n}, ${n} calls/sample)`);
+    out.push({
+      id: c.id,
+      kind: 'micro',
+      status: 'complete',
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      params: { callsPerSample: n, timeBudgetMs: timeMs },
+      metrics: {
+        opsPerSecond: {
+          value: s.mean,
+          unit: 'ops/s',
+          higherIsBetter: true,
+          samples: opsPerSecond,
+          summary: summaryToJson(s),
+          method: `tinybench ${timeMs} ms budget; each sample = ${n} calls / wall time of the batch (performance.now); ${c.what}`,
+        },
+      },
+      warnings: [],
+    });
+  }
+  return out;
+}
+
+/** GPU benches through their programmatic APIs; throws with a clear message when one is missing. */
+export async function runGpu(model: string, log: (s: string) => void): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  // Specifiers in variables: these modules land in parallel work; a missing one is reported, not a type error.
+  const hashSpec = '../src/hash/bench.js';
+  const inferSpec = '../src/infer/bench.js';
+  const hashMod = (await import(hashSpec).catch((e: unknown) => ({ loadError: e }))) as { runHashBench?: unknown; loadError?: unknown };
+  if (typeof hashMod.runHashBench !== 'function') {
+    throw new Error(
+      `the hash bench API runHashBench (src/hash/bench.ts) is not available${hashMod.loadError ? ` (${(hashMod.loadError as Error).message})` : ''}; run with --micro-only until it lands`,
+    );
+  }
+  log('hash bench (runHashBench) …');
+  const runHashBench = hashMod.runHashBench as (opts: Record<string, unknown>, monitor: null) => Promise<Measurement>;
+  out.push(await runHashBench({ energyReason: 'CI perf job: no energy meter (throughput only)', log }, null));
+  const inferMod = (await import(inferSpec).catch((e: unknown) => ({ loadError: e }))) as { runInferBench?: unknown; loadError?: unknown };
+  if (typeof inferMod.runInferBench !== 'function') {
+    throw new Error(`the inference bench API runInferBench (src/infer/bench.ts) is not available${inferMod.loadError ? ` (${(inferMod.loadError as Error).message})` : ''}`);
+  }
+  log(`inference bench (runInferBench, model ${model}) …`);
+  const runInferBench = inferMod.runInferBench as (opts: Record<string, unknown>, monitor: null) => Promise<Measurement>;
+  out.push(await runInferBench({ model, ep: 'webgpu', prompt: 64, gen: 32, repetitions: 6, energyReason: 'CI perf job: no energy meter (throughput only)', log }, null));
+  return out;
+}
+
+/** Run the job and write the result; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const log = (s: string) => process.stderr.write(`[ci-perf] ${s}\n`);
+  let opts: CiPerfOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`ci-perf: error: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const doc: ResultDoc = newResultDoc(null);
+  const started = new Date(doc.startedAt);
+  const out = opts.out ?? join(resultsDir(), resultFileName({ startedAt: started, host: os.hostname(), device: 'host', label: 'ci-perf' }));
+  let code = 0;
+  try {
+    doc.measurements.push(...(await runMicro(opts.timeMs, log)));
+    if (!opts.microOnly) {
+      const gpu = await runGpu(opts.model, log);
+      doc.measurements.push(...gpu);
+      doc.environment.adapter = (gpu.find((m) => m.adapter)?.adapter ?? null) as ResultDoc['environment']['adapter'];
+    }
+  } catch (e) {
+    doc.complete = false;
+    doc.incompleteReason = (e as Error).message;
+    process.stderr.write(`ci-perf: error: ${(e as Error).message}\n`);
+    code = 1;
+  }
+  doc.endedAt = new Date().toISOString();
+  writeResult(out, doc);
+  log(`result written to ${out}${doc.complete ? '' : ' (INCOMPLETE)'}`);
+  return code;
+}
+
+// Exit explicitly: dawn.node keeps the event loop alive while a GPU instance is referenced.
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('ci-perf.ts') || process.argv[1]?.endsWith('ci-perf.js')) {
+  process.exit(await main(process.argv.slice(2)));
+}
