@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEnergyMonitor, perJoule, type EnergyMonitor } from '../src/power/monitor.js';
 import { detectMeters } from '../src/power/meters.js';
 import { matchNvmlDevice, type NvmlDeviceInfo } from '../src/power/nvml.js';
+import { energySchema } from '../src/report/schema.js';
 import { blockThread, buildStubNvml, nowMs, stubEnergyJ } from './fixtures/power/helpers.js';
 
 // NVML through koffi against a stub libnvidia-ml.so.1 compiled here with g++. The stub reads its
@@ -56,6 +57,7 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     const truth = stubEnergyJ(x.endUnixMs as number, T0, trace) - stubEnergyJ(x.startUnixMs as number, T0, trace);
     expect(Math.abs(e.energyJ - truth) / truth).toBeLessThan(0.01);
     expect(e.method).toMatch(/nvmlDeviceGetTotalEnergyConsumption/);
+    expect(energySchema.parse(e)).toMatchObject({ measured: true, meter: 'nvml' });
     expect(e.scope).toBe('gpu-board');
     expect(e.complete).toBe(true);
     expect(x.sensorUpdatePeriodS).not.toBeNull();
@@ -97,6 +99,7 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     if (!e.measured) return;
     expect(e.complete).toBe(false);
     expect(e.incompleteReason).toMatch(/GPU is lost/);
+    expect(energySchema.parse(e)).toMatchObject({ complete: false });
     expect(perJoule(1e9, e)).toBeNull();
   });
 

@@ -72,6 +72,24 @@ export const energySchema = z.union([
     netEnergyJ: num.nullable().optional(),
     complete: z.boolean(),
     incompleteReason: z.string().optional(),
+    // Optional details written by the sampled meters (src/power/sampler.ts), additive in 1.x:
+    /** What was measured ("NVIDIA … (GPU-uuid, pci bus id)", "RAPL package-0 (intel-rapl:0)"). */
+    label: z.string().optional(),
+    /** Measured sensor update period, s (null when the value did not move enough to tell). */
+    sensorUpdatePeriodS: num.nullable().optional(),
+    /** Poll interval the sampler used, s. */
+    pollIntervalS: num.optional(),
+    /** Seconds of the window the energy actually covers (< timeS when the meter died). */
+    coveredS: num.optional(),
+    /** Window edges, Unix ms (sub-ms resolution). */
+    startUnixMs: num.optional(),
+    endUnixMs: num.optional(),
+    /** What uncertaintyJ includes, in words. */
+    uncertaintyNote: z.string().optional(),
+    /** Counter wrap-arounds inside the window (RAPL). */
+    counterWraps: z.number().int().nonnegative().optional(),
+    /** Short-window / incomplete warnings for this window. */
+    warnings: z.array(z.string()).optional(),
   }).passthrough(),
   z.object({ measured: z.literal(false), reason: z.string() }).passthrough(),
 ]);
