@@ -154,29 +154,33 @@ export async function runMicro(timeMs: number, log: (s: string) => void): Promis
   return out;
 }
 
-/** GPU benches through their programmatic APIs; throws with a clear message when one is missing. */
-export async function runGpu(model: string, log: (s: string) => void): Promise<Measurement[]> {
-  const out: Measurement[] = [];
+/**
+ * GPU benches through their programmatic APIs. Each runs even when the other failed; measurements
+ * that completed are pushed to `out`, and the errors are thrown together at the end.
+ */
+export async function runGpu(model: string, out: Measurement[], log: (s: string) => void): Promise<void> {
+  const errors: string[] = [];
+  const energyReason = 'CI perf job: no energy meter (throughput only)';
   // Specifiers in variables: these modules land in parallel work; a missing one is reported, not a type error.
-  const hashSpec = '../src/hash/bench.js';
-  const inferSpec = '../src/infer/bench.js';
-  const hashMod = (await import(hashSpec).catch((e: unknown) => ({ loadError: e }))) as { runHashBench?: unknown; loadError?: unknown };
-  if (typeof hashMod.runHashBench !== 'function') {
-    throw new Error(
-      `the hash bench API runHashBench (src/hash/bench.ts) is not available${hashMod.loadError ? ` (${(hashMod.loadError as Error).message})` : ''}; run with --micro-only until it lands`,
-    );
+  const benches: Array<{ spec: string; fn: string; what: string; opts: Record<string, unknown> }> = [
+    { spec: '../src/hash/bench.js', fn: 'runHashBench', what: 'hash bench', opts: { energyReason, log } },
+    { spec: '../src/infer/bench.js', fn: 'runInferBench', what: `inference bench (model ${model})`, opts: { model, ep: 'webgpu', prompt: 64, gen: 32, repetitions: 6, energyReason, log } },
+  ];
+  for (const b of benches) {
+    const mod = (await import(b.spec).catch((e: unknown) => ({ loadError: e }))) as Record<string, unknown> & { loadError?: unknown };
+    const run = mod[b.fn];
+    if (typeof run !== 'function') {
+      errors.push(`the ${b.what} API ${b.fn} (${b.spec.replace('../', '').replace(/\.js$/, '.ts')}) is not available${mod.loadError ? ` (${(mod.loadError as Error).message})` : ''}`);
+      continue;
+    }
+    log(`${b.what} (${b.fn}) …`);
+    try {
+      out.push(await (run as (o: Record<string, unknown>, monitor: null) => Promise<Measurement>)(b.opts, null));
+    } catch (e) {
+      errors.push(`${b.what} failed: ${(e as Error).message}`);
+    }
   }
-  log('hash bench (runHashBench) …');
-  const runHashBench = hashMod.runHashBench as (opts: Record<string, unknown>, monitor: null) => Promise<Measurement>;
-  out.push(await runHashBench({ energyReason: 'CI perf job: no energy meter (throughput only)', log }, null));
-  const inferMod = (await import(inferSpec).catch((e: unknown) => ({ loadError: e }))) as { runInferBench?: unknown; loadError?: unknown };
-  if (typeof inferMod.runInferBench !== 'function') {
-    throw new Error(`the inference bench API runInferBench (src/infer/bench.ts) is not available${inferMod.loadError ? ` (${(inferMod.loadError as Error).message})` : ''}`);
-  }
-  log(`inference bench (runInferBench, model ${model}) …`);
-  const runInferBench = inferMod.runInferBench as (opts: Record<string, unknown>, monitor: null) => Promise<Measurement>;
-  out.push(await runInferBench({ model, ep: 'webgpu', prompt: 64, gen: 32, repetitions: 6, energyReason: 'CI perf job: no energy meter (throughput only)', log }, null));
-  return out;
+  if (errors.length) throw new Error(`${errors.join('; ')}; run with --micro-only to measure the host part alone`);
 }
 
 /** Run the job and write the result; returns the process exit code. */
@@ -195,17 +199,15 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   try {
     doc.measurements.push(...(await runMicro(opts.timeMs, log)));
-    if (!opts.microOnly) {
-      const gpu = await runGpu(opts.model, log);
-      doc.measurements.push(...gpu);
-      doc.environment.adapter = (gpu.find((m) => m.adapter)?.adapter ?? null) as ResultDoc['environment']['adapter'];
-    }
+    if (!opts.microOnly) await runGpu(opts.model, doc.measurements, log);
   } catch (e) {
     doc.complete = false;
     doc.incompleteReason = (e as Error).message;
     process.stderr.write(`ci-perf: error: ${(e as Error).message}\n`);
     code = 1;
   }
+  // The adapter the GPU benches ran on (host-only runs keep null: the micro figures are CPU figures).
+  doc.environment.adapter = (doc.measurements.find((m) => m.adapter)?.adapter ?? null) as ResultDoc['environment']['adapter'];
   doc.endedAt = new Date().toISOString();
   writeResult(out, doc);
   log(`result written to ${out}${doc.complete ? '' : ' (INCOMPLETE)'}`);

@@ -215,7 +215,9 @@ export function extractProfit(m: Measurement): ProfitBlock | null {
   if (!rows.length) return null;
   const site = findKey(d, 'site');
   const siteName = typeof site === 'string' ? site : isObj(site) ? str(site.name) ?? str(site.id) : null;
-  const price = num(findKey(d, 'powerPriceUsdPerKWh')) ?? num(m.params.powerPriceUsdPerKWh);
+  // src/profit/measurement.ts puts the price in params; its details.inputs hold it as { value, unit, provenance }.
+  const found = findKey(d, 'powerPriceUsdPerKWh');
+  const price = num(m.params.powerPriceUsdPerKWh) ?? num(found) ?? (isObj(found) ? num(found.value) : null);
   return { measurementId: m.id, site: siteName ?? str(m.params.site) ?? str(m.params.profile), powerPriceUsdPerKWh: price, rows };
 }
 
