@@ -32,7 +32,7 @@ describe('report reads the profit.site measurement of src/profit', () => {
     }
     const md = renderMarkdown([row!]);
     expect(md).toMatch(/\| GPU mining \(SHA256d\) \|/);
-    expect(md).toMatch(/@ \$0\.060\/kWh/);
+    expect(md).toMatch(/\| \$0\.060\/kWh \|/);
     const html = renderHtml([row!]);
     const lines = [...html.matchAll(/<g class="line" data-label="([^"]*)" data-points="([^"]*)"/g)];
     expect(lines).toHaveLength(rep.rows.length);

@@ -6,7 +6,7 @@
  *  3. profit per MW-day vs power price, one line per run × use, crossing zero at the break-even.
  * Deterministic like the Markdown (no wall-clock date).
  */
-import { figureText, runLabel } from './markdown.js';
+import { figureText, runLabel, siteText } from './markdown.js';
 import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, valueOf, type RunRow } from './rows.js';
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 
@@ -25,8 +25,9 @@ const USE_COLORS: Record<string, string> = {
 function useColor(key: string, i: number, taken: ReadonlySet<string> = new Set()): string {
   const c = USE_COLORS[key];
   if (c && !taken.has(c)) return c;
-  const free = PALETTE.filter((p) => !taken.has(p) && !Object.values(USE_COLORS).includes(p));
-  return free[i % Math.max(1, free.length)] ?? PALETTE[i % PALETTE.length]!;
+  // Yellow (#F0E442) is too light for thin lines on white: last resort only.
+  const free = PALETTE.filter((p) => !taken.has(p) && !Object.values(USE_COLORS).includes(p) && p !== '#F0E442');
+  return free[0] ?? PALETTE[i % PALETTE.length]!;
 }
 
 const CSS = `
@@ -122,7 +123,7 @@ function perMwTable(runs: readonly RunRow[]): string {
           cell('revenueUsdPerDay', u.revenueUsdPerDay, formatUsd) +
           cell('profitUsdPerDay', u.profitUsdPerDay, formatUsd) +
           cell('breakEvenUsdPerKWh', u.breakEvenUsdPerKWh, formatUsdPerKWh) +
-          `<td>${esc((r.profit!.site ?? '—') + (r.profit!.powerPriceUsdPerKWh === null ? '' : ` @ ${formatUsdPerKWh(r.profit!.powerPriceUsdPerKWh)}/kWh`))}</td></tr>`,
+          `<td>${esc(siteText(r))}</td></tr>`,
       );
     }
   }

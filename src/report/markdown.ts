@@ -29,6 +29,14 @@ export function runLabel(r: RunRow): string {
   return `#${r.ref} ${r.host} ${r.startedAt.slice(0, 16).replace('T', ' ')}Z${r.complete ? '' : ' (incomplete)'}`;
 }
 
+/** "fixture-site @ $0.050/kWh", "$0.060/kWh" (no site name), "—". */
+export function siteText(r: RunRow): string {
+  const p = r.profit!;
+  const price = p.powerPriceUsdPerKWh === null ? null : `${formatUsdPerKWh(p.powerPriceUsdPerKWh)}/kWh`;
+  if (p.site && price) return `${p.site} @ ${price}`;
+  return p.site ?? price ?? '—';
+}
+
 /** Markdown of the merged report. */
 export function renderMarkdown(rows: readonly RunRow[]): string {
   const out: string[] = [];
@@ -82,7 +90,7 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
           u.revenueUsdPerDay === null ? 'n/m' : formatUsd(u.revenueUsdPerDay),
           u.profitUsdPerDay === null ? 'n/m' : formatUsd(u.profitUsdPerDay),
           u.breakEvenUsdPerKWh === null ? 'n/m' : formatUsdPerKWh(u.breakEvenUsdPerKWh),
-          [r.profit!.site ?? '—', r.profit!.powerPriceUsdPerKWh === null ? '' : ` @ ${formatUsdPerKWh(r.profit!.powerPriceUsdPerKWh)}/kWh`].join(''),
+          siteText(r),
         ]);
       }
     }
