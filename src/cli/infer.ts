@@ -36,6 +36,7 @@ interface BenchFlags extends MeterOptions {
   json?: boolean;
   out?: string;
   save?: boolean;
+  verbose?: boolean;
 }
 
 function fmtBytes(n: number): string {
@@ -109,7 +110,8 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
         adapterSpec: g.adapter,
         allowAdapterMismatch: flags.allowAdapterMismatch,
         energyReason: choice.monitor ? undefined : choice.reason,
-        log: flags.json ? undefined : (s) => process.stderr.write(`${s}\n`),
+        // Progress on a terminal (or --verbose) only: errors in scripts stay one line.
+        log: flags.verbose || (process.stderr.isTTY && !flags.json) ? (s) => process.stderr.write(`${s}\n`) : undefined,
       },
       monitor,
     );
@@ -159,7 +161,8 @@ export function registerInfer(program: Command): void {
     .option('--allow-adapter-mismatch', "run even when onnxruntime's WebGPU adapter differs from the hashing adapter")
     .option('--json', 'print the measurement as JSON')
     .option('--out <file>', 'write a full result document to <file>')
-    .option('--save', 'write a full result document into results/');
+    .option('--save', 'write a full result document into results/')
+    .option('-v, --verbose', 'progress lines on stderr even when it is not a terminal');
   addMeterOptions(bench);
   bench.action(benchAction);
 

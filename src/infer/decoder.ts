@@ -170,16 +170,18 @@ export async function openDecoderSession(
     }
   };
   const t0 = performance.now();
-  if (ep === 'webgpu' && extra.presentNames) {
-    // Generated models: the present names are known, one session only.
+  if (extra.presentNames) {
+    // Generated models: known-good and the present names are known, so one session only.
     const session = await create(sessionOptions(ep, { presentNames: extra.presentNames }, extra));
     const io = detectDecoderIO(session.inputMetadata as readonly Meta[], session.outputMetadata as readonly Meta[], modelFile);
     return { session, io, createTimeS: (performance.now() - t0) / 1000 };
   }
-  // The I/O names come from the model; for CPU the first session is the real one.
-  let session = await create(sessionOptions(ep === 'webgpu' ? 'cpu' : ep, null, ep === 'webgpu' ? {} : extra));
+  // Unknown models: a plain CPU session validates the file and gives the I/O names (a profiled
+  // session that fails to load makes onnxruntime log a second error line). It is released before
+  // the real session is created, so the weights are never held twice.
+  let session = await create(sessionOptions('cpu', null, { threads: extra.threads }));
   const io = detectDecoderIO(session.inputMetadata as readonly Meta[], session.outputMetadata as readonly Meta[], modelFile);
-  if (ep === 'webgpu') {
+  if (ep !== 'cpu' || extra.profilePrefix) {
     await session.release();
     const presentNames = io.layers.flatMap((l) => [l.presentKey, l.presentValue]);
     session = await create(sessionOptions(ep, { presentNames }, extra));

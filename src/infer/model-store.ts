@@ -116,14 +116,14 @@ function genaiConfig(c: DecoderConfig, info: GeneratedModelInfo, withPositionIds
 }
 
 /** Generate a model directory at `dir` (replaced atomically). */
-export function buildModelDir(preset: string, opts: { dtype: WeightDtype; variant: Variant; seed?: number; dir: string }): ModelDir {
+export function buildModelDir(preset: string, opts: { dtype: WeightDtype; variant: Variant; seed?: number; dir: string; externalThresholdBytes?: number }): ModelDir {
   const c = getPreset(preset);
   const t0 = performance.now();
   const seed = opts.seed ?? DEFAULT_WEIGHT_SEED;
   const params = parameterCount(c);
   const bytesPerParam = opts.dtype === 'fp32' ? 4 : 2;
   const weightBytes = params * bytesPerParam;
-  const external = weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES;
+  const external = weightBytes > (opts.externalThresholdBytes ?? EXTERNAL_DATA_THRESHOLD_BYTES);
   const info: GeneratedModelInfo = {
     builderVersion: BUILDER_VERSION,
     preset,

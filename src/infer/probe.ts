@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { withTimeout } from '../util/timeout.js';
+import { DT, graph, model, node, valueInfo } from './onnx-writer.js';
 
 /** Result of probing one execution provider. */
 export interface EpStatus {
@@ -18,35 +19,10 @@ export interface EpStatus {
   reason: string | null;
 }
 
-// Hand-encoded ONNX ModelProto (ir_version 8, opset 17): one Add node, x:[4] float -> y:[4] float.
-// Kept tiny and dependency-free so `devices` can probe EPs without building a transformer.
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return out;
-}
-function field(num: number, wire: 0 | 2, payload: number | number[] | string): number[] {
-  const key = varint((num << 3) | wire);
-  if (wire === 0) return [...key, ...varint(payload as number)];
-  const bytes = typeof payload === 'string' ? [...Buffer.from(payload, 'utf8')] : (payload as number[]);
-  return [...key, ...varint(bytes.length), ...bytes];
-}
-function valueInfo(name: string): number[] {
-  const dim = field(1, 2, field(1, 0, 4));
-  const shape = field(2, 2, dim);
-  const tensorType = field(1, 2, [...field(1, 0, 1), ...shape]);
-  return [...field(1, 2, name), ...field(2, 2, tensorType)];
-}
-/** The probe model's bytes. */
+/** The probe model's bytes: ONNX IR 8, opset 17, one Add node, x:[4] float -> y:[4] float (via the ONNX writer). */
 export function probeModelBytes(): Uint8Array {
-  const node = [...field(1, 2, 'x'), ...field(1, 2, 'x'), ...field(2, 2, 'y'), ...field(4, 2, 'Add')];
-  const graph = [...field(1, 2, node), ...field(2, 2, 'probe'), ...field(11, 2, valueInfo('x')), ...field(12, 2, valueInfo('y'))];
-  const opset = [...field(1, 2, ''), ...field(2, 0, 17)];
-  return Uint8Array.from([...field(1, 0, 8), ...field(8, 2, opset), ...field(7, 2, graph)]);
+  const g = graph('probe', [node('Add', ['x', 'x'], ['y'], 'add')], [], [valueInfo('x', DT.FLOAT, [4])], [valueInfo('y', DT.FLOAT, [4])]);
+  return model(g, { '': 17 }).toBytes();
 }
 
 function cudaLibPresent(): boolean {
