@@ -370,11 +370,11 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: WeightDtype; 
 /** Serialise a built graph. External data goes to `dataFile` at 64 KiB-aligned offsets (mmap-able). */
 export function serializeModel(
   b: BuiltGraph,
-  opts: { external: null | { location: string; writeChunk: (bytes: Uint8Array) => void }; metadata?: Record<string, string>; producerVersion?: string },
+  opts: { external: null | { location: string; writeChunk: (bytes: Uint8Array) => void }; metadata?: Record<string, string>; producerVersion?: string; alignBytes?: number },
 ): Msg {
   const inits: Msg[] = [];
   let offset = 0;
-  const ALIGN = 65536;
+  const ALIGN = opts.alignBytes ?? 65536;
   for (const t of b.inits) {
     if (opts.external && !(t.data instanceof Uint8Array) && t.data.byteLength >= 1024) {
       const pad = (ALIGN - (offset % ALIGN)) % ALIGN;
