@@ -47,7 +47,7 @@ describe('amdgpu hwmon meter on a fake sysfs tree', () => {
     if (!e.measured) return;
     const x = e as Record<string, unknown>;
     const truth = holdLogEnergyJ(log, x.startUnixMs as number, x.endUnixMs as number);
-    expect(Math.abs(e.energyJ - truth) / truth).toBeLessThan(0.01);
+    expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.01);
     expect(e.scope).toBe('gpu-board');
     expect(e.method).toMatch(/power1_input/);
     expect(e.complete).toBe(true);

@@ -62,7 +62,7 @@ describe('wall meters over HTTP (Shelly Gen2, Tasmota) on a loopback server', ()
       if (!e.measured) throw new Error(e.reason);
       const x = e as Record<string, unknown>;
       const truth = truthJ(x.startUnixMs as number, x.endUnixMs as number);
-      expect(Math.abs(e.energyJ - truth) / truth).toBeLessThan(0.01);
+      expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.01);
       expect(e.scope).toBe('wall');
       expect(e.meter).toBe(kind);
       expect(e.complete).toBe(true);
@@ -94,7 +94,7 @@ describe('wall meters over HTTP (Shelly Gen2, Tasmota) on a loopback server', ()
     expect(covered * 1000).toBeLessThanOrEqual(tDead - (x.startUnixMs as number) + 1);
     // The energy it does report is the energy of the covered part.
     const truth = truthJ(x.startUnixMs as number, (x.startUnixMs as number) + covered * 1000);
-    expect(Math.abs(e.energyJ - truth) / truth).toBeLessThan(0.02);
+    expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.02);
     expect(perJoule(1000, e)).toBeNull();
   });
 });

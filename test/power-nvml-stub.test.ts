@@ -55,7 +55,7 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     if (!e.measured) throw new Error(e.reason);
     const x = e as Record<string, unknown>;
     const truth = stubEnergyJ(x.endUnixMs as number, T0, trace) - stubEnergyJ(x.startUnixMs as number, T0, trace);
-    expect(Math.abs(e.energyJ - truth) / truth).toBeLessThan(0.01);
+    expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.01);
     expect(e.method).toMatch(/nvmlDeviceGetTotalEnergyConsumption/);
     expect(energySchema.parse(e)).toMatchObject({ measured: true, meter: 'nvml' });
     expect(e.scope).toBe('gpu-board');
@@ -77,7 +77,7 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     if (!e.measured) throw new Error(e.reason);
     const x = e as Record<string, unknown>;
     const truth = stubEnergyJ(x.endUnixMs as number, T0, t20) - stubEnergyJ(x.startUnixMs as number, T0, t20);
-    expect(Math.abs(e.energyJ - truth) / truth).toBeLessThan(0.01);
+    expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.01);
     expect(e.method).toMatch(/NVML_FI_DEV_POWER_INSTANT/);
     // Polling went on during the 1.5 s block: at a ≤ 50 ms interval that is well over 30 samples.
     expect(e.samples).toBeGreaterThan(30);

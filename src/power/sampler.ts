@@ -25,6 +25,8 @@ interface Sample {
   powerW: number | null;
   /** Unwrapped counter total (J), counter meters only. */
   totalJ: number | null;
+  /** Half the read's duration, ms: when inside the read the sensor was sampled is not known. */
+  halfReadMs: number;
 }
 
 interface Failure {
@@ -144,7 +146,7 @@ export class Sampler {
           if (prev && prev.totalJ !== null && tMs > prev.tMs) powerW = ((totalJ - prev.totalJ) * 1000) / (tMs - prev.tMs);
         }
         if (powerW !== null && !Number.isFinite(powerW)) throw new Error(`${this.meter.name}: non-finite power reading`);
-        const s: Sample = { tMs, powerW, totalJ };
+        const s: Sample = { tMs, powerW, totalJ, halfReadMs: (b - a) / 2 };
         if (keep) this.samples.push(s);
         return s;
       } catch (err) {
@@ -263,6 +265,12 @@ export class Sampler {
     const avgPowerW = coveredS > 0 ? integ.energyJ / coveredS : (covered[0]?.powerW ?? 0);
     const period = estimateUpdatePeriodS(inWin.map((s) => ({ tMs: s.tMs, value: s.powerW ?? Number.NaN })));
     const instrU = this.meter.accuracyW !== null ? this.meter.accuracyW * coveredS : 0;
+    // Slow reads (HTTP, a process per read) blur when a change happened by up to half the read time.
+    let latencyU = 0;
+    const used = all.filter((s) => s.tMs >= w.t0Ms - 1e-6 && s.tMs <= coverEnd + 1e-6);
+    for (let i = 1; i < used.length; i++) {
+      latencyU += (Math.abs(used[i]!.powerW - used[i - 1]!.powerW) * Math.max(used[i]!.halfReadMs, used[i - 1]!.halfReadMs)) / 1000;
+    }
     const complete = failures.length === 0;
     return {
       measured: true,
@@ -271,8 +279,8 @@ export class Sampler {
       avgPowerW,
       ...base,
       samples: integ.samplesInside + 2,
-      uncertaintyJ: integ.interpolationUncertaintyJ + instrU,
-      uncertaintyNote: `Σ|ΔP|·Δt/2 between polls (where a change between two polls can fall)${instrU ? ` + ${this.meter.accuracyW} W stated accuracy × time` : ''}`,
+      uncertaintyJ: integ.interpolationUncertaintyJ + latencyU + instrU,
+      uncertaintyNote: `Σ|ΔP|·Δt/2 between polls (where a change between two polls can fall) + Σ|ΔP|·read time/2${instrU ? ` + ${this.meter.accuracyW} W stated accuracy × time` : ''}; meter calibration not included unless stated`,
       sensorUpdatePeriodS: this.probePeriodS ?? period,
       minPowerW: integ.minPowerW,
       maxPowerW: integ.maxPowerW,
