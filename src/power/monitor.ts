@@ -125,6 +125,7 @@ export class SampledMonitor implements EnergyMonitor {
   private idlePowerW: number | null = null;
   private idleDone = false;
   private closed = false;
+  private shortWindowWarned = false;
 
   private constructor(
     private readonly client: SamplerClient,
@@ -188,7 +189,15 @@ export class SampledMonitor implements EnergyMonitor {
       );
     }
     if (!e.complete) warnings.push(`energy for '${name}' is incomplete: ${e.incompleteReason}`);
-    for (const w of warnings) this.opts.onWarning(w);
+    for (const w of warnings) {
+      // Benches that open one window per repetition would repeat the short-window warning each
+      // time: print it once per monitor (every record still carries it).
+      if (w.includes('--min-window')) {
+        if (this.shortWindowWarned) continue;
+        this.shortWindowWarned = true;
+      }
+      this.opts.onWarning(w);
+    }
     const out: Energy = { ...e, ...(warnings.length ? { warnings } : {}) };
     if (this.idlePowerW !== null && out.measured) {
       out.idlePowerW = this.idlePowerW;
