@@ -11,6 +11,7 @@
  */
 import type { GpuContext } from '../gpu/adapter.js';
 import { computePipeline, createBuffer, writeWords } from '../gpu/shaders.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withTimeout } from '../util/timeout.js';
 import { KERNELS, noncesPerWorkgroup, overrideConstants, launchLabel, type LaunchConfig } from './kernels.js';
 
@@ -45,6 +46,7 @@ export interface EngineOptions {
 
 interface Slot {
   index: number;
+  submittedMs: number;
   params: GPUBuffer;
   out: GPUBuffer;
   read: GPUBuffer;
@@ -71,6 +73,11 @@ export class HashEngine {
   private targetTop = 0;
   /** Pipeline build time, ms (0 when it came from the cache). */
   compileTimeMs = 0;
+  /** Smoothed execution time per nonce, ms (null until measured): drives the pre-map sleep. */
+  private msPerNonce: number | null = null;
+  private lastDoneMs = 0;
+  /** Total time slept before mapping (ms) and time spent waiting on a pending map (ms). */
+  readonly waits = { sleptMs: 0, mapWaitMs: 0 };
 
   private constructor(
     private readonly ctx: GpuContext,
@@ -113,13 +120,13 @@ export class HashEngine {
           { binding: 2, resource: { buffer: out } },
         ],
       });
-      this.slots.push({ index: i, params, out, read, bindGroup, slice: null, pending: null });
+      this.slots.push({ index: i, submittedMs: 0, params, out, read, bindGroup, slice: null, pending: null });
     }
   }
 
   /** Set the job: header (the nonce field is ignored) and the target's top 32 bits. Call while idle. */
   setJob(header: Uint8Array, targetTop: number): void {
-    if (this.slots.some((s) => s.pending)) throw new Error('setJob while dispatches are in flight');
+    if (this.slots.some((s) => s.slice)) throw new Error('setJob while dispatches are in flight');
     const words = KERNELS[this.opts.launch.variant].jobWords(header);
     if (words.byteLength > this.job!.size) throw new Error(`job constants (${words.byteLength} B) exceed the job buffer`);
     writeWords(this.ctx.device, this.job!, words);
@@ -140,7 +147,8 @@ export class HashEngine {
     enc.copyBufferToBuffer(slot.out, 0, slot.read, 0, bytes);
     device.queue.submit([enc.finish()]);
     slot.slice = slice;
-    slot.pending = slot.read.mapAsync(GPUMapMode.READ, 0, bytes);
+    slot.submittedMs = performance.now();
+    slot.pending = null;
     this.stats.dispatches++;
     this.stats.noncesDispatched += slice.count;
     if (slice.rescan) this.stats.rescanDispatches++;
@@ -148,11 +156,35 @@ export class HashEngine {
 
   /** Wait for a slot; returns its candidates, or null when it overflowed (slice pushed for re-scan). */
   private async collect(slot: Slot, work: Slice[]): Promise<SliceResult | null> {
-    await withTimeout(slot.pending!, DISPATCH_TIMEOUT_MS, `SHA256d dispatch of ${slot.slice!.count} nonces`);
-    const doneMs = performance.now();
     const slice = slot.slice!;
     const cap = this.opts.resultCapacity;
-    const view = new Uint32Array(slot.read.getMappedRange(0, 16 + 4 * cap));
+    // dawn.node re-ticks the device from setImmediate for as long as any promise is pending, so
+    // awaiting mapAsync busy-spins the main thread, taking a core from a software adapter's
+    // workers (measured: as much CPU as each lavapipe worker). Sleep through ~90 % of the
+    // predicted remaining run time of this slice (the queue is kept busy by the other slots),
+    // then map. The prediction errs short, so a late wake-up only costs a little spinning.
+    const startMs = Math.max(slot.submittedMs, this.lastDoneMs);
+    if (this.msPerNonce !== null) {
+      const remainingMs = startMs + slice.count * this.msPerNonce - performance.now();
+      if (remainingMs > 2) {
+        const t = performance.now();
+        await sleep(0.9 * remainingMs);
+        this.waits.sleptMs += performance.now() - t;
+      }
+    }
+    const bytes = 16 + 4 * cap;
+    const tMap = performance.now();
+    slot.pending = slot.read.mapAsync(GPUMapMode.READ, 0, bytes);
+    await withTimeout(slot.pending, DISPATCH_TIMEOUT_MS, `SHA256d dispatch of ${slice.count} nonces`);
+    const doneMs = performance.now();
+    this.waits.mapWaitMs += doneMs - tMap;
+    // Per-nonce time from back-to-back slices (start = previous completion or submission).
+    if (this.lastDoneMs > 0 && slice.count >= 65536) {
+      const est = (doneMs - startMs) / slice.count;
+      this.msPerNonce = this.msPerNonce === null ? est : 0.7 * this.msPerNonce + 0.3 * est;
+    }
+    this.lastDoneMs = doneMs;
+    const view = new Uint32Array(slot.read.getMappedRange(0, bytes));
     const n = view[0]!;
     let result: SliceResult | null = null;
     if (n <= cap) {

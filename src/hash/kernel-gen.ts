@@ -171,9 +171,14 @@ export class DagBuilder {
   ch(e: DagNode, f: DagNode, g: DagNode): DagNode {
     return this.xor(g, this.and(e, this.xor(f, g)));
   }
-  /** Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)): this round's a ^ b is the next round's b ^ c (CSE). */
+  /**
+   * Maj(a,b,c) = (b & c) | (a & (b | c)). The classic b ^ ((a ^ b) & (b ^ c)) form (sharing a ^ b
+   * with the next round) saves an op only on ISAs without a 3-input logic op; with AVX-512
+   * `vpternlogd` (llvmpipe) or LOP3 (NVIDIA) the whole of Maj is one instruction, and the shared
+   * xor would be an extra one. When b, c are job values, b & c and b | c are hoisted.
+   */
   maj(a: DagNode, b: DagNode, c: DagNode): DagNode {
-    return this.xor(b, this.and(this.xor(a, b), this.xor(b, c)));
+    return this.or(this.and(b, c), this.and(a, this.or(b, c)));
   }
 
   /** The 64 rounds of one compression; returns the working variables after each round count. */
@@ -237,7 +242,8 @@ export interface H7Program {
 }
 
 /** Build the DAG of H7(SHA256d(header)) as a function of the nonce, with everything else hoisted. */
-export function buildH7Program(): H7Program {
+export function buildH7Program(opts: { constantsAsJobValues?: boolean } = {}): H7Program {
+  const constAsJob = opts.constantsAsJobValues ?? true;
   const b = new DagBuilder();
   const M = Array.from({ length: 8 }, (_, i) => b.input(i));
   const block2 = [b.input(8), b.input(9), b.input(10), b.nonce(), b.const(0x80000000)];
@@ -254,6 +260,10 @@ export function buildH7Program(): H7Program {
   const jobValues: DagNode[] = [];
   const seen = new Set<number>();
   let ops = 0;
+  // Constants that feed a varying sum go through the uniform buffer too: LLVM's Reassociate pass
+  // (run by llvmpipe) moves literal constants to the *last* add of a sum, which would put K[i]
+  // after Σ1 on the round's critical path; a loaded value ranks early and is added first.
+  let parentIsAdd = false;
   const visit = (n: DagNode): void => {
     if (seen.has(n.id)) return;
     seen.add(n.id);
@@ -261,8 +271,16 @@ export function buildH7Program(): H7Program {
       jobValues.push(n);
       return;
     }
-    if (n.kind === 'c' || n.op === 'nonce') return;
-    for (const a of n.args) visit(a);
+    if (n.kind === 'c') {
+      if (constAsJob && parentIsAdd) jobValues.push(n);
+      else seen.delete(n.id);
+      return;
+    }
+    if (n.op === 'nonce') return;
+    for (const a of n.args) {
+      parentIsAdd = n.op === 'add';
+      visit(a);
+    }
     schedule.push(n);
     ops += n.op === 'add' ? n.args.length - 1 : n.op === 'rotr' ? 3 : 1;
   };
@@ -306,16 +324,18 @@ export function evalProgram(prog: H7Program, inputs: ArrayLike<number>, nonceWor
 }
 
 /** Kernel flavours: one nonce per lane (u32) or four (vec4<u32>). */
-export type Lanes = 1 | 4;
+export type Lanes = 1 | 2 | 4;
 
 const hex = (x: number): string => `0x${(x >>> 0).toString(16).padStart(8, '0')}u`;
 
 /** Emit the WGSL search kernel for `lanes` nonces per SIMD value. */
 export function emitKernel(prog: H7Program, lanes: Lanes): string {
-  const V = lanes === 1 ? 'u32' : 'vec4<u32>';
+  const V = lanes === 1 ? 'u32' : `vec${lanes}<u32>`;
   const lit = (x: number): string => (lanes === 1 ? hex(x) : `V(${hex(x)})`);
   const names = new Map<number, string>();
   const ref = (n: DagNode): string => {
+    const named = names.get(n.id);
+    if (named) return named;
     if (n.kind === 'c') return lit(n.imm);
     if (n.op === 'nonce') return 'n';
     const s = names.get(n.id);
@@ -323,13 +343,17 @@ export function emitKernel(prog: H7Program, lanes: Lanes): string {
     return s;
   };
   const nc = Math.max(1, Math.ceil(prog.jobValues.length / 4));
-  const body: string[] = [];
+  // Job values are loaded once per invocation, above the NPI loop: llvmpipe bounds-checks every
+  // uniform load (robust buffer access) and gallivm runs no LICM, so loads inside the loop would
+  // repeat per value.
+  const loads: string[] = [];
   prog.jobValues.forEach((u, i) => {
     const name = `j${i}`;
     names.set(u.id, name);
     const comp = 'xyzw'[i % 4]!;
-    body.push(`  let ${name} = ${lanes === 1 ? '' : 'V('}job.c[${i >> 2}].${comp}${lanes === 1 ? '' : ')'};`);
+    loads.push(`  let ${name} = ${lanes === 1 ? '' : 'V('}job.c[${i >> 2}].${comp}${lanes === 1 ? '' : ')'};`);
   });
+  const body: string[] = [];
   for (const n of prog.schedule) {
     const name = `t${n.id}`;
     let expr: string;
@@ -347,19 +371,19 @@ export function emitKernel(prog: H7Program, lanes: Lanes): string {
     names.set(n.id, name);
     body.push(`  let ${name} = ${expr};`);
   }
-  body.push(`  return ${ref(prog.root)};`);
+  body.push(`  let h = ${ref(prog.root)};`);
   const rotAmounts = [...new Set(prog.schedule.filter((n) => n.op === 'rotr').map((n) => n.imm))].sort((x, y) => x - y);
   const rotFns = rotAmounts.map((r) =>
     lanes === 1
       ? `fn rotr${r}(x: u32) -> u32 { return (x >> ${r}u) | (x << ${32 - r}u); }`
       : `fn rotr${r}(x: V) -> V { return (x >> V(${r}u)) | (x << V(${32 - r}u)); }`,
   );
-  const laneOffsets = lanes === 1 ? '0u' : 'V(0u, 1u, 2u, 3u)';
+  const laneOffsets = lanes === 1 ? '0u' : lanes === 2 ? 'V(0u, 1u)' : 'V(0u, 1u, 2u, 3u)';
   const hitCheck =
     lanes === 1
       ? `    if (hit) {\n      report(base + off);\n    }`
-      : `    if (any(hit)) {\n      for (var c = 0u; c < 4u; c++) {\n        if (hit[c]) {\n          report(base + off[c]);\n        }\n      }\n    }`;
-  return `// GENERATED by src/hash/kernel-gen.ts (${lanes === 1 ? 'u32 lanes: 1 nonce' : 'vec4<u32> lanes: 4 nonces'} per value). Do not edit:
+      : `    if (any(hit)) {\n      for (var c = 0u; c < ${lanes}u; c++) {\n        if (hit[c]) {\n          report(base + off[c]);\n        }\n      }\n    }`;
+  return `// GENERATED by src/hash/kernel-gen.ts (${lanes === 1 ? 'u32 lanes: 1 nonce' : `vec${lanes}<u32> lanes: ${lanes} nonces`} per value). Do not edit:
 // regenerate with \`npx tsx src/hash/kernel-gen.ts --write\`; test/hash-kernel-generated.test.ts checks this file.
 //
 // SHA256d nonce search, cut short at H7. Per nonce: ${prog.opsPerNonce} WGSL ops (rotate counted as 3).
@@ -415,19 +439,20 @@ fn report(nonce: u32) {
   }
 }
 
-/** H7 of SHA256d(header with nonce word n), n = byteswap(nonce) = block-2 W3. */
-fn h7(n: V) -> V {
-${body.join('\n')}
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let base = params.base;
+  let count = params.count;
+  let targetTop = params.targetTop;
+${loads.join('\n')}
   let first = gid.x * NPI * ${lanes}u;
   for (var k = 0u; k < NPI; k++) {
     let off = V(first + k * ${lanes}u) + ${laneOffsets};
-    let h = h7(bswap(V(base) + off));
-    let hit = (bswap(h) <= V(params.targetTop)) & (off < V(params.count));
+    // n = block-2 W3 = byteswap(nonce): SHA reads the little-endian nonce field big-endian.
+    let n = bswap(V(base) + off);
+    // H7 of SHA256d(header with nonce), as a function of n; rounds 61-63 of the second hash are never computed.
+${body.map((l) => '  ' + l).join('\n')}
+    let hit = (bswap(h) <= V(targetTop)) & (off < V(count));
 ${hitCheck}
   }
 }
@@ -435,7 +460,7 @@ ${hitCheck}
 }
 
 /** Shader file names of the generated kernels. */
-export const GENERATED_KERNELS: Record<Lanes, string> = { 1: 'sha256d_x1.wgsl', 4: 'sha256d_x4.wgsl' };
+export const GENERATED_KERNELS: Record<Lanes, string> = { 1: 'sha256d_x1.wgsl', 2: 'sha256d_x2.wgsl', 4: 'sha256d_x4.wgsl' };
 
 // CLI: `npx tsx src/hash/kernel-gen.ts [--write]` prints the op count, or writes shaders/.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -443,7 +468,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
   process.stdout.write(`ops per nonce (WGSL source, rotate=3): ${prog.opsPerNonce}; job values: ${prog.jobValues.length}\n`);
   if (process.argv.includes('--write')) {
-    for (const lanes of [1, 4] as const) {
+    for (const lanes of [1, 2, 4] as const) {
       const path = join(root, 'shaders', GENERATED_KERNELS[lanes]);
       writeFileSync(path, emitKernel(prog, lanes));
       process.stdout.write(`wrote ${path}\n`);

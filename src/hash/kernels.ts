@@ -15,7 +15,7 @@ import { buildH7Program, evalJobValues, GENERATED_KERNELS, type H7Program } from
 import { midstate, readWordsBE } from './sha256.js';
 
 /** Kernel variant names. */
-export const KERNEL_VARIANTS = ['ref', 'x1', 'x4'] as const;
+export const KERNEL_VARIANTS = ['ref', 'x1', 'x2', 'x4'] as const;
 export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
 
 /** A launch configuration: variant and its override constants. */
@@ -63,13 +63,13 @@ export function jobInputs(header: Uint8Array): Uint32Array {
   return out;
 }
 
-function generatedSpec(variant: 'x1' | 'x4', lanes: 1 | 4): KernelSpec {
+function generatedSpec(variant: 'x1' | 'x2' | 'x4', lanes: 1 | 2 | 4): KernelSpec {
   return {
     variant,
     file: GENERATED_KERNELS[lanes],
     lanes,
     usesNpi: true,
-    description: `unrolled SHA256d, host midstate + precomputed job values, H7 early reject, ${lanes === 1 ? 'u32 lanes' : 'vec4<u32> lanes'}`,
+    description: `unrolled SHA256d, host midstate + precomputed job values, H7 early reject, ${lanes === 1 ? 'u32 lanes' : `vec${lanes}<u32> lanes`}`,
     jobWords: (header) => pad4(evalJobValues(h7Program(), jobInputs(header))),
     get opsPerNonce() {
       return h7Program().opsPerNonce;
@@ -89,6 +89,7 @@ export const KERNELS: Record<KernelVariant, KernelSpec> = {
     opsPerNonce: null,
   },
   x1: generatedSpec('x1', 1),
+  x2: generatedSpec('x2', 2),
   x4: generatedSpec('x4', 4),
 };
 
