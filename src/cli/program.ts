@@ -7,6 +7,7 @@ import { UsageError } from '../util/errors.js';
 import { NoAdapterError } from '../gpu/adapter.js';
 import { toolVersion } from '../report/environment.js';
 import { registerDevices } from './devices.js';
+import { registerHash } from './hash.js';
 import { registerReport } from './report.js';
 import { registerCompare } from './compare.js';
 import { registerProfit } from './profit.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDevices(program);
+  registerHash(program);
   registerReport(program);
   registerCompare(program);
   registerProfit(program);

@@ -9,7 +9,7 @@
  * with the difficulty-1 target 0x00000000ffff0000…0000 (bits 0x1d00ffff).
  */
 import { UsageError } from '../util/errors.js';
-import { bytesToHex, hexToBytes } from './header.js';
+import { bytesToHex } from './header.js';
 
 /** 2^256 − 1: the largest target (every hash meets it). */
 export const MAX_TARGET = (1n << 256n) - 1n;
@@ -124,4 +124,3 @@ function hex32(x: number): string {
   return (x >>> 0).toString(16).padStart(8, '0');
 }
 
-export { hexToBytes };

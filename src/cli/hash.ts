@@ -1,0 +1,248 @@
+/**
+ * `joulebench hash search` and `joulebench hash bench`: SHA256d nonce search on the selected
+ * WebGPU adapter (see src/hash/).
+ */
+import os from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
+import { runHashBench, type HashBenchResult } from '../hash/bench.js';
+import { parseHeaderHex } from '../hash/header.js';
+import { defaultLaunch, KERNEL_VARIANTS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
+import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
+import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
+import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { newResultDoc } from '../report/environment.js';
+import { resultFileName, resultsDir, writeResult } from '../report/results.js';
+import { UsageError } from '../util/errors.js';
+import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
+
+const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
+
+interface LaunchFlags {
+  kernel?: string;
+  wg?: number;
+  npi?: number;
+}
+
+interface SearchFlags extends LaunchFlags {
+  header: string;
+  start: string;
+  count?: string;
+  zeroBits?: string;
+  bits?: string;
+  target?: string;
+  maxResults?: number;
+  timeLimit?: number;
+  resultCapacity?: number;
+  json?: boolean;
+}
+
+interface BenchFlags extends LaunchFlags, MeterOptions {
+  seconds: number;
+  autotune: boolean;
+  json?: boolean;
+  out?: string;
+  save?: boolean;
+}
+
+/** A launch config from --kernel/--wg/--npi, or undefined (autotune / default). */
+function launchFromFlags(f: LaunchFlags, adapterMaxWg: number | null): LaunchConfig | undefined {
+  if (f.kernel === undefined && f.wg === undefined && f.npi === undefined) return undefined;
+  const variant = parseVariant(f.kernel ?? 'x1');
+  const base = defaultLaunch(variant);
+  const wg = f.wg ?? base.workgroupSize;
+  if (adapterMaxWg !== null && wg > adapterMaxWg) throw new UsageError(`--wg ${wg}: this adapter allows at most ${adapterMaxWg} invocations per workgroup`);
+  return { variant, workgroupSize: wg, valuesPerInvocation: f.npi ?? base.valuesPerInvocation };
+}
+
+/** Parse a u32-range integer flag (decimal or 0x hex); the range check is validateRange's. */
+function integerFlag(flag: string, raw: string): number {
+  return parseNumberFlag(flag, raw, { integer: true, min: 0 });
+}
+
+/** Resolve exactly one of --zero-bits / --bits / --target to a 256-bit target. */
+export function resolveTarget(f: { zeroBits?: string; bits?: string; target?: string }): { target: bigint; from: string } {
+  const given = [f.zeroBits !== undefined && '--zero-bits', f.bits !== undefined && '--bits', f.target !== undefined && '--target'].filter(Boolean);
+  if (given.length === 0) throw new UsageError('hash search: give the target with one of --zero-bits <k>, --bits <0x...> or --target <64 hex>');
+  if (given.length > 1) throw new UsageError(`hash search: ${given.join(' and ')} both given; use exactly one of --zero-bits, --bits, --target`);
+  if (f.zeroBits !== undefined) return { target: zeroBitsTarget(parseNumberFlag('--zero-bits', f.zeroBits, { integer: true, min: 0, max: 256 })), from: `--zero-bits ${f.zeroBits}` };
+  if (f.bits !== undefined) return { target: parseBitsArg(f.bits).target, from: `--bits ${f.bits}` };
+  return { target: parseTargetHex(f.target!), from: '--target' };
+}
+
+async function withDevice<T>(cmd: Command, fn: (ctx: GpuContext) => Promise<T>): Promise<T> {
+  const g = cmd.optsWithGlobals() as { adapter?: string };
+  const ctx = await openDevice(g.adapter, 'joulebench-hash');
+  try {
+    return await fn(ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
+  // Validate everything before touching the GPU: bad input is exit 2 with one line, instantly.
+  const header = parseHeaderHex(f.header);
+  if (f.count === undefined) throw new UsageError('--count <n>: required (how many nonces to search from --start)');
+  const start = integerFlag('--start', f.start);
+  const count = integerFlag('--count', f.count);
+  validateRange(start, count);
+  const { target, from } = resolveTarget(f);
+  if (target === 0n) throw new UsageError(`${from}: the target is 0; no hash can meet it`);
+  const launchFlag = launchFromFlags(f, null);
+  const r = await withDevice(cmd, async (ctx) => {
+    const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup) ?? launchFlag ?? { variant: 'x1' as const, workgroupSize: 256, valuesPerInvocation: 4 };
+    const res = await searchNonces(ctx, {
+      header,
+      start,
+      count,
+      target,
+      launch,
+      timeLimitS: f.timeLimit,
+      maxResults: f.maxResults,
+      resultCapacity: f.resultCapacity,
+    });
+    if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the search: ${ctx.uncapturedErrors.join('; ')}`);
+    return { res, isSoftware: ctx.report.isSoftware, adapter: ctx.report };
+  });
+  const { res } = r;
+  const scanned = res.scannedEnd - res.start;
+  if (r.isSoftware && !f.json) warn(SOFTWARE_NOTE);
+  if (res.stoppedBy !== 'done') warn(`search stopped by ${res.stoppedBy} after ${scanned} of ${count} nonces; results cover [${res.start}, ${res.scannedEnd})`);
+  if (f.json) {
+    printJson({
+      nonces: res.nonces,
+      hashes: res.hashes,
+      start: res.start,
+      count,
+      scannedEnd: res.scannedEnd,
+      complete: res.stoppedBy === 'done',
+      stoppedBy: res.stoppedBy,
+      target: targetHex(target),
+      difficulty: targetToDifficulty(target),
+      candidates: res.candidates.length,
+      kernel: res.launch.variant,
+      launch: res.launch,
+      elapsedS: res.elapsedS,
+      hashesPerSecond: scanned / res.elapsedS,
+      engine: res.engine,
+      adapter: { index: r.adapter.index, name: r.adapter.name, backend: r.adapter.backend, isSoftware: r.adapter.isSoftware },
+      ...(r.isSoftware ? { note: SOFTWARE_NOTE } : {}),
+    });
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(`searched nonces [${res.start}, ${res.scannedEnd}) with ${res.launchLabel} on ${r.adapter.name}`);
+  lines.push(`target ${targetHex(target)} (${from})`);
+  lines.push(`${res.nonces.length} hit(s) of ${res.candidates.length} GPU candidate(s), all re-checked on the host; ${(scanned / res.elapsedS / 1e6).toFixed(2)} MH/s incl. setup${r.isSoftware ? ` (${SOFTWARE_NOTE})` : ''}`);
+  res.nonces.forEach((n, i) => lines.push(`  nonce ${n} (0x${n.toString(16).padStart(8, '0')})  hash ${res.hashes[i]}`));
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function formatBenchHuman(b: HashBenchResult, isSoftware: boolean): string {
+  const m = b.measurement;
+  const hps = m.metrics.hashesPerSecond!;
+  const s = hps.summary!;
+  const d = m.details as Record<string, any>;
+  const mh = (x: number) => `${(x / 1e6).toFixed(2)} MH/s`;
+  const out: string[] = [];
+  out.push(`hash.sha256d on ${m.adapter?.name ?? '?'}${isSoftware ? `  [${SOFTWARE_NOTE}]` : ''}`);
+  if (b.autotune.length) {
+    out.push('autotune:');
+    for (const t of b.autotune) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
+  }
+  out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
+  out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
+  const hpj = m.metrics.hashesPerJoule!;
+  out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J`);
+  out.push(`shares (difficulty 1) found: ${d.sharesFound}, all verified on the host`);
+  return out.join('\n');
+}
+
+async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
+  const startedAt = new Date();
+  if (!f.autotune && f.kernel === undefined && f.wg === undefined && f.npi === undefined) {
+    // --no-autotune alone: the default fast kernel.
+    f.kernel = 'x1';
+  }
+  launchFromFlags(f, null); // validate flags before opening anything
+  const r = await withDevice(cmd, async (ctx) => {
+    const choice = await createEnergyMonitor(f, { adapter: ctx.report });
+    for (const w of choice.warnings) warn(w);
+    const monitor = choice.monitor;
+    try {
+      if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
+      const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+      const b = await runHashBench(ctx, { seconds: f.seconds, launch }, monitor, choice.monitor ? undefined : choice.reason);
+      return { b, isSoftware: ctx.report.isSoftware };
+    } finally {
+      await monitor?.close();
+    }
+  });
+  const m = r.b.measurement;
+  if (!f.json) for (const w of m.warnings) warn(w);
+  if (f.out || f.save) {
+    const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
+    doc.measurements.push(m);
+    doc.endedAt = new Date().toISOString();
+    const paths: string[] = [];
+    if (f.out) paths.push(f.out);
+    if (f.save) paths.push(join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), device: m.adapter?.name ?? 'unknown', label: 'hash' })));
+    for (const p of paths) {
+      writeResult(p, doc);
+      if (!f.json) process.stderr.write(`result written to ${p}\n`);
+    }
+  }
+  if (f.json) {
+    printJson({
+      hashesPerSecond: m.metrics.hashesPerSecond!.value,
+      hashesPerJoule: m.metrics.hashesPerJoule!.value,
+      energy: m.energy,
+      kernel: (m.details as Record<string, unknown>).kernel,
+      launch: (m.details as Record<string, unknown>).launch,
+      ...(r.isSoftware ? { note: SOFTWARE_NOTE } : {}),
+      measurement: m,
+    });
+  } else process.stdout.write(formatBenchHuman(r.b, r.isSoftware) + '\n');
+}
+
+function addLaunchOptions(cmd: Command): Command {
+  return cmd
+    .option('--kernel <variant>', `kernel: ${KERNEL_VARIANTS.join(', ')} (ref = readable reference; x1/x2/x4 = generated fast kernels with 1/2/4 nonces per value)`)
+    .option('--wg <n>', 'workgroup size (override constant WG)', numberArg('--wg', { min: 1, max: 1024, integer: true }))
+    .option('--npi <n>', 'values per invocation (override constant NPI; fast kernels)', numberArg('--npi', { min: 1, max: 256, integer: true }));
+}
+
+/** Register `hash search` and `hash bench`. */
+export function registerHash(program: Command): void {
+  const hash = program.command('hash').description('SHA256d (Bitcoin) nonce search as WGSL compute shaders');
+
+  const search = hash
+    .command('search')
+    .description('find the nonces in [start, start+count) whose SHA256d header hash meets a target; every hit re-checked on the host')
+    .requiredOption('--header <hex>', '80-byte serialised block header as 160 hex characters (raw block byte order; its nonce field is ignored)')
+    .option('--start <u32>', 'first nonce', '0')
+    .option('--count <n>', `number of nonces (start + count <= 2^32 = ${NONCE_SPACE}; no wrap)`)
+    .option('--zero-bits <k>', 'target: hash has at least k leading zero bits as displayed (big-endian)')
+    .option('--bits <compact>', 'target: compact nBits, e.g. 0x1d00ffff')
+    .option('--target <hex>', 'target: 64 hex characters, big-endian as displayed')
+    .option('--max-results <n>', 'stop after this many hits (results then cover a prefix of the range)', numberArg('--max-results', { min: 1, integer: true }))
+    .option('--time-limit <s>', 'stop scheduling new work after this many seconds (results cover the scanned prefix)', numberArg('--time-limit', { min: 0 }))
+    .option('--result-capacity <n>', 'candidate slots per dispatch (a full buffer re-scans the slice)', numberArg('--result-capacity', { min: 1, max: 1 << 24, integer: true }))
+    .option('--json', 'print JSON: { nonces, hashes, ... }');
+  addLaunchOptions(search).action(searchAction);
+
+  const bench = hash
+    .command('bench')
+    .description('sustained SHA256d search throughput (H/s) with autotuned launch configuration, and H/J with a meter')
+    .option('--seconds <S>', 'length of the timed phase, seconds', numberArg('--seconds', { min: 0.5, max: 86_400 }), 10)
+    .option('--no-autotune', 'skip autotune (use --kernel/--wg/--npi or the default x1 kernel)')
+    .option('--json', 'print JSON: { hashesPerSecond, hashesPerJoule, energy, measurement, ... }')
+    .option('--out <file>', 'write a full result document to <file>')
+    .option('--save', 'write a full result document into results/');
+  addLaunchOptions(bench);
+  addMeterOptions(bench);
+  bench.action(benchAction);
+}
+

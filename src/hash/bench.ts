@@ -1,0 +1,274 @@
+/**
+ * `runHashBench`: sustained SHA256d nonce-search throughput on one device, with an autotune step
+ * and an optional energy window. What `joulebench hash bench` and `joulebench run` call.
+ *
+ * Method: a difficulty-1 job (bits 0x1d00ffff, what pools hand out as shares) on a fixed header;
+ * slices of ~0.2 s are kept `inFlight` deep so the queue never idles; one sample per completed
+ * slice = its nonces / the time since the previous completion (back-to-back on a busy queue, so
+ * that is its execution time). The figure is total nonces / total timed wall time: every nonce
+ * is one SHA256d evaluated far enough to reject it (H7), the usual miner "hash" unit. Every
+ * candidate is re-checked on the host.
+ */
+import type { GpuContext } from '../gpu/adapter.js';
+import { identityOf } from '../gpu/adapter.js';
+import type { EnergyMonitor } from '../power/monitor.js';
+import { perJoule } from '../power/monitor.js';
+import type { Energy, Measurement } from '../report/schema.js';
+import { summaryToJson } from '../report/results.js';
+import { summarize } from '../stats/summary.js';
+import { StoppingState } from '../stats/stopping.js';
+import { HashEngine, type Slice } from './engine.js';
+import { encodeHeader } from './header.js';
+import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type LaunchConfig } from './kernels.js';
+import { hostDigest, NONCE_SPACE } from './search.js';
+import { bitsToTarget, digestToBigInt, targetTopWord } from './target.js';
+
+/** Options for runHashBench. */
+export interface HashBenchOptions {
+  /** Length of the timed phase, seconds. */
+  seconds: number;
+  /** Fixed launch configuration (skips autotune). */
+  launch?: LaunchConfig;
+  /** Candidates for autotune (default: AUTOTUNE_CANDIDATES). */
+  candidates?: LaunchConfig[];
+  /** Trial length per autotune candidate, seconds. */
+  trialSeconds?: number;
+  /** Dispatches in flight. */
+  inFlight?: number;
+  /** Target time per dispatch (slice), seconds. */
+  sliceSeconds?: number;
+}
+
+/** One autotune trial. */
+export interface AutotuneTrial {
+  launch: LaunchConfig;
+  label: string;
+  hashesPerSecond: number;
+  compileTimeMs: number;
+}
+
+/**
+ * Autotune grid: each kernel flavour at a small and a large workgroup, with enough values per
+ * invocation to amortise per-invocation overhead (llvmpipe runs one coroutine per 8 invocations;
+ * a GPU wants plenty of independent invocations). Kept short: each point is a pipeline compile.
+ */
+export const AUTOTUNE_CANDIDATES: LaunchConfig[] = [
+  { variant: 'x1', workgroupSize: 64, valuesPerInvocation: 4 },
+  { variant: 'x1', workgroupSize: 256, valuesPerInvocation: 16 },
+  { variant: 'x1', workgroupSize: 128, valuesPerInvocation: 8 },
+  { variant: 'x2', workgroupSize: 64, valuesPerInvocation: 2 },
+  { variant: 'x2', workgroupSize: 256, valuesPerInvocation: 8 },
+  { variant: 'x4', workgroupSize: 64, valuesPerInvocation: 1 },
+  { variant: 'x4', workgroupSize: 256, valuesPerInvocation: 4 },
+];
+
+/** The bench job: a fixed header (genesis fields with a distinct merkle root) at difficulty 1. */
+export function benchHeader(jobIndex = 0): Uint8Array {
+  return encodeHeader({
+    version: 0x20000000,
+    prevHash: '00000000000000000002a7c4c1e48d76c5a37902165a270156b7a8d72728a054',
+    merkleRoot: '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b',
+    time: 1_700_000_000 + jobIndex,
+    bits: 0x1d00ffff,
+    nonce: 0,
+  });
+}
+/** Difficulty-1 target (bits 0x1d00ffff). */
+export const BENCH_TARGET = bitsToTarget(0x1d00ffff);
+
+/** Counters from a run of the engine over the bench job. */
+interface RunStats {
+  nonces: number;
+  samples: number[];
+  sampleTimesS: number[];
+  shares: number;
+  sharesVerified: number;
+  wallS: number;
+  stoppedBy: string;
+  sleptMs: number;
+  mapWaitMs: number;
+}
+
+/** Round a slice size to whole workgroups, within the 1-D grid bound. */
+function sliceFor(engine: HashEngine, nonces: number): number {
+  const per = noncesPerWorkgroup(engine.opts.launch);
+  return Math.max(per, Math.min(engine.maxSliceNonces, Math.round(nonces / per) * per));
+}
+
+/**
+ * Run the engine on the bench job until `stop()` says so; one sample per completed slice after
+ * the first (which has no predecessor to time against).
+ */
+async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: StoppingState | null, seconds: number): Promise<RunStats> {
+  const top = targetTopWord(BENCH_TARGET);
+  const st: RunStats = { nonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time', sleptMs: 0, mapWaitMs: 0 };
+  const t0 = performance.now();
+  const sleep0 = engine.waits.sleptMs;
+  const map0 = engine.waits.mapWaitMs;
+  let firstDoneMs: number | null = null;
+  let lastDoneMs = 0;
+  let stop = false;
+  for (let job = 0; !stop; job++) {
+    const header = benchHeader(job);
+    engine.setJob(header, top);
+    let nextBase = 0;
+    const next = (): Slice | null => {
+      if (stop || nextBase >= NONCE_SPACE) return null;
+      const count = Math.min(sliceNonces, NONCE_SPACE - nextBase);
+      const s = { base: nextBase, count };
+      nextBase += count;
+      return s;
+    };
+    await engine.run(next, (r) => {
+      for (const n of r.candidates) {
+        st.shares++;
+        if (digestToBigInt(hostDigest(header, n)) <= BENCH_TARGET) st.sharesVerified++;
+      }
+      if (firstDoneMs === null) {
+        firstDoneMs = r.doneMs;
+      } else {
+        const dt = (r.doneMs - lastDoneMs) / 1000;
+        st.nonces += r.slice.count;
+        st.samples.push(r.slice.count / dt);
+        st.sampleTimesS.push(dt);
+        const why = stopping ? stopping.add(r.slice.count / dt, dt) : null;
+        const elapsed = (r.doneMs - firstDoneMs) / 1000;
+        if (why) {
+          st.stoppedBy = why;
+          stop = true;
+        } else if (!stopping && elapsed >= seconds) {
+          st.stoppedBy = 'time';
+          stop = true;
+        }
+      }
+      lastDoneMs = r.doneMs;
+    });
+  }
+  st.wallS = firstDoneMs === null ? (performance.now() - t0) / 1000 : (lastDoneMs - firstDoneMs) / 1000;
+  st.sleptMs = engine.waits.sleptMs - sleep0;
+  st.mapWaitMs = engine.waits.mapWaitMs - map0;
+  return st;
+}
+
+/** Measure each candidate briefly and return the trials, best first. */
+export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], trialSeconds = 0.6, inFlight = 3): Promise<AutotuneTrial[]> {
+  const trials: AutotuneTrial[] = [];
+  for (const launch of candidates) {
+    const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
+    try {
+      // Start small, then size slices to ~trialSeconds/4 from the first measurement.
+      const probe = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, 0.05);
+      const rate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
+      const run = await runBenchJob(engine, sliceFor(engine, (rate * trialSeconds) / 4), null, trialSeconds);
+      trials.push({ launch, label: launchLabel(launch), hashesPerSecond: run.nonces / run.wallS, compileTimeMs: engine.compileTimeMs });
+    } finally {
+      engine.destroy();
+    }
+  }
+  return trials.sort((a, b) => b.hashesPerSecond - a.hashesPerSecond);
+}
+
+/** What runHashBench returns besides the Measurement (for the CLI's human output). */
+export interface HashBenchResult {
+  measurement: Measurement;
+  launch: LaunchConfig;
+  autotune: AutotuneTrial[];
+}
+
+/**
+ * Run the hash benchmark: autotune (unless `launch` is given), then a timed phase of `seconds`
+ * inside an energy window when `monitor` is given.
+ */
+export async function runHashBench(
+  ctx: GpuContext,
+  opts: HashBenchOptions,
+  monitor?: EnergyMonitor | null,
+  notMeasuredReason = 'energy not measured: no power meter (pass --meter <name> or --watts <W>)',
+): Promise<HashBenchResult> {
+  const startedAt = new Date();
+  const inFlight = opts.inFlight ?? 3;
+  const warnings: string[] = [];
+  if (ctx.report.isSoftware) warnings.push('software adapter: CPU timings, not a GPU figure');
+  let trials: AutotuneTrial[] = [];
+  let launch = opts.launch;
+  if (!launch) {
+    trials = await autotune(ctx, opts.candidates ?? AUTOTUNE_CANDIDATES, opts.trialSeconds ?? 0.6, inFlight);
+    launch = trials[0]!.launch;
+  }
+  const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
+  let energy: Energy = { measured: false, reason: monitor ? 'energy window not closed' : notMeasuredReason };
+  let run: RunStats;
+  let sliceNonces: number;
+  try {
+    // Warm-up: compile/first-dispatch costs and a rate estimate to size slices (~0.2 s each).
+    const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)));
+    const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
+    sliceNonces = sliceFor(engine, rate * (opts.sliceSeconds ?? 0.2));
+    const stopping = new StoppingState({ minSamples: 5, minTimeS: opts.seconds, maxRelNoise: 0.01, maxSamples: 1_000_000, timeoutS: opts.seconds });
+    await ctx.drain(60_000, 'GPU queue drain before the energy window');
+    if (monitor) await monitor.begin('hash.sha256d');
+    try {
+      run = await runBenchJob(engine, sliceNonces, stopping, opts.seconds);
+      await ctx.drain(60_000, 'GPU queue drain after the timed phase');
+    } finally {
+      if (monitor) energy = await monitor.end('hash.sha256d');
+    }
+  } finally {
+    engine.destroy();
+  }
+  if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the hash bench: ${ctx.uncapturedErrors.join('; ')}`);
+  if (run.shares !== run.sharesVerified) throw new Error(`${run.shares - run.sharesVerified} GPU candidate(s) failed the host check: kernel bug`);
+  if (run.samples.length < 2) throw new Error(`hash bench: only ${run.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
+
+  const hps = run.nonces / run.wallS;
+  const summary = summaryToJson(summarize(run.samples));
+  const hpj = perJoule(run.nonces, energy);
+  const spec = KERNELS[launch.variant];
+  const measurement: Measurement = {
+    id: 'hash.sha256d',
+    kind: 'hash',
+    status: 'complete',
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    params: { seconds: opts.seconds, target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0 },
+    metrics: {
+      hashesPerSecond: {
+        value: hps,
+        unit: 'H/s',
+        higherIsBetter: true,
+        samples: run.samples,
+        summary,
+        method:
+          'SHA256d nonces searched per second of wall time, slices kept in flight back to back; one sample per slice = nonces / time since the previous completion; value = total nonces / total timed time',
+      },
+      hashesPerJoule: hpj === null
+        ? { value: null, unit: 'H/J', higherIsBetter: true, method: 'total nonces / energy over the timed window', reason: energy.measured ? 'energy window has no positive energy' : energy.reason }
+        : { value: hpj, unit: 'H/J', higherIsBetter: true, method: `total nonces / energy over the timed window (${energy.measured ? energy.method : ''})` },
+    },
+    energy,
+    adapter: identityOf(ctx.report) as Measurement['adapter'],
+    details: {
+      kernel: { variant: launch.variant, file: spec.file, description: spec.description, opsPerNonce: spec.opsPerNonce },
+      launch: {
+        label: launchLabel(launch),
+        workgroupSize: launch.workgroupSize,
+        valuesPerInvocation: launch.valuesPerInvocation,
+        noncesPerInvocation: noncesPerInvocation(launch),
+        sliceNonces,
+        inFlight,
+      },
+      autotune: trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
+      stoppedBy: run.stoppedBy,
+      totalHashes: run.nonces,
+      timedS: run.wallS,
+      medianHashesPerSecond: summary.median,
+      relStdev: summary.relStdev,
+      sharesFound: run.shares,
+      sharesVerified: run.sharesVerified,
+      hostWait: { sleptMs: run.sleptMs, mapWaitMs: run.mapWaitMs },
+      softwareAdapter: ctx.report.isSoftware,
+    },
+    warnings,
+  };
+  return { measurement, launch, autotune: trials };
+}
