@@ -26,6 +26,7 @@ import { PRESETS, kvCacheBytes } from './presets.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
 import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
 import { mulberry32 } from './weights.js';
+import { probeEp } from './probe.js';
 import type { Variant } from './builder.js';
 import type { WeightDtype } from './weights.js';
 
@@ -173,6 +174,13 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   const tokensMode = opts.tokens ?? 'random';
   const warnings: string[] = [];
   const rssBefore = process.memoryUsage().rss;
+
+  if (ep === 'cuda') {
+    // Without the downloaded provider libraries onnxruntime fails deep inside session creation;
+    // say why up front (probe.ts knows the install command).
+    const probe = await probeEp('cuda');
+    if (!probe.usable) throw new UsageError(`--ep cuda: not usable here: ${probe.reason}`);
+  }
 
   // --- adapter identity (WebGPU only): hashing and the ORT EP must share the physical adapter.
   let adapters: AdapterReport[] | null = null;
@@ -377,4 +385,21 @@ function summarizeIO(io: DecoderIO) {
 /** ORT's own version string (for reports). */
 export function ortVersion(): string {
   return (ort.env as { versions?: { common?: string } }).versions?.common ?? depVersion('onnxruntime-node') ?? 'unknown';
+}
+
+/**
+ * Default inference workload for `joulebench run` (hash bench ≈ 20 s + this ≤ ~100 s → run ≤ 2 min).
+ *
+ * Measured on the 2-core CPU-only dev machine (lavapipe software Vulkan, other jobs running):
+ * `tiny` pp128/tg64 ×5 on webgpu = 4.3 s wall including session creation; `gpt2` fp16 pp64/tg16 ×2
+ * = 144 s wall (≈1 decode token/s) and `qwen2.5-0.5b` fp16 pp16/tg8 ×2 = 173 s, both too slow for
+ * `run` on a software adapter. On a hardware adapter `qwen2.5-0.5b` fp16 is recommended: generating
+ * it took 19 s here (once, cached), and pp512 + tg128 ×3 on a discrete GPU is seconds — that last
+ * figure is an expectation, NOT measured (no GPU on the dev machines).
+ */
+export function defaultRunInferOptions(adapter: { isSoftware: boolean } | null): Pick<InferBenchOptions, 'model' | 'prompt' | 'gen' | 'repetitions'> & { reason: string } {
+  if (!adapter || adapter.isSoftware) {
+    return { model: 'tiny', prompt: 128, gen: 64, repetitions: 5, reason: 'software or no GPU adapter: real-model presets take minutes per run on a CPU rasteriser' };
+  }
+  return { model: 'qwen2.5-0.5b', prompt: 512, gen: 128, repetitions: 3, reason: 'hardware adapter: Qwen2.5-0.5B shapes, llama-bench-sized test (pp512, tg128)' };
 }
