@@ -26,6 +26,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     reps: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
   },
 });
 const ep = values.ep as Ep;
@@ -85,7 +86,7 @@ async function bare(): Promise<number[]> {
 }
 
 async function harness(): Promise<number[]> {
-  const meas = await runInferBench({ model: values.model!, ep, dtype, variant: 'gqa', batch: 1, prompt: P, gen: N, repetitions: reps, allowAdapterMismatch: false });
+  const meas = await runInferBench({ model: values.model!, ep, dtype, variant: 'gqa', batch: 1, prompt: P, gen: N, repetitions: reps, allowAdapterMismatch: false, profile: !values['no-profile'] });
   return meas.metrics.decodeTokensPerSecond!.samples!;
 }
 
@@ -107,6 +108,7 @@ const bs = summarize(b);
 const ratio = hs.median / bs.median;
 const result = {
   model: values.model,
+  harnessProfiledWarmup: !values['no-profile'],
   ep,
   dtype,
   prompt: P,

@@ -202,7 +202,9 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   }
 
   // --- session (profiling on for the warmup only: endProfiling() stops it before the timed runs).
-  const profileDir = opts.profile === false ? null : mkdtempSync(join(tmpdir(), 'joulebench-ortprof-'));
+  // Profiling rides on the warmup repetition; with no warmup there is nothing untimed to profile.
+  if (opts.warmup === false && opts.profile !== false) warnings.push('EP node placement not recorded: profiling runs on the warmup repetition, which --no-warmup skips');
+  const profileDir = opts.profile === false || opts.warmup === false ? null : mkdtempSync(join(tmpdir(), 'joulebench-ortprof-'));
   const profilePrefix = profileDir ? join(profileDir, 'ort') : undefined;
   const presentNames = model.generated ? Array.from({ length: model.generated.config.numLayers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat() : undefined;
   log(`session: creating on ${ep} EP`);
