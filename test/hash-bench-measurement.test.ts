@@ -14,7 +14,7 @@ afterAll(() => ctx?.close());
 
 describe('runHashBench', () => {
   it('fixed launch, declared 50 W: schema-valid, per-joule figure consistent', async () => {
-    const { measurement: m } = await runHashBench(ctx, { seconds: 1, launch: { variant: 'x1', workgroupSize: 64, valuesPerInvocation: 2 } }, new DeclaredMeter(50));
+    const m = await runHashBench(ctx, { seconds: 1, launch: { variant: 'x1', workgroupSize: 64, valuesPerInvocation: 2 } }, new DeclaredMeter(50));
     measurementSchema.parse(m);
     expect(m.id).toBe('hash.sha256d');
     expect(m.kind).toBe('hash');
@@ -34,7 +34,7 @@ describe('runHashBench', () => {
   });
 
   it('autotune over two candidates picks the faster one and records both; no meter -> null H/J with reason', async () => {
-    const { measurement: m, autotune } = await runHashBench(ctx, {
+    const m = await runHashBench(ctx, {
       seconds: 0.6,
       trialSeconds: 0.3,
       candidates: [
@@ -42,6 +42,7 @@ describe('runHashBench', () => {
         { variant: 'ref', workgroupSize: 64, valuesPerInvocation: 1 },
       ],
     });
+    const autotune = (m.details as Record<string, any>).autotune as Array<{ label: string; hashesPerSecond: number }>;
     expect(autotune).toHaveLength(2);
     expect(autotune[0]!.hashesPerSecond).toBeGreaterThanOrEqual(autotune[1]!.hashesPerSecond);
     expect((m.details as Record<string, any>).launch.label).toBe(autotune[0]!.label);

@@ -6,7 +6,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
-import { runHashBench, type HashBenchResult } from '../hash/bench.js';
+import { runHashBench } from '../hash/bench.js';
+import type { Measurement } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
 import { defaultLaunch, KERNEL_VARIANTS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
@@ -18,6 +19,7 @@ import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
+
 
 interface LaunchFlags {
   kernel?: string;
@@ -92,7 +94,7 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
   if (target === 0n) throw new UsageError(`${from}: the target is 0; no hash can meet it`);
   const launchFlag = launchFromFlags(f, null);
   const r = await withDevice(cmd, async (ctx) => {
-    const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup) ?? launchFlag ?? { variant: 'x1' as const, workgroupSize: 256, valuesPerInvocation: 4 };
+    const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup) ?? launchFlag ?? defaultLaunch('x1');
     const res = await searchNonces(ctx, {
       header,
       start,
@@ -140,17 +142,17 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function formatBenchHuman(b: HashBenchResult, isSoftware: boolean): string {
-  const m = b.measurement;
+function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
   const hps = m.metrics.hashesPerSecond!;
   const s = hps.summary!;
   const d = m.details as Record<string, any>;
   const mh = (x: number) => `${(x / 1e6).toFixed(2)} MH/s`;
   const out: string[] = [];
   out.push(`hash.sha256d on ${m.adapter?.name ?? '?'}${isSoftware ? `  [${SOFTWARE_NOTE}]` : ''}`);
-  if (b.autotune.length) {
+  const trials = d.autotune as Array<{ label: string; hashesPerSecond: number }>;
+  if (trials.length) {
     out.push('autotune:');
-    for (const t of b.autotune) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
+    for (const t of trials) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
   }
   out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
   out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
@@ -174,14 +176,15 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     try {
       if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
       const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-      const b = await runHashBench(ctx, { seconds: f.seconds, launch }, monitor, choice.monitor ? undefined : choice.reason);
-      return { b, isSoftware: ctx.report.isSoftware };
+      const m = await runHashBench(ctx, { seconds: f.seconds, launch }, monitor, choice.monitor ? undefined : choice.reason);
+      return { m, isSoftware: ctx.report.isSoftware };
     } finally {
       await monitor?.close();
     }
   });
-  const m = r.b.measurement;
-  if (!f.json) for (const w of m.warnings) warn(w);
+  const m = r.m;
+  // The software-adapter note is in the human output's header line; other warnings go to stderr.
+  if (!f.json) for (const w of m.warnings) if (w !== SOFTWARE_NOTE) warn(w);
   if (f.out || f.save) {
     const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
     doc.measurements.push(m);
@@ -204,7 +207,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
       ...(r.isSoftware ? { note: SOFTWARE_NOTE } : {}),
       measurement: m,
     });
-  } else process.stdout.write(formatBenchHuman(r.b, r.isSoftware) + '\n');
+  } else process.stdout.write(formatBenchHuman(m, r.isSoftware) + '\n');
 }
 
 function addLaunchOptions(cmd: Command): Command {

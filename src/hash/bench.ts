@@ -168,23 +168,20 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
   return trials.sort((a, b) => b.hashesPerSecond - a.hashesPerSecond);
 }
 
-/** What runHashBench returns besides the Measurement (for the CLI's human output). */
-export interface HashBenchResult {
-  measurement: Measurement;
-  launch: LaunchConfig;
-  autotune: AutotuneTrial[];
-}
-
 /**
- * Run the hash benchmark: autotune (unless `launch` is given), then a timed phase of `seconds`
- * inside an energy window when `monitor` is given.
+ * Run the hash benchmark: autotune (unless `opts.launch` is given), then a timed phase of
+ * `opts.seconds` inside an energy window when `monitor` is given (queue drained before `begin`
+ * and before `end`). Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
+ * summary) and `hashesPerJoule` (null + reason without a monitor; `notMeasuredReason` is that
+ * reason, e.g. createEnergyMonitor's), details with the kernel, launch configuration, autotune
+ * trials (best first) and stoppedBy. Throws if any GPU candidate fails the host check.
  */
 export async function runHashBench(
   ctx: GpuContext,
   opts: HashBenchOptions,
   monitor?: EnergyMonitor | null,
   notMeasuredReason = 'energy not measured: no power meter (pass --meter <name> or --watts <W>)',
-): Promise<HashBenchResult> {
+): Promise<Measurement> {
   const startedAt = new Date();
   const inFlight = opts.inFlight ?? 3;
   const warnings: string[] = [];
@@ -270,5 +267,5 @@ export async function runHashBench(
     },
     warnings,
   };
-  return { measurement, launch, autotune: trials };
+  return measurement;
 }
