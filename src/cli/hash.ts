@@ -230,7 +230,7 @@ export function registerHash(program: Command): void {
     .option('--zero-bits <k>', 'target: hash has at least k leading zero bits as displayed (big-endian)')
     .option('--bits <compact>', 'target: compact nBits, e.g. 0x1d00ffff')
     .option('--target <hex>', 'target: 64 hex characters, big-endian as displayed')
-    .option('--max-results <n>', 'stop after this many hits (results then cover a prefix of the range)', numberArg('--max-results', { min: 1, integer: true }))
+    .option('--max-results <n>', 'stop after this many hits (results then cover a prefix of the range)', numberArg('--max-results', { min: 1, integer: true }), 1_000_000)
     .option('--time-limit <s>', 'stop scheduling new work after this many seconds (results cover the scanned prefix)', numberArg('--time-limit', { min: 0 }))
     .option('--result-capacity <n>', 'candidate slots per dispatch (a full buffer re-scans the slice)', numberArg('--result-capacity', { min: 1, max: 1 << 24, integer: true }))
     .option('--json', 'print JSON: { nonces, hashes, ... }');
