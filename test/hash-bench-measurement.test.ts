@@ -1,19 +1,22 @@
 // runHashBench returns a schema-valid Measurement with samples, launch details and, with a
 // (declared) energy monitor, hashesPerJoule = hashes / energy. Not timing-gated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDevice, type GpuContext } from '../src/gpu/adapter.js';
 import { runHashBench } from '../src/hash/bench.js';
 import { DeclaredMeter } from '../src/power/monitor.js';
 import { measurementSchema } from '../src/report/schema.js';
 
-let ctx: GpuContext;
-beforeAll(async () => {
-  ctx = await openDevice(process.env.JOULEBENCH_TEST_ADAPTER);
+// Opened lazily inside each test (not in beforeAll) so that without an adapter every test
+// FAILS with NoAdapterError rather than being reported as skipped.
+let ctxP: Promise<GpuContext> | null = null;
+const gpu = (): Promise<GpuContext> => (ctxP ??= openDevice(process.env.JOULEBENCH_TEST_ADAPTER));
+afterAll(async () => {
+  if (ctxP) (await ctxP.catch(() => null))?.close();
 });
-afterAll(() => ctx?.close());
 
 describe('runHashBench', () => {
   it('fixed launch, declared 50 W: schema-valid, per-joule figure consistent', async () => {
+      const ctx = await gpu();
     const m = await runHashBench(ctx, { seconds: 1, launch: { variant: 'x1', workgroupSize: 64, valuesPerInvocation: 2 } }, new DeclaredMeter(50));
     measurementSchema.parse(m);
     expect(m.id).toBe('hash.sha256d');
@@ -35,6 +38,7 @@ describe('runHashBench', () => {
   });
 
   it('autotune over two candidates picks the faster one and records both; no meter -> null H/J with reason', async () => {
+      const ctx = await gpu();
     const m = await runHashBench(ctx, {
       seconds: 0.6,
       trialSeconds: 0.3,

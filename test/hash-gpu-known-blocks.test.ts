@@ -1,7 +1,7 @@
 // The WGSL search finds the genesis block's and block 125552's nonces in a window around them,
 // with every kernel (reference and generated). Runs on whatever adapter Dawn finds (lavapipe in
 // CI) and FAILS when there is none: openDevice throws.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDevice, type GpuContext } from '../src/gpu/adapter.js';
 import { decodeHeader, parseHeaderHex } from '../src/hash/header.js';
 import { KERNEL_VARIANTS, type LaunchConfig } from '../src/hash/kernels.js';
@@ -32,11 +32,13 @@ const LAUNCHES: LaunchConfig[] = [
   { variant: 'x4', workgroupSize: 32, valuesPerInvocation: 3 },
 ];
 
-let ctx: GpuContext;
-beforeAll(async () => {
-  ctx = await openDevice(process.env.JOULEBENCH_TEST_ADAPTER);
+// Opened lazily inside each test (not in beforeAll) so that without an adapter every test
+// FAILS with NoAdapterError rather than being reported as skipped.
+let ctxP: Promise<GpuContext> | null = null;
+const gpu = (): Promise<GpuContext> => (ctxP ??= openDevice(process.env.JOULEBENCH_TEST_ADAPTER));
+afterAll(async () => {
+  if (ctxP) (await ctxP.catch(() => null))?.close();
 });
-afterAll(() => ctx?.close());
 
 describe('WGSL search finds known blocks', () => {
   it('covers every kernel variant', () => {
@@ -46,6 +48,7 @@ describe('WGSL search finds known blocks', () => {
   for (const b of BLOCKS) {
     for (const launch of LAUNCHES) {
       it(`${b.name} with ${launch.variant} wg=${launch.workgroupSize} npi=${launch.valuesPerInvocation}`, async () => {
+      const ctx = await gpu();
         const header = parseHeaderHex(b.header);
         const target = bitsToTarget(decodeHeader(header).bits);
         // An odd window: the nonce is not aligned to any slice or workgroup boundary.
