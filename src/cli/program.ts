@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { NoAdapterError } from '../gpu/adapter.js';
 import { toolVersion } from '../report/environment.js';
+import { registerRun } from './run.js';
 import { registerDevices } from './devices.js';
 import { registerHash } from './hash.js';
 import { registerReport } from './report.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .option('--adapter <index|substring>', "WebGPU adapter to use (see 'joulebench devices'); default: first hardware adapter, else the first one")
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerRun(program);
   registerDevices(program);
   registerHash(program);
   registerReport(program);

@@ -1,0 +1,356 @@
+/**
+ * `joulebench run` — the main job (what `npm start` runs), one screen like hyperfine's pipeline:
+ *
+ *   adapter → energy monitor → hash bench → inference bench → profit per MW → result file + summary
+ *
+ * Hashing and inference run on the same adapter (checked by the inference bench, which refuses a
+ * mismatch unless --allow-adapter-mismatch). Each bench runs inside its own energy window when a
+ * meter exists; with none, energy is "not measured" with the reason and per-joule / per-MW figures
+ * are left out rather than guessed. Ctrl-C or a failing phase writes what was measured so far as an
+ * incomplete result and exits non-zero.
+ */
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { NoAdapterError, identityOf, openDevice, type GpuContext } from '../gpu/adapter.js';
+import { runHashBench } from '../hash/bench.js';
+import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
+import { addMeterOptions, createEnergyMonitor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import {
+  buildProfitReport,
+  formatComparison,
+  InputError,
+  profitMeasurement,
+  resolveProfitInputs,
+  type MeasuredInputs,
+  type ProfitReport,
+} from '../profit/index.js';
+import { newResultDoc, packageRoot } from '../report/environment.js';
+import { resultFileName, resultsDir, writeResult } from '../report/results.js';
+import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
+import { UsageError } from '../util/errors.js';
+import { numberArg, printJson } from './common.js';
+import { measuredFromResult, readSiteProfile } from './profit.js';
+import { createProgress, type Progress } from './progress.js';
+
+/** Options of `joulebench run`. */
+export interface RunOptions extends MeterOptions {
+  adapter?: string;
+  seconds: number;
+  model?: string;
+  ep?: 'webgpu' | 'cpu' | 'cuda';
+  prompt?: number;
+  gen?: number;
+  repetitions?: number;
+  site?: string;
+  powerPrice?: number;
+  json?: boolean;
+  out?: string;
+  allowAdapterMismatch?: boolean;
+  progress?: 'auto' | 'bar' | 'plain' | 'quiet';
+}
+
+/** The shipped site profile used when --site is not given. */
+export function defaultSiteFile(): string {
+  return join(packageRoot(), 'sites', 'boden-sweden.yaml');
+}
+
+function skipped(id: string, kind: Measurement['kind'], reason: string): Measurement {
+  return { id, kind, status: 'skipped', reason, params: {}, metrics: {}, warnings: [] };
+}
+
+function failed(id: string, kind: Measurement['kind'], reason: string): Measurement {
+  return { id, kind, status: 'failed', reason, params: {}, metrics: {}, warnings: [] };
+}
+
+/** Engineering notation with SI prefix: 19.8 M, 310, 4.1 k. */
+export function si(x: number | null | undefined, digits = 3): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+  let i = 0;
+  let v = Math.abs(x);
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${(Math.sign(x) * v).toPrecision(digits)}${units[i] ? ` ${units[i]}` : ' '}`;
+}
+
+function noise(m: Metric | undefined): string {
+  const rs = m?.summary?.relStdev;
+  return typeof rs === 'number' ? ` ± ${(rs * 100).toFixed(1)} %` : '';
+}
+
+/**
+ * Profit per MW from this run's measurements (only when energy was measured or declared: per-MW
+ * figures need watts, and the run never guesses them).
+ */
+export function profitFromRun(doc: ResultDoc, siteFile: string, powerPrice?: number): { measurement: Measurement; report: ProfitReport | null } {
+  const warnings: string[] = [];
+  let measured: MeasuredInputs;
+  try {
+    measured = measuredFromResult(doc, 'this run', warnings);
+  } catch {
+    return { measurement: skipped('profit.site', 'profit', 'no hash or inference figure was measured in this run'), report: null };
+  }
+  const hash = measured.hash && measured.hash.powerW !== null ? measured.hash : null;
+  const infer = measured.infer && measured.infer.powerW !== null ? measured.infer : null;
+  if (!hash && !infer) {
+    const reason = measured.hash?.energyReason ?? measured.infer?.energyReason ?? 'energy not measured';
+    return {
+      measurement: skipped('profit.site', 'profit', `per-MW figures left out: ${reason}`),
+      report: null,
+    };
+  }
+  if (measured.hash && !hash) warnings.push(`GPU mining row left out: hashing energy not measured (${measured.hash.energyReason ?? 'no energy'})`);
+  if (measured.infer && !infer) warnings.push(`GPU inference row left out: inference energy not measured (${measured.infer.energyReason ?? 'no energy'})`);
+  const profile = readSiteProfile(siteFile);
+  const todayIso = new Date().toISOString().slice(0, 10);
+  try {
+    const resolved = resolveProfitInputs({
+      flags: powerPrice !== undefined ? { powerPrice } : {},
+      profile,
+      profileFile: siteFile,
+      measured: { file: measured.file, hash, infer },
+      todayIso,
+    });
+    resolved.warnings.unshift(...warnings);
+    const report = buildProfitReport(resolved, { asOf: todayIso, site: { name: profile.name, file: siteFile }, days: 1, months: 0, sensitivity: false });
+    return { measurement: profitMeasurement(report), report };
+  } catch (err) {
+    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** One-screen summary of a run document. */
+export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, path: string): string {
+  const out: string[] = [];
+  const a = doc.environment.adapter;
+  out.push('');
+  out.push(`joulebench ${doc.tool.version} run${doc.complete ? '' : '  [INCOMPLETE: ' + (doc.incompleteReason ?? '') + ']'}`);
+  out.push(
+    a
+      ? `device     ${a.name} (${a.backend}, ${a.vendor || '?'})${a.isSoftware ? '  [software adapter: CPU timings, not GPU figures]' : ''}`
+      : 'device     no WebGPU adapter (hashing skipped; inference on the CPU execution provider)',
+  );
+  const hash = doc.measurements.find((m) => m.kind === 'hash');
+  const inf = doc.measurements.find((m) => m.kind === 'infer');
+  // Energy: one line per bench when measured; the "not measured" reason once (it is long: it
+  // lists every meter and why it is absent).
+  const notMeasured = new Set<string>();
+  const energyText = (m: Measurement | undefined): string | null => {
+    if (!m?.energy) return null;
+    if (!m.energy.measured) {
+      notMeasured.add(m.energy.reason.replace(/^energy not measured:\s*/i, ''));
+      return null;
+    }
+    const e = m.energy;
+    return `energy ${e.energyJ.toFixed(1)} J over ${e.timeS.toFixed(1)} s, ${e.avgPowerW.toFixed(1)} W avg [${e.meter}, scope ${e.scope}${e.complete ? '' : ', INCOMPLETE'}]`;
+  };
+  if (hash) {
+    if (hash.status === 'complete' || hash.status === 'incomplete') {
+      const hps = hash.metrics.hashesPerSecond;
+      const hpj = hash.metrics.hashesPerJoule;
+      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hps)}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' : 'not measured'}`);
+      const et = energyText(hash);
+      if (et) out.push(`           ${et}`);
+    } else out.push(`hashing    ${hash.status.toUpperCase()}: ${hash.reason ?? ''}`);
+  }
+  if (inf) {
+    if (inf.status === 'complete' || inf.status === 'incomplete') {
+      const pp = inf.metrics.prefillTokensPerSecond;
+      const tg = inf.metrics.decodeTokensPerSecond;
+      const tpj = inf.metrics.tokensPerJoule;
+      out.push(
+        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(pp)}, tg ${si(tg?.value ?? null)}tok/s${noise(tg)}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' : 'not measured'}`,
+      );
+      const et = energyText(inf);
+      if (et) out.push(`           ${et}`);
+    } else out.push(`inference  ${inf.status.toUpperCase()}: ${inf.reason ?? ''}`);
+  }
+  for (const r of notMeasured) out.push(`energy     not measured: ${r}`);
+  const pm = doc.measurements.find((m) => m.kind === 'profit');
+  if (profit) {
+    out.push('');
+    out.push(`Site economics (${profit.site?.name ?? 'site'}, ${profit.inputs.powerPriceUsdPerKWh?.value ?? '?'} USD/kWh, as of ${profit.asOf}):`);
+    out.push(formatComparison({ rows: profit.rows }).trimEnd());
+  } else if (pm) {
+    out.push(`per MW     ${notMeasured.size ? 'left out: energy not measured (per-MW figures need watts; the run never guesses them)' : (pm.reason ?? 'not computed')}`);
+  }
+  if (doc.warnings.length) {
+    out.push('');
+    for (const w of doc.warnings) out.push(`Warning: ${w}`);
+  }
+  out.push('');
+  out.push(`Result: ${path}`);
+  return out.join('\n') + '\n';
+}
+
+/** Run the whole pipeline; returns the exit code. */
+export async function runMain(opts: RunOptions): Promise<number> {
+  const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
+  const siteFile = opts.site ?? defaultSiteFile();
+  // Validate the site file up front: a typo must not cost a full benchmark run.
+  readSiteProfile(siteFile);
+  const startedAt = new Date();
+  const doc: ResultDoc = newResultDoc(null, startedAt);
+  let outPath: string | null = opts.out ?? null;
+  let phase = 'start';
+  let ctx: GpuContext | null = null;
+  let monitor: EnergyMonitor | null = null;
+  let profit: ProfitReport | null = null;
+
+  const pathFor = () =>
+    outPath ?? (outPath = join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), device: doc.environment.adapter?.name ?? 'cpu-only', label: 'run' })));
+  const finish = (complete: boolean, reason?: string): string => {
+    doc.complete = complete;
+    if (!complete && reason) doc.incompleteReason = reason;
+    doc.endedAt = new Date().toISOString();
+    const p = pathFor();
+    writeResult(p, doc);
+    return p;
+  };
+  // Ctrl-C / SIGTERM: keep what was measured, mark the document incomplete, exit non-zero.
+  // (onnxruntime's run() blocks the event loop, so the handler fires between decode steps.)
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress.stop();
+    const p = finish(false, `interrupted by ${sig} during phase '${phase}'`);
+    process.stderr.write(`\njoulebench: interrupted (${sig}) during '${phase}': partial result written to ${p} (marked incomplete)\n`);
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    phase = 'adapter';
+    progress.info('joulebench run: adapter → energy → hashing → inference → site economics');
+    try {
+      ctx = await openDevice(opts.adapter, 'joulebench-run');
+      doc.environment.adapter = identityOf(ctx.report) as ResultDoc['environment']['adapter'];
+      progress.info(`adapter: [${ctx.report.index}] ${ctx.report.backend}: ${ctx.report.name}${ctx.report.isSoftware ? ' (software: CPU timings, not GPU figures)' : ''}`);
+      if (ctx.report.isSoftware) doc.warnings.push('software adapter: all timings are CPU timings, not GPU figures');
+    } catch (err) {
+      if (!(err instanceof NoAdapterError)) throw err;
+      const msg = `NO WEBGPU ADAPTER: hashing skipped, inference runs on the CPU execution provider. Fix: ${err.message.replace(/^no WebGPU adapter found\. /, '')}`;
+      doc.warnings.push(msg);
+      process.stderr.write(`\n*** ${msg} ***\n\n`);
+    }
+
+    phase = 'energy';
+    const choice = await createEnergyMonitor(opts, { adapter: doc.environment.adapter as never });
+    doc.warnings.push(...choice.warnings);
+    monitor = choice.monitor;
+    const energyReason = choice.monitor ? undefined : choice.reason;
+    progress.info(monitor ? `energy: meter '${monitor.meter}'` : `energy: not measured (${energyReason})`);
+
+    phase = 'hashing';
+    if (ctx) {
+      progress.phase('hashing', opts.seconds, 's');
+      const t0 = performance.now();
+      const tick = setInterval(() => progress.update(Math.min(opts.seconds, Math.round((performance.now() - t0) / 1000)), 'autotune + timed search'), 500);
+      try {
+        const m = await runHashBench(ctx, { seconds: opts.seconds }, monitor, energyReason);
+        doc.measurements.push(m);
+        progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
+      } catch (err) {
+        doc.measurements.push(failed('hash.sha256d', 'hash', (err as Error).message));
+        throw err;
+      } finally {
+        clearInterval(tick);
+        ctx.close();
+        ctx = null;
+      }
+    } else {
+      doc.measurements.push(skipped('hash.sha256d', 'hash', 'no WebGPU adapter: install a Vulkan driver (see README) to run the WGSL hashing benchmark'));
+    }
+
+    phase = 'inference';
+    const defaults = defaultRunInferOptions(doc.environment.adapter ?? null);
+    const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
+    const model = opts.model ?? defaults.model;
+    const repetitions = opts.repetitions ?? defaults.repetitions ?? 5;
+    if (!opts.model) progress.info(`inference: default model '${model}' (${defaults.reason})`);
+    progress.phase('inference', repetitions + 1, 'reps');
+    let reps = 0;
+    try {
+      const m = await runInferBench(
+        {
+          model,
+          ep,
+          prompt: opts.prompt ?? defaults.prompt,
+          gen: opts.gen ?? defaults.gen,
+          repetitions,
+          ...(opts.adapter !== undefined ? { adapterSpec: opts.adapter } : {}),
+          allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
+          ...(energyReason ? { energyReason } : {}),
+          log: (line: string) => {
+            if (/repetition|warmup/i.test(line)) progress.update(++reps, line.slice(0, 60));
+          },
+        },
+        monitor,
+      );
+      doc.measurements.push(m);
+      progress.end(`pp ${si(m.metrics.prefillTokensPerSecond?.value ?? null)}tok/s, tg ${si(m.metrics.decodeTokensPerSecond?.value ?? null)}tok/s`);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      doc.measurements.push(failed(`infer.${model}`, 'infer', (err as Error).message));
+      throw err;
+    }
+
+    phase = 'profit';
+    const pr = profitFromRun(doc, siteFile, opts.powerPrice);
+    doc.measurements.push(pr.measurement);
+    profit = pr.report;
+    // The run already says once that the adapter is software; drop the per-measurement echoes.
+    if (profit) doc.warnings.push(...profit.warnings.filter((w) => !doc.warnings.includes(w) && !/ran on a software adapter/.test(w)));
+
+    phase = 'write';
+    await monitor?.close();
+    monitor = null;
+    const p = finish(true);
+    progress.stop();
+    if (opts.json) printJson(doc);
+    else process.stdout.write(formatRunSummary(doc, profit, relative(process.cwd(), p) || p));
+    return 0;
+  } catch (err) {
+    progress.stop();
+    ctx?.close();
+    await monitor?.close().catch(() => undefined);
+    if (err instanceof UsageError && doc.measurements.length === 0) throw err;
+    const p = finish(false, `phase '${phase}' failed: ${(err as Error).message}`);
+    process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  partial result written to ${p} (marked incomplete)\n`);
+    if (opts.json) printJson(doc);
+    return err instanceof UsageError ? 2 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** Register the `run` command. */
+export function registerRun(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('the main job: hash bench + inference bench on one adapter, energy, per-MW site economics; writes one result file')
+    .option('--seconds <s>', 'timed hashing phase, seconds (after autotune)', numberArg('--seconds', { min: 1, max: 3600 }), 20)
+    .option('--model <preset|path>', 'inference model (default: sized so the run takes ≤ 2 min on the selected adapter)')
+    .option('--ep <ep>', 'onnxruntime execution provider: webgpu (default with an adapter), cpu, cuda')
+    .option('--prompt <P>', 'prompt tokens', numberArg('--prompt', { min: 1, integer: true }))
+    .option('--gen <N>', 'generated tokens', numberArg('--gen', { min: 1, integer: true }))
+    .option('-r, --repetitions <R>', 'timed inference repetitions', numberArg('--repetitions', { min: 1, integer: true }))
+    .option('--site <file>', 'site profile (JSON/YAML) for the per-MW economics (default: sites/boden-sweden.yaml)')
+    .option('--power-price <USD/kWh>', 'override the site power price', numberArg('--power-price', { min: 0 }))
+    .option('--allow-adapter-mismatch', "run even when onnxruntime's WebGPU adapter differs from the hashing adapter")
+    .option('--out <file>', 'result file (default: results/<date>_<host>_<device>_run.json)')
+    .option('--progress <style>', 'progress output: auto (bars on a TTY, lines otherwise), bar, plain, quiet', 'auto')
+    .option('--json', 'print only the result document on stdout');
+  addMeterOptions(cmd);
+  cmd.action(async (opts: RunOptions, c: Command) => {
+    const g = c.optsWithGlobals() as { adapter?: string };
+    if (opts.ep !== undefined && !['webgpu', 'cpu', 'cuda'].includes(opts.ep)) throw new UsageError(`--ep '${opts.ep}': use webgpu, cpu or cuda`);
+    if (!['auto', 'bar', 'plain', 'quiet'].includes(opts.progress ?? 'auto')) throw new UsageError(`--progress '${opts.progress}': use auto, bar, plain or quiet`);
+    const code = await runMain({ ...opts, ...(g.adapter !== undefined ? { adapter: g.adapter } : {}) });
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateResult } from '../src/report/results.js';
+import { ROOT } from './helpers.js';
+
+// Ctrl-C during the inference phase: the hash measurement already taken is kept, the file is a
+// valid result marked incomplete, and the exit code is non-zero (130, as for SIGINT).
+describe('joulebench run interrupted', () => {
+  it('leaves a valid, incomplete-marked result with what was measured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jb-int-'));
+    const out = join(dir, 'run.json');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'run', '--seconds', '1', '--watts', '100', '--prompt', '64', '--gen', '128', '-r', '200', '--out', out, '--progress', 'plain'],
+      { cwd: ROOT, env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`run never reached the inference phase:\n${stderr}`)), 180_000);
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/inference: started/.test(stderr)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await Promise.race([exit, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 60_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code).toBe(130);
+    expect(existsSync(out)).toBe(true);
+    const doc = validateResult(JSON.parse(readFileSync(out, 'utf8')), out);
+    expect(doc.complete).toBe(false);
+    expect(doc.incompleteReason).toMatch(/SIGINT.*inference/);
+    const hash = doc.measurements.find((m) => m.kind === 'hash');
+    expect(hash?.status).toBe('complete');
+    expect(hash?.metrics.hashesPerSecond?.value).toBeGreaterThan(0);
+    expect(doc.measurements.find((m) => m.kind === 'infer')).toBeUndefined();
+    expect(stderr).toMatch(/partial result written/);
+  });
+});
