@@ -8,7 +8,7 @@ import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../powe
 import { newResultDoc } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement } from '../report/schema.js';
-import type { AdapterIdentity } from '../gpu/adapter.js';
+import { identityOf, openAdapter, type AdapterIdentity } from '../gpu/adapter.js';
 import { UsageError } from '../util/errors.js';
 import { INFER_DEFAULTS, runInferBench } from '../infer/bench.js';
 import { EPS, type Ep } from '../infer/decoder.js';
@@ -85,7 +85,18 @@ export function formatInferHuman(m: Measurement): string {
 async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   const g = cmd.optsWithGlobals() as { adapter?: string };
   if (!(EPS as readonly string[]).includes(flags.ep)) throw new UsageError(`--ep '${flags.ep}': use one of ${EPS.join(', ')}`);
-  const choice = await createEnergyMonitor(flags, { adapter: null });
+  // The meter must cover the device the graph runs on: the WebGPU adapter for the webgpu EP
+  // (NVML/hwmon picked by vendor), the CPU package otherwise.
+  let adapter: AdapterIdentity | null = null;
+  if (flags.ep === 'webgpu') {
+    try {
+      const opened = await openAdapter(g.adapter);
+      adapter = identityOf(opened.report);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+    }
+  }
+  const choice = await createEnergyMonitor(flags, { adapter });
   for (const w of choice.warnings) warn(w);
   const monitor = choice.monitor;
   const startedAt = new Date();

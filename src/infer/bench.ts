@@ -125,7 +125,15 @@ export function mergeEnergy(list: Energy[]): Energy | null {
   const timeS = m.reduce((s, e) => s + e.timeS, 0);
   const unc = m.every((e) => e.uncertaintyJ !== null) ? m.reduce((s, e) => s + (e.uncertaintyJ ?? 0), 0) : null;
   const incomplete = m.find((e) => !e.complete);
+  // Keep the meter's descriptive fields (sensor update period, poll interval, idle power, notes)
+  // from the first window; sum what adds up across windows; union the warnings.
+  const { startUnixMs: _s, endUnixMs: _e, coveredS: _c, deviceState: _d, ...first } = m[0]! as Record<string, unknown>;
+  const nets = m.map((e) => (e as { netEnergyJ?: number | null }).netEnergyJ);
+  const warns = [...new Set(m.flatMap((e) => ((e as { warnings?: string[] }).warnings ?? [])))];
   return {
+    ...first,
+    ...(nets.every((x) => typeof x === 'number') ? { netEnergyJ: (nets as number[]).reduce((a, b) => a + b, 0) } : {}),
+    ...(warns.length ? { warnings: warns } : {}),
     measured: true,
     energyJ,
     timeS,
