@@ -11,10 +11,11 @@
 //                       On a CPU-only Debian box: apt-get install hashcat pocl-opencl-icd.
 // joulebench itself runs from this checkout (`node --import tsx src/cli/main.ts`), or $JOULEBENCH
 // (a command line, e.g. "joulebench" or "node dist/src/cli/main.js").
-// --rounds N repeats the three measurements N times, interleaved, and reports medians.
+// --rounds N (default 2) repeats the three measurements N times, in alternating order so drift in
+// machine load does not favour one tool, and reports medians.
 // --check exits 1 unless joulebench >= 1.2x cpuminer and >= 0.3x hashcat (issue 3's bar).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,7 @@ const flag = (name, dflt) => {
   }
   return v;
 };
-const rounds = flag('--rounds', 1);
+const rounds = flag('--rounds', 2);
 const seconds = flag('--seconds', 10);
 const peerSeconds = flag('--peer-seconds', 15);
 const asJson = args.includes('--json');
@@ -130,10 +131,13 @@ if (!hashcatBin) log('hashcat not found: set $HASHCAT or apt-get install hashcat
 
 const runs = [];
 for (let r = 0; r < rounds; r++) {
-  const row = { round: r + 1 };
-  row.joulebench = joulebench();
-  if (minerdBin) row.cpuminer = await cpuminer(minerdBin);
-  if (hashcatBin) row.hashcat = hashcat(hashcatBin);
+  const row = { round: r + 1, loadAverageBefore: loadavg()[0] };
+  const steps = [
+    async () => (row.joulebench = joulebench()),
+    async () => minerdBin && (row.cpuminer = await cpuminer(minerdBin)),
+    async () => hashcatBin && (row.hashcat = hashcat(hashcatBin)),
+  ];
+  for (const step of r % 2 ? steps.reverse() : steps) await step();
   runs.push(row);
   log(`round ${r + 1}: joulebench ${(row.joulebench.hashesPerSecond / 1e6).toFixed(2)} MH/s` +
     (row.cpuminer ? `, cpuminer ${(row.cpuminer.hashesPerSecond / 1e6).toFixed(2)} MH/s` : '') +
@@ -144,7 +148,7 @@ const jb = median(runs.map((r) => r.joulebench.hashesPerSecond));
 const cm = minerdBin ? median(runs.map((r) => r.cpuminer.hashesPerSecond)) : null;
 const hc = hashcatBin ? median(runs.map((r) => r.hashcat.hashesPerSecond)) : null;
 const summary = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage: (await import('node:os')).loadavg() },
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage1mAtStartOfRounds: runs.map((r) => r.loadAverageBefore) },
   joulebench: { hashesPerSecond: jb, launch: runs[0].joulebench.launch, adapter: runs[0].joulebench.adapter, software: runs[0].joulebench.software },
   cpuminer: cm === null ? null : { hashesPerSecond: cm, command: 'minerd --benchmark -a sha256d' },
   hashcat: hc === null ? null : { hashesPerSecond: hc, command: 'hashcat -b -m 21400 --force' },
@@ -157,7 +161,7 @@ if (asJson) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 else {
   const mh = (x) => `${(x / 1e6).toFixed(2)} MH/s`;
   const lines = [];
-  lines.push(`SHA256d side by side (${rounds} round(s), medians; ${summary.machine.cores} cores, ${summary.machine.cpu})`);
+  lines.push(`SHA256d side by side (${rounds} round(s), medians; ${summary.machine.cores} cores, ${summary.machine.cpu}; 1-min load before each round: ${runs.map((r) => r.loadAverageBefore.toFixed(2)).join(', ')})`);
   lines.push(`  joulebench hash bench  ${mh(jb).padStart(14)}   ${summary.joulebench.launch} on ${summary.joulebench.adapter}${summary.joulebench.software ? ' [software adapter: CPU timings]' : ''}`);
   lines.push(`  cpuminer (minerd)      ${cm ? mh(cm).padStart(14) : '   not present'}`);
   lines.push(`  hashcat -m 21400       ${hc ? mh(hc).padStart(14) : '   not present'}`);
