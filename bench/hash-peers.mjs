@@ -2,7 +2,7 @@
 // Side-by-side SHA256d throughput: `joulebench hash bench` against the native CPU/OpenCL peers
 // present on this machine, measured one after another in one run, with the ratios.
 //
-//   node bench/hash-peers.mjs [--rounds N] [--seconds S] [--peer-seconds S] [--json] [--check]
+//   node bench/hash-peers.mjs [--rounds N] [--seconds S] [--peer-seconds S] [--json] [--check] [--no-wide]
 //
 // Peers (used only when present; nothing is installed or built by this script):
 //   cpuminer (pooler):  `minerd --benchmark -a sha256d -t <cores>`; found on PATH or via $MINERD.
@@ -13,8 +13,12 @@
 // (a command line, e.g. "joulebench" or "node dist/src/cli/main.js").
 // --rounds N (default 2) repeats the three measurements N times, in alternating order so drift in
 // machine load does not favour one tool, and reports medians.
-// --check exits 1 unless joulebench >= 1.2x cpuminer and >= 0.3x hashcat (issue 3's bar).
+// --check exits 1 unless joulebench >= 1.2x cpuminer and >= 0.3x hashcat (issue 3's bar), using
+// the default configuration. When the adapter is llvmpipe and the CPU has AVX-512, joulebench is
+// also run with --llvmpipe-width 512 (opt-in: 16 invocations per SIMD op) and reported on its own
+// row; --no-wide skips that.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +57,9 @@ function runBounded(cmd, argv, timeoutS, opts = {}) {
   return r.stdout;
 }
 
-function joulebench() {
+function joulebench(extra = []) {
   const base = process.env.JOULEBENCH ? process.env.JOULEBENCH.split(/\s+/) : [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
-  const argv = [...base.slice(1), 'hash', 'bench', '--seconds', String(seconds), '--json'];
+  const argv = [...base.slice(1), 'hash', 'bench', '--seconds', String(seconds), '--json', ...extra];
   log(`joulebench: ${[base[0], ...argv].join(' ')}`);
   const out = runBounded(base[0], argv, seconds + 600);
   const doc = JSON.parse(out);
@@ -124,6 +128,13 @@ const median = (xs) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+let avx512 = false;
+try {
+  avx512 = / avx512f /.test(readFileSync('/proc/cpuinfo', 'utf8').replace(/\n/g, ' '));
+} catch {
+  /* not Linux */
+}
+const wide = avx512 && !args.includes('--no-wide');
 const minerdBin = which('minerd', 'MINERD');
 const hashcatBin = which('hashcat', 'HASHCAT');
 if (!minerdBin) log('cpuminer (minerd) not found: set $MINERD or put minerd on PATH');
@@ -134,6 +145,11 @@ for (let r = 0; r < rounds; r++) {
   const row = { round: r + 1, loadAverageBefore: loadavg()[0] };
   const steps = [
     async () => (row.joulebench = joulebench()),
+    async () => {
+      if (!wide) return;
+      const w = joulebench(['--llvmpipe-width', '512']);
+      if (/llvmpipe/i.test(w.adapter ?? '')) row.joulebench512 = w;
+    },
     async () => minerdBin && (row.cpuminer = await cpuminer(minerdBin)),
     async () => hashcatBin && (row.hashcat = hashcat(hashcatBin)),
   ];
@@ -145,6 +161,7 @@ for (let r = 0; r < rounds; r++) {
 }
 
 const jb = median(runs.map((r) => r.joulebench.hashesPerSecond));
+const jbw = runs.every((r) => r.joulebench512) ? median(runs.map((r) => r.joulebench512.hashesPerSecond)) : null;
 const cm = minerdBin ? median(runs.map((r) => r.cpuminer.hashesPerSecond)) : null;
 const hc = hashcatBin ? median(runs.map((r) => r.hashcat.hashesPerSecond)) : null;
 const summary = {
@@ -152,7 +169,9 @@ const summary = {
   joulebench: { hashesPerSecond: jb, launch: runs[0].joulebench.launch, adapter: runs[0].joulebench.adapter, software: runs[0].joulebench.software },
   cpuminer: cm === null ? null : { hashesPerSecond: cm, command: 'minerd --benchmark -a sha256d' },
   hashcat: hc === null ? null : { hashesPerSecond: hc, command: 'hashcat -b -m 21400 --force' },
+  joulebenchLlvmpipe512: jbw === null ? null : { hashesPerSecond: jbw, launch: runs[0].joulebench512.launch, adapter: runs[0].joulebench512.adapter },
   ratios: { vsCpuminer: cm ? jb / cm : null, vsHashcat: hc ? jb / hc : null },
+  ratiosLlvmpipe512: jbw === null ? null : { vsCpuminer: cm ? jbw / cm : null, vsHashcat: hc ? jbw / hc : null },
   bar: { vsCpuminer: 1.2, vsHashcat: 0.3 },
   rounds: runs,
 };
@@ -163,10 +182,13 @@ else {
   const lines = [];
   lines.push(`SHA256d side by side (${rounds} round(s), medians; ${summary.machine.cores} cores, ${summary.machine.cpu}; 1-min load before each round: ${runs.map((r) => r.loadAverageBefore.toFixed(2)).join(', ')})`);
   lines.push(`  joulebench hash bench  ${mh(jb).padStart(14)}   ${summary.joulebench.launch} on ${summary.joulebench.adapter}${summary.joulebench.software ? ' [software adapter: CPU timings]' : ''}`);
+  if (jbw !== null) lines.push(`  joulebench, 512-bit    ${mh(jbw).padStart(14)}   --llvmpipe-width 512 (opt-in), ${summary.joulebenchLlvmpipe512.launch} on ${summary.joulebenchLlvmpipe512.adapter}`);
   lines.push(`  cpuminer (minerd)      ${cm ? mh(cm).padStart(14) : '   not present'}`);
   lines.push(`  hashcat -m 21400       ${hc ? mh(hc).padStart(14) : '   not present'}`);
   if (cm) lines.push(`  joulebench / cpuminer = ${(jb / cm).toFixed(2)}x  (bar: >= 1.2x)`);
   if (hc) lines.push(`  joulebench / hashcat  = ${(jb / hc).toFixed(2)}x  (bar: >= 0.3x)`);
+  if (jbw !== null && cm) lines.push(`  512-bit / cpuminer    = ${(jbw / cm).toFixed(2)}x`);
+  if (jbw !== null && hc) lines.push(`  512-bit / hashcat     = ${(jbw / hc).toFixed(2)}x`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 if (check) {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
+import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
 import type { Measurement } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
@@ -25,6 +26,7 @@ interface LaunchFlags {
   kernel?: string;
   wg?: number;
   npi?: number;
+  llvmpipeWidth?: number;
 }
 
 interface SearchFlags extends LaunchFlags {
@@ -73,9 +75,17 @@ export function resolveTarget(f: { zeroBits?: string; bits?: string; target?: st
   return { target: parseTargetHex(f.target!), from: '--target' };
 }
 
-async function withDevice<T>(cmd: Command, fn: (ctx: GpuContext) => Promise<T>): Promise<T> {
+async function withDevice<T>(cmd: Command, f: LaunchFlags, fn: (ctx: GpuContext) => Promise<T>): Promise<T> {
   const g = cmd.optsWithGlobals() as { adapter?: string };
+  // llvmpipe reads its SIMD width once, when the first adapter is requested: set it first.
+  if (f.llvmpipeWidth !== undefined) setLlvmpipeVectorWidth(f.llvmpipeWidth);
+  else isolateShaderCache();
   const ctx = await openDevice(g.adapter, 'joulebench-hash');
+  if (f.llvmpipeWidth !== undefined) {
+    const got = llvmpipeWidthOf(ctx.report.name);
+    if (got === null) warn(`--llvmpipe-width ${f.llvmpipeWidth}: adapter '${ctx.report.name}' is not llvmpipe; ignored`);
+    else if (got !== f.llvmpipeWidth) warn(`--llvmpipe-width ${f.llvmpipeWidth}: llvmpipe reports ${got} bits (already initialised in this process?)`);
+  }
   try {
     return await fn(ctx);
   } finally {
@@ -93,7 +103,7 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
   const { target, from } = resolveTarget(f);
   if (target === 0n) throw new UsageError(`${from}: the target is 0; no hash can meet it`);
   const launchFlag = launchFromFlags(f, null);
-  const r = await withDevice(cmd, async (ctx) => {
+  const r = await withDevice(cmd, f, async (ctx) => {
     const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup) ?? launchFlag ?? defaultLaunch('x1');
     const res = await searchNonces(ctx, {
       header,
@@ -169,7 +179,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     f.kernel = 'x1';
   }
   launchFromFlags(f, null); // validate flags before opening anything
-  const r = await withDevice(cmd, async (ctx) => {
+  const r = await withDevice(cmd, f, async (ctx) => {
     const choice = await createEnergyMonitor(f, { adapter: ctx.report });
     for (const w of choice.warnings) warn(w);
     const monitor = choice.monitor;
@@ -214,7 +224,8 @@ function addLaunchOptions(cmd: Command): Command {
   return cmd
     .option('--kernel <variant>', `kernel: ${KERNEL_VARIANTS.join(', ')} (ref = readable reference; x1/x2/x4 = generated fast kernels with 1/2/4 nonces per value)`)
     .option('--wg <n>', 'workgroup size (override constant WG)', numberArg('--wg', { min: 1, max: 1024, integer: true }))
-    .option('--npi <n>', 'values per invocation (override constant NPI; fast kernels)', numberArg('--npi', { min: 1, max: 256, integer: true }));
+    .option('--npi <n>', 'values per invocation (override constant NPI; fast kernels)', numberArg('--npi', { min: 1, max: 256, integer: true }))
+    .option('--llvmpipe-width <bits>', 'software adapter only: llvmpipe SIMD width 128/256/512 (LP_NATIVE_VECTOR_WIDTH; 512 uses AVX-512 zmm; changes the adapter name)', (raw: string) => parseLlvmpipeWidth(raw));
 }
 
 /** Register `hash search` and `hash bench`. */

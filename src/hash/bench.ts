@@ -11,6 +11,7 @@
  */
 import type { GpuContext } from '../gpu/adapter.js';
 import { identityOf } from '../gpu/adapter.js';
+import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import type { EnergyMonitor } from '../power/monitor.js';
 import { perJoule } from '../power/monitor.js';
 import type { Energy, Measurement } from '../report/schema.js';
@@ -270,6 +271,7 @@ export async function runHashBench(
       sharesVerified: run.sharesVerified,
       hostWait: { sleptMs: run.sleptMs, mapWaitMs: run.mapWaitMs },
       softwareAdapter: ctx.report.isSoftware,
+      ...(ctx.report.isSoftware ? { driverSettings: llvmpipeSettings() } : {}),
     },
     warnings,
   };
