@@ -2,6 +2,7 @@
  * `joulebench hash search` and `joulebench hash bench`: SHA256d nonce search on the selected
  * WebGPU adapter (see src/hash/).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -48,6 +49,15 @@ interface BenchFlags extends LaunchFlags, MeterOptions {
   json?: boolean;
   out?: string;
   save?: boolean;
+}
+
+/** Whether the CPU advertises AVX-512F (Linux /proc/cpuinfo; false elsewhere). */
+function cpuHasAvx512(): boolean {
+  try {
+    return /\savx512f\s/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** A launch config from --kernel/--wg/--npi, or undefined (autotune / default). */
@@ -195,6 +205,9 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   const m = r.m;
   // The software-adapter note is in the human output's header line; other warnings go to stderr.
   if (!f.json) for (const w of m.warnings) if (w !== SOFTWARE_NOTE) warn(w);
+  if (!f.json && f.llvmpipeWidth === undefined && llvmpipeWidthOf(m.adapter?.name ?? '') === 256 && cpuHasAvx512()) {
+    process.stderr.write('hint: this CPU has AVX-512; --llvmpipe-width 512 runs 16 invocations per SIMD op (measured ~2x here; changes the adapter name)\n');
+  }
   if (f.out || f.save) {
     const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
     doc.measurements.push(m);
