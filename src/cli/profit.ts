@@ -98,7 +98,7 @@ function pricePath(raw: string): number[] {
   return parts.map((x) => positive('--btc-price-path')(x));
 }
 
-interface ProfitOpts {
+interface ProfitOpts extends ProfitFlags {
   site?: string;
   results?: string;
   json?: boolean;
@@ -106,26 +106,7 @@ interface ProfitOpts {
   days: number;
   months?: number;
   grid?: boolean;
-  btcPrice?: number;
-  difficulty?: number;
-  feesPerBlock?: number;
-  subsidy?: number;
-  height?: number;
-  poolFee?: number;
-  hashrate?: number;
-  watts?: number;
-  powerPrice?: number;
-  tokensPerSecond?: number;
-  usdPerMtok?: number;
-  usdPerGpuHour?: number;
-  utilization?: number;
-  uptime?: number;
-  pue?: number;
-  capacityMw?: number;
-  difficultyGrowth?: number;
-  btcPriceGrowth?: number;
   btcPricePath?: number[];
-  asic?: string[];
 }
 
 /** Run the profit command with parsed options; returns the report (also printed). */
@@ -136,27 +117,7 @@ export function runProfit(opts: ProfitOpts): ProfitReport {
   const profile = opts.site ? readSiteProfile(opts.site) : null;
   const warnings: string[] = [];
   const measured = opts.results ? measuredFromResult(readResult(opts.results), opts.results, warnings) : null;
-  const flags: ProfitFlags = {
-    btcPrice: opts.btcPrice,
-    difficulty: opts.difficulty,
-    feesPerBlock: opts.feesPerBlock,
-    subsidy: opts.subsidy,
-    height: opts.height,
-    poolFee: opts.poolFee,
-    hashrate: opts.hashrate,
-    watts: opts.watts,
-    powerPrice: opts.powerPrice,
-    tokensPerSecond: opts.tokensPerSecond,
-    usdPerMtok: opts.usdPerMtok,
-    usdPerGpuHour: opts.usdPerGpuHour,
-    utilization: opts.utilization,
-    uptime: opts.uptime,
-    pue: opts.pue,
-    capacityMw: opts.capacityMw,
-    difficultyGrowth: opts.difficultyGrowth,
-    btcPriceGrowth: opts.btcPriceGrowth,
-    asic: opts.asic,
-  };
+  const { site: _site, results: _results, json: _json, asOf: _asOf, days: _days, months: _months, grid: _grid, btcPricePath: _path, ...flags } = opts;
   let report: ProfitReport;
   try {
     const resolved = resolveProfitInputs({ flags, profile, profileFile: opts.site ?? null, measured, todayIso: asOf });
