@@ -6,6 +6,7 @@
 // Vulkan backend (25.x works). Anything else: print exactly what to install.
 //   --for tests : exit 1 when no adapter can be had (GPU tests must fail, not skip)
 //   --for main  : exit 0 with a loud warning (the main job falls back to CPU-only work)
+// With --for tests it also makes sure Debian's chromium is there (the report page test drives it).
 // JOULEBENCH_SKIP_SETUP=1 skips everything (for machines managed by other means).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,10 +68,30 @@ function installHint(osr) {
   return 'install a Vulkan driver for your GPU (NVIDIA/AMD/Intel), or Mesa lavapipe (≥ 24) for a software adapter, plus the Vulkan loader (libvulkan.so.1)';
 }
 
+// The test suite also drives Debian's chromium (report page test, playwright-core: it never
+// downloads a browser of its own). Install it for tests when missing and we can.
+function ensureChromiumForTests() {
+  if (mode !== 'tests' || existsSync('/usr/bin/chromium')) return true;
+  const osr = osRelease();
+  const isDeb = osr.id === 'debian' || osr.id === 'ubuntu' || /debian|ubuntu/.test(osr.like);
+  const prefix = isDeb ? canRoot() : null;
+  if (!prefix) {
+    log("ERROR: the report page test needs Debian's chromium at /usr/bin/chromium; as root: 'apt-get install -y chromium'");
+    return false;
+  }
+  try {
+    run(prefix, 'apt-get', ['update', '-q']);
+    run(prefix, 'apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium']);
+  } catch (err) {
+    log(`installing chromium failed: ${err.message}`);
+  }
+  return existsSync('/usr/bin/chromium');
+}
+
 let probe = probeAdapters();
 if (probe.names.length) {
   log(`WebGPU adapter(s): ${probe.names.join('; ')}`);
-  process.exit(0);
+  process.exit(ensureChromiumForTests() ? 0 : 1);
 }
 log(`no WebGPU adapter found${probe.error ? ` (${probe.error})` : ''}`);
 
@@ -105,7 +126,7 @@ if (isDebianish && prefix) {
   probe = probeAdapters();
   if (probe.names.length) {
     log(`WebGPU adapter(s): ${probe.names.join('; ')}`);
-    process.exit(0);
+    process.exit(ensureChromiumForTests() ? 0 : 1);
   }
 }
 
