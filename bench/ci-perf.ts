@@ -2,7 +2,7 @@
  * CI perf job (issue 7): host-side micro-benchmarks with tinybench plus the GPU benches, written as
  * one joulebench result document that `joulebench compare` reads.
  *
- *   node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>]
+ *   node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>] [--hash-seconds <s>]
  *   (or after `npm run build`: node dist/bench/ci-perf.js …)
  *
  * A CI job runs it on the baseline and on the candidate, then:
@@ -32,6 +32,9 @@ import { newResultDoc } from '../src/report/environment.js';
 import { resultFileName, resultsDir, summaryToJson, writeResult } from '../src/report/results.js';
 import type { Measurement, ResultDoc } from '../src/report/schema.js';
 import { join } from 'node:path';
+import { openDevice, type GpuContext } from '../src/gpu/adapter.js';
+import { runHashBench } from '../src/hash/bench.js';
+import { runInferBench } from '../src/infer/bench.js';
 import os from 'node:os';
 
 /** Command-line options of the CI perf job. */
@@ -41,11 +44,13 @@ export interface CiPerfOptions {
   /** tinybench time budget per micro-benchmark, ms. */
   timeMs: number;
   model: string;
+  /** Timed phase of the hash bench, seconds. */
+  hashSeconds: number;
 }
 
 /** Parse argv (no commander: this is a script, not a joulebench command). */
 export function parseArgs(argv: string[]): CiPerfOptions {
-  const o: CiPerfOptions = { microOnly: false, timeMs: 1000, model: 'tiny' };
+  const o: CiPerfOptions = { microOnly: false, timeMs: 1000, model: 'tiny', hashSeconds: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -59,8 +64,12 @@ export function parseArgs(argv: string[]): CiPerfOptions {
       o.timeMs = Number(val());
       if (!(o.timeMs > 0)) throw new Error(`--time-ms must be a number > 0`);
     } else if (a === '--model') o.model = val();
+    else if (a === '--hash-seconds') {
+      o.hashSeconds = Number(val());
+      if (!(o.hashSeconds > 0)) throw new Error(`--hash-seconds must be a number > 0`);
+    }
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>]\n');
+      process.stdout.write('usage: node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>] [--hash-seconds <s>]\n');
       process.exit(0);
     } else throw new Error(`unknown argument '${a}' (see --help)`);
   }
@@ -155,30 +164,28 @@ export async function runMicro(timeMs: number, log: (s: string) => void): Promis
 }
 
 /**
- * GPU benches through their programmatic APIs. Each runs even when the other failed; measurements
+ * GPU benches through their programmatic APIs (hash: a short autotuned run on the default adapter;
+ * inference: the given preset on the WebGPU EP). Each runs even when the other failed; measurements
  * that completed are pushed to `out`, and the errors are thrown together at the end.
  */
-export async function runGpu(model: string, out: Measurement[], log: (s: string) => void): Promise<void> {
+export async function runGpu(model: string, hashSeconds: number, out: Measurement[], log: (s: string) => void): Promise<void> {
   const errors: string[] = [];
   const energyReason = 'CI perf job: no energy meter (throughput only)';
-  // Specifiers in variables: these modules land in parallel work; a missing one is reported, not a type error.
-  const benches: Array<{ spec: string; fn: string; what: string; opts: Record<string, unknown> }> = [
-    { spec: '../src/hash/bench.js', fn: 'runHashBench', what: 'hash bench', opts: { energyReason, log } },
-    { spec: '../src/infer/bench.js', fn: 'runInferBench', what: `inference bench (model ${model})`, opts: { model, ep: 'webgpu', prompt: 64, gen: 32, repetitions: 6, energyReason, log } },
-  ];
-  for (const b of benches) {
-    const mod = (await import(b.spec).catch((e: unknown) => ({ loadError: e }))) as Record<string, unknown> & { loadError?: unknown };
-    const run = mod[b.fn];
-    if (typeof run !== 'function') {
-      errors.push(`the ${b.what} API ${b.fn} (${b.spec.replace('../', '').replace(/\.js$/, '.ts')}) is not available${mod.loadError ? ` (${(mod.loadError as Error).message})` : ''}`);
-      continue;
-    }
-    log(`${b.what} (${b.fn}) …`);
-    try {
-      out.push(await (run as (o: Record<string, unknown>, monitor: null) => Promise<Measurement>)(b.opts, null));
-    } catch (e) {
-      errors.push(`${b.what} failed: ${(e as Error).message}`);
-    }
+  log(`hash bench (runHashBench, ${hashSeconds} s) …`);
+  let ctx: GpuContext | null = null;
+  try {
+    ctx = await openDevice(undefined, 'ci-perf');
+    out.push(await runHashBench(ctx, { seconds: hashSeconds }, null, energyReason));
+  } catch (e) {
+    errors.push(`hash bench failed: ${(e as Error).message}`);
+  } finally {
+    ctx?.close();
+  }
+  log(`inference bench (runInferBench, model ${model}) …`);
+  try {
+    out.push(await runInferBench({ model, ep: 'webgpu', prompt: 64, gen: 32, repetitions: 6, energyReason, log }, null));
+  } catch (e) {
+    errors.push(`inference bench (model ${model}) failed: ${(e as Error).message}`);
   }
   if (errors.length) throw new Error(`${errors.join('; ')}; run with --micro-only to measure the host part alone`);
 }
@@ -199,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   try {
     doc.measurements.push(...(await runMicro(opts.timeMs, log)));
-    if (!opts.microOnly) await runGpu(opts.model, doc.measurements, log);
+    if (!opts.microOnly) await runGpu(opts.model, opts.hashSeconds, doc.measurements, log);
   } catch (e) {
     doc.complete = false;
     doc.incompleteReason = (e as Error).message;

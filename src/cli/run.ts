@@ -246,9 +246,14 @@ export async function runMain(opts: RunOptions): Promise<number> {
 
     phase = 'hashing';
     if (ctx) {
-      progress.phase('hashing', opts.seconds, 's');
+      // Autotune (7 launch configurations × 0.6 s) and a warm-up precede the timed phase.
+      const expectedS = opts.seconds + 6;
+      progress.phase('hashing', expectedS, 's');
       const t0 = performance.now();
-      const tick = setInterval(() => progress.update(Math.min(opts.seconds, Math.round((performance.now() - t0) / 1000)), 'autotune + timed search'), 500);
+      const tick = setInterval(() => {
+        const el = (performance.now() - t0) / 1000;
+        progress.update(Math.min(expectedS, Math.round(el)), el < 6 ? 'autotune' : 'timed search');
+      }, 500);
       try {
         const m = await runHashBench(ctx, { seconds: opts.seconds }, monitor, energyReason);
         doc.measurements.push(m);
@@ -285,7 +290,9 @@ export async function runMain(opts: RunOptions): Promise<number> {
           allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
           ...(energyReason ? { energyReason } : {}),
           log: (line: string) => {
-            if (/repetition|warmup/i.test(line)) progress.update(++reps, line.slice(0, 60));
+            // runInferBench logs "warmup: …" once, then "rep i/R: …" per timed repetition.
+            if (/^warmup|^rep \d+/.test(line)) progress.update(++reps, line.slice(0, 60));
+            else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
           },
         },
         monitor,
