@@ -74,6 +74,7 @@ export function measuredFromResult(doc: ResultDoc, file: string, warnings: strin
       powerW: measured ? e.avgPowerW : null,
       powerPath: measured ? `measurements[${i}].energy.avgPowerW` : null,
       energyReason: measured ? null : e && e.measured === false ? e.reason : 'no energy block in the measurement',
+      scope: measured ? e.scope : null,
     };
   };
   const hash = pickRate('hash', 'hash.sha256d', 'hashesPerSecond');

@@ -44,6 +44,8 @@ export interface MeasuredRate {
   powerPath: string | null;
   /** Why energy is missing (from the result), when powerW is null. */
   energyReason: string | null;
+  /** What the measured power covers (results schema energy.scope: gpu-board, cpu-package, wall, declared). */
+  scope?: string | null;
 }
 
 /** What a result file contributed. */
@@ -172,7 +174,18 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
   if (gpu?.capexUsd) gpuCapex = fromSite(gpu.capexUsd, 'USD', file, 'gpu.capexUsd');
   inputs.gpuCapexUsd = gpuCapex ?? sourced(null, 'USD', { kind: 'default', source: 'not given: GPU depreciation and payback left out (set gpu.capexUsd in the site file)', date: DEFAULTS_COMPILED });
   const gpuDep = pick('gpuDepreciationYears', 'years', undefined, '', gpu?.depreciationYears, 'gpu.depreciationYears', 'gpuDepreciationYears');
-  const overhead = pick('gpuServerOverheadFactor', 'ratio', undefined, '', gpu?.serverOverheadFactor, 'gpu.serverOverheadFactor', 'gpuServerOverheadFactor');
+  // A wall-scoped measurement already contains the whole server (host CPUs, fans, PSU losses):
+  // adding the server overhead factor on top would count that power twice.
+  const wallMeasured = [measured?.hash, measured?.infer].some((r) => r && r.scope === 'wall' && r.powerW !== null);
+  let overhead: Sourced<number>;
+  if (wallMeasured) {
+    overhead = sourced(1, 'ratio', {
+      kind: 'derived',
+      from: ['energy.scope'],
+      note: 'power measured at the wall (scope wall) already includes the whole server, so no server overhead is added',
+    });
+    inputs.gpuServerOverheadFactor = overhead;
+  } else overhead = pick('gpuServerOverheadFactor', 'ratio', undefined, '', gpu?.serverOverheadFactor, 'gpu.serverOverheadFactor', 'gpuServerOverheadFactor');
 
   // --- measured or stated device figures ---
   const sitePowerW = gpu?.powerW ? fromSite(gpu.powerW, 'W', file, 'gpu.powerW') : null;
