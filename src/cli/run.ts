@@ -318,7 +318,10 @@ export async function runMain(opts: RunOptions): Promise<number> {
     const p = finish(true);
     progress.stop();
     if (opts.json) printJson(doc);
-    else process.stdout.write(formatRunSummary(doc, profit, relative(process.cwd(), p) || p));
+    else {
+      const rel = relative(process.cwd(), p);
+      process.stdout.write(formatRunSummary(doc, profit, rel && !rel.startsWith('..') ? rel : p));
+    }
     return 0;
   } catch (err) {
     progress.stop();
