@@ -96,15 +96,30 @@ export function profitFromRun(doc: ResultDoc, siteFile: string, powerPrice?: num
   const hash = measured.hash && measured.hash.powerW !== null ? measured.hash : null;
   const infer = measured.infer && measured.infer.powerW !== null ? measured.infer : null;
   if (!hash && !infer) {
-    const reason = measured.hash?.energyReason ?? measured.infer?.energyReason ?? 'energy not measured';
     return {
-      measurement: skipped('profit.site', 'profit', `per-MW figures left out: ${reason}`),
+      measurement: skipped('profit.site', 'profit', 'per-MW figures left out: energy not measured (see the hash and inference energy records); pass --meter <name> or --watts <W>'),
       report: null,
     };
   }
   if (measured.hash && !hash) warnings.push(`GPU mining row left out: hashing energy not measured (${measured.hash.energyReason ?? 'no energy'})`);
   if (measured.infer && !infer) warnings.push(`GPU inference row left out: inference energy not measured (${measured.infer.energyReason ?? 'no energy'})`);
-  const profile = readSiteProfile(siteFile);
+  let profile = readSiteProfile(siteFile);
+  // A GPU-hour contract price is for the GPU the site plans to rent out, and its revenue does not
+  // depend on anything measured here: on a software rasterizer that row would only repeat the
+  // contract price, so leave it out rather than print it next to measured figures.
+  const adapter = doc.environment.adapter;
+  if (adapter?.isSoftware && profile.inference?.usdPerGpuHour) {
+    const { usdPerGpuHour: _dropped, ...inference } = profile.inference;
+    profile = { ...profile, inference };
+    warnings.push(`GPU-hour rental row left out: the site's contract price is for ${profile.gpu?.name ?? 'its GPU'}, and this run measured a software adapter (${adapter.name})`);
+  }
+  // Likewise the site's GPU capex is the price of its planned GPU, not of a CPU rasterizer: no
+  // depreciation or payback for a software adapter (energy cost and profit stay).
+  if (adapter?.isSoftware && profile.gpu?.capexUsd) {
+    const { capexUsd: _capex, ...gpu } = profile.gpu;
+    profile = { ...profile, gpu };
+    warnings.push(`GPU capex, depreciation and payback left out: the site's capex is for ${profile.gpu?.name ?? 'its GPU'}, not the software adapter measured here`);
+  }
   const todayIso = new Date().toISOString().slice(0, 10);
   try {
     const resolved = resolveProfitInputs({

@@ -254,6 +254,17 @@ export function chooseAutoMeter(reports: MeterReport[], adapter: AdapterIdentity
   return null;
 }
 
+/** The gist of a meter's why-not: parentheticals and hints dropped ('power meters' shows them in full). */
+export function shortWhy(whyNot: string | null | undefined): string {
+  if (!whyNot) return 'not found';
+  let s = whyNot;
+  for (let prev = ''; prev !== s; ) {
+    prev = s;
+    s = s.replace(/\s*\([^()]*\)/g, '');
+  }
+  return s.split(';')[0]!.trim();
+}
+
 /**
  * Build the monitor the options ask for. With no meter flags: auto-detect the meter that measures
  * the adapter in use; nothing found → `{ monitor: null, reason }` and the caller records
@@ -293,12 +304,12 @@ export async function createEnergyMonitor(
   const pick = chooseAutoMeter(reports, ctx.adapter);
   const why = reports
     .filter((r) => ['nvml', 'rapl', 'hwmon'].includes(r.name))
-    .map((r) => `${r.name}: ${r.found ? `found but does not measure the adapter in use` : r.whyNot}`)
+    .map((r) => `${r.name}: ${r.found ? `found but does not measure the adapter in use` : shortWhy(r.whyNot)}`)
     .join('; ');
   if (!pick) {
     return {
       monitor: null,
-      reason: `energy not measured: no power meter for this adapter (${why}); pass --meter <name> or --watts <W> to get per-joule figures`,
+      reason: `energy not measured: no power meter for this adapter (${why}); 'joulebench power meters' has the details; pass --meter <name> or --watts <W> to get per-joule figures`,
       warnings,
     };
   }

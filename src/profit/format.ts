@@ -61,7 +61,8 @@ function econRow(r: ComparisonRow, e: UnitEconomics, lead: string[]): string[] {
     fmtUsd(e.profitUsdPerDay),
     fmtUsd(e.marginUsdPerYear),
     fmtUsd(e.breakEvenUsdPerKWh),
-    fmtDays(e.paybackDays),
+    // null payback means either no capex given (nothing to pay back: "n/a") or no positive cash flow ("never").
+    e.paybackDays === null && e.capexUsd === null ? 'n/a' : fmtDays(e.paybackDays),
   ];
 }
 

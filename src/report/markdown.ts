@@ -102,8 +102,12 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
     const lines: string[] = [];
     lines.push(`file \`${r.file}\`${r.backend ? `, backend ${r.backend}` : ''}`);
     if (!r.complete) lines.push(`INCOMPLETE run: ${r.incompleteReason}`);
-    if (r.hashEnergy) lines.push(`hash energy: ${r.hashEnergy.text}`);
-    if (r.inferEnergy) lines.push(`inference energy: ${r.inferEnergy.text}`);
+    if (r.hashEnergy && r.inferEnergy && r.hashEnergy.text === r.inferEnergy.text && !r.hashEnergy.measured) {
+      lines.push(`hash and inference energy: ${r.hashEnergy.text}`);
+    } else {
+      if (r.hashEnergy) lines.push(`hash energy: ${r.hashEnergy.text}`);
+      if (r.inferEnergy) lines.push(`inference energy: ${r.inferEnergy.text}`);
+    }
     for (const f of [r.hashesPerJoule, r.tokensPerJoule]) {
       // A per-joule figure left out for want of energy repeats the energy line's reason: say it once.
       if (f && f.value === null && !lines.some((l) => l.includes(f.reason.replace(/^energy not measured: /, '')))) lines.push(f.reason);

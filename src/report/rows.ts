@@ -123,7 +123,7 @@ function figure(m: Metric | undefined): Figure | MissingFigure | null {
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
   if (!e) return null;
-  if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason}` };
+  if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason.replace(/^energy not measured:\s*/i, '')}` };
   return { measured: true, scope: e.scope, meter: e.meter, text: e.method + (e.complete ? '' : ` (incomplete: ${e.incompleteReason ?? 'meter stopped'})`) };
 }
 
@@ -238,7 +238,7 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
     for (const m of doc.measurements) {
       if (m.status !== 'complete') notes.push(`${m.id}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`);
     }
-    if (profitM && !profit) notes.push(`${profitM.id}: no per-MW rows in details`);
+    if (profitM && !profit && profitM.status === 'complete') notes.push(`${profitM.id}: no per-MW rows in details`);
     for (const w of doc.warnings) notes.push(w);
     for (const infer of infers.length ? infers : [undefined]) {
       const adapter = (hash?.adapter ?? infer?.adapter ?? doc.environment.adapter ?? null) as AdapterLike | null;
