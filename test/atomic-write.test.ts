@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ describe('atomic write', () => {
     const leftovers = readdirSync(dir).filter((f) => f !== 'result.json');
     // A killed writer may leave its temp file, but only under a dot-name that readers never pick up.
     for (const f of leftovers) expect(f).toMatch(/^\.result\.json\.[0-9a-f]+\.tmp$/);
+    rmSync(dir, { recursive: true, force: true }); // the killed writer's temp file can be 150 MB
   });
   it('replaces the target in one step', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-atomic2-'));
