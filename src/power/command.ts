@@ -3,8 +3,11 @@
  * over SNMP, IPMI/Redfish, or anything else a user can script. Each read runs the command once,
  * bounded by a timeout; the output must be one number (an optional trailing "W" is accepted).
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { MeterReading, PowerMeter } from './meter.js';
+
+/** Most stdout a meter command may print (it should print one number). */
+const MAX_OUTPUT_BYTES = 64 * 1024;
 
 /** Default bound for one run of the meter command, ms. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
@@ -22,17 +25,63 @@ export function parseWattsOutput(cmd: string, stdout: string): number {
   return v;
 }
 
-/** Run the command once; resolves with its stdout or rejects with a one-line Error. */
+/**
+ * Run the command once; resolves with its stdout or rejects with a one-line Error.
+ *
+ * The shell runs as the leader of its own process group, and a timeout kills the whole group:
+ * killing only `/bin/sh` (what execFile's `timeout` does) leaves whatever it started (`sleep 5;
+ * echo 5`, an `snmpget` still waiting for its reply) running as an orphan, one more per poll.
+ */
 export function runMeterCommand(cmd: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', cmd], { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024, windowsHide: true }, (err, stdout, stderr) => {
-      if (err) {
-        const e = err as Error & { killed?: boolean; code?: number | string };
-        if (e.killed) return reject(new Error(`--meter-cmd '${cmd}': did not finish within ${timeoutMs} ms`));
-        const msg = String(stderr).trim().split('\n')[0] || e.message.split('\n')[0];
-        return reject(new Error(`--meter-cmd '${cmd}': exited with ${e.code ?? 'an error'}: ${msg}`));
+    let child: ChildProcess;
+    try {
+      child = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    } catch (err) {
+      reject(new Error(`--meter-cmd '${cmd}': could not start /bin/sh (${(err as Error).message.split('\n')[0]})`));
+      return;
+    }
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    let outBytes = 0;
+    let settled = false;
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
       }
-      resolve(String(stdout));
+    };
+    /** `abort`: the command is still running (timeout, runaway output): kill its process group. */
+    const finish = (err: Error | null, abort = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (abort) {
+        // Leave nothing behind: the command's children, and the pipes they may still hold open.
+        killGroup();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }
+      if (err) reject(err);
+      else resolve(Buffer.concat(out).toString('utf8'));
+    };
+    const timer = setTimeout(() => finish(new Error(`--meter-cmd '${cmd}': did not finish within ${timeoutMs} ms`), true), timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => {
+      outBytes += b.length;
+      if (outBytes > MAX_OUTPUT_BYTES) finish(new Error(`--meter-cmd '${cmd}': printed more than ${MAX_OUTPUT_BYTES} bytes; it should print one number of watts`), true);
+      else out.push(b);
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      if (errOut.length < 16) errOut.push(b);
+    });
+    child.on('error', (e) => finish(new Error(`--meter-cmd '${cmd}': could not run (${e.message.split('\n')[0]})`)));
+    // 'close' waits for the shell's stdout/stderr to close too; a child it left holding them open
+    // is caught by the timeout above.
+    child.on('close', (code, signal) => {
+      if (code === 0) return finish(null);
+      const msg = Buffer.concat(errOut).toString('utf8').trim().split('\n')[0] || (signal ? `killed by ${signal}` : 'no message on stderr');
+      finish(new Error(`--meter-cmd '${cmd}': exited with ${code ?? signal}: ${msg}`));
     });
   });
 }
