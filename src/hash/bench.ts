@@ -13,7 +13,7 @@ import type { GpuContext } from '../gpu/adapter.js';
 import { identityOf } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { perJoule } from '../power/monitor.js';
+import { perJoule, perJouleReason } from '../power/monitor.js';
 import type { Energy, Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
@@ -245,7 +245,7 @@ export async function runHashBench(
           'SHA256d nonces searched per second of wall time, slices kept in flight back to back; one sample per slice = nonces / time since the previous completion; value = total nonces / total timed time',
       },
       hashesPerJoule: hpj === null
-        ? { value: null, unit: 'H/J', higherIsBetter: true, method: 'nonces hashed inside the energy window / its energy', reason: energy.measured ? 'energy window has no positive energy' : energy.reason }
+        ? { value: null, unit: 'H/J', higherIsBetter: true, method: 'nonces hashed inside the energy window / its energy', reason: perJouleReason(energy) ?? 'energy not usable' }
         : { value: hpj, unit: 'H/J', higherIsBetter: true, method: `nonces hashed inside the energy window / its energy (${energy.measured ? energy.method : ''})` },
     },
     energy,
