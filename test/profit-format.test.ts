@@ -21,7 +21,7 @@ describe('profit terminal formatting', () => {
 
   it('lists every input with its provenance and shows the comparison rows', () => {
     const resolved = resolveProfitInputs({
-      flags: { hashrate: 1e15, watts: 20_000, powerPrice: 0.05, btcPrice: 28_000, difficulty: 21_448_277_761_059, subsidy: 6.25, feesPerBlock: 0, poolFee: 0 },
+      flags: { hashrate: 1e15, watts: 20_000, powerPrice: 0.05, btcPrice: 28_000, difficulty: 21_448_277_761_059, height: 700_000, feesPerBlock: 0, poolFee: 0 },
       profile: null,
       profileFile: null,
       measured: null,

@@ -174,18 +174,7 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
   if (gpu?.capexUsd) gpuCapex = fromSite(gpu.capexUsd, 'USD', file, 'gpu.capexUsd');
   inputs.gpuCapexUsd = gpuCapex ?? sourced(null, 'USD', { kind: 'default', source: 'not given: GPU depreciation and payback left out (set gpu.capexUsd in the site file)', date: DEFAULTS_COMPILED });
   const gpuDep = pick('gpuDepreciationYears', 'years', undefined, '', gpu?.depreciationYears, 'gpu.depreciationYears', 'gpuDepreciationYears');
-  // A wall-scoped measurement already contains the whole server (host CPUs, fans, PSU losses):
-  // adding the server overhead factor on top would count that power twice.
-  const wallMeasured = [measured?.hash, measured?.infer].some((r) => r && r.scope === 'wall' && r.powerW !== null);
-  let overhead: Sourced<number>;
-  if (wallMeasured) {
-    overhead = sourced(1, 'ratio', {
-      kind: 'derived',
-      from: ['energy.scope'],
-      note: 'power measured at the wall (scope wall) already includes the whole server, so no server overhead is added',
-    });
-    inputs.gpuServerOverheadFactor = overhead;
-  } else overhead = pick('gpuServerOverheadFactor', 'ratio', undefined, '', gpu?.serverOverheadFactor, 'gpu.serverOverheadFactor', 'gpuServerOverheadFactor');
+  const siteOverhead = pick('gpuServerOverheadFactor', 'ratio', undefined, '', gpu?.serverOverheadFactor, 'gpu.serverOverheadFactor', 'gpuServerOverheadFactor');
 
   // --- measured or stated device figures ---
   const sitePowerW = gpu?.powerW ? fromSite(gpu.powerW, 'W', file, 'gpu.powerW') : null;
@@ -223,6 +212,27 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
   const hash = device('hash', 'hashesPerSecond', 'H/s', flags.hashrate, '--hashrate', measured?.hash ?? null);
   const infer = device('infer', 'tokensPerSecond', 'tokens/s', flags.tokensPerSecond, '--tokens-per-second', measured?.infer ?? null);
 
+  // A wall-scoped measurement already contains the whole server (host CPUs, fans, PSU losses):
+  // adding the server overhead factor on top would count that power twice. Decided per figure:
+  // only a power that was itself measured at the wall goes without overhead; a --watts or
+  // gpu.powerW figure next to it is GPU power and still gets the site's factor.
+  const wallSourced = (): Sourced<number> =>
+    sourced(1, 'ratio', {
+      kind: 'derived',
+      from: ['energy.scope'],
+      note: 'power measured at the wall (scope wall) already includes the whole server, so no server overhead is added',
+    });
+  const atWall = (d: typeof hash, m: MeasuredRate | null | undefined) => Boolean(d && m && m.scope === 'wall' && d.powerW.provenance.kind === 'measured');
+  const hashAtWall = atWall(hash, measured?.hash);
+  const inferAtWall = atWall(infer, measured?.infer);
+  const used = [hash && { what: 'hash', wall: hashAtWall }, infer && { what: 'infer', wall: inferAtWall }].filter((x) => x) as { what: string; wall: boolean }[];
+  if (used.length && used.every((u) => u.wall)) {
+    inputs.gpuServerOverheadFactor = wallSourced();
+  } else {
+    for (const u of used) if (u.wall) inputs[`${u.what}ServerOverheadFactor`] = wallSourced();
+  }
+  const overheadFor = (wall: boolean) => (wall ? 1 : siteOverhead.value);
+
   // --- reference ASICs ---
   let asicIds: string[];
   if (flags.asic && flags.asic.length) asicIds = flags.asic.includes('none') ? [] : flags.asic;
@@ -234,11 +244,16 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
     return a;
   });
   const asicDep = pick('asicDepreciationYears', 'years', undefined, '', profile?.asic?.depreciationYears, 'asic.depreciationYears', 'asicDepreciationYears');
-  const perTH = profile?.asic?.capexUsd ? null : pick('asicCapexUsdPerTH', 'USD/(TH/s)', undefined, '', undefined, '', 'asicCapexUsdPerTH');
+  // The default $/TH is resolved (listed as an input, and warned about when stale) only when some
+  // ASIC actually takes its capex from it.
+  let perTH: Sourced<number> | null = null;
   const siteAsics: SiteAsic[] = asics.map((a) => {
     let capex: Sourced<number>;
     if (profile?.asic?.capexUsd && profile.asic.model === a.id) capex = fromSite(profile.asic.capexUsd, 'USD', file, 'asic.capexUsd');
-    else capex = sourced((perTH?.value ?? DEFAULTS.asicCapexUsdPerTH.value) * a.hashrateTHs, 'USD', { kind: 'derived', from: ['asicCapexUsdPerTH', `${a.id} hashrate`] });
+    else {
+      perTH ??= pick('asicCapexUsdPerTH', 'USD/(TH/s)', undefined, '', undefined, '', 'asicCapexUsdPerTH');
+      capex = sourced(perTH.value * a.hashrateTHs, 'USD', { kind: 'derived', from: ['asicCapexUsdPerTH', `${a.id} hashrate`] });
+    }
     inputs[`asic:${a.id}:capexUsd`] = capex;
     return { spec: a, capexUsd: capex.value, depreciationYears: asicDep.value };
   });
@@ -248,8 +263,8 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
   }
 
   const comparison: ComparisonInput = {
-    hash: hash ? { hashesPerSecond: hash.rate.value, powerW: hash.powerW.value } : null,
-    infer: infer ? { tokensPerSecond: infer.rate.value, powerW: infer.powerW.value } : null,
+    hash: hash ? { hashesPerSecond: hash.rate.value, powerW: hash.powerW.value, serverOverheadFactor: overheadFor(hashAtWall) } : null,
+    infer: infer ? { tokensPerSecond: infer.rate.value, powerW: infer.powerW.value, serverOverheadFactor: overheadFor(inferAtWall) } : null,
     site: {
       powerPriceUsdPerKWh: powerPrice.value,
       miningPue: miningPue.value,
@@ -258,7 +273,7 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
       uptimeFraction: uptime.value,
       utilizationFraction: util.value,
       fixedOpexUsdPerMWYear: opex.value,
-      gpu: { capexUsd: gpuCapex?.value ?? null, depreciationYears: gpuDep.value, serverOverheadFactor: overhead.value },
+      gpu: { capexUsd: gpuCapex?.value ?? null, depreciationYears: gpuDep.value, serverOverheadFactor: siteOverhead.value },
       asics: siteAsics,
     },
     market: {

@@ -63,6 +63,11 @@ export interface HashFigure {
   hashesPerSecond: number;
   /** GPU power while hashing, W (before server overhead). */
   powerW: number;
+  /**
+   * Server overhead for this figure's power, overriding `site.gpu.serverOverheadFactor` (1 when
+   * the power was measured at the wall, which already includes the server).
+   */
+  serverOverheadFactor?: number;
 }
 
 /** A measured (or stated) inference figure for the GPU. */
@@ -70,6 +75,8 @@ export interface InferFigure {
   tokensPerSecond: number;
   /** GPU power while decoding, W (before server overhead). */
   powerW: number;
+  /** Server overhead for this figure's power, overriding `site.gpu.serverOverheadFactor` (see HashFigure). */
+  serverOverheadFactor?: number;
 }
 
 /** What a device does with its power. */
@@ -241,11 +248,13 @@ export function siteComparison(input: ComparisonInput): Comparison {
   const terms = { poolFeeFraction: market.poolFeeFraction, uptimeFraction: site.uptimeFraction };
   const rows: ComparisonRow[] = [];
   const gpuCapex: CapexSpec = { capexUsd: site.gpu.capexUsd, depreciationYears: site.gpu.depreciationYears };
-  const overhead = site.gpu.serverOverheadFactor;
-  const overheadNote = overhead !== 1 ? [`GPU power × server overhead ${overhead}`] : [];
+  const overheadOf = (f: HashFigure | InferFigure) => f.serverOverheadFactor ?? site.gpu.serverOverheadFactor;
+  const noteOf = (overhead: number) => (overhead !== 1 ? [`GPU power × server overhead ${overhead}`] : []);
 
   if (hash) {
     checkPositive('GPU hash power (W)', hash.powerW);
+    const overhead = overheadOf(hash);
+    const overheadNote = noteOf(overhead);
     const btc = btcPerDay(hash.hashesPerSecond, chain, terms);
     const perUnit = unitEconomics(
       { powerW: hash.powerW * overhead, pue: site.miningPue, dutyFraction: site.uptimeFraction, revenueUsdPerDay: btc * market.btcPriceUsd, btcPerDay: btc, btcPriceUsd: market.btcPriceUsd, capex: gpuCapex },
@@ -256,6 +265,8 @@ export function siteComparison(input: ComparisonInput): Comparison {
   }
   if (infer) {
     checkPositive('GPU inference power (W)', infer.powerW);
+    const overhead = overheadOf(infer);
+    const overheadNote = noteOf(overhead);
     const powerW = infer.powerW * overhead;
     const jPerToken = infer.tokensPerSecond > 0 ? powerW / infer.tokensPerSecond : Infinity;
     // Energy is billed at load power for the whole day whatever the utilization: an upper

@@ -11,6 +11,17 @@ import { findAsic, REFERENCE_ASICS } from './asics.js';
 
 const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
+/** YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar month/day (2026-13-45 is rejected). */
+function isCalendarDate(s: string): boolean {
+  if (!DATE_RE.test(s)) return false;
+  const [y, m, d] = s.split('-').map(Number) as [number, number | undefined, number | undefined];
+  if (m === undefined) return true;
+  if (m < 1 || m > 12) return false;
+  if (d === undefined) return true;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 /** A number with optional source and date, as stored in a profile. */
 export interface ProfileNumber {
   value: number;
@@ -22,7 +33,7 @@ type Bound = { min?: number; max?: number; gt?: number; int?: boolean; why?: str
 
 function numberSchema(b: Bound) {
   const why = b.why ? ` (${b.why})` : '';
-  let s = z.number({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a number, got ${JSON.stringify(iss.input)}`) });
+  let s = z.number({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a finite number, got ${typeof iss.input === 'number' ? String(iss.input) : JSON.stringify(iss.input)}`) });
   if (b.int) s = s.int({ error: 'must be an integer' });
   if (b.gt !== undefined) s = s.gt(b.gt, { error: `must be > ${b.gt}${why}` });
   if (b.min !== undefined) s = s.min(b.min, { error: `must be ≥ ${b.min}${why}` });
@@ -39,7 +50,7 @@ function pnum(b: Bound) {
         {
           value: numberSchema(b),
           source: z.string().min(1, { error: 'source must not be empty' }).optional(),
-          date: z.string().regex(DATE_RE, { error: 'date must be YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+          date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
         },
         { error: (iss) => (iss.input === undefined ? 'is required' : 'must be a number or {value, source, date}') },
       )
@@ -58,7 +69,7 @@ export const siteProfileSchema = z
       name: z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') }).min(1),
       location: z.string().optional(),
       /** Date the profile's figures refer to. */
-      asOf: z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a date string') }).regex(DATE_RE, { error: 'must be YYYY-MM-DD' }),
+      asOf: z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a date string') }).refine(isCalendarDate, { error: 'must be a real date, YYYY-MM-DD' }),
       description: z.string().optional(),
       powerCapacityMW: pnum({ gt: 0, why: 'site capacity in MW' }),
       powerPriceUsdPerKWh: price,

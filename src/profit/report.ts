@@ -6,7 +6,7 @@
 import { siteComparison, type Comparison, type ComparisonRow } from './model.js';
 import { projectMonths, type Projection } from './projection.js';
 import { axisAround, inferenceGrid, miningGrid, powerPriceAxis, type SensitivityGrid } from './sensitivity.js';
-import type { ResolvedInputs } from './inputs.js';
+import { InputError, type ResolvedInputs } from './inputs.js';
 import type { Sourced } from './provenance.js';
 
 /** Report format version (bump the major on breaking changes). */
@@ -76,6 +76,13 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
   const u = primary.perUnit;
   let projection: Projection | null = null;
   if (o.months > 0) {
+    // The projection prices each month at the exact subsidy of its blocks (stepping at halving
+    // heights from the start height). A subsidy set by hand has no height, so the projection
+    // would silently disagree with the snapshot: refuse instead.
+    const sub = r.inputs.subsidyBtc?.provenance;
+    if (sub && sub.kind === 'flag') {
+      throw new InputError(`${sub.flag} cannot be combined with --months: the projection steps the subsidy at halving heights; pass --height <n> instead`);
+    }
     projection = projectMonths(r.comparison, {
       months: o.months,
       startHeightBlocks: r.heightBlocks.value,

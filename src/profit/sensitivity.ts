@@ -44,12 +44,13 @@ export function inferenceGrid(base: ComparisonInput, powerPricesUsdPerKWh: numbe
 
 /** Default axis: the site value in a sorted, de-duplicated spread of multiples. */
 export function axisAround(center: number, multiples: number[] = [0.5, 0.75, 1, 1.25, 1.5]): number[] {
-  const vals = multiples.map((k) => Number((center * k).toPrecision(4)));
+  // The centre stays exact so one column is the snapshot itself; the others are rounded for labels.
+  const vals = multiples.map((k) => (k === 1 ? center : Number((center * k).toPrecision(4))));
   return [...new Set(vals)].sort((a, b) => a - b);
 }
 
 /** Default power-price axis (USD/kWh): typical industrial range plus the site price. */
 export function powerPriceAxis(siteUsdPerKWh: number): number[] {
-  const vals = [0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, Number(siteUsdPerKWh.toPrecision(4))];
+  const vals = [0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, siteUsdPerKWh];
   return [...new Set(vals)].sort((a, b) => a - b);
 }

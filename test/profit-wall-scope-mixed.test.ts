@@ -1,0 +1,56 @@
+/**
+ * The no-overhead rule for wall power applies per figure: a hash rate whose power was measured at
+ * the wall gets no server overhead, while an inference figure next to it whose power is GPU power
+ * (from --watts or the site's gpu.powerW) still gets the site's factor.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { resolveProfitInputs, siteComparison, type MeasuredInputs } from '../src/profit/index.js';
+import { validateSiteProfile } from '../src/profit/profile.js';
+
+const v = validateSiteProfile(parse(readFileSync(join(import.meta.dirname, '..', 'sites', 'boden-sweden.yaml'), 'utf8')));
+if (!v.ok) throw new Error(v.error);
+const site = v.profile;
+const factor = site.gpu!.serverOverheadFactor!.value;
+
+const measured = (scope: string): MeasuredInputs => ({
+  file: 'r.json',
+  hash: { value: 1e9, path: 'h', powerW: 400, powerPath: 'hp', energyReason: null, scope },
+  infer: null,
+});
+
+function rows(scope: string) {
+  const r = resolveProfitInputs({
+    flags: { asic: ['none'], tokensPerSecond: 100, watts: 300 },
+    profile: site,
+    profileFile: 'boden.yaml',
+    measured: measured(scope),
+    todayIso: '2026-11-22',
+  });
+  const cmp = siteComparison(r.comparison);
+  return { r, mining: cmp.rows.find((x) => x.id === 'gpu-mining')!, infer: cmp.rows.find((x) => x.id === 'gpu-inference-tokens')! };
+}
+
+describe('server overhead per figure', () => {
+  it('wall-measured hash power: no overhead; --watts inference power next to it: the site factor', () => {
+    expect(factor).toBeGreaterThan(1);
+    const { r, mining, infer } = rows('wall');
+    expect(mining.perUnit.powerW).toBe(400);
+    expect(infer.perUnit.powerW).toBeCloseTo(300 * factor, 10);
+    expect(r.inputs.gpuServerOverheadFactor?.value).toBe(factor);
+    expect(r.inputs.gpuServerOverheadFactor?.provenance.kind).toBe('site');
+    expect(r.inputs.hashServerOverheadFactor?.value).toBe(1);
+    expect(r.inputs.hashServerOverheadFactor?.provenance.kind).toBe('derived');
+    expect(infer.notes.some((n) => n.includes(`server overhead ${factor}`))).toBe(true);
+    expect(mining.notes.some((n) => n.includes('server overhead'))).toBe(false);
+  });
+
+  it('a gpu-board reading gets the factor on both figures', () => {
+    const { r, mining, infer } = rows('gpu-board');
+    expect(mining.perUnit.powerW).toBeCloseTo(400 * factor, 10);
+    expect(infer.perUnit.powerW).toBeCloseTo(300 * factor, 10);
+    expect(r.inputs.hashServerOverheadFactor).toBeUndefined();
+  });
+});
