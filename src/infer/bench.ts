@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { perJoule } from '../power/monitor.js';
+import { perJoule, perJouleReason } from '../power/monitor.js';
 import type { Energy, Measurement, Metric } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { depVersion } from '../report/environment.js';
@@ -21,7 +21,7 @@ import { percentileSorted, summarize } from '../stats/summary.js';
 import { UsageError } from '../util/errors.js';
 import { listAdapters, type AdapterReport } from '../gpu/adapter.js';
 import { DecoderRunner, argmaxLast, modelBytesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
-import { ensureModel, type ModelDir } from './model-store.js';
+import { ensureModel, type GeneratedModelInfo, type ModelDir } from './model-store.js';
 import { PRESETS, kvCacheBytes } from './presets.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
 import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
@@ -68,6 +68,11 @@ interface ResolvedModel {
   name: string;
   file: string;
   generated: ModelDir | null;
+  /**
+   * The `joulebench` block of config.json: present for presets and for a generated model passed
+   * by path (its weights are synthetic all the same, and results must say so).
+   */
+  info: GeneratedModelInfo | null;
   maxContext: number | null;
   vocabHint: number | null;
   parameters: number | null;
@@ -93,6 +98,7 @@ function resolveModel(opts: InferBenchOptions, dtype: WeightDtype, variant: Vari
       name: opts.model,
       file: m.modelPath,
       generated: m,
+      info: m.info,
       maxContext: m.config.maxPositions,
       vocabHint: m.config.vocabSize,
       parameters: m.info.parameters,
@@ -102,21 +108,28 @@ function resolveModel(opts: InferBenchOptions, dtype: WeightDtype, variant: Vari
   if (!isPath) throw new UsageError(`--model '${opts.model}': not a preset (${Object.keys(PRESETS).join(', ')}) nor an existing .onnx file or model directory`);
   const file = resolveModelFile(opts.model);
   const cfg = readJson(join(dirname(file), 'config.json'));
+  const jb = cfg?.joulebench as Partial<GeneratedModelInfo> | undefined;
+  const info = jb?.synthetic === true && basename(file) === 'model.onnx' ? (jb as GeneratedModelInfo) : null;
   const num = (k: string) => (typeof cfg?.[k] === 'number' ? (cfg[k] as number) : null);
   return {
     source: 'file',
     name: basename(existsSync(opts.model) && !opts.model.endsWith('.onnx') ? opts.model.replace(/[/\\]+$/, '') : dirname(file)) || basename(file),
     file,
     generated: null,
+    info,
     maxContext: num('max_position_embeddings') ?? num('n_positions'),
     vocabHint: num('vocab_size'),
-    parameters: null,
+    parameters: typeof info?.parameters === 'number' ? info.parameters : null,
     bytesOnDisk: modelBytesOnDisk(file),
   };
 }
 
-/** Merge per-phase energy records into one (sums; complete only if all are). */
-export function mergeEnergy(list: Energy[]): Energy | null {
+/**
+ * Merge per-phase energy records into one (sums; complete only if all are).
+ * @param label - which windows these are ("decode windows only, prefill excluded"), put in `method`
+ *   so a reader of the record alone knows what the joules cover.
+ */
+export function mergeEnergy(list: Energy[], label = 'windows'): Energy | null {
   if (!list.length) return null;
   const bad = list.find((e) => !e.measured);
   if (bad) return bad;
@@ -138,7 +151,7 @@ export function mergeEnergy(list: Energy[]): Energy | null {
     energyJ,
     timeS,
     avgPowerW: timeS > 0 ? energyJ / timeS : 0,
-    method: `${m[0]!.method}; summed over ${m.length} windows`,
+    method: `${m[0]!.method}; summed over ${m.length} ${label}`,
     scope: m[0]!.scope,
     meter: m[0]!.meter,
     samples: m.reduce((s, e) => s + e.samples, 0),
@@ -281,8 +294,12 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       log(`rep ${r + 1}/${reps}: pp${prompt} ${pp.at(-1)!.toFixed(2)} t/s, tg${gen} ${tg.at(-1)!.toFixed(2)} t/s, TTFT ${t.prefillMs.toFixed(1)} ms`);
     }
   } finally {
-    runner.close();
-    await session.release();
+    // After a timed-out run() onnxruntime may still be using the session and the KV tensors:
+    // releasing them under it can crash the process, so leave them to process exit.
+    if (!runner.timedOut) {
+      runner.close();
+      await session.release();
+    }
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -295,8 +312,8 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   }
 
   // --- energy
-  const ePrefill = monitor ? mergeEnergy(prefillEnergy) : null;
-  const eDecode = monitor ? mergeEnergy(decodeEnergy) : null;
+  const ePrefill = monitor ? mergeEnergy(prefillEnergy, 'prefill windows (one per repetition; decode excluded)') : null;
+  const eDecode = monitor ? mergeEnergy(decodeEnergy, 'decode windows (one per repetition; prefill excluded)') : null;
   const notMeasured = opts.energyReason ?? 'energy not measured: no power meter; pass --meter <name> or --watts <W>';
   const energy: Energy = eDecode ?? { measured: false, reason: notMeasured };
   const decodeTokens = batch * gen * reps;
@@ -309,9 +326,10 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
   const context = prompt + gen;
   const kvBytes = kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, kvBytesPerElement);
-  const synthetic = model.source === 'preset';
+  const synthetic = model.info !== null;
+  const mirrors = model.info?.mirrors ?? null;
   const modelNote = synthetic
-    ? `synthetic seeded weights with the exact shapes of ${model.generated!.config.mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`
+    ? `synthetic seeded weights (joulebench generator${model.source === 'file' ? `, preset ${model.info!.preset}` : ''}) with the exact shapes of ${mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`
     : 'user-supplied model';
   const where = `${ep} EP${ortAdapter ? ` on ${ortAdapter.name}` : ''}, batch ${batch}`;
   const metrics: Record<string, Metric> = {
@@ -321,8 +339,22 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     tokenLatencyP50Ms: metric(pct(0.5), 'ms', false, `median wall time of one decode step (run() of 1 token per sequence), pooled over ${stepMs.length} steps`),
     tokenLatencyP90Ms: metric(pct(0.9), 'ms', false, `p90 of ${stepMs.length} decode steps`),
     tokenLatencyP99Ms: metric(pct(0.99), 'ms', false, `p99 of ${stepMs.length} decode steps`),
-    tokensPerJoule: metric(tpj, 'tokens/J', true, 'decode tokens / energy of the decode windows (summed over repetitions)', undefined, tpj === null ? (energy.measured ? 'energy window had no positive energy' : energy.reason) : undefined),
-    prefillTokensPerJoule: metric(ptpj, 'tokens/J', true, 'prompt tokens / energy of the prefill windows (summed over repetitions)', undefined, ptpj === null ? (ePrefill && !ePrefill.measured ? ePrefill.reason : notMeasured) : undefined),
+    tokensPerJoule: metric(
+      tpj,
+      'tokens/J',
+      true,
+      `DECODE ONLY: ${batch}·${gen}·${reps} generated tokens / energy of the ${reps} decode windows (one per repetition, each around the ${gen} single-token steps); prefill energy is excluded (see prefillTokensPerJoule)`,
+      undefined,
+      tpj === null ? (perJouleReason(energy) ?? undefined) : undefined,
+    ),
+    prefillTokensPerJoule: metric(
+      ptpj,
+      'tokens/J',
+      true,
+      `PREFILL ONLY: ${batch}·${prompt}·${reps} prompt tokens / energy of the ${reps} prefill windows (one per repetition, each around one prompt run())`,
+      undefined,
+      ptpj === null ? (ePrefill ? (perJouleReason(ePrefill) ?? undefined) : notMeasured) : undefined,
+    ),
   };
 
   const id = `infer.${model.name}`;
@@ -335,8 +367,8 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     params: {
       model: opts.model,
       ep,
-      dtype: model.generated ? dtype : io.kvType === 'float16' ? 'fp16' : 'fp32',
-      variant: model.generated ? variant : null,
+      dtype: model.generated ? dtype : (model.info?.dtype ?? (io.kvType === 'float16' ? 'fp16' : 'fp32')),
+      variant: model.generated ? variant : (model.info?.variant ?? null),
       batch,
       prompt,
       gen,
@@ -357,11 +389,11 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         path: model.file,
         synthetic,
         note: modelNote,
-        mirrors: model.generated?.config.mirrors ?? null,
+        mirrors,
         parameters: model.parameters,
         parametersNote: model.parameters === null ? 'not known for a user model (count initializers with onnx tools)' : undefined,
         bytesOnDisk: model.bytesOnDisk,
-        externalData: model.generated?.info.externalData ?? null,
+        externalData: model.info?.externalData ?? null,
         layers: io.layers.length,
         numKvHeads: io.numKvHeads,
         headDim: io.headDim,

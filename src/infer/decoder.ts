@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { UsageError } from '../util/errors.js';
+import { TimeoutError, UsageError } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
 import { f16BitsToF32 } from './weights.js';
 
@@ -19,7 +19,11 @@ export interface DecoderIO {
   inputIds: string;
   inputIdsType: 'int64' | 'int32';
   attentionMask: string | null;
+  /** Element type the session declares for the mask (Optimum: int64; some genai exports: int32). */
+  attentionMaskType: 'int64' | 'int32';
   positionIds: string | null;
+  /** Element type the session declares for the position ids. */
+  positionIdsType: 'int64' | 'int32';
   /** Legacy Optimum merged decoders: bool input selecting the with-past branch. */
   useCacheBranch: string | null;
   logits: string;
@@ -32,6 +36,9 @@ export interface DecoderIO {
   /** From the logits shape when static, else null. */
   vocabSize: number | null;
 }
+
+/** Default bound on one decoder run() (prefill or decode step), ms. */
+export const DEFAULT_STEP_TIMEOUT_MS = 30 * 60_000;
 
 type Meta = { name: string; isTensor: boolean; type?: string; shape?: ReadonlyArray<number | string> };
 
@@ -88,11 +95,16 @@ export function detectDecoderIO(inputs: readonly Meta[], outputs: readonly Meta[
   const logitsType = logits.type === 'float16' ? 'float16' : logits.type === 'float32' ? 'float32' : null;
   if (!logitsType) throw notDecoder(`logits type '${logits.type}'`);
   const v = logits.shape?.[2];
+  // Index inputs are fed with the element type the session declares: a model taking int32 would
+  // reject int64 feeds ("Unexpected input data type").
+  const intType = (name: string): 'int64' | 'int32' => (inputs.find((m) => m.name === name)?.type === 'int32' ? 'int32' : 'int64');
   return {
     inputIds: 'input_ids',
     inputIdsType: ids.type === 'int32' ? 'int32' : 'int64',
     attentionMask: inNames.includes('attention_mask') ? 'attention_mask' : null,
+    attentionMaskType: intType('attention_mask'),
     positionIds: inNames.includes('position_ids') ? 'position_ids' : null,
+    positionIdsType: intType('position_ids'),
     useCacheBranch: inNames.includes('use_cache_branch') ? 'use_cache_branch' : null,
     logits: 'logits',
     logitsType,
@@ -227,10 +239,19 @@ export class DecoderRunner {
   private readonly pastNames: string[];
   private readonly presentNames: string[];
 
+  /** True once a step timed out: its run() may still be executing inside onnxruntime. */
+  timedOut = false;
+
+  /**
+   * @param stepTimeoutMs - bound on one run() (a hung device or driver becomes a TimeoutError
+   *   instead of a hang). Generous by default: a 512-token prefill of a 1B model on a software
+   *   adapter takes minutes.
+   */
   constructor(
     readonly session: ort.InferenceSession,
     readonly io: DecoderIO,
     readonly batch: number,
+    readonly stepTimeoutMs: number = DEFAULT_STEP_TIMEOUT_MS,
   ) {
     this.pastNames = io.layers.flatMap((l) => [l.pastKey, l.pastValue]);
     this.presentNames = io.layers.flatMap((l) => [l.presentKey, l.presentValue]);
@@ -268,11 +289,22 @@ export class DecoderRunner {
       f[io.inputIds] = new ort.Tensor('int32', Int32Array.from(Array.from({ length: n }, (_, i) => tokens[i]!)), [B, seqLen]);
     }
     const total = this.pastLen + seqLen;
-    if (io.attentionMask) f[io.attentionMask] = new ort.Tensor('int64', new BigInt64Array(B * total).fill(1n), [B, total]);
+    if (io.attentionMask) {
+      f[io.attentionMask] =
+        io.attentionMaskType === 'int32'
+          ? new ort.Tensor('int32', new Int32Array(B * total).fill(1), [B, total])
+          : new ort.Tensor('int64', new BigInt64Array(B * total).fill(1n), [B, total]);
+    }
     if (io.positionIds) {
-      const pos = new BigInt64Array(n);
-      for (let b = 0; b < B; b++) for (let s = 0; s < seqLen; s++) pos[b * seqLen + s] = BigInt(this.pastLen + s);
-      f[io.positionIds] = new ort.Tensor('int64', pos, [B, seqLen]);
+      if (io.positionIdsType === 'int32') {
+        const pos = new Int32Array(n);
+        for (let b = 0; b < B; b++) for (let s = 0; s < seqLen; s++) pos[b * seqLen + s] = this.pastLen + s;
+        f[io.positionIds] = new ort.Tensor('int32', pos, [B, seqLen]);
+      } else {
+        const pos = new BigInt64Array(n);
+        for (let b = 0; b < B; b++) for (let s = 0; s < seqLen; s++) pos[b * seqLen + s] = BigInt(this.pastLen + s);
+        f[io.positionIds] = new ort.Tensor('int64', pos, [B, seqLen]);
+      }
     }
     if (io.useCacheBranch) f[io.useCacheBranch] = new ort.Tensor('bool', Uint8Array.from([this.pastLen > 0 ? 1 : 0]), [1]);
     for (let i = 0; i < this.pastNames.length; i++) f[this.pastNames[i]!] = this.past[i]!;
@@ -281,7 +313,13 @@ export class DecoderRunner {
 
   /** Run one step; the returned logits tensor is on the host. */
   async step(tokens: ArrayLike<number>, seqLen: number): Promise<ort.Tensor> {
-    const out = await this.session.run(this.feeds(tokens, seqLen));
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await withTimeout(this.session.run(this.feeds(tokens, seqLen)), this.stepTimeoutMs, `onnxruntime run() of ${seqLen} token(s) per sequence at past length ${this.pastLen}`);
+    } catch (err) {
+      if (err instanceof TimeoutError) this.timedOut = true;
+      throw err;
+    }
     this.disposePast();
     this.past = this.presentNames.map((n) => out[n]!);
     this.pastLen += seqLen;
