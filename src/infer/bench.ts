@@ -326,6 +326,9 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
   const context = prompt + gen;
   const kvBytes = kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, kvBytesPerElement);
+  const vocabForBytes = io.vocabSize ?? model.vocabHint;
+  const prefillLogitsBytes = vocabForBytes === null ? null : batch * prompt * vocabForBytes * (io.logitsType === 'float16' ? 2 : 4);
+  const prefillLogitsText = prefillLogitsBytes === null ? 'size unknown' : `${(prefillLogitsBytes / 2 ** 20).toFixed(2)} MiB of logits per prefill${ep === 'webgpu' ? ', copied back from the device' : ''}`;
   const synthetic = model.info !== null;
   const mirrors = model.info?.mirrors ?? null;
   const modelNote = synthetic
@@ -333,7 +336,13 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     : 'user-supplied model';
   const where = `${ep} EP${ortAdapter ? ` on ${ortAdapter.name}` : ''}, batch ${batch}`;
   const metrics: Record<string, Metric> = {
-    prefillTokensPerSecond: metric(summarize(pp).mean, 'tokens/s', true, `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per repetition; mean of ${reps} repetitions; ${where}`, pp),
+    prefillTokensPerSecond: metric(
+      summarize(pp).mean,
+      'tokens/s',
+      true,
+      `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per repetition; mean of ${reps} repetitions; ${where}; the graph returns logits for all ${prompt} prompt positions (${prefillLogitsText}), as Optimum/genai exports do, where llama-bench computes only the last position's`,
+      pp,
+    ),
     decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen}: batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per repetition; mean of ${reps} repetitions; ${where}`, tg),
     timeToFirstTokenMs: metric(summarize(ttft).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per repetition', ttft),
     tokenLatencyP50Ms: metric(pct(0.5), 'ms', false, `median wall time of one decode step (run() of 1 token per sequence), pooled over ${stepMs.length} steps`),
@@ -401,6 +410,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         kvType: io.kvType,
         kvCacheBytes: kvBytes,
         kvCacheContextTokens: context,
+        prefillLogitsBytes,
         inputs: session.inputNames,
         outputs: session.outputNames,
         io: summarizeIO(io),

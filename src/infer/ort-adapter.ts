@@ -8,7 +8,8 @@
  * i.e. it takes Dawn's default adapter and logs nothing about which one it got (verbose logs on
  * this machine show no adapter name; only `GetAdapterInfo` internally). So the identity can only be
  * *inferred*: we make the same request through dawn.node (npm `webgpu`, also Dawn) and record how
- * certain that is — certain when a single adapter exists on the EP's backend.
+ * sure that is — `only-candidate` when a single adapter exists on the EP's backend (still inferred:
+ * onnxruntime's own Dawn build does the enumeration and reports nothing).
  */
 import { create } from 'webgpu';
 import { describeAdapter, identityOf, listAdapters, pickAdapter, type AdapterIdentity, type AdapterReport } from '../gpu/adapter.js';
@@ -29,8 +30,11 @@ export interface AdapterMatch {
   /** The adapter inferred for onnxruntime's WebGPU EP (null when it could not be determined). */
   onnxruntime: AdapterIdentity | null;
   same: boolean;
-  /** "certain" (one adapter on the EP's backend) or "inferred" (Dawn default for the same request). */
-  confidence: 'certain' | 'inferred' | 'unknown';
+  /**
+   * "only-candidate" (one adapter on the EP's backend), "inferred" (Dawn default for the same
+   * request among several) or "unknown". Never "certain": onnxruntime does not report its adapter.
+   */
+  confidence: 'only-candidate' | 'inferred' | 'unknown';
   /** How the onnxruntime identity was established, in words. */
   method: string;
 }
@@ -63,8 +67,8 @@ export async function checkSameAdapter(adapterSpec: string | undefined, allowMis
   let method: string;
   if (onBackend.length === 1) {
     onnxruntime = identityOf(onBackend[0]!);
-    confidence = 'certain';
-    method = `onnxruntime's WebGPU EP uses Dawn's ${backend} backend and requests the default high-performance adapter (webgpu_context.cc); exactly one ${backend} adapter exists here, so it is this one`;
+    confidence = 'only-candidate';
+    method = `inferred, not reported by onnxruntime: its WebGPU EP uses Dawn's ${backend} backend and requests the default high-performance adapter (webgpu_context.cc); dawn.node sees exactly one ${backend} adapter here, so onnxruntime's bundled Dawn, enumerating the same drivers, has only this one to pick`;
   } else if (onBackend.length > 1) {
     onnxruntime = await dawnDefault(backend, adapters);
     confidence = onnxruntime ? 'inferred' : 'unknown';
