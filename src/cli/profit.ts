@@ -16,6 +16,7 @@ import {
   InputError,
   resolveProfitInputs,
   validateSiteProfile,
+  withoutSiteGpuPrices,
   type MeasuredInputs,
   type MeasuredRate,
   type ProfitFlags,
@@ -56,7 +57,7 @@ export function readSiteProfile(path: string): SiteProfile {
 
 /** Pull the hash and inference figures (and their energy) out of a result document. */
 export function measuredFromResult(doc: ResultDoc, file: string, warnings: string[]): MeasuredInputs {
-  const pickRate = (kind: 'hash' | 'infer', preferId: string, metric: string): MeasuredRate | null => {
+  const pickRateOf = (kind: 'hash' | 'infer', preferId: string, metric: string): { rate: MeasuredRate; index: number } | null => {
     const idx = doc.measurements
       .map((m, i) => ({ m, i }))
       .filter(({ m }) => m.kind === kind && typeof m.metrics[metric]?.value === 'number')
@@ -68,7 +69,7 @@ export function measuredFromResult(doc: ResultDoc, file: string, warnings: strin
     if (m.adapter?.isSoftware) warnings.push(`${file}: ${m.id} ran on a software adapter (${m.adapter.name}): CPU timings, not GPU figures`);
     const e = m.energy;
     const measured = e && e.measured === true;
-    return {
+    const rate: MeasuredRate = {
       value: m.metrics[metric]!.value as number,
       path: `measurements[${i}].metrics.${metric}.value`,
       powerW: measured ? e.avgPowerW : null,
@@ -76,13 +77,21 @@ export function measuredFromResult(doc: ResultDoc, file: string, warnings: strin
       energyReason: measured ? null : e && e.measured === false ? e.reason : 'no energy block in the measurement',
       scope: measured ? e.scope : null,
     };
+    return { rate, index: i };
+  };
+  let softwareAdapter: string | null = null;
+  const pickRate = (kind: 'hash' | 'infer', preferId: string, metric: string): MeasuredRate | null => {
+    const r = pickRateOf(kind, preferId, metric);
+    const a = r ? doc.measurements[r.index]?.adapter : undefined;
+    if (a?.isSoftware) softwareAdapter = a.name;
+    return r ? r.rate : null;
   };
   const hash = pickRate('hash', 'hash.sha256d', 'hashesPerSecond');
   const infer = pickRate('infer', 'infer.decode', 'decodeTokensPerSecond');
   if (!hash && !infer) {
     throw new UsageError(`--results ${file}: no hash (metrics.hashesPerSecond) or infer (metrics.decodeTokensPerSecond) measurement with a value`);
   }
-  return { file, hash, infer };
+  return { file, hash, infer, softwareAdapter };
 }
 
 function positive(flag: string) {
@@ -115,9 +124,18 @@ export function runProfit(opts: ProfitOpts): ProfitReport {
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new UsageError(`--as-of '${asOf}': must be a date YYYY-MM-DD`);
   if (opts.subsidy !== undefined && opts.height !== undefined) throw new UsageError('--subsidy and --height both given: pass one (the height determines the subsidy)');
-  const profile = opts.site ? readSiteProfile(opts.site) : null;
+  let profile = opts.site ? readSiteProfile(opts.site) : null;
   const warnings: string[] = [];
   const measured = opts.results ? measuredFromResult(readResult(opts.results), opts.results, warnings) : null;
+  // Figures measured on a software adapter (and not overridden by flags) say nothing about the
+  // site's GPU: leave its contract price and capex out, as `joulebench run` does.
+  const usesSoftware =
+    measured?.softwareAdapter && ((measured.hash && opts.hashrate === undefined) || (measured.infer && opts.tokensPerSecond === undefined));
+  if (profile && usesSoftware && measured?.softwareAdapter) {
+    const stripped = withoutSiteGpuPrices(profile, measured.softwareAdapter);
+    profile = stripped.profile;
+    warnings.push(...stripped.warnings);
+  }
   const { site: _site, results: _results, json: _json, asOf: _asOf, days: _days, months: _months, grid: _grid, btcPricePath: _path, ...flags } = opts;
   let report: ProfitReport;
   try {

@@ -20,3 +20,4 @@ export * from './inputs.js';
 export * from './report.js';
 export * from './format.js';
 export * from './measurement.js';
+export * from './software.js';

@@ -53,6 +53,8 @@ export interface MeasuredInputs {
   file: string;
   hash: MeasuredRate | null;
   infer: MeasuredRate | null;
+  /** Name of the software adapter (e.g. llvmpipe) the figures were measured on; null/absent for hardware. */
+  softwareAdapter?: string | null;
 }
 
 /** Everything the resolver needs. */
