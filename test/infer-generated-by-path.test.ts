@@ -19,7 +19,7 @@ describe('a generated model passed by path is still labelled synthetic', () => {
       expect(d.synthetic).toBe(true);
       expect(d.mirrors).toBe(PRESETS.tiny!.mirrors);
       expect(d.parameters).toBe(parameterCount(PRESETS.tiny!));
-      expect(d.note).toMatch(/^synthetic seeded weights .*preset tiny/);
+      expect(d.note).toMatch(/^synthetic seeded weights .*preset tiny.*harness test model of no public model.s size/);
       expect(m.params.dtype).toBe('fp32');
       expect(m.params.variant).toBe('std');
     }

@@ -331,9 +331,14 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   const prefillLogitsText = prefillLogitsBytes === null ? 'size unknown' : `${(prefillLogitsBytes / 2 ** 20).toFixed(2)} MiB of logits per prefill${ep === 'webgpu' ? ', copied back from the device' : ''}`;
   const synthetic = model.info !== null;
   const mirrors = model.info?.mirrors ?? null;
-  const modelNote = synthetic
-    ? `synthetic seeded weights (joulebench generator${model.source === 'file' ? `, preset ${model.info!.preset}` : ''}) with the exact shapes of ${mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`
-    : 'user-supplied model';
+  const generator = `joulebench generator${model.source === 'file' ? `, preset ${model.info!.preset}` : ''}`;
+  // Test presets mirror no public model: their figures check the harness, they say nothing about a real LLM.
+  const testModel = synthetic && /^synthetic test model/.test(mirrors ?? '');
+  const modelNote = !synthetic
+    ? 'user-supplied model'
+    : testModel
+      ? `synthetic seeded weights (${generator}), ${mirrors}: a harness test model of no public model's size, so its tokens/s and tokens/J say nothing about a real LLM; outputs are meaningless`
+      : `synthetic seeded weights (${generator}) with the exact shapes of ${mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`;
   const where = `${ep} EP${ortAdapter ? ` on ${ortAdapter.name}` : ''}, batch ${batch}`;
   const metrics: Record<string, Metric> = {
     prefillTokensPerSecond: metric(
