@@ -258,8 +258,12 @@ export class Sampler {
       return { measured: false, reason: `energy not measured: ${failText ?? `${this.meter.name} meter gave no reading inside the window`}` };
     }
     const windowS = (t1Ms - w.t0Ms) / 1000;
-    const coverEnd = failures.length ? Math.min(t1Ms, lastGood.tMs) : t1Ms;
-    const covered = trace.filter((s) => !failures.length || s.tMs <= coverEnd + 1e-6);
+    // A meter that is still dead at the end covers the window up to its last good reading; one that
+    // failed and came back (a good reading after the last failure, e.g. the end edge) covers all of it.
+    const lastFailMs = failures.reduce((m, f) => Math.max(m, f.tMs), -Infinity);
+    const deadAtEnd = failures.length > 0 && !trace.some((s) => s.tMs > lastFailMs);
+    const coverEnd = deadAtEnd ? Math.min(t1Ms, lastGood.tMs) : t1Ms;
+    const covered = deadAtEnd ? trace.filter((s) => s.tMs <= coverEnd + 1e-6) : trace;
     const integ = integratePower(covered, w.t0Ms, Math.max(w.t0Ms, coverEnd));
     const coveredS = (Math.max(w.t0Ms, coverEnd) - w.t0Ms) / 1000;
     const avgPowerW = coveredS > 0 ? integ.energyJ / coveredS : (covered[0]?.powerW ?? 0);
@@ -270,6 +274,17 @@ export class Sampler {
     const used = all.filter((s) => s.tMs >= w.t0Ms - 1e-6 && s.tMs <= coverEnd + 1e-6);
     for (let i = 1; i < used.length; i++) {
       latencyU += (Math.abs(used[i]!.powerW - used[i - 1]!.powerW) * Math.max(used[i]!.halfReadMs, used[i - 1]!.halfReadMs)) / 1000;
+    }
+    // A meter that failed and came back: the trace is interpolated straight across the failed
+    // reads. Say how much of the window that bridging covers, rather than calling it measured.
+    let bridgedS = 0;
+    if (failures.length) {
+      const edges = [w.t0Ms, ...used.map((s) => s.tMs).filter((t) => t > w.t0Ms && t < coverEnd), Math.max(w.t0Ms, coverEnd)];
+      for (let i = 1; i < edges.length; i++) {
+        const a = edges[i - 1]!;
+        const b = edges[i]!;
+        if (failures.some((f) => f.tMs > a && f.tMs < b)) bridgedS += (b - a) / 1000;
+      }
     }
     const complete = failures.length === 0;
     return {
@@ -286,7 +301,14 @@ export class Sampler {
       maxPowerW: integ.maxPowerW,
       coveredS,
       complete,
-      ...(complete ? {} : { incompleteReason: `${failText}; energy covers ${coveredS.toFixed(2)} s of ${windowS.toFixed(2)} s` }),
+      ...(complete
+        ? {}
+        : {
+            bridgedS,
+            incompleteReason:
+              `${failText}; energy covers ${coveredS.toFixed(2)} s of ${windowS.toFixed(2)} s` +
+              (bridgedS > 0 ? `, of which ${bridgedS.toFixed(2)} s interpolated across failed reads` : ''),
+          }),
     };
   }
 
