@@ -23,10 +23,28 @@ describe('EP placement from an onnxruntime profile', () => {
   it('warns about shape-only CPU nodes mildly and about compute fallbacks loudly', () => {
     const shapeOnly = fallbackWarnings(placementFromEvents(events), 'webgpu');
     expect(shapeOnly.cpuComputeOps).toEqual([]);
-    expect(shapeOnly.warnings[0]).toMatch(/1 of 3 graph nodes ran on the CPU EP \(int64 shape\/mask ops only: Cast/);
+    expect(shapeOnly.warnings[0]).toMatch(/1 of 3 graph nodes ran on the CPU EP \(integer shape\/mask ops only: Cast/);
     const bad = fallbackWarnings(placementFromEvents([...events, ev('/Attention_4', 'Attention', 'CPUExecutionProvider')]), 'webgpu');
     expect(bad.cpuComputeOps).toEqual(['Attention']);
     expect(bad.warnings[0]).toMatch(/fell back to the CPU EP, including compute ops Attention/);
     expect(fallbackWarnings(placementFromEvents(events), 'cpu').warnings).toEqual([]);
+  });
+  it('a shape-arithmetic op type on the CPU is a compute fallback when it moved float tensors (embedding Gather, KV Concat)', () => {
+    // input_type_shape / output_type_shape as onnxruntime writes them: [{"<type>": [dims]}].
+    const typed = (node: string, op: string, inT: string, outT: string) => ({
+      cat: 'Node',
+      name: `${node}_kernel_time`,
+      dur: 5,
+      args: { op_name: op, provider: 'CPUExecutionProvider', input_type_shape: [{ [inT]: [1, 4] }, { int64: [1, 4] }], output_type_shape: [{ [outT]: [1, 4, 64] }] },
+    });
+    const intOnly = fallbackWarnings(placementFromEvents([...events, typed('/Gather_pos', 'Gather', 'int64', 'int64')]), 'webgpu');
+    expect(intOnly.cpuComputeOps).toEqual([]);
+    expect(intOnly.cpuShapeOps).toEqual(['Cast', 'Gather']);
+    const p = placementFromEvents([...events, typed('/Gather_pos', 'Gather', 'int64', 'int64'), typed('/embed/Gather', 'Gather', 'float16', 'float16')]);
+    expect(p.floatOpsByProvider.CPUExecutionProvider).toEqual({ Gather: 1 });
+    const f = fallbackWarnings(p, 'webgpu');
+    expect(f.cpuComputeOps).toEqual(['Gather']);
+    expect(f.cpuShapeOps).toEqual(['Cast']);
+    expect(f.warnings[0]).toMatch(/^3 of 5 graph nodes fell back to the CPU EP, including compute ops Gather/);
   });
 });
