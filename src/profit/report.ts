@@ -107,8 +107,11 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
   if (o.months === 0) unused.add('difficultyGrowthPerMonth').add('btcPriceGrowthPerMonth');
   if (o.btcPricePathUsd?.length) unused.add('btcPriceGrowthPerMonth');
   if (!cmp.rows.some((x) => x.kind === 'gpu-inference-tokens')) unused.add('usdPerMTok');
-  if (!cmp.rows.some((x) => x.kind === 'asic-mining')) unused.add('asicCapexUsdPerTH');
+  if (!cmp.rows.some((x) => x.kind === 'asic-mining')) unused.add('asicCapexUsdPerTH').add('asicDepreciationYears');
+  if (!cmp.rows.some((x) => x.hall === 'ai')) unused.add('utilizationFraction');
   const warnings = r.warnings.filter((w) => !unused.has(w.split(' ')[0] ?? ''));
+  // The inputs table lists what this report used, so it never sources a number nothing depends on.
+  const inputs = Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !unused.has(k)));
   return {
     reportVersion: PROFIT_REPORT_VERSION,
     asOf: o.asOf,
@@ -137,7 +140,7 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
     rows: cmp.rows,
     projection,
     sensitivity,
-    inputs: r.inputs,
+    inputs,
     derivations: DERIVATIONS,
     warnings,
   };
