@@ -33,6 +33,8 @@ describe('infer bench produces a schema Measurement with llama-bench metrics', (
     expect(tg.samples).toHaveLength(reps);
     expect(pp.value).toBeCloseTo(pp.samples!.reduce((a, b) => a + b, 0) / reps, 6);
     expect(tg.summary!.n).toBe(reps);
+    // llama-bench test names; tg runs after the prompt, i.e. at KV depth 8.
+    expect(Object.keys((m.details as any).llamaBench)).toEqual(['pp8', 'tg5 @ d8']);
     expect(m.metrics.timeToFirstTokenMs!.samples).toHaveLength(reps);
     const d = m.details as any;
     expect(d.tokenLatencyPercentilesMs.n).toBe(reps * 5);

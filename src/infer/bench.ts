@@ -6,7 +6,8 @@
  * Semantics (llama-bench, inference.md §1.1): random seeded token ids, one untimed warmup
  * repetition, KV cache cleared before every repetition, per-repetition tokens/s reported as
  * mean ± sample sd with the raw samples kept. pp = batch·prompt / prefill time; tg = batch·gen /
- * decode time, the gen tokens decoded one step at a time after the prompt (depth = prompt).
+ * decode time, the gen tokens decoded one step at a time after the prompt (depth = prompt, so the
+ * test is named `tg<gen> @ d<prompt>`, as llama-bench names a test run at a KV-cache depth).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -291,7 +292,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       tg.push((batch * gen) / (t.decodeMs / 1000));
       ttft.push(t.prefillMs);
       stepMs.push(...t.steps);
-      log(`rep ${r + 1}/${reps}: pp${prompt} ${pp.at(-1)!.toFixed(2)} t/s, tg${gen} ${tg.at(-1)!.toFixed(2)} t/s, TTFT ${t.prefillMs.toFixed(1)} ms`);
+      log(`rep ${r + 1}/${reps}: pp${prompt} ${pp.at(-1)!.toFixed(2)} t/s, tg${gen} @ d${prompt} ${tg.at(-1)!.toFixed(2)} t/s, TTFT ${t.prefillMs.toFixed(1)} ms`);
     }
   } finally {
     // After a timed-out run() onnxruntime may still be using the session and the KV tensors:
@@ -348,7 +349,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per repetition; mean of ${reps} repetitions; ${where}; the graph returns logits for all ${prompt} prompt positions (${prefillLogitsText}), as Optimum/genai exports do, where llama-bench computes only the last position's`,
       pp,
     ),
-    decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen}: batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per repetition; mean of ${reps} repetitions; ${where}`, tg),
+    decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen} @ d${prompt} (llama-bench naming: decode at KV depth ${prompt}): batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per repetition; mean of ${reps} repetitions; ${where}`, tg),
     timeToFirstTokenMs: metric(summarize(ttft).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per repetition', ttft),
     tokenLatencyP50Ms: metric(pct(0.5), 'ms', false, `median wall time of one decode step (run() of 1 token per sequence), pooled over ${stepMs.length} steps`),
     tokenLatencyP90Ms: metric(pct(0.9), 'ms', false, `p90 of ${stepMs.length} decode steps`),
@@ -396,7 +397,8 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     energy,
     adapter: (match ? (match.onnxruntime ?? match.hashing) : null) as Measurement['adapter'],
     details: {
-      llamaBench: { [`pp${prompt}`]: meanSd(pp), [`tg${gen}`]: meanSd(tg) },
+      // llama-bench names: tg runs after the prompt here, i.e. at KV depth = prompt ("tg128 @ d512").
+      llamaBench: { [`pp${prompt}`]: meanSd(pp), [`tg${gen} @ d${prompt}`]: meanSd(tg) },
       model: {
         source: model.source,
         name: model.name,
