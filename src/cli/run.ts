@@ -24,6 +24,7 @@ import {
   resolveProfitInputs,
   type MeasuredInputs,
   type ProfitReport,
+  withoutSiteGpuPrices,
 } from '../profit/index.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
@@ -104,21 +105,13 @@ export function profitFromRun(doc: ResultDoc, siteFile: string, powerPrice?: num
   if (measured.hash && !hash) warnings.push(`GPU mining row left out: hashing energy not measured (${measured.hash.energyReason ?? 'no energy'})`);
   if (measured.infer && !infer) warnings.push(`GPU inference row left out: inference energy not measured (${measured.infer.energyReason ?? 'no energy'})`);
   let profile = readSiteProfile(siteFile);
-  // A GPU-hour contract price is for the GPU the site plans to rent out, and its revenue does not
-  // depend on anything measured here: on a software rasterizer that row would only repeat the
-  // contract price, so leave it out rather than print it next to measured figures.
+  // The site's GPU rental price and capex are for its planned GPU, not for a software rasterizer
+  // (src/profit/software.ts): leave both out rather than print them next to CPU timings.
   const adapter = doc.environment.adapter;
-  if (adapter?.isSoftware && profile.inference?.usdPerGpuHour) {
-    const { usdPerGpuHour: _dropped, ...inference } = profile.inference;
-    profile = { ...profile, inference };
-    warnings.push(`GPU-hour rental row left out: the site's contract price is for ${profile.gpu?.name ?? 'its GPU'}, and this run measured a software adapter (${adapter.name})`);
-  }
-  // Likewise the site's GPU capex is the price of its planned GPU, not of a CPU rasterizer: no
-  // depreciation or payback for a software adapter (energy cost and profit stay).
-  if (adapter?.isSoftware && profile.gpu?.capexUsd) {
-    const { capexUsd: _capex, ...gpu } = profile.gpu;
-    profile = { ...profile, gpu };
-    warnings.push(`GPU capex, depreciation and payback left out: the site's capex is for ${profile.gpu?.name ?? 'its GPU'}, not the software adapter measured here`);
+  if (adapter?.isSoftware) {
+    const stripped = withoutSiteGpuPrices(profile, adapter.name);
+    profile = stripped.profile;
+    warnings.push(...stripped.warnings);
   }
   const todayIso = new Date().toISOString().slice(0, 10);
   try {
