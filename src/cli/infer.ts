@@ -186,6 +186,8 @@ export function registerInfer(program: Command): void {
     .option('--force', 'rebuild even when cached')
     .option('--json', 'print JSON')
     .action((preset: string, o: { dtype: WeightDtype; variant: Variant; force?: boolean; json?: boolean }) => {
+      // `build` takes a preset name only (paths are for `bench --model`): say so in its own terms.
+      if (!PRESETS[preset]) throw new UsageError(`infer build '${preset}': not a preset; use one of ${PRESET_NAMES.join(', ')} ('joulebench infer presets' lists them)`);
       const m = ensureModel(preset, { dtype: o.dtype, variant: o.variant, rebuild: o.force });
       const r = { dir: m.dir, built: m.built, buildTimeS: m.buildTimeS, bytesOnDisk: m.bytesOnDisk, ...m.info };
       if (o.json) printJson(r);
