@@ -37,6 +37,9 @@ export interface DecoderIO {
   vocabSize: number | null;
 }
 
+/** Per-run options: errors reach the caller as rejections, so onnxruntime's own run log stays quiet. */
+const RUN_OPTIONS: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 };
+
 /** Default bound on one decoder run() (prefill or decode step), ms. */
 export const DEFAULT_STEP_TIMEOUT_MS = 30 * 60_000;
 
@@ -314,11 +317,18 @@ export class DecoderRunner {
   /** Run one step; the returned logits tensor is on the host. */
   async step(tokens: ArrayLike<number>, seqLen: number): Promise<ort.Tensor> {
     let out: ort.InferenceSession.OnnxValueMapType;
+    const what = `onnxruntime run() of ${seqLen} token(s) per sequence at past length ${this.pastLen}`;
     try {
-      out = await withTimeout(this.session.run(this.feeds(tokens, seqLen)), this.stepTimeoutMs, `onnxruntime run() of ${seqLen} token(s) per sequence at past length ${this.pastLen}`);
+      // Run-time failures come back as the rejection below; onnxruntime would also log each one
+      // to stderr (a second, coloured line), so the run logger is kept to fatal only.
+      out = await withTimeout(this.session.run(this.feeds(tokens, seqLen), RUN_OPTIONS), this.stepTimeoutMs, what);
     } catch (err) {
-      if (err instanceof TimeoutError) this.timedOut = true;
-      throw err;
+      if (err instanceof TimeoutError) {
+        this.timedOut = true;
+        throw err;
+      }
+      const msg = String((err as Error)?.message ?? err).split('\n')[0]!.trim();
+      throw new Error(`${what} failed (context ${this.pastLen + seqLen} tokens; if that exceeds the model's context, lower --prompt/--gen): ${msg}`, { cause: err });
     }
     this.disposePast();
     this.past = this.presentNames.map((n) => out[n]!);
