@@ -56,6 +56,8 @@ export function registerPower(program: Command): void {
       .description('measure energy with one meter over a fixed time (no workload): prints energyJ, avgPowerW, ...')
       .option('--seconds <s>', 'how long to sample', numberArg('--seconds', { min: 0.01, max: 86_400 }), 5)
       .option('--json', 'print JSON'),
+    // No workload here: the sample itself is the measurement, so no idle baseline by default.
+    { idleBaselineS: 0 },
   ).action(async (opts: MeterOptions & { seconds: number; json?: boolean }, cmd: Command) => {
     const g = cmd.optsWithGlobals() as { adapter?: string };
     // Auto-detection maps the meter to the adapter in use; explicit meters need no adapter.

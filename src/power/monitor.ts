@@ -51,7 +51,7 @@ export interface MeterOptions {
 const CMD_SCOPES = ['wall', 'gpu-board', 'cpu-package'] as const;
 
 /** Add the shared meter flags to a command. */
-export function addMeterOptions(cmd: Command): Command {
+export function addMeterOptions(cmd: Command, defaults: { idleBaselineS?: number } = {}): Command {
   return cmd
     .option('--meter <name>', `power meter: ${METER_NAMES.join(', ')} (default: auto-detect)`)
     .option('--watts <W>', 'declared constant power draw in watts (labelled "declared", never "measured")', numberArg('--watts', { min: 0 }))
@@ -62,8 +62,16 @@ export function addMeterOptions(cmd: Command): Command {
     .option('--meter-timeout <s>', 'bound on one network-meter request or meter-command run, seconds', numberArg('--meter-timeout', { min: 0.05, max: 120 }))
     .option('--meter-scope <scope>', `what --meter-cmd measures: ${CMD_SCOPES.join(', ')} (default wall)`)
     .option('--min-window <s>', 'minimum steady-state energy window in seconds (warn when shorter)', numberArg('--min-window', { min: 0 }), 5)
-    .option('--idle-baseline <s>', 'idle power baseline measured before the workload, seconds (0 = none)', numberArg('--idle-baseline', { min: 0 }), 0);
+    .option(
+      '--idle-baseline <s>',
+      'idle power measured before the workload with a measuring meter, seconds (0 = none); gives idlePowerW and netEnergyJ next to the gross energy',
+      numberArg('--idle-baseline', { min: 0 }),
+      defaults.idleBaselineS ?? DEFAULT_IDLE_BASELINE_S,
+    );
 }
+
+/** Idle baseline before a workload, seconds (issue 5: idle W and net J next to the gross J). */
+export const DEFAULT_IDLE_BASELINE_S = 3;
 
 /** One open measurement window per name. */
 export interface EnergyMonitor {
