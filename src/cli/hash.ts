@@ -147,7 +147,8 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
       kernel: res.launch.variant,
       launch: res.launch,
       elapsedS: res.elapsedS,
-      hashesPerSecond: scanned / res.elapsedS,
+      // Includes device set-up and pipeline compilation: a search is not a benchmark (use `hash bench`).
+      hashesPerSecondInclSetup: scanned / res.elapsedS,
       engine: res.engine,
       adapter: { index: r.adapter.index, name: r.adapter.name, backend: r.adapter.backend, isSoftware: r.adapter.isSoftware },
       ...(r.isSoftware ? { note: SOFTWARE_NOTE } : {}),
