@@ -141,15 +141,28 @@ export function describeAdapter(
   };
 }
 
-/** Every WebGPU adapter Dawn can see, fully described. Empty when there is none. */
-export async function listAdapters(): Promise<AdapterReport[]> {
-  const names = await discoverAdapterNames();
-  const out: AdapterReport[] = [];
-  for (const [i, n] of names.entries()) {
-    const opened = await openNamed(n.backend, n.name, i);
-    if (opened) out.push(opened.report);
-  }
-  return out;
+let adapterListCache: Promise<AdapterReport[]> | null = null;
+
+/**
+ * Every WebGPU adapter Dawn can see, fully described. Empty when there is none. Discovered once
+ * per process: the set does not change while we run, and each discovery creates Dawn instances
+ * (and, on lavapipe, a Vulkan instance with its own worker threads) that linger until GC.
+ */
+export function listAdapters(): Promise<AdapterReport[]> {
+  adapterListCache ??= (async () => {
+    const names = await discoverAdapterNames();
+    const out: AdapterReport[] = [];
+    for (const [i, n] of names.entries()) {
+      const opened = await openNamed(n.backend, n.name, i);
+      if (opened) out.push(opened.report);
+    }
+    return out;
+  })();
+  // A failed discovery is not cached: the next call tries again.
+  adapterListCache.catch(() => {
+    adapterListCache = null;
+  });
+  return adapterListCache;
 }
 
 /** Pick an adapter from the list by `--adapter <index|substring>`; default: first hardware adapter, else first. */
