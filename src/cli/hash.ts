@@ -3,10 +3,8 @@
  * WebGPU adapter (see src/hash/).
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
+import { openDevice, type GpuContext } from '../gpu/adapter.js';
 import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
 import type { Measurement } from '../report/schema.js';
@@ -15,10 +13,9 @@ import { defaultLaunch, KERNEL_VARIANTS, parseVariant, type LaunchConfig } from 
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
 import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
 import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
-import { newResultDoc } from '../report/environment.js';
-import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
+import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
@@ -209,18 +206,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   if (!f.json && f.llvmpipeWidth === undefined && llvmpipeWidthOf(m.adapter?.name ?? '') === 256 && cpuHasAvx512()) {
     process.stderr.write('hint: this CPU has AVX-512; --llvmpipe-width 512 runs 16 invocations per SIMD op (measured ~2x here; changes the adapter name)\n');
   }
-  if (f.out || f.save) {
-    const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
-    doc.measurements.push(m);
-    doc.endedAt = new Date().toISOString();
-    const paths: string[] = [];
-    if (f.out) paths.push(f.out);
-    if (f.save) paths.push(join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), device: m.adapter?.name ?? 'unknown', label: 'hash' })));
-    for (const p of paths) {
-      writeResult(p, doc);
-      if (!f.json) process.stderr.write(`result written to ${p}\n`);
-    }
-  }
+  writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' });
   if (f.json) {
     printJson({
       hashesPerSecond: m.metrics.hashesPerSecond!.value,
@@ -266,9 +252,8 @@ export function registerHash(program: Command): void {
     .description('sustained SHA256d search throughput (H/s) with autotuned launch configuration, and H/J with a meter')
     .option('--seconds <S>', 'length of the timed phase, seconds', numberArg('--seconds', { min: 0.5, max: 86_400 }), 10)
     .option('--no-autotune', 'skip autotune (use --kernel/--wg/--npi or the default x1 kernel)')
-    .option('--json', 'print JSON: { hashesPerSecond, hashesPerJoule, energy, measurement, ... }')
-    .option('--out <file>', 'write a full result document to <file>')
-    .option('--save', 'write a full result document into results/');
+    .option('--json', 'print JSON: { hashesPerSecond, hashesPerJoule, energy, measurement, ... }');
+  addResultFileOptions(bench);
   addLaunchOptions(bench);
   addMeterOptions(bench);
   bench.action(benchAction);

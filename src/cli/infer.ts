@@ -2,11 +2,8 @@
  * `joulebench infer bench|build|presets`: LLM inference tokens/s (and tokens/J) with onnxruntime-node.
  */
 import os from 'node:os';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
-import { newResultDoc } from '../report/environment.js';
-import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement } from '../report/schema.js';
 import { identityOf, openAdapter, type AdapterIdentity } from '../gpu/adapter.js';
 import { UsageError } from '../util/errors.js';
@@ -17,6 +14,7 @@ import { PRESETS, PRESET_NAMES, parameterCount } from '../infer/presets.js';
 import { VARIANTS, type Variant } from '../infer/builder.js';
 import type { WeightDtype } from '../infer/weights.js';
 import { numberArg, printJson, warn } from './common.js';
+import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
 
 interface BenchFlags extends MeterOptions {
   model: string;
@@ -130,21 +128,8 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
     await monitor?.close();
   }
   for (const w of m.warnings) warn(w);
-  if (flags.out || flags.save) {
-    const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
-    doc.measurements.push(m);
-    doc.endedAt = new Date().toISOString();
-    const paths: string[] = [];
-    if (flags.out) paths.push(flags.out);
-    if (flags.save) {
-      const device = m.adapter?.name ?? `${flags.ep}-${os.cpus()[0]?.model ?? 'cpu'}`;
-      paths.push(join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), device, label: `infer-${(m.details as any).model.name}` })));
-    }
-    for (const p of paths) {
-      writeResult(p, doc);
-      if (!flags.json) process.stderr.write(`result written to ${p}\n`);
-    }
-  }
+  const device = m.adapter?.name ?? `${flags.ep}-${os.cpus()[0]?.model ?? 'cpu'}`;
+  writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `infer-${(m.details as { model: { name: string } }).model.name}` });
   if (flags.json) printJson(m);
   else process.stdout.write(formatInferHuman(m) + '\n');
 }
@@ -171,9 +156,8 @@ export function registerInfer(program: Command): void {
     .option('--no-profile', 'skip ORT profiling of the warmup (EP placement unknown)')
     .option('--allow-adapter-mismatch', "run even when onnxruntime's WebGPU adapter differs from the hashing adapter")
     .option('--json', 'print the measurement as JSON')
-    .option('--out <file>', 'write a full result document to <file>')
-    .option('--save', 'write a full result document into results/')
     .option('-v, --verbose', 'progress lines on stderr even when it is not a terminal');
+  addResultFileOptions(bench);
   addMeterOptions(bench);
   bench.action(benchAction);
 
