@@ -59,7 +59,7 @@ describe('infer bench produces a schema Measurement with llama-bench metrics', (
   it('without a meter tokensPerJoule is null with the reason', async () => {
     const m = await runInferBench({ model: 'tiny', ep: 'cpu', prompt: 4, gen: 2, repetitions: 1, profile: false, energyReason: 'no meter here' });
     expect(m.metrics.tokensPerJoule!.value).toBeNull();
-    expect(m.metrics.tokensPerJoule!.reason).toBe('no meter here');
+    expect(m.metrics.tokensPerJoule!.reason).toBe('energy not measured: no meter here');
     expect(m.energy).toEqual({ measured: false, reason: 'no meter here' });
   });
 

@@ -150,7 +150,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
   const energyText = (m: Measurement | undefined): string | null => {
     if (!m?.energy) return null;
     if (!m.energy.measured) {
-      notMeasured.add(m.energy.reason.replace(/^energy not measured:\s*/i, ''));
+      notMeasured.add(m.energy.reason);
       return null;
     }
     const e = m.energy;
@@ -251,6 +251,12 @@ export async function runMain(opts: RunOptions): Promise<number> {
     monitor = choice.monitor;
     const energyReason = choice.monitor ? undefined : choice.reason;
     progress.info(monitor ? `energy: meter '${monitor.meter}'` : `energy: not measured (${energyReason})`);
+    // Idle baseline before any GPU work (the monitor would otherwise take it at the first window,
+    // after autotune has warmed the device up).
+    if (monitor && opts.idleBaseline) {
+      progress.info(`energy: idle baseline, ${opts.idleBaseline} s`);
+      await monitor.idleBaseline(opts.idleBaseline);
+    }
 
     phase = 'hashing';
     if (ctx) {

@@ -185,7 +185,7 @@ export async function runHashBench(
   ctx: GpuContext,
   opts: HashBenchOptions,
   monitor?: EnergyMonitor | null,
-  notMeasuredReason = 'energy not measured: no power meter (pass --meter <name> or --watts <W>)',
+  notMeasuredReason = 'no power meter (pass --meter <name> or --watts <W>)',
 ): Promise<Measurement> {
   const startedAt = new Date();
   const inFlight = opts.inFlight ?? 3;

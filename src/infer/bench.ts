@@ -315,7 +315,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   // --- energy
   const ePrefill = monitor ? mergeEnergy(prefillEnergy, 'prefill windows (one per repetition; decode excluded)') : null;
   const eDecode = monitor ? mergeEnergy(decodeEnergy, 'decode windows (one per repetition; prefill excluded)') : null;
-  const notMeasured = opts.energyReason ?? 'energy not measured: no power meter; pass --meter <name> or --watts <W>';
+  const notMeasured = opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>';
   const energy: Energy = eDecode ?? { measured: false, reason: notMeasured };
   const decodeTokens = batch * gen * reps;
   const prefillTokens = batch * prompt * reps;
@@ -368,7 +368,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       true,
       `PREFILL ONLY: ${batch}·${prompt}·${reps} prompt tokens / energy of the ${reps} prefill windows (one per repetition, each around one prompt run())`,
       undefined,
-      ptpj === null ? (ePrefill ? (perJouleReason(ePrefill) ?? undefined) : notMeasured) : undefined,
+      ptpj === null ? (perJouleReason(ePrefill ?? { measured: false, reason: notMeasured }) ?? undefined) : undefined,
     ),
   };
 

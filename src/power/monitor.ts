@@ -187,7 +187,7 @@ export class SampledMonitor implements EnergyMonitor {
     try {
       e = (await this.client.call('end', { name }, edgeTimeoutMs(this.spec), `power meter ${this.spec.name}: window end`)) as Energy;
     } catch (err) {
-      return { measured: false, reason: `energy not measured: ${this.spec.name} meter failed (${String((err as Error).message).split('\n')[0]})` };
+      return { measured: false, reason: `${this.spec.name} meter failed (${String((err as Error).message).split('\n')[0]})` };
     }
     if (!e.measured) return e;
     const warnings: string[] = [];
@@ -317,7 +317,7 @@ export async function createEnergyMonitor(
   if (!pick) {
     return {
       monitor: null,
-      reason: `energy not measured: no power meter for this adapter (${why}); 'joulebench power meters' has the details; pass --meter <name> or --watts <W> to get per-joule figures`,
+      reason: `no power meter for this adapter (${why}); 'joulebench power meters' has the details; pass --meter <name> or --watts <W> to get per-joule figures`,
       warnings,
     };
   }
@@ -327,7 +327,7 @@ export async function createEnergyMonitor(
     if (pick.name === 'rapl' && ctx.adapter?.isSoftware) warnings.push('software adapter: energy is the CPU package (RAPL), which also counts everything else running on the CPU');
     return { monitor, warnings };
   } catch (err) {
-    return { monitor: null, reason: `energy not measured: ${pick.name} meter detected but failed to start (${String((err as Error).message).split('\n')[0]})`, warnings };
+    return { monitor: null, reason: `${pick.name} meter detected but failed to start (${String((err as Error).message).split('\n')[0]})`, warnings };
   }
 }
 
@@ -339,7 +339,7 @@ export function perJoule(count: number, energy: Energy): number | null {
 
 /** Why perJoule returned null, in words (for the metric's `reason`), or null when it did not. */
 export function perJouleReason(energy: Energy): string | null {
-  if (!energy.measured) return energy.reason;
+  if (!energy.measured) return `energy not measured: ${energy.reason}`;
   if (!energy.complete) return `energy incomplete: ${energy.incompleteReason ?? 'meter failed during the window'}`;
   if (!(energy.energyJ > 0)) return `energy window read ${energy.energyJ} J (shorter than the sensor update period?)`;
   return null;

@@ -216,7 +216,7 @@ export class Sampler {
       const startS = w.edge ?? inWin.find((s) => s.totalJ !== null) ?? null;
       const endS = edge ?? [...inWin].reverse().find((s) => s.totalJ !== null) ?? null;
       if (!startS || !endS || endS.tMs <= startS.tMs) {
-        return { measured: false, reason: `energy not measured: ${failText ?? `${this.meter.name} meter gave no counter reading inside the window`}` };
+        return { measured: false, reason: failText ?? `${this.meter.name} meter gave no counter reading inside the window` };
       }
       const energyJ = endS.totalJ! - startS.totalJ!;
       const timeS = (endS.tMs - startS.tMs) / 1000;
@@ -255,7 +255,7 @@ export class Sampler {
     const lastGood = [...trace].reverse().find((s) => s.tMs <= t1Ms + 1e-6);
     const firstGood = trace.find((s) => s.tMs >= w.t0Ms - 1e-6);
     if (!firstGood || !lastGood || lastGood.tMs < w.t0Ms - 1e-6) {
-      return { measured: false, reason: `energy not measured: ${failText ?? `${this.meter.name} meter gave no reading inside the window`}` };
+      return { measured: false, reason: failText ?? `${this.meter.name} meter gave no reading inside the window` };
     }
     const windowS = (t1Ms - w.t0Ms) / 1000;
     // A meter that is still dead at the end covers the window up to its last good reading; one that

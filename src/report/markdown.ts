@@ -108,9 +108,10 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
       if (r.hashEnergy) lines.push(`hash energy: ${r.hashEnergy.text}`);
       if (r.inferEnergy) lines.push(`inference energy: ${r.inferEnergy.text}`);
     }
-    for (const f of [r.hashesPerJoule, r.tokensPerJoule]) {
-      // A per-joule figure left out for want of energy repeats the energy line's reason: say it once.
-      if (f && f.value === null && !lines.some((l) => l.includes(f.reason.replace(/^energy not measured: /, '')))) lines.push(f.reason);
+    for (const [f, e] of [[r.hashesPerJoule, r.hashEnergy], [r.tokensPerJoule, r.inferEnergy]] as const) {
+      // A per-joule figure left out because energy was not measured repeats the energy line's
+      // reason: say it once. (Measured but incomplete or zero energy has a reason of its own.)
+      if (f && f.value === null && (e === null || e.measured)) lines.push(f.reason);
     }
     for (const n of r.notes) lines.push(n);
     out.push(`- **#${r.ref}** ${[...new Set(lines)].map((l) => mdCell(l)).join('; ')}`);

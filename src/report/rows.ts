@@ -123,7 +123,7 @@ function figure(m: Metric | undefined): Figure | MissingFigure | null {
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
   if (!e) return null;
-  if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason.replace(/^energy not measured:\s*/i, '')}` };
+  if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason}` };
   return { measured: true, scope: e.scope, meter: e.meter, text: e.method + (e.complete ? '' : ` (incomplete: ${e.incompleteReason ?? 'meter stopped'})`) };
 }
 
