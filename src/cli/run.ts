@@ -24,6 +24,7 @@ import {
   resolveProfitInputs,
   type MeasuredInputs,
   type ProfitReport,
+  type SiteProfile,
   withoutSiteGpuPrices,
 } from '../profit/index.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
@@ -86,7 +87,12 @@ function noise(m: Metric | undefined): string {
  * Profit per MW from this run's measurements (only when energy was measured or declared: per-MW
  * figures need watts, and the run never guesses them).
  */
-export function profitFromRun(doc: ResultDoc, siteFile: string, powerPrice?: number): { measurement: Measurement; report: ProfitReport | null } {
+export function profitFromRun(
+  doc: ResultDoc,
+  site: { file: string; profile: SiteProfile },
+  powerPrice?: number,
+): { measurement: Measurement; report: ProfitReport | null } {
+  const siteFile = site.file;
   const warnings: string[] = [];
   let measured: MeasuredInputs;
   try {
@@ -104,7 +110,7 @@ export function profitFromRun(doc: ResultDoc, siteFile: string, powerPrice?: num
   }
   if (measured.hash && !hash) warnings.push(`GPU mining row left out: hashing energy not measured (${measured.hash.energyReason ?? 'no energy'})`);
   if (measured.infer && !infer) warnings.push(`GPU inference row left out: inference energy not measured (${measured.infer.energyReason ?? 'no energy'})`);
-  let profile = readSiteProfile(siteFile);
+  let profile = site.profile;
   // The site's GPU rental price and capex are for its planned GPU, not for a software rasterizer
   // (src/profit/software.ts): leave both out rather than print them next to CPU timings.
   const adapter = doc.environment.adapter;
@@ -200,7 +206,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
   const siteFile = opts.site ?? defaultSiteFile();
   // Validate the site file up front: a typo must not cost a full benchmark run.
-  readSiteProfile(siteFile);
+  const siteProfile = readSiteProfile(siteFile);
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
   let outPath: string | null = opts.out ?? null;
@@ -320,7 +326,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
     }
 
     phase = 'profit';
-    const pr = profitFromRun(doc, siteFile, opts.powerPrice);
+    const pr = profitFromRun(doc, { file: siteFile, profile: siteProfile }, opts.powerPrice);
     doc.measurements.push(pr.measurement);
     profit = pr.report;
     // The run already says once that the adapter is software; drop the per-measurement echoes.
