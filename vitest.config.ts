@@ -1,13 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects (issue 12): pure tests run in parallel first; tests that open the WebGPU adapter
+// or an onnxruntime session (`*.gpu.test.ts`) then run one file at a time, because they share one
+// software adapter on 2 cores (correctness tests, never timing-gated).
+const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // GPU and ORT tests share one software adapter on 2 cores: run files one at a time so
-    // timings and memory stay predictable (correctness tests, never timing-gated).
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.gpu.test.ts', '**/node_modules/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+          env,
+        },
+      },
+      {
+        test: {
+          name: 'gpu',
+          include: ['test/**/*.gpu.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+          env,
+        },
+      },
+    ],
   },
 });

@@ -6,18 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { siteComparison, type ComparisonInput } from '../src/profit/model.js';
 import { REFERENCE_ASICS } from '../src/profit/asics.js';
+import { seededRandom } from './helpers.js';
 
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function randomInput(r: () => number): ComparisonInput {
   const u = (lo: number, hi: number) => lo + (hi - lo) * r();

@@ -23,20 +23,8 @@ export function tensorSeed(seed: number, name: string): number {
   return h >>> 0;
 }
 
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator): fast in JS (pure int32 ops) and good enough for
- * synthetic weights and random token ids. Returns a function producing uint32 values.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { mulberry32 } from '../util/random.js';
+import { mulberry32 } from '../util/random.js';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

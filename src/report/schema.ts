@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Current schema version written by this build. */
-export const SCHEMA_VERSION = '1.0';
+export const SCHEMA_VERSION = '1.1';
 /** Majors this reader understands. */
 export const SUPPORTED_MAJORS = [1] as const;
 
