@@ -52,12 +52,13 @@ export interface SmiGpu {
 export function parseNvidiaSmiGpus(csv: string): SmiGpu[] {
   const out: SmiGpu[] = [];
   for (const line of csv.split(/\r?\n/)) {
-    const parts = line.split(',').map((s) => s.trim());
-    if (parts.length < 4) continue;
-    const index = Number(parts[0]);
-    const uuid = parts[1]!;
+    const raw = line.split(',');
+    if (raw.length < 4 || raw[0]!.trim() === '') continue;
+    const index = Number(raw[0]);
+    const uuid = raw[1]!.trim();
     if (!Number.isInteger(index) || !UUID_RE.test(uuid)) continue;
-    out.push({ index, uuid, name: parts.slice(2, -1).join(',').trim(), pciBusId: parts.at(-1)! });
+    // A name may hold commas: it is everything between the UUID and the bus id.
+    out.push({ index, uuid, name: raw.slice(2, -1).join(',').trim(), pciBusId: raw.at(-1)!.trim() });
   }
   return out;
 }

@@ -34,21 +34,24 @@ function flagText(g: CampaignGroup, m: CampaignMember): string {
   return os.length ? `OUTLIER: ${os.map((o) => `${o.label} ${pct(o.relDev, true)}`).join(', ')}` : '';
 }
 
-function jobLine(s: CampaignSummary): string | null {
+/** The campaign header: "Slurm job …; run arguments" and the arguments (shown as code). */
+function jobLine(s: CampaignSummary): { head: string; args: string } | null {
   const j = s.job;
   if (!j) return null;
   const failed = s.failedTasks.length;
-  return (
-    `Slurm job ${j.jobId}: ${j.tasks} task${j.tasks === 1 ? '' : 's'}, ${j.ok} with a valid result${failed ? `, ${failed} failed` : ''}; ` +
-    `submitted ${j.submittedAt.slice(0, 16).replace('T', ' ')}Z${j.gitSha ? ` from commit ${j.gitSha.slice(0, 7)}` : ''}; run arguments \`${j.runArgs.join(' ') || '(none)'}\`.`
-  );
+  return {
+    head:
+      `Slurm job ${j.jobId}: ${j.tasks} task${j.tasks === 1 ? '' : 's'}, ${j.ok} with a valid result${failed ? `, ${failed} failed` : ''}; ` +
+      `submitted ${j.submittedAt.slice(0, 16).replace('T', ' ')}Z${j.gitSha ? ` from commit ${j.gitSha.slice(0, 7)}` : ''}; run arguments`,
+    args: j.runArgs.join(' ') || '(none)',
+  };
 }
 
 /** The campaign section as Markdown. */
 export function campaignMarkdown(s: CampaignSummary): string {
   const out: string[] = ['## Campaign: per GPU model', ''];
   const jl = jobLine(s);
-  if (jl) out.push(jl, '');
+  if (jl) out.push(`${jl.head} \`${jl.args}\`.`, '');
   out.push(`Median and spread across nodes per GPU model; robust spread = 1.4826·MAD/median. Rule: ${s.rule}.`, '');
   if (!s.groups.length) out.push('No complete run to group.', '');
   for (const g of s.groups) {
@@ -63,7 +66,7 @@ export function campaignMarkdown(s: CampaignSummary): string {
           q(st.median, st.unit),
           st.robustSpreadRel === null ? '—' : `±${pct(st.robustSpreadRel)}`,
           st.min === null || st.max === null ? '—' : `${q(st.min, st.unit)} – ${q(st.max, st.unit)}`,
-          st.n < 3 ? 'not judged (< 3 runs)' : String(g.outliers.filter((o) => o.metric === st.metric).length),
+          st.n === 0 ? '—' : st.n < 3 ? 'not judged (< 3 runs)' : String(g.outliers.filter((o) => o.metric === st.metric).length),
           st.note ?? '',
         ]),
       ),
@@ -115,7 +118,7 @@ function htmlTable(id: string, header: string[], right: ReadonlySet<number>, bod
 export function campaignHtml(s: CampaignSummary): string {
   const parts: string[] = [CSS, `<section class="campaign" id="campaign"><h2>Campaign: per GPU model</h2>`];
   const jl = jobLine(s);
-  if (jl) parts.push(`<p class="lead">${esc(jl)}</p>`);
+  if (jl) parts.push(`<p class="lead">${esc(jl.head)} <code>${esc(jl.args)}</code>.</p>`);
   parts.push(`<p class="rule">Median and spread across nodes per GPU model; robust spread = 1.4826·MAD/median. Rule: ${esc(s.rule)}.</p>`);
   if (!s.groups.length) parts.push('<div class="card"><p class="nm">No complete run to group.</p></div>');
   s.groups.forEach((g, gi) => {
@@ -133,7 +136,7 @@ export function campaignHtml(s: CampaignSummary): string {
             esc(q(st.median, st.unit)),
             st.robustSpreadRel === null ? '—' : `±${esc(pct(st.robustSpreadRel))}`,
             st.min === null || st.max === null ? '—' : esc(`${q(st.min, st.unit)} – ${q(st.max, st.unit)}`),
-            st.n < 3 ? 'not judged (&lt; 3 runs)' : String(g.outliers.filter((o) => o.metric === st.metric).length),
+            st.n === 0 ? '—' : st.n < 3 ? 'not judged (&lt; 3 runs)' : String(g.outliers.filter((o) => o.metric === st.metric).length),
             esc(st.note ?? ''),
           ],
         })),
