@@ -72,7 +72,8 @@ function ensurePackages() {
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', 'slurm-wlm', 'munge']]) {
-      const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env, timeout: 900_000 });
+      // apt's output goes to stderr: stdout carries only the `results:` and `report:` lines.
+      const r = spawnSync('apt-get', args, { stdio: ['ignore', 2, 2], env, timeout: 900_000 });
       if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed (${r.error?.message ?? `exit ${r.status}`})`);
     }
   } finally {

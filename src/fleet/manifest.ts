@@ -21,6 +21,7 @@ export const MANIFEST_FILE = 'campaign.json';
 /** Default parent of new campaign directories (relative to the working directory). */
 export const DEFAULT_CAMPAIGNS_DIR = 'campaigns';
 
+/** Schema of campaign.json (validated on write and on read). */
 export const manifestSchema = z.object({
   kind: z.literal('joulebench-fleet-campaign'),
   version: z.literal(1),
