@@ -27,7 +27,7 @@ export interface FleetStatus {
   /** Stopped waiting at the timeout with tasks still pending/running/unknown. */
   timedOut: boolean;
   waitedS: number;
-  sched: { sources: string[]; error: string | null };
+  sched: { sources: string[]; error: string | null; permanent: boolean };
 }
 
 /** Take one snapshot of a campaign (one scheduler query, then the files). */
@@ -38,7 +38,7 @@ export async function snapshot(dir: string, manifest: Manifest, queryTimeoutMs =
   for (const o of outcomes) counts[o.state]++;
   const loaded = [...docs.values()].map((d) => ({ path: d.path, doc: d.doc }));
   return {
-    status: { dir, jobId: manifest.jobId, tasks: outcomes, counts, finished: counts.pending + counts.running + counts.unknown === 0, timedOut: false, waitedS: 0, sched: { sources: sched.sources, error: sched.error } },
+    status: { dir, jobId: manifest.jobId, tasks: outcomes, counts, finished: counts.pending + counts.running + counts.unknown === 0, timedOut: false, waitedS: 0, sched: { sources: sched.sources, error: sched.error, permanent: sched.permanent } },
     loaded,
   };
 }
@@ -46,8 +46,9 @@ export async function snapshot(dir: string, manifest: Manifest, queryTimeoutMs =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Poll until every task has ended or `timeoutS` passes (0 = one snapshot). Tasks whose fate the
- * scheduler cannot tell (scontrol missing) do not make it wait: nothing would change.
+ * Poll until every task has ended or `timeoutS` passes (0 = one snapshot). Tasks whose fate only
+ * the scheduler could tell, when it cannot be asked from here (no scontrol, no Slurm
+ * configuration), do not make it wait: nothing would change.
  */
 export async function waitForCampaign(
   dir: string,
@@ -62,7 +63,8 @@ export async function waitForCampaign(
     const snap = await snapshot(dir, manifest, Math.max(5_000, Math.min(SCHED_QUERY_TIMEOUT_MS, left)), opts.env);
     const s = snap.status;
     s.waitedS = (Date.now() - t0) / 1000;
-    const hopeless = s.counts.unknown > 0 && s.counts.pending + s.counts.running === 0 && /not found/.test(s.sched.error ?? '');
+    // Tasks only the scheduler could tell about, and a scheduler that cannot be asked from here.
+    const hopeless = s.counts.unknown > 0 && s.counts.pending + s.counts.running === 0 && s.sched.permanent;
     if (s.finished || hopeless || Date.now() >= deadline) {
       s.timedOut = !s.finished && !hopeless && opts.timeoutS > 0;
       return snap;

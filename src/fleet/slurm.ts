@@ -137,13 +137,15 @@ export interface SchedView {
   reachable: boolean;
   /** Why the scheduler could not be asked (scontrol missing, timed out, failed). */
   error: string | null;
+  /** The error will not go away by waiting (no scontrol here, or no Slurm configuration). */
+  permanent: boolean;
   /** Sources that answered ("scontrol", "sacct"). */
   sources: string[];
 }
 
 /** Ask scontrol (then sacct for tasks scontrol no longer holds) about array job `jobId`. */
 export async function querySched(jobId: string, n: number, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<SchedView> {
-  const view: SchedView = { tasks: new Map(), reachable: false, error: null, sources: [] };
+  const view: SchedView = { tasks: new Map(), reachable: false, error: null, permanent: false, sources: [] };
   const sc = await runTool('scontrol', ['show', 'job', '-o', jobId], { timeoutMs, ...(env ? { env } : {}) });
   if (sc.code === 0) {
     view.reachable = true;
@@ -153,6 +155,7 @@ export async function querySched(jobId: string, n: number, timeoutMs: number, en
     view.reachable = true; // the controller answered: the job has ended and been purged
     view.sources.push('scontrol');
   } else {
+    view.permanent = sc.failure === 'missing' || /configuration source|slurm\.conf/i.test(sc.stderr);
     view.error = sc.failure === 'missing' ? 'scontrol not found (not on a Slurm login node?)' : sc.failure === 'timeout' ? `scontrol timed out after ${timeoutMs / 1000} s` : `scontrol failed: ${lastLine(sc.stderr) ?? `exit ${sc.code}`}`;
   }
   if (view.tasks.size < n) {

@@ -93,7 +93,6 @@ export function checkResult(path: string, jobId: string, index: number): ResultC
   return { status: 'ok', doc, path };
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /**
@@ -177,12 +176,17 @@ export function taskOutcomes(dir: string, manifest: Manifest, sched: SchedView):
   const outcomes: TaskOutcome[] = [];
   const docs = new Map<number, { path: string; doc: ResultDoc }>();
   for (let i = 0; i < manifest.tasks; i++) {
-    const result = checkResult(p.result(i), manifest.jobId, i);
+    const record = readTaskRecord(p.taskRecord(i));
+    const st = sched.tasks.get(i);
+    // A task the scheduler still runs (and that wrote no exit record) is not judged by its
+    // result yet: skip reading it (large arrays are polled every few seconds).
+    const live = st !== undefined && !TERMINAL_STATES.has(st.state) && !(record !== null && record !== 'invalid' && record.exitCode !== null);
+    const result: ResultCheck = live ? { status: 'missing', problem: 'not ended yet', path: p.result(i) } : checkResult(p.result(i), manifest.jobId, i);
     const outcome = classifyTask({
       index: i,
       jobId: manifest.jobId,
-      record: readTaskRecord(p.taskRecord(i)),
-      sched: sched.tasks.get(i),
+      record,
+      sched: st,
       schedReachable: sched.reachable,
       schedError: sched.error,
       result,
