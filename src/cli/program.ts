@@ -14,6 +14,7 @@ import { registerCompare } from './compare.js';
 import { registerProfit } from './profit.js';
 import { registerPower } from './power.js';
 import { registerInfer } from './infer.js';
+import { registerFleet } from './fleet.js';
 
 /** Build the program (exported for in-process CLI tests). */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerProfit(program);
   registerPower(program);
   registerInfer(program);
+  registerFleet(program);
   return program;
 }
 

@@ -10,6 +10,8 @@ import { buildRows, type LoadedResult } from '../report/rows.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderCsv } from '../report/csv.js';
 import { renderHtml } from '../report/html.js';
+import { campaignForReport } from '../report/campaign.js';
+import { campaignResultsDirOf } from '../fleet/manifest.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { printJson, warn } from './common.js';
@@ -17,7 +19,8 @@ import { printJson, warn } from './common.js';
 /** Expand arguments: files as given, directories to their *.json files (sorted, not recursive). */
 export function expandResultPaths(args: readonly string[]): string[] {
   const out: string[] = [];
-  for (const a of args) {
+  for (const arg of args) {
+    const a = campaignResultsDirOf(arg) ?? arg; // a fleet campaign directory: its results/ (issue 15)
     let st;
     try {
       st = statSync(a);
@@ -59,14 +62,15 @@ export function registerReport(program: Command): void {
     .action((results: string[], opts: { md?: string; csv?: string; html?: string; json?: boolean }) => {
       const loaded = loadResults(expandResultPaths(results));
       const rows = buildRows(loaded);
+      const campaign = campaignForReport(loaded, rows); // Slurm results: per GPU model (issue 15)
       const outputs = [opts.md, opts.csv, opts.html].filter((x) => x !== undefined);
       if (opts.json && outputs.includes('-')) throw new UsageError("--json prints JSON on stdout: give --md/--csv/--html a file, not '-'");
       if (outputs.filter((x) => x === '-').length > 1) throw new UsageError("only one of --md/--csv/--html can be '-' (stdout)");
-      if (opts.md !== undefined) emit(opts.md, renderMarkdown(rows));
+      if (opts.md !== undefined) emit(opts.md, renderMarkdown(rows, { campaign }));
       if (opts.csv !== undefined) emit(opts.csv, renderCsv(loaded));
-      if (opts.html !== undefined) emit(opts.html, renderHtml(rows));
-      if (opts.json) printJson({ files: loaded.map((l) => l.path), rows });
-      else if (!outputs.length) process.stdout.write(renderMarkdown(rows));
+      if (opts.html !== undefined) emit(opts.html, renderHtml(rows, { campaign }));
+      if (opts.json) printJson({ files: loaded.map((l) => l.path), rows, ...(campaign ? { campaign } : {}) });
+      else if (!outputs.length) process.stdout.write(renderMarkdown(rows, { campaign }));
       for (const r of rows) if (!r.complete) warn(`${r.file} is an incomplete run (${r.incompleteReason}); its rows are marked incomplete`);
       for (const [what, path] of [
         ['Markdown', opts.md],

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdapterIdentity } from '../gpu/adapter.js';
+import { slurmIdentity } from '../fleet/identity.js';
 import { SCHEMA_VERSION, type Environment, type ResultDoc } from './schema.js';
 
 const require = createRequire(import.meta.url);
@@ -66,6 +67,7 @@ function distro(): string | null {
 /** Capture the environment block. */
 export function captureEnvironment(adapter: AdapterIdentity | null): Environment {
   const cpus = os.cpus();
+  const slurm = slurmIdentity();
   return {
     hostname: os.hostname(),
     os: { platform: process.platform, release: os.release(), distro: distro(), arch: process.arch },
@@ -74,6 +76,8 @@ export function captureEnvironment(adapter: AdapterIdentity | null): Environment
     node: process.version,
     versions: { webgpu: depVersion('webgpu'), onnxruntime: depVersion('onnxruntime-node') },
     adapter: adapter as Environment["adapter"],
+    // Inside a Slurm job: which job, array task, node and GPU (issue 15); absent elsewhere.
+    ...(slurm ? { slurm } : {}),
   };
 }
 

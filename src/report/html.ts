@@ -6,6 +6,8 @@
  *  3. profit per MW-day vs power price, one line per run × use, crossing zero at the break-even.
  * Deterministic like the Markdown (no wall-clock date).
  */
+import type { CampaignSummary } from './campaign.js';
+import { campaignHtml } from './campaign-render.js';
 import { figureText, runLabel, siteText } from './markdown.js';
 import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, valueOf, type RunRow } from './rows.js';
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
@@ -258,7 +260,7 @@ function notesList(rows: readonly RunRow[]): string {
 }
 
 /** The whole page. */
-export function renderHtml(rows: readonly RunRow[]): string {
+export function renderHtml(rows: readonly RunRow[], extras: { campaign?: CampaignSummary | null } = {}): string {
   const files = new Set(rows.map((r) => r.file)).size;
   const runs = profitRuns(rows);
   const eff = efficiencyChart(rows);
@@ -273,6 +275,7 @@ export function renderHtml(rows: readonly RunRow[]): string {
     parts.push(`<div class="banner" id="software-banner"><strong>Software adapter present.</strong> Rows tagged <span class="tag sw">software</span> ran on a CPU rasteriser (e.g. Mesa llvmpipe): their timings are CPU timings, not GPU figures.</div>`);
   }
   parts.push(`<h2>Efficiency per device</h2><div class="card">${efficiencyTable(rows)}</div>`);
+  if (extras.campaign) parts.push(campaignHtml(extras.campaign)); // Slurm campaign: per GPU model (issue 15)
   parts.push(`<h2>Hashes per joule vs tokens per joule</h2><div class="card"><figure>`);
   parts.push(eff.svg ?? '<p class="nm">No row has both H/J and tok/J measured: nothing to plot.</p>');
   parts.push(`<figcaption>One point per device and model; up and to the right is better on both. ${eff.left.length ? `Not plotted: ${eff.left.map(esc).join('; ')}.` : ''}</figcaption></figure></div>`);

@@ -3,6 +3,8 @@
  * per-MW earnings table, and numbered notes (energy methods, incomplete runs, warnings).
  * Deterministic: no wall-clock date, rows in the order of buildRows().
  */
+import type { CampaignSummary } from './campaign.js';
+import { campaignMarkdown } from './campaign-render.js';
 import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
 
 /** Escape a table cell (pipes and newlines break GitHub tables). */
@@ -38,7 +40,7 @@ export function siteText(r: RunRow): string {
 }
 
 /** Markdown of the merged report. */
-export function renderMarkdown(rows: readonly RunRow[]): string {
+export function renderMarkdown(rows: readonly RunRow[], extras: { campaign?: CampaignSummary | null } = {}): string {
   const out: string[] = [];
   const files = new Set(rows.map((r) => r.file));
   out.push('# joulebench comparison', '');
@@ -70,6 +72,7 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
     ),
   );
   out.push('');
+  if (extras.campaign) out.push(campaignMarkdown(extras.campaign)); // Slurm campaign: per GPU model (issue 15)
   out.push('## Earnings per MW', '');
   const profitRows = rows.filter((r) => r.profit);
   if (!profitRows.length) {

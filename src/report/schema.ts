@@ -111,6 +111,32 @@ export const measurementSchema = z.object({
   warnings: z.array(z.string()).default([]),
 }).passthrough();
 
+/** Which Slurm job, array task, node and GPU produced a result (from the job's environment). */
+export const slurmIdentitySchema = z.object({
+  /** SLURM_JOB_ID: this task's own job id. */
+  jobId: z.string().nullable(),
+  /** SLURM_ARRAY_JOB_ID: the array's job id (the one `sbatch` printed), null outside an array. */
+  arrayJobId: z.string().nullable(),
+  /** SLURM_ARRAY_TASK_ID, null outside an array. */
+  arrayTaskId: z.number().int().nonnegative().nullable(),
+  /** SLURMD_NODENAME: the node the task ran on. */
+  node: z.string().nullable(),
+  /** SLURM_CLUSTER_NAME. */
+  cluster: z.string().nullable(),
+  /** SLURM_JOB_PARTITION. */
+  partition: z.string().nullable(),
+  /** CUDA_VISIBLE_DEVICES as the task saw it (null when unset: no NVIDIA GPU assigned). */
+  cudaVisibleDevices: z.string().nullable(),
+  /** ROCR_VISIBLE_DEVICES (AMD GPUs), when set. */
+  rocrVisibleDevices: z.string().nullable().optional(),
+  /** SLURM_STEP_GPUS or SLURM_JOB_GPUS: the GPU indices Slurm allocated on the node. */
+  allocatedGpus: z.string().nullable().optional(),
+  /** UUIDs of the GPUs this task was given, when readable (empty otherwise; see gpuUuidNote). */
+  gpuUuids: z.array(z.string()),
+  /** Where the UUIDs came from, or why they could not be read. */
+  gpuUuidNote: z.string().optional(),
+}).passthrough();
+
 export const environmentSchema = z.object({
   hostname: z.string(),
   os: z.object({ platform: z.string(), release: z.string(), distro: z.string().nullable(), arch: z.string() }).passthrough(),
@@ -119,6 +145,8 @@ export const environmentSchema = z.object({
   node: z.string(),
   versions: z.object({ webgpu: z.string().nullable(), onnxruntime: z.string().nullable() }).passthrough(),
   adapter: adapterIdentitySchema.nullable(),
+  /** Slurm job identity when the run ran inside a Slurm job (issue 15, src/fleet/identity.ts); absent otherwise. */
+  slurm: slurmIdentitySchema.optional(),
 }).passthrough();
 
 export const resultSchema = z.object({
@@ -141,4 +169,5 @@ export type Metric = z.infer<typeof metricSchema>;
 export type Energy = z.infer<typeof energySchema>;
 export type Measurement = z.infer<typeof measurementSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
+export type SlurmIdentity = z.infer<typeof slurmIdentitySchema>;
 export type ResultDoc = z.infer<typeof resultSchema>;
