@@ -19,6 +19,18 @@ export interface DefaultFigure {
   market: boolean;
 }
 
+/**
+ * Who pays the power of a colocation lease by default: the tenant. TeraWulf's Fluidstack halls are
+ * "modified gross leases" with a projected 85 % site NOI margin (≈$315 M of ≈$370 M a year): paying
+ * the power of ≈250 MW gross would not fit in the remaining 15 % (derived; blockspace.media,
+ * 14 Aug 2025).
+ */
+export const DEFAULT_LEASE_POWER_PAID_BY = {
+  value: 'tenant' as 'site' | 'tenant',
+  source: 'TeraWulf–Fluidstack "modified gross leases", 85 % site NOI margin: power passed through to the tenant (derived; blockspace.media)',
+  date: '2025-08-14',
+};
+
 /** The date this table was compiled (the project's "today"). */
 export const DEFAULTS_COMPILED = '2026-11-22';
 
@@ -119,6 +131,79 @@ export const DEFAULTS = {
     unit: 'USD/(MW·year)',
     source: 'none assumed: no published per-MW opex figure in the research; set fixedOpexUsdPerMWYear',
     date: '2026-11-22',
+    market: false,
+  },
+  gpuServerCapexFraction: {
+    value: 0.667,
+    unit: 'fraction of GPU capex',
+    source:
+      'derived: all-in cluster capex $47–52k per H100, "$50k average" (Eugene Cheah, "H100 Freakonomics", substack.tech-talk-cto.com) vs $30k for the card (disintermediate.global glossary) = $20k of server, network and storage per GPU = 0.667 × the card',
+    date: '2024-10',
+    market: true,
+  },
+  leaseUsdPerKwMonth: {
+    value: 121.53,
+    unit: 'USD/(kW-IT·month)',
+    source:
+      'derived: Core Scientific–CoreWeave HPC hosting, ≈$3.5 B over 12 years for 200 MW of critical IT (investing.com, 3 Jun 2024; SEC 8-K exhibit, 22 Oct 2024) = $1.458 M per MW-IT per year; TeraWulf–Fluidstack ($3.7 B / 10 y / 200 MW, blockspace.media, 14 Aug 2025) is $154.17',
+    date: '2024-06-03',
+    market: true,
+  },
+  leaseLoadFraction: {
+    value: 1,
+    unit: 'fraction',
+    source: 'upper bound: the whole contracted site power, cooling included, 24 h/day (no published tenant load factor); only used when the site pays the power',
+    date: '2026-11-22',
+    market: false,
+  },
+  retrofitCapexUsdPerMW: {
+    value: 8_000_000,
+    unit: 'USD/MW-IT',
+    source: 'TeraWulf: total project cost "$8–$10 million per MW of critical IT load" for the Fluidstack halls at Lake Mariner (GlobeNewswire via investor.wedbush.com, 14 Aug 2025), low end',
+    date: '2025-08-14',
+    market: true,
+  },
+  retrofitYears: {
+    value: 12,
+    unit: 'years',
+    source: 'depreciated over the hosting contract term: Core Scientific–CoreWeave 12-year terms (SEC 8-K exhibit, 22 Oct 2024)',
+    date: '2024-10-22',
+    market: false,
+  },
+  slaUptimeFraction: {
+    value: 0.99982,
+    unit: 'fraction',
+    source: 'Uptime Institute Tier III data centre: 99.982 % availability (≈1.6 h of downtime a year); AI halls and leases sell firm capacity, not interruptible load',
+    date: '2025',
+    market: false,
+  },
+  feesGrowthPerMonth: {
+    value: 0,
+    unit: 'fraction/month',
+    source: 'flat fees per block, as Braiins cost-to-mine keeps avg_tx_fees_coin constant (economics.md §2.1)',
+    date: '2025-12',
+    market: false,
+  },
+  tokenPriceDeclinePerYear: {
+    value: 0.07,
+    unit: 'fraction/year',
+    source:
+      'assumed equal to the GPU-hour decline (the hardware cost of serving a fixed model); DeepInfra Llama-3.1-8B fell from $0.055 to $0.05 per Mtok out (cloudprice.net), Together stayed at $0.18',
+    date: '2026-06',
+    market: true,
+  },
+  gpuHourPriceDeclinePerYear: {
+    value: 0.07,
+    unit: 'fraction/year',
+    source: 'derived: H100 $2.99/h (Oct 2024, SemiAnalysis via neighborhoodsf) → $2.65/h contract (Jun 2026, SemiAnalysis via theinformationmachine.fyi) = −7 %/year',
+    date: '2026-06',
+    market: true,
+  },
+  utilizationRampMonths: {
+    value: 0,
+    unit: 'months',
+    source: 'no ramp: contracted capacity bills from day one (CoreWeave 2024 revenue 96 % contracted, wukong123.substack.com); pass --utilization-ramp-months for an on-demand ramp',
+    date: '2025',
     market: false,
   },
   /** Anchor for estimating today's height when none is given: block 840,000 was mined 2024-04-20. */
