@@ -77,7 +77,9 @@ function fmtDays(d: number): string {
   return d > 730 ? `${(d / 365).toFixed(1)} years` : `${Math.round(d)} days`;
 }
 
-const perMWDay = (x: number) => `${x >= 0 ? '+' : ''}${fmtUsd(x)}/MW-day`;
+/** Whole dollars from $100 (a verdict needs no cents). */
+const usd = (x: number) => fmtUsd(Math.abs(x) >= 100 ? Math.round(x) : x);
+const perMWDay = (x: number) => `${x >= 0 ? '+' : ''}${usd(x)}/MW-day`;
 
 /**
  * Build the decision. `currentUseId` defaults to the first ASIC row; an id that is not a
@@ -176,12 +178,12 @@ function headline(
     const next = uses.find((u) => u.id !== best.id);
     parts.push(`stay with ${short(best.label)}: ${perMWDay(best.marginUsdPerMWDay)} after capex${anyway}${next ? `, ahead of ${short(next.label)} at ${perMWDay(next.marginUsdPerMWDay)}` : ''}`);
   } else {
-    parts.push(`switch to ${short(best.label)}: ${perMWDay(best.marginUsdPerMWDay)} after capex vs ${perMWDay(current.marginUsdPerMWDay)} for ${short(current.label)} (current), ${fmtUsd(delta!)}/MW-day more${anyway}`);
+    parts.push(`switch to ${short(best.label)}: ${perMWDay(best.marginUsdPerMWDay)} after capex vs ${perMWDay(current.marginUsdPerMWDay)} for ${short(current.label)} (current), ${usd(delta!)}/MW-day more${anyway}`);
     parts.push(payback === null ? `its ${fmtUsd(capex!, { compact: true })}/MW capex never pays back on the cash-flow gain` : `its ${fmtUsd(capex!, { compact: true })}/MW capex pays back in ${fmtDays(payback)}`);
   }
   if (par) {
     const verb = par.miningUseId === best.id ? 'mining stays best above' : 'mining would win above';
-    parts.push(`${verb} BTC ${fmtUsd(par.btcPriceUsd)} (hashprice ${fmtUsd(par.hashpriceUsdPerPHDay)}/PH/day)`);
+    parts.push(`${verb} BTC ${usd(par.btcPriceUsd)} (hashprice ${fmtUsd(par.hashpriceUsdPerPHDay)}/PH/day)`);
   }
   return `Verdict (per MW of site power): ${parts.join('; ')}.`;
 }
