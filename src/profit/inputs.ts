@@ -474,6 +474,7 @@ function resolveDevices(R: Resolver, site: SiteOut, targets: PriceTargets): Devi
   }
 
   // --- inference ---
+  const energyBasis: { hash?: string; infer?: string } = { hash: hash?.basis };
   let infer: InferFigure | null = null;
   const mi = flags.tokensPerSecond === undefined ? (measured?.infer ?? null) : null;
   if (flags.tokensPerSecond !== undefined || mi) {
@@ -487,6 +488,7 @@ function resolveDevices(R: Resolver, site: SiteOut, targets: PriceTargets): Devi
     const c = capexFor(d, pricing);
     const finalPricing = pw ? pricing : { priced: false, reason: pricing.reason ?? `energy not measured (${mi?.energyReason ?? 'no power'}): pass --watts <W> or a meter` };
     const serving = mi ? servingLabel(mi.serving) : null;
+    energyBasis.infer = pw?.basis;
     const notes = [...(c.note && finalPricing.priced ? [c.note] : [])];
     if (!mi && targets.usdPerMTok) notes.push(`token price for ${targets.usdPerMTok.name}: the stated tokens/s are taken to be that model's`);
     infer = {
@@ -507,7 +509,7 @@ function resolveDevices(R: Resolver, site: SiteOut, targets: PriceTargets): Devi
     delete R.inputs.hashServerOverheadFactor;
     delete R.inputs.inferServerOverheadFactor;
   }
-  const rental = resolveRental(R, site, targets, cap.site, { hash, infer, mh, mi, sitePowerW, anyway });
+  const rental = resolveRental(R, site, targets, cap.site, { hash, infer, mh, mi, sitePowerW, anyway, energyBasis });
   return { hash, infer, rental };
 }
 
@@ -544,7 +546,7 @@ function resolveRental(
   site: SiteOut,
   targets: PriceTargets,
   siteCapex: DeviceCapex | null,
-  x: { hash: HashFigure | null; infer: InferFigure | null; mh: MeasuredRate | null; mi: MeasuredInferRate | null; sitePowerW: Sourced<number> | null; anyway: boolean },
+  x: { hash: HashFigure | null; infer: InferFigure | null; mh: MeasuredRate | null; mi: MeasuredInferRate | null; sitePowerW: Sourced<number> | null; anyway: boolean; energyBasis: { hash?: string; infer?: string } },
 ): RentalFigure | null {
   const { flags, profile } = R.req;
   if (!R.inputs.usdPerGpuHour) return null;
@@ -552,15 +554,16 @@ function resolveRental(
   const capex: DeviceCapex = siteCapex ?? { deviceUsd: null, serverUsd: 0, depreciationYears: site.gpu.depreciationYears };
   const capexNote = siteCapex ? [] : [`capex unknown: no margin after capex (pass --gpu-capex-usd <USD>${profile ? ' or set gpu.capexUsd' : ''})`];
   // 1. A measured GPU figure with power: rent that GPU when it is the one the price is for.
-  const measuredFig = (x.mi && x.infer && x.infer.powerW > 0 ? { m: x.mi, f: x.infer } : null) ?? (x.mh && x.hash && x.hash.powerW > 0 ? { m: x.mh, f: x.hash } : null);
+  const measuredFig =
+    (x.mi && x.infer && x.infer.powerW > 0 ? { m: x.mi, f: x.infer, basis: x.energyBasis.infer } : null) ?? (x.mh && x.hash && x.hash.powerW > 0 ? { m: x.mh, f: x.hash, basis: x.energyBasis.hash } : null);
   if (measuredFig) {
     const d = measuredFig.m.device ?? { kind: 'unknown' as const };
     const pricing = rentalPricing(d, rentalGpu, x.anyway);
     if (pricing.priced) {
-      return { gpu: rentalGpu, powerW: measuredFig.f.powerW, serverOverheadFactor: measuredFig.f.serverOverheadFactor, capex, pricing, device: deviceLabel(d), basis: measuredFig.f.basis ?? 'measured', notes: capexNote };
+      return { gpu: rentalGpu, powerW: measuredFig.f.powerW, serverOverheadFactor: measuredFig.f.serverOverheadFactor, capex, pricing, device: deviceLabel(d), basis: measuredFig.basis ?? 'measured', notes: capexNote };
     }
     // Not this GPU: the site's own GPU at its rated power still prices the rental, when given.
-    if (!x.sitePowerW) return { gpu: rentalGpu, powerW: measuredFig.f.powerW, capex, pricing: { priced: false, reason: `${pricing.reason} (set gpu.powerW to price the site's GPU at its rated power)` }, device: deviceLabel(d), basis: measuredFig.f.basis ?? 'measured' };
+    if (!x.sitePowerW) return { gpu: rentalGpu, powerW: measuredFig.f.powerW, capex, pricing: { priced: false, reason: `${pricing.reason} (set gpu.powerW to price the site's GPU at its rated power)` }, device: deviceLabel(d), basis: measuredFig.basis ?? 'measured' };
   }
   // 2. A figure stated by flags (the user's own GPU).
   const stated = flags.tokensPerSecond !== undefined ? x.infer : flags.hashrate !== undefined ? x.hash : null;
