@@ -55,7 +55,7 @@ export interface ProfitFlags {
   retrofitCapexUsdPerMw?: number;
   retrofitYears?: number;
   curtailmentHours?: number;
-  curtailmentCreditUsdPerMwh?: number;
+  curtailmentCredit?: number;
 }
 
 /** A figure measured by joulebench and read from a result file. */
@@ -293,11 +293,11 @@ function resolveSite(R: Resolver) {
   let curtailment: { hoursPerYear: number; creditUsdPerMWh: number } | null = null;
   if (flags.curtailmentHours !== undefined || c) {
     const h = R.pick('curtailmentHoursPerYear', 'h/year', flags.curtailmentHours, '--curtailment-hours', c?.hoursPerYear, 'curtailment.hoursPerYear', () => sourced(0, 'h/year', { kind: 'default', source: 'none', date: DEFAULTS_COMPILED }));
-    const cr = R.pick('curtailmentCreditUsdPerMWh', 'USD/MWh', flags.curtailmentCreditUsdPerMwh, '--curtailment-credit', c?.creditUsdPerMWh, 'curtailment.creditUsdPerMWh', () =>
+    const cr = R.pick('curtailmentCreditUsdPerMWh', 'USD/MWh', flags.curtailmentCredit, '--curtailment-credit', c?.creditUsdPerMWh, 'curtailment.creditUsdPerMWh', () =>
       sourced(0, 'USD/MWh', { kind: 'default', source: 'no credit assumed: pass --curtailment-credit <USD/MWh>', date: DEFAULTS_COMPILED }),
     );
     curtailment = { hoursPerYear: h.value, creditUsdPerMWh: cr.value };
-  } else if (flags.curtailmentCreditUsdPerMwh !== undefined) {
+  } else if (flags.curtailmentCredit !== undefined) {
     throw new InputError('--curtailment-credit needs --curtailment-hours <h/year> (or a curtailment block in the site file): the credit is paid for those hours');
   }
   // The AI-hall retrofit applies with a site (device-level figures have no hall) or when asked for.
