@@ -12,7 +12,7 @@
  * scrolling (long text wraps; device names are short, with footnotes).
  */
 import { fmtBreakEven } from '../profit/format.js';
-import { figureText, jPerTHText, runLabel, useCells, useLabel, wattsText } from './markdown.js';
+import { OLD_NOTE, figureText, isOld, jPerTHText, runLabel, useCells, wattsText } from './markdown.js';
 import { formatQuantity, formatUsd, valueOf, type Figure, type MissingFigure, type RunRow } from './rows.js';
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 import { buildView, powerPriceRange, vsAsic, type DeviceNote, type ReportView, type UseEntry } from './view.js';
@@ -190,6 +190,9 @@ const efficiencySection: HtmlSection = ({ view: v }) =>
   `<h2>Hashing efficiency <small>best H/J first</small></h2><div class="card">${v.hashing.length ? hashingTable(v) : '<p class="nm">No hash figures.</p>'}</div>` +
   `<h2>Inference efficiency <small>best tok/J first; the serving figure when the result has one</small></h2><div class="card">${v.inference.length ? inferenceTable(v) : '<p class="nm">No inference figures.</p>'}</div>`;
 
+/** Point colours: the palette without its yellow, too light for a hollow marker on white. */
+const POINT_COLORS = PALETTE.filter((c) => c !== '#F0E442');
+
 function scatterPoints(v: ReportView): { points: ScatterPoint[]; left: string[] } {
   const points: ScatterPoint[] = [];
   const left: string[] = [];
@@ -206,7 +209,7 @@ function scatterPoints(v: ReportView): { points: ScatterPoint[]; left: string[] 
       label: `#${r.ref} ${e.device.short}${e.device.isSoftware ? ' (sw)' : ''} · ${e.model}`,
       x: t,
       y: h,
-      color: PALETTE[i % PALETTE.length]!,
+      color: POINT_COLORS[i % POINT_COLORS.length]!,
       shape: declared ? 'diamond' : 'circle',
       title: `${r.device}, ${e.model}: ${formatQuantity(h, 'H/J')}, ${formatQuantity(t, 'tokens/J')} (${declared ? 'declared, not measured' : e.energy})`,
     });
@@ -247,7 +250,7 @@ function perMwTable(v: ReportView): string {
     const runs = e.shared ? `site use<br><small>run ${e.runs.map((r) => `#${r}`).join(', ')}</small>` : `#${e.runs[0]}${e.device ? ` ${devRef(e.device)}` : ''}`;
     const anyway = u.pricedAnyway ? `<span class="tag any" title="${esc(u.pricedAnyway)}">PRICED ANYWAY</span>` : '';
     const lead = `<td>${esc(u.label)}${anyway}</td><td>${runs}</td><td>${u.basis && /declared, not measured/.test(u.basis) ? `${esc(u.basis.replace(/;? ?declared, not measured/, ''))} <span class="tag decl">declared, not measured</span>` : esc(u.basis ?? '—')}</td>`;
-    const attrs = `data-use="${esc(u.use)}" data-runs="${e.runs.join(',')}" data-priced="${u.priced}"`;
+    const attrs = `data-key="${esc(e.key)}" data-use="${esc(u.use)}" data-runs="${e.runs.join(',')}" data-priced="${u.priced}"`;
     if (!u.priced) {
       out.push(`<tr class="unpriced" ${attrs}>${lead}<td colspan="6" class="np" data-metric="notPriced">not priced: ${esc(u.notPricedReason ?? '')}</td>${siteTd(e)}</tr>`);
       continue;
@@ -314,7 +317,7 @@ const perMwSection: HtmlSection = ({ view: v }) => {
   const c = charted(v);
   const earn = earningsChart(c.uses);
   return (
-    `<h2>Earnings per MW of site power, after capex</h2><div class="card">${perMwTable(v)}</div>` +
+    `<h2>Earnings per MW of site power, after capex</h2><div class="card">${perMwTable(v)}${v.uses.some(isOld) ? `<p class="nm" id="old-profit">${esc(OLD_NOTE)}</p>` : ''}</div>` +
     `<div class="card"><figure>${earn ?? '<p class="nm">No use with a margin after capex to plot.</p>'}<figcaption>Margin per MW of site power per day after the depreciation of every capex the use needs (ASICs; GPUs with their server share; the AI-hall retrofit), at each site's power price. Site uses (ASIC, lease, rental at rated power) appear once per site, price and date. ${c.left.length ? `Not drawn: ${c.left.map(esc).join('; ')}.` : ''}</figcaption></figure></div>`
   );
 };
@@ -340,6 +343,7 @@ function priceLines(v: ReportView, xMax: number): { series: LineSeries[]; off: s
     const beText = !Number.isFinite(be) ? 'power price does not matter (tenant pays)' : be < 0 ? 'loses money at any power price' : `break-even ${fmtBreakEven(be)}/kWh${be > xMax ? ' (off the chart)' : ''}`;
     if (Number.isFinite(be) && be > xMax) off.push(`${name}: ${beText}`);
     series.push({
+      key: e.key,
       label: name.length > 44 ? `${name.slice(0, 43)}…` : name,
       color: colors.get(u.label)!,
       ...(ctxIdx.size > 1 ? { dash: dashes[ctxIdx.get(e.context)! % dashes.length] || undefined } : {}),

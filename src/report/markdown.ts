@@ -120,6 +120,13 @@ export function useLabel(e: UseEntry): string {
   return `${e.u.label}${e.u.pricedAnyway ? ' [PRICED ANYWAY]' : ''}`;
 }
 
+/** A use priced by a profit report before capex parity (no margin before capex recorded). */
+export const isOld = (e: UseEntry) => e.u.priced && e.u.cashUsdPerDay === null && e.u.capexUsd === null;
+
+/** What "n/a" means in those rows, and the fix. */
+export const OLD_NOTE =
+  'Rows with n/a capex come from results priced before every margin carried its capex (profit report < 2.0); their "margin before capex" is revenue − energy. Re-price them at a site with `joulebench report <files> --site sites/<site>.yaml`.';
+
 function runsText(e: UseEntry): string {
   return e.shared ? `site use (run ${e.runs.map((r) => `#${r}`).join(', ')})` : `#${e.runs[0]}`;
 }
@@ -139,6 +146,7 @@ function perMwSection(v: ReportView): string[] {
     ),
   );
   const np = v.uses.filter((e) => !e.u.priced);
+  if (v.uses.some(isOld)) out.push('', OLD_NOTE);
   if (np.length) {
     out.push('');
     for (const e of np) out.push(`- ${useLabel(e)} (#${e.runs[0]}): not priced: ${e.u.notPricedReason}`);

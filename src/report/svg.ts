@@ -330,6 +330,8 @@ export function barChart(opts: { id: string; title: string; xTitle: string; grou
 /** One line of a line chart (straight segments between points). */
 export interface LineSeries {
   label: string;
+  /** Stable key written as data-key (e.g. the table row the line belongs to). */
+  key?: string;
   color: string;
   dash?: string;
   points: Array<[number, number]>;
@@ -357,7 +359,7 @@ export function lineChart(opts: { id: string; title: string; xTitle: string; yTi
   for (const s of opts.series) {
     const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${xs.map(p[0]).toFixed(2)} ${ys.map(p[1]).toFixed(2)}`).join(' ');
     body.push(
-      `<g class="line" data-label="${esc(s.label)}" data-points="${s.points.map((p) => p.join(':')).join(' ')}">` +
+      `<g class="line" data-label="${esc(s.label)}"${s.key ? ` data-key="${esc(s.key)}"` : ''} data-points="${s.points.map((p) => p.join(':')).join(' ')}">` +
         `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}><title>${esc(s.title)}</title></path></g>`,
     );
     body.push(
