@@ -39,7 +39,7 @@ describe('report reads the profit.site measurement of src/profit', () => {
     expect(md).toMatch(/\| GPU mining \(SHA256d\) \| #1 \|/);
     expect(md).toContain(rep.headline);
     const html = renderHtml([row!]);
-    const lines = [...html.matchAll(/<g class="line" data-label="([^"]*)" data-points="([^"]*)"/g)];
+    const lines = [...html.matchAll(/<g class="line" data-label="([^"]*)"(?: data-key="[^"]*")? data-points="([^"]*)"/g)];
     expect(lines).toHaveLength(rep.rows.length);
     for (const m of lines) {
       const x = rep.rows.find((y) => m[1]!.startsWith(y.label)) as PricedRow;

@@ -23,4 +23,3 @@ export * from './decision.js';
 export * from './match.js';
 export * from './pricing.js';
 export * from './measurement.js';
-export * from './software.js';
