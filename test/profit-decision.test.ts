@@ -46,7 +46,7 @@ describe('decision block', () => {
     expect(d.switchingPaybackDays).toBeCloseTo(m('gpu-rental').capexUsd / (m('gpu-rental').cashUsdPerDay - m('asic:antminer-s21').cashUsdPerDay), 6);
     expect(rep.headline).toBe(d.headline);
     expect(d.headline).toMatch(/^Verdict \(per MW of site power\): switch to GPU rental · H100 SXM: \+\$[\d,]+\/MW-day after capex vs −\$[\d,]+\/MW-day for Antminer S21 \(current\)/);
-    expect(d.headline).toMatch(/pays back in \d+(\.\d)? (years|days); mining would win above BTC \$[\d,]+ \(hashprice \$[\d.]+\/PH\/day\)\.$/);
+    expect(d.headline).toMatch(/pays back in \d+(\.\d)? (years|days) on the gain over the current use; mining would win above BTC \$[\d,]+ \(hashprice \$[\d.]+\/PH\/day\)\.$/);
   });
 
   it('at the mining parity BTC price the ASIC margin equals the best other use (priced again from scratch)', async () => {

@@ -179,7 +179,7 @@ function headline(
     parts.push(`stay with ${short(best.label)}: ${perMWDay(best.marginUsdPerMWDay)} after capex${anyway}${next ? `, ahead of ${short(next.label)} at ${perMWDay(next.marginUsdPerMWDay)}` : ''}`);
   } else {
     parts.push(`switch to ${short(best.label)}: ${perMWDay(best.marginUsdPerMWDay)} after capex vs ${perMWDay(current.marginUsdPerMWDay)} for ${short(current.label)} (current), ${usd(delta!)}/MW-day more${anyway}`);
-    parts.push(payback === null ? `its ${fmtUsd(capex!, { compact: true })}/MW capex never pays back on the cash-flow gain` : `its ${fmtUsd(capex!, { compact: true })}/MW capex pays back in ${fmtDays(payback)}`);
+    parts.push(payback === null ? `its ${fmtUsd(capex!, { compact: true })}/MW capex never pays back on the cash-flow gain` : `its ${fmtUsd(capex!, { compact: true })}/MW capex pays back in ${fmtDays(payback)} on the gain over the current use`);
   }
   if (par) {
     const verb = par.miningUseId === best.id ? 'mining stays best above' : 'mining would win above';

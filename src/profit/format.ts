@@ -15,7 +15,7 @@ export { fmtNum, fmtUsd } from './format-num.js';
 /** Payback: "412 d", "4.1 y", "never", "n/a" (no capex to pay back). */
 export function fmtDays(d: number | null, capexUsd: number | null = 1): string {
   if (d === null) return capexUsd === null ? 'n/a' : capexUsd === 0 ? 'none' : 'never';
-  if (d > 365 * 2) return `${fmtNum(d / 365, { maxFrac: 1 })} y`;
+  if (d > 365 * 2) return `${(d / 365).toFixed(1)} y`;
   return `${fmtNum(d, { maxFrac: 0 })} d`;
 }
 

@@ -11,7 +11,7 @@ import { sourced, type Provenance, type Sourced } from './provenance.js';
 import { sameGpu, shortGpuName, type MeasuredDevice, type MeasuredModel, type PricedModel } from './match.js';
 import { deviceLabel, energyLabel, hashPricing, inferPricing, modelLabel, rentalPricing, servingLabel, type ServingInfo } from './pricing.js';
 import type { ProfileNumber, SiteProfile } from './profile.js';
-import type { ComparisonInput, DeviceCapex, HashFigure, InferFigure, LeaseTerms, Pricing, RentalFigure, SiteAsic } from './model.js';
+import type { ComparisonInput, DeviceCapex, FigureCommon, HashFigure, InferFigure, LeaseTerms, Pricing, RentalFigure, SiteAsic } from './model.js';
 
 /** Explicit overrides (CLI flags). Undefined = not given. */
 export interface ProfitFlags {
@@ -408,108 +408,133 @@ interface Devices {
 
 type SiteOut = ReturnType<typeof resolveSite>;
 
+/** What the per-figure resolution needs. */
+interface DeviceCtx {
+  R: Resolver;
+  site: SiteOut;
+  targets: PriceTargets;
+  anyway: boolean;
+  siteGpu: string | null;
+  siteCapex: DeviceCapex | null;
+  sitePowerW: Sourced<number> | null;
+}
+
+/** Capex for a figure on device `d` (undefined = stated by flags: the user's own device). */
+function capexFor(ctx: DeviceCtx, d: MeasuredDevice | undefined, p: Pricing): { capex: DeviceCapex; note: string | null } {
+  const none = (why: string) => ({ capex: { deviceUsd: null, serverUsd: 0, depreciationYears: ctx.site.gpu.depreciationYears }, note: why });
+  const { siteCapex, targets } = ctx;
+  if (!siteCapex) return none(`capex unknown: no margin after capex (pass --gpu-capex-usd <USD>${ctx.R.req.profile ? ' or set gpu.capexUsd' : ''})`);
+  if (!d || p.pricedAnyway || !targets.gpuCapex) return { capex: siteCapex, note: null };
+  if (d.kind === 'gpu' && sameGpu(d.name, targets.gpuCapex)) return { capex: siteCapex, note: null };
+  return none(`capex unknown: the GPU capex is for ${targets.gpuCapex}, not ${deviceLabel(d)} (pass --gpu-capex-usd <USD> --price-gpu '<name>')`);
+}
+
+/**
+ * Power of a figure: measured, --watts, or the site GPU's rated power (only for the site's own GPU
+ * or a flag-stated figure). Null when there is none and the figure is not priced anyway (or the
+ * request wants unpriced rows); otherwise an InputError asking for --watts.
+ */
+function powerFor(ctx: DeviceCtx, what: 'hash' | 'infer', m: MeasuredRate | null, d: MeasuredDevice | undefined, pricing: Pricing): { power: Sourced<number>; basis: string } | null {
+  const { flags, measured } = ctx.R.req;
+  if (m && m.powerW !== null && m.powerPath && measured) {
+    return { power: sourced(m.powerW, 'W', { kind: 'measured', file: measured.file, path: m.powerPath }), basis: energyLabel(m.energyKind, m.meter, m.scope) };
+  }
+  if (flags.watts !== undefined) return { power: sourced(flags.watts, 'W', { kind: 'flag', flag: '--watts' }), basis: 'stated (--watts), not measured' };
+  const own = !m || (d?.kind === 'gpu' && ctx.siteGpu !== null && sameGpu(d.name, ctx.siteGpu));
+  if (ctx.sitePowerW && own) return { power: ctx.sitePowerW, basis: 'site rated power, not measured' };
+  if (!pricing.priced || ctx.R.req.missingPower === 'unpriced') return null;
+  const why = m?.energyReason ? `the result's ${what} energy was not measured (${m.energyReason})` : `no power figure for the ${what} rate`;
+  throw new InputError(`${why}: per-joule and per-MW figures need power; pass --watts <W> or set gpu.powerW in the site file`);
+}
+
+/** One device figure (hash or inference) with its rate, power, capex and pricing verdict. */
+interface ResolvedFigure {
+  rate: number;
+  m: MeasuredRate | null;
+  figure: FigureCommon;
+  /** Energy basis of the power alone (for the rental row). */
+  energyBasis: string | undefined;
+  device: MeasuredDevice | undefined;
+}
+
+function resolveFigure(ctx: DeviceCtx, what: 'hash' | 'infer'): ResolvedFigure | null {
+  const { R, site, targets, anyway } = ctx;
+  const { flags, measured } = R.req;
+  const flagRate = what === 'hash' ? flags.hashrate : flags.tokensPerSecond;
+  const m = flagRate === undefined ? ((what === 'hash' ? measured?.hash : measured?.infer) ?? null) : null;
+  if (flagRate === undefined && !m) return null;
+  const [name, unit, flag] = what === 'hash' ? ['hashesPerSecond', 'H/s', '--hashrate'] : ['tokensPerSecond', 'tokens/s', '--tokens-per-second'];
+  const rate = flagRate !== undefined ? sourced(flagRate, unit, { kind: 'flag', flag }) : sourced(m!.value, unit, { kind: 'measured', file: measured!.file, path: m!.path });
+  R.inputs[name] = rate;
+  const d = m ? (m.device ?? { kind: 'unknown' as const }) : undefined;
+  const mi = what === 'infer' ? (m as MeasuredInferRate | null) : null;
+  const pricing: Pricing = !m ? { priced: true, reason: null } : what === 'hash' ? hashPricing(d, anyway) : inferPricing(d, mi!.model, targets.usdPerMTok, targets.gpuCapex, anyway);
+  const pw = powerFor(ctx, what, m, d, pricing);
+  if (pw) R.inputs[`${what}PowerW`] = pw.power;
+  if (m && pw && m.energyReason && pw.power.provenance.kind !== 'measured') R.warnings.push(`${what}: energy not measured in ${measured?.file} (${m.energyReason}); using ${pw.power.value} W (${pw.basis})`);
+  const atWall = Boolean(pw && m?.scope === 'wall' && pw.power.provenance.kind === 'measured');
+  if (atWall) R.inputs[`${what}ServerOverheadFactor`] = wallOverhead();
+  const c = capexFor(ctx, d, pricing);
+  const final: Pricing = pw ? pricing : { priced: false, reason: pricing.reason ?? `energy not measured (${m?.energyReason ?? 'no power'}): pass --watts <W> or a meter` };
+  const notes = c.note && final.priced ? [c.note] : [];
+  if (what === 'infer' && !m && targets.usdPerMTok) notes.push(`token price for ${targets.usdPerMTok.name}: the stated tokens/s are taken to be that model's`);
+  const serving = mi ? servingLabel(mi.serving) : null;
+  return {
+    rate: rate.value,
+    m,
+    device: d,
+    energyBasis: pw?.basis,
+    figure: {
+      powerW: pw?.power.value ?? 0,
+      serverOverheadFactor: atWall ? 1 : site.gpu.serverOverheadFactor,
+      capex: c.capex,
+      pricing: final,
+      device: deviceLabel(d),
+      basis: [serving, pw?.basis ?? 'energy not measured'].filter(Boolean).join('; '),
+      notes,
+    },
+  };
+}
+
 /**
  * Measured or stated device figures, each with its power, capex and pricing verdict; the rental
  * row from the matching measured GPU, a flag-stated figure, or the site's rated GPU power.
  */
 function resolveDevices(R: Resolver, site: SiteOut, targets: PriceTargets): Devices {
-  const { flags, profile, measured } = R.req;
-  const anyway = Boolean(flags.priceAnyway);
+  const { flags, profile } = R.req;
   const gpu = profile?.gpu;
-  const siteGpu = gpu?.name ?? null;
   const cap = resolveGpuCapex(R);
   site.gpu.capexUsd = cap.site?.deviceUsd ?? null;
   site.gpu.serverCapexUsd = cap.site?.serverUsd ?? null;
-
-  /** Capex for a figure on device `d` (undefined = stated by flags: the user's own device). */
-  const capexFor = (d: MeasuredDevice | undefined, p: Pricing): { capex: DeviceCapex; note: string | null } => {
-    const none = (why: string) => ({ capex: { deviceUsd: null, serverUsd: 0, depreciationYears: site.gpu.depreciationYears }, note: why });
-    if (!cap.site) return none(`capex unknown: no margin after capex (pass --gpu-capex-usd <USD>${profile ? ' or set gpu.capexUsd' : ''})`);
-    if (!d || p.pricedAnyway || !targets.gpuCapex) return { capex: cap.site, note: null };
-    if (d.kind === 'gpu' && sameGpu(d.name, targets.gpuCapex)) return { capex: cap.site, note: null };
-    return none(`capex unknown: the GPU capex is for ${targets.gpuCapex}, not ${deviceLabel(d)} (pass --gpu-capex-usd <USD> --price-gpu '<name>')`);
+  const ctx: DeviceCtx = {
+    R,
+    site,
+    targets,
+    anyway: Boolean(flags.priceAnyway),
+    siteGpu: gpu?.name ?? null,
+    siteCapex: cap.site,
+    sitePowerW: gpu?.powerW ? R.fromSite(gpu.powerW, 'W', 'gpu.powerW') : null,
   };
-
-  const sitePowerW = gpu?.powerW ? R.fromSite(gpu.powerW, 'W', 'gpu.powerW') : null;
-  const power = (what: 'hash' | 'infer', m: MeasuredRate | null, stated: boolean, device: MeasuredDevice | undefined, pricing: Pricing): { power: Sourced<number>; basis: string } | null => {
-    if (m && m.powerW !== null && m.powerPath && measured) {
-      return { power: sourced(m.powerW, 'W', { kind: 'measured', file: measured.file, path: m.powerPath }), basis: energyLabel(m.energyKind, m.meter, m.scope) };
-    }
-    if (flags.watts !== undefined) return { power: sourced(flags.watts, 'W', { kind: 'flag', flag: '--watts' }), basis: 'stated (--watts), not measured' };
-    // The site's rated power stands in only for the site's own GPU (or a flag-stated figure).
-    if (sitePowerW && (stated || (device?.kind === 'gpu' && siteGpu && sameGpu(device.name, siteGpu)))) {
-      return { power: sitePowerW, basis: 'site rated power, not measured' };
-    }
-    if (!pricing.priced) return null;
-    const why = m?.energyReason ? `the result's ${what} energy was not measured (${m.energyReason})` : `no power figure for the ${what} rate`;
-    if (R.req.missingPower === 'unpriced') return null;
-    throw new InputError(`${why}: per-joule and per-MW figures need power; pass --watts <W> or set gpu.powerW in the site file`);
-  };
-  const overheadFor = (m: MeasuredRate | null, p: Sourced<number>) => (m && m.scope === 'wall' && p.provenance.kind === 'measured' ? 1 : site.gpu.serverOverheadFactor);
-
-  // --- hashing ---
-  let hash: HashFigure | null = null;
-  const mh = flags.hashrate === undefined ? (measured?.hash ?? null) : null;
-  if (flags.hashrate !== undefined || mh) {
-    const rate = flags.hashrate !== undefined ? sourced(flags.hashrate, 'H/s', { kind: 'flag', flag: '--hashrate' }) : sourced(mh!.value, 'H/s', { kind: 'measured', file: measured!.file, path: mh!.path });
-    R.inputs.hashesPerSecond = rate;
-    const d = mh ? (mh.device ?? { kind: 'unknown' as const }) : undefined;
-    const pricing = mh ? hashPricing(d, anyway) : { priced: true, reason: null };
-    const pw = power('hash', mh, !mh, d, pricing);
-    if (pw) R.inputs.hashPowerW = pw.power;
-    if (mh && pw && mh.energyReason && pw.power.provenance.kind !== 'measured') R.warnings.push(`hash: energy not measured in ${measured?.file} (${mh.energyReason}); using ${pw.power.value} W (${pw.basis})`);
-    const c = capexFor(d, pricing);
-    const finalPricing = pw ? pricing : { priced: false, reason: pricing.reason ?? `energy not measured (${mh?.energyReason ?? 'no power'}): pass --watts <W> or a meter` };
-    hash = {
-      hashesPerSecond: rate.value,
-      powerW: pw?.power.value ?? 0,
-      serverOverheadFactor: pw ? overheadFor(mh, pw.power) : site.gpu.serverOverheadFactor,
-      capex: c.capex,
-      pricing: finalPricing,
-      device: deviceLabel(d),
-      basis: pw?.basis ?? 'energy not measured',
-      notes: c.note && finalPricing.priced ? [c.note] : [],
-    };
-    if (pw && mh?.scope === 'wall' && pw.power.provenance.kind === 'measured') R.inputs.hashServerOverheadFactor = wallOverhead();
-  }
-
-  // --- inference ---
-  const energyBasis: { hash?: string; infer?: string } = { hash: hash?.basis };
-  let infer: InferFigure | null = null;
-  const mi = flags.tokensPerSecond === undefined ? (measured?.infer ?? null) : null;
-  if (flags.tokensPerSecond !== undefined || mi) {
-    const rate = flags.tokensPerSecond !== undefined ? sourced(flags.tokensPerSecond, 'tokens/s', { kind: 'flag', flag: '--tokens-per-second' }) : sourced(mi!.value, 'tokens/s', { kind: 'measured', file: measured!.file, path: mi!.path });
-    R.inputs.tokensPerSecond = rate;
-    const d = mi ? (mi.device ?? { kind: 'unknown' as const }) : undefined;
-    const pricing = mi ? inferPricing(d, mi.model, targets.usdPerMTok, targets.gpuCapex, anyway) : { priced: true, reason: null };
-    const pw = power('infer', mi, !mi, d, pricing);
-    if (pw) R.inputs.inferPowerW = pw.power;
-    if (mi && pw && mi.energyReason && pw.power.provenance.kind !== 'measured') R.warnings.push(`infer: energy not measured in ${measured?.file} (${mi.energyReason}); using ${pw.power.value} W (${pw.basis})`);
-    const c = capexFor(d, pricing);
-    const finalPricing = pw ? pricing : { priced: false, reason: pricing.reason ?? `energy not measured (${mi?.energyReason ?? 'no power'}): pass --watts <W> or a meter` };
-    const serving = mi ? servingLabel(mi.serving) : null;
-    energyBasis.infer = pw?.basis;
-    const notes = [...(c.note && finalPricing.priced ? [c.note] : [])];
-    if (!mi && targets.usdPerMTok) notes.push(`token price for ${targets.usdPerMTok.name}: the stated tokens/s are taken to be that model's`);
-    infer = {
-      tokensPerSecond: rate.value,
-      powerW: pw?.power.value ?? 0,
-      serverOverheadFactor: pw ? overheadFor(mi, pw.power) : site.gpu.serverOverheadFactor,
-      capex: c.capex,
-      pricing: finalPricing,
-      device: deviceLabel(d),
-      model: modelLabel(mi?.model),
-      basis: [serving, pw?.basis ?? 'energy not measured'].filter(Boolean).join('; '),
-      notes,
-    };
-    if (pw && mi?.scope === 'wall' && pw.power.provenance.kind === 'measured') R.inputs.inferServerOverheadFactor = wallOverhead();
-  }
-  if ((hash || infer) && [hash, infer].filter(Boolean).every((f) => f!.serverOverheadFactor === 1) && (R.inputs.hashServerOverheadFactor || R.inputs.inferServerOverheadFactor)) {
+  const h = resolveFigure(ctx, 'hash');
+  const i = resolveFigure(ctx, 'infer');
+  const hash: HashFigure | null = h ? { ...h.figure, hashesPerSecond: h.rate } : null;
+  const infer: InferFigure | null = i ? { ...i.figure, tokensPerSecond: i.rate, model: modelLabel((i.m as MeasuredInferRate | null)?.model) } : null;
+  // Both figures measured at the wall: one overhead input says so, not one per figure.
+  const used = [hash, infer].filter((f): f is HashFigure | InferFigure => f !== null);
+  if (used.length && used.every((f) => f.serverOverheadFactor === 1) && (R.inputs.hashServerOverheadFactor || R.inputs.inferServerOverheadFactor)) {
     R.inputs.gpuServerOverheadFactor = wallOverhead();
     delete R.inputs.hashServerOverheadFactor;
     delete R.inputs.inferServerOverheadFactor;
   }
-  const rental = resolveRental(R, site, targets, cap.site, { hash, infer, mh, mi, sitePowerW, anyway, energyBasis });
+  const rental = resolveRental(R, site, targets, cap.site, {
+    hash,
+    infer,
+    mh: h?.m ?? null,
+    mi: (i?.m as MeasuredInferRate | null) ?? null,
+    sitePowerW: ctx.sitePowerW,
+    anyway: ctx.anyway,
+    energyBasis: { hash: h?.energyBasis, infer: i?.energyBasis },
+  });
   return { hash, infer, rental };
 }
 

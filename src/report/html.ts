@@ -12,7 +12,7 @@
  * scrolling (long text wraps; device names are short, with footnotes).
  */
 import { fmtBreakEven } from '../profit/format.js';
-import { OLD_NOTE, figureText, isOld, jPerTHText, runLabel, useCells, wattsText } from './markdown.js';
+import { OLD_NOTE, figureText, isOld, jPerTHText, runLabel, useCells, verdictText, wattsText } from './markdown.js';
 import { formatQuantity, formatUsd, valueOf, type Figure, type MissingFigure, type RunRow } from './rows.js';
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 import { buildView, powerPriceRange, vsAsic, type DeviceNote, type ReportView, type UseEntry } from './view.js';
@@ -175,7 +175,7 @@ const headlineSection: HtmlSection = ({ view: v }) => {
     ),
   ];
   const verdicts = v.verdicts.length
-    ? v.verdicts.map((vd) => `<p class="verdict-line" data-runs="${vd.runs.join(',')}"><strong>${esc(vd.context)}${vd.repriced ? ' (re-priced)' : ''}:</strong> ${esc(vd.headline)}</p>`).join('')
+    ? v.verdicts.map((vd) => `<p class="verdict-line" data-runs="${vd.runs.join(',')}"><strong>${esc(vd.context)}${vd.repriced ? ' (re-priced)' : ''}:</strong> ${esc(verdictText(vd.headline))}</p>`).join('')
     : '<p class="verdict-line nm">No run holds a profit model with a verdict: re-price stored results with <code>joulebench report &lt;files&gt; --site sites/&lt;site&gt;.yaml</code>.</p>';
   tiles.push(`<div class="tile verdict" id="verdict"><h3>Per-MW verdict</h3>${verdicts}</div>`);
   return `<section id="headline" aria-label="headline"><div class="tiles">${tiles.join('')}</div></section>`;

@@ -52,6 +52,9 @@ export function jPerTHText(j: number | null): string {
   return j === null ? '—' : formatQuantity(j, 'J/TH');
 }
 
+/** The verdict without its "Verdict (per MW of site power):" lead, where a heading already says so. */
+export const verdictText = (headline: string) => headline.replace(/^Verdict \(per MW of site power\): /, '');
+
 const rankText = (r: number | null) => (r === null ? '—' : String(r));
 const devText = (e: { device: { short: string; n: number; isSoftware: boolean } }) => `${e.device.short}${e.device.isSoftware ? ' (software)' : ''}${sup(e.device.n)}`;
 
@@ -66,8 +69,8 @@ export function headlineLines(v: ReportView): string[] {
   const i = v.bestInfer;
   if (i) out.push(`Best tokens per joule: **${figureText(i.tokensPerJoule, { ci: false })}** on #${i.row.ref} ${devText(i)} · ${i.model} (${i.serving}; ${i.energy})`);
   else out.push('Best tokens per joule: none measured.');
-  for (const vd of v.verdicts) out.push(`Per MW (${vd.context}${vd.repriced ? ', re-priced' : ''}; run ${vd.runs.map((r) => `#${r}`).join(', ')}): ${vd.headline}`);
-  if (!v.verdicts.length) out.push('Per MW: no run holds a profit model with a verdict (re-price with `joulebench report --site <file>`).');
+  for (const vd of v.verdicts) out.push(`Per-MW verdict (${vd.context}${vd.repriced ? ', re-priced' : ''}; run ${vd.runs.map((r) => `#${r}`).join(', ')}): ${verdictText(vd.headline)}`);
+  if (!v.verdicts.length) out.push('Per-MW verdict: no run holds a profit model with a verdict (re-price with `joulebench report --site <file>`).');
   return out;
 }
 
@@ -137,12 +140,14 @@ function perMwSection(v: ReportView): string[] {
     out.push('No run holds a profit model (`profit.site`): nothing to show per MW. Re-price stored results with `joulebench report <files> --site sites/<site>.yaml`.');
     return out;
   }
-  for (const vd of v.verdicts) out.push(`**${vd.context}**: ${vd.headline}`, '');
+  for (const vd of v.verdicts) out.push(`**Verdict (${vd.context}${vd.repriced ? ', re-priced' : ''})**: ${verdictText(vd.headline)}`, '');
+  // One site context: the verdict names it; several: a column says which row is which.
+  const multi = new Set(v.uses.map((e) => e.context)).size > 1;
   out.push(
     table(
-      ['Use', 'Run', 'Basis', 'Revenue/MW-day', 'Margin before capex', 'Capex/MW', 'Margin after capex', 'Payback', 'Break-even $/kWh (energy / with capex)', 'Site'],
+      ['Use', 'Run', 'Basis', 'Revenue/MW-day', 'Margin before capex', 'Capex/MW', 'Margin after capex', 'Payback', 'Break-even $/kWh (energy / with capex)', ...(multi ? ['Site'] : [])],
       ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
-      v.uses.map((e) => [useLabel(e), runsText(e), e.u.basis ?? '—', ...useCells(e), e.context]),
+      v.uses.map((e) => [useLabel(e), runsText(e), e.u.basis ?? '—', ...useCells(e), ...(multi ? [e.context] : [])]),
     ),
   );
   const np = v.uses.filter((e) => !e.u.priced);
