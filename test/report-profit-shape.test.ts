@@ -37,7 +37,7 @@ describe('report reads the profit.site measurement of src/profit', () => {
     }
     const md = renderMarkdown([row!]);
     expect(md).toMatch(/\| GPU mining \(SHA256d\) \| #1 \|/);
-    expect(md).toContain(rep.headline);
+    expect(md).toContain(rep.headline.replace(/^Verdict \(per MW of site power\): /, ''));
     const html = renderHtml([row!]);
     const lines = [...html.matchAll(/<g class="line" data-label="([^"]*)"(?: data-key="[^"]*")? data-points="([^"]*)"/g)];
     expect(lines).toHaveLength(rep.rows.length);
