@@ -1,6 +1,6 @@
 /**
  * Shipped defaults for market and site inputs, each with its published source and the date the
- * figure refers to. Sources and arithmetic: /work/shared/reference/economics.md (sections cited).
+ * figure refers to; a derived figure shows its arithmetic.
  *
  * Market figures drift daily. These are the latest ones with a stated source in the research
  * notes, not live data: the CLI warns whenever one is used and says how old it is, so a report
@@ -38,91 +38,91 @@ export const DEFAULTS = {
   btcPriceUsd: {
     value: 89_316,
     unit: 'USD/BTC',
-    source: 'Braiins Insights API price snapshot (braiins-insights-mcp-server fixture), economics.md §1.2',
+    source: 'Braiins Insights API price snapshot (braiins-insights-mcp-server fixture)',
     date: '2025-12-14',
     market: true,
   },
   difficulty: {
     value: 148.2e12,
     unit: 'difficulty',
-    source: 'Bitcoin network difficulty, Dec-2025 anchor in economics.md §0',
+    source: 'Bitcoin network difficulty, December 2025 level (≈148.2 T)',
     date: '2025-12',
     market: true,
   },
   feesPerBlockBtc: {
     value: 0.016,
     unit: 'BTC/block',
-    source: 'Braiins Insights hashrate-stats avg_fees_per_block (≈0.5% of reward), economics.md §2.6',
+    source: 'Braiins Insights hashrate-stats avg_fees_per_block (≈0.5% of reward)',
     date: '2025-12',
     market: true,
   },
   poolFeeFraction: {
     value: 0.02,
     unit: 'fraction',
-    source: 'Braiins cost-to-mine revenue_fees_rate default; FPPS at large pools is 2–4% (economics.md §1.5)',
+    source: 'Braiins cost-to-mine revenue_fees_rate default; FPPS at large pools is 2–4% (viabtc.com/help/pricing, support.spiderpool.com/fees)',
     date: '2025-12',
     market: false,
   },
   uptimeFraction: {
     value: 0.97,
     unit: 'fraction',
-    source: 'economics.md §2.6 mining uptime default (range 0.90–0.99 with curtailment)',
+    source: 'mining availability 0.90–0.99 with curtailment (Mining-Opportunity-Cost-Calculator -uptimePercent); 0.97 mid-range',
     date: '2025-12',
     market: false,
   },
   difficultyGrowthPerMonth: {
     value: 0.03,
     unit: 'fraction/month',
-    source: 'Braiins Insights monthly_avg_hashrate_change_1_year.relative = 0.03 (economics.md §2.1)',
+    source: 'Braiins Insights monthly_avg_hashrate_change_1_year.relative = 0.03 (braiins-insights-mcp-server)',
     date: '2025-12',
     market: true,
   },
   btcPriceGrowthPerMonth: {
     value: 0,
     unit: 'fraction/month',
-    source: 'flat price path, as Braiins cost-to-mine yearly_price_change_rate default 0 (economics.md §6)',
+    source: 'flat price path, as Braiins cost-to-mine yearly_price_change_rate default 0 (braiins-insights-mcp-server)',
     date: '2025-12',
     market: false,
   },
   usdPerMTok: {
     value: 0.18,
     unit: 'USD/Mtok',
-    source: 'Together serverless Llama-3.1-8B-Instruct-Turbo, $0.18 per 1M output tokens (pydantic/genai-prices), economics.md §3.1',
+    source: 'Together serverless Llama-3.1-8B-Instruct-Turbo, $0.18 per 1M output tokens (pydantic/genai-prices)',
     date: '2025-12',
     market: true,
   },
   utilizationFraction: {
     value: 0.7,
     unit: 'fraction',
-    source: 'build-vs-rent / debt-financed break-even utilization ≈70% (aidatacenterguide, yobitel), economics.md §3.3',
+    source: 'build-vs-rent / debt-financed break-even utilization ≈70% (aidatacenterguide.com, yobitel)',
     date: '2025-12',
     market: false,
   },
   asicCapexUsdPerTH: {
     value: 17.7,
     unit: 'USD/(TH/s)',
-    source: "Riot 10-K: MicroBT order $453.4M for 25.6 EH/s (derived $17.7/TH), economics.md §2.4",
+    source: "Riot 10-K: MicroBT order $453.4M for 25.6 EH/s (derived $17.7/TH; sec.gov R14)",
     date: '2024',
     market: true,
   },
   asicDepreciationYears: {
     value: 3,
     unit: 'years',
-    source: 'Stronghold 10-Q: miners depreciated over 3 years (5→3, 2022); economics.md §2.6',
+    source: 'Stronghold 10-Q: miners depreciated over 3 years (5→3, 2022)',
     date: '2022',
     market: false,
   },
   gpuDepreciationYears: {
     value: 5,
     unit: 'years',
-    source: 'Amazon 10-K: servers 6→5 years from 2025-01-01; hyperscalers 5–6, Nebius 4 (economics.md §3.4)',
+    source: 'Amazon 10-K: servers 6→5 years from 2025-01-01; hyperscalers 5–6, Nebius 4 (deepquarry.substack.com, thecuberesearch.com, bizety.com)',
     date: '2025-01-01',
     market: false,
   },
   gpuServerOverheadFactor: {
     value: 1,
     unit: 'ratio',
-    source: 'GPU-only power (no host share); an 8×H100 node is ≈1.5–1.9× GPU-only power (economics.md §3.6): set gpu.serverOverheadFactor',
+    source: 'GPU-only power (no host share); an 8×H100 node (10.2 kW) is ≈1.5–1.9× the GPU-only power ML.ENERGY measures: set gpu.serverOverheadFactor',
     date: '2025-12',
     market: false,
   },
@@ -180,7 +180,7 @@ export const DEFAULTS = {
   feesGrowthPerMonth: {
     value: 0,
     unit: 'fraction/month',
-    source: 'flat fees per block, as Braiins cost-to-mine keeps avg_tx_fees_coin constant (economics.md §2.1)',
+    source: 'flat fees per block, as Braiins cost-to-mine keeps avg_tx_fees_coin constant (braiins-insights-mcp-server)',
     date: '2025-12',
     market: false,
   },
@@ -210,7 +210,7 @@ export const DEFAULTS = {
   halvingAnchorHeight: {
     value: 840_000,
     unit: 'block',
-    source: 'block 840,000 (4th halving) mined 2024-04-20 (theblock.co/post/289773), economics.md §1.4',
+    source: 'block 840,000 (4th halving) mined 2024-04-20 (theblock.co/post/289773)',
     date: '2024-04-20',
     market: false,
   },
