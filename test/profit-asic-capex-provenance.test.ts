@@ -25,7 +25,7 @@ describe('ASIC capex per TH', () => {
     expect(s21.provenance).toMatchObject({ kind: 'derived', from: ['asicCapexUsdPerTH', 'antminer-s21 hashrate'] });
     const perTH = r.inputs.asicCapexUsdPerTH!;
     expect(perTH.provenance.kind).toBe('default');
-    expect(s21.value).toBeCloseTo(perTH.value! * 200, 10);
+    expect(s21.value).toBeCloseTo((perTH.value as number) * 200, 10);
     expect(r.warnings.some((w) => w.startsWith('asicCapexUsdPerTH'))).toBe(true);
   });
 

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { btcPerDay, btcPerHash, breakEvenBtcPriceUsd, hashpriceUsdPerPHDay, networkHashrateHps } from '../src/profit/mining.js';
-import { unitEconomics, siteComparison } from '../src/profit/model.js';
+import { pricedRows, unitEconomics, siteComparison } from '../src/profit/model.js';
 
 describe('published BTC-per-day cases', () => {
   it('Foundry USA Pool FPPS FAQ (SEC exhibit, May 2023): 1 PH/s for a day at D=21448277761059, subsidy 6.25 → 0.0058619 BTC', () => {
@@ -88,7 +88,7 @@ describe('published cost and break-even cases', () => {
       },
       market: { btcPriceUsd: price, difficulty: D, subsidyBtc: 3.125, feesPerBlockBtc: 0.016, poolFeeFraction: 0.02, usdPerMTok: 0, usdPerGpuHour: null },
     });
-    const row = cmp.rows[0]!;
+    const row = pricedRows(cmp.rows)[0]!;
     expect(row.perUnit.btcPerDay).toBeCloseTo(templBtc, 15);
     expect(row.perUnit.breakEvenUsdPerKWh).toBeCloseTo(templBreakEven, 12);
     // Hand arithmetic: 1e12·86400/(148.2e12·2^32) = 1.357395e-7 blocks/day per TH/s; × 3.141 BTC

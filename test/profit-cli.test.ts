@@ -2,23 +2,13 @@
  * `joulebench profit` end to end: JSON fields, provenance of every input, result files with and
  * without measured energy, and bad profiles exiting 2 with one line naming the field.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCliInProcess } from './helpers.js';
 
-const root = join(import.meta.dirname, '..');
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'profit', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 90_000,
-    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCliInProcess(['profit', ...args], { cwd: ROOT });
 
 const tmp = mkdtempSync(join(tmpdir(), 'jb-profit-'));
 
@@ -61,8 +51,8 @@ const energyMeasured = (w: number) => ({
 const metric = (value: number, unit: string) => ({ value, unit, higherIsBetter: true, method: 'test' });
 
 describe('joulebench profit', () => {
-  it('--json with explicit overrides reproduces the Foundry 1 PH/s day and prints the required fields', () => {
-    const r = cli([
+  it('--json with explicit overrides reproduces the Foundry 1 PH/s day and prints the required fields', async () => {
+    const r = await cli([
       '--json', '--hashrate', '1e15', '--watts', '20000', '--power-price', '0.05', '--difficulty', '21448277761059',
       '--subsidy', '6.25', '--fees-per-block', '0', '--pool-fee', '0', '--btc-price', '28000', '--days', '14', '--asic', 'none',
     ]);
@@ -83,14 +73,14 @@ describe('joulebench profit', () => {
     }
   });
 
-  it('--site with a shipped profile: site-file provenance with source and date; defaults dated', () => {
-    const r = cli(['--json', '--site', 'sites/paraguay-yguazu.json', '--tokens-per-second', '1000', '--watts', '700', '--months', '30', '--height', '1000000', '--grid', '--btc-price-path', '80000,100000']);
+  it('--site with a shipped profile: site-file provenance with source and date; defaults dated', async () => {
+    const r = await cli(['--json', '--site', 'sites/paraguay-yguazu.json', '--tokens-per-second', '1000', '--watts', '700', '--months', '30', '--height', '1000000', '--grid', '--btc-price-path', '80000,100000', '--as-of', '2026-11-22']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.inputs.powerPriceUsdPerKWh.provenance).toMatchObject({ kind: 'site', file: 'sites/paraguay-yguazu.json', field: 'powerPriceUsdPerKWh', date: '2024-07-09' });
     expect(j.inputs.btcPriceUsd.provenance.kind).toBe('default');
     expect(j.inputs.btcPriceUsd.provenance.date).toMatch(/^\d{4}/);
-    expect(j.rows.map((x: { id: string }) => x.id)).toEqual(['gpu-inference-tokens', 'gpu-inference-hourly', 'asic:antminer-s21plus-hydro']);
+    expect(j.rows.map((x: { id: string }) => x.id)).toEqual(['asic:antminer-s21plus-hydro', 'gpu-inference-tokens', 'gpu-rental', 'hosting-lease']);
     expect(j.projection.halvingsInWindow).toEqual([1_050_000]);
     expect(j.projection.months.slice(0, 3).map((m: { btcPriceUsd: number }) => m.btcPriceUsd)).toEqual([80_000, 100_000, 100_000]);
     expect(j.inputs.btcPricePathUsd.provenance).toEqual({ kind: 'flag', flag: '--btc-price-path' });
@@ -98,7 +88,7 @@ describe('joulebench profit', () => {
     expect(r.stderr).toMatch(/btcPriceUsd = 89316 USD\/BTC is a shipped default from 2025-12-14/);
   });
 
-  it('--results: uses measured rates and power, marks them measured with their JSON path', () => {
+  it('--results: uses measured rates and power, marks them measured with their JSON path', async () => {
     const f = join(tmp, 'measured.json');
     writeFileSync(
       f,
@@ -109,7 +99,7 @@ describe('joulebench profit', () => {
         ]),
       ),
     );
-    const r = cli(['--json', '--results', f, '--power-price', '0.05', '--btc-price', '90000', '--difficulty', '150e12', '--fees-per-block', '0.02', '--height', '990000']);
+    const r = await cli(['--json', '--results', f, '--power-price', '0.05', '--btc-price', '90000', '--difficulty', '150e12', '--fees-per-block', '0.02', '--height', '990000']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.inputs.hashesPerSecond).toMatchObject({ value: 3.2e6, provenance: { kind: 'measured', file: f, path: 'measurements[0].metrics.hashesPerSecond.value' } });
@@ -119,7 +109,7 @@ describe('joulebench profit', () => {
     expect(j.subsidyBtc).toBe(3.125);
   });
 
-  it('--results without measured energy: exit 2 asking for --watts; with --watts it runs and says so', () => {
+  it('--results without measured energy: exit 2 asking for --watts; with --watts it runs and says so', async () => {
     const f = join(tmp, 'no-energy.json');
     writeFileSync(
       f,
@@ -127,11 +117,11 @@ describe('joulebench profit', () => {
         resultDoc([{ id: 'hash.sha256d', kind: 'hash', status: 'complete', metrics: { hashesPerSecond: metric(3.2e6, 'H/s') }, energy: { measured: false, reason: 'no meter' } }]),
       ),
     );
-    const bad = cli(['--results', f, '--power-price', '0.05']);
+    const bad = await cli(['--results', f, '--power-price', '0.05']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/energy was not measured \(no meter\).*--watts/);
-    const ok = cli(['--json', '--results', f, '--power-price', '0.05', '--watts', '45', '--asic', 'none']);
+    const ok = await cli(['--json', '--results', f, '--power-price', '0.05', '--watts', '45', '--asic', 'none']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).inputs.hashPowerW.provenance).toEqual({ kind: 'flag', flag: '--watts' });
     expect(ok.stderr).toMatch(/energy not measured/);
@@ -142,11 +132,11 @@ describe('joulebench profit', () => {
     ['negative price', { powerPriceUsdPerKWh: -0.02, pue: { mining: 1.05, ai: 1.2 } }, "field 'powerPriceUsdPerKWh' must be ≥ 0"],
     ['PUE < 1', { powerPriceUsdPerKWh: 0.04, pue: { mining: 1.05, ai: 0.9 } }, "field 'pue.ai' must be ≥ 1"],
     ['utilization > 1', { powerPriceUsdPerKWh: 0.04, pue: { mining: 1.05, ai: 1.2 }, inference: { utilizationFraction: 1.2 } }, "field 'inference.utilizationFraction' must be ≤ 1"],
-  ])('bad profile (%s): exit 2, one line naming the field', (_n, extra, msg) => {
+  ])('bad profile (%s): exit 2, one line naming the field', async (_n, extra, msg) => {
     const f = join(tmp, `bad-${_n.replace(/\W+/g, '-')}.yaml`);
     const doc = { name: 'bad', asOf: '2026-11-22', powerCapacityMW: 5, ...extra };
     writeFileSync(f, Object.entries(doc).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n');
-    const r = cli(['--site', f, '--hashrate', '1e9', '--watts', '100']);
+    const r = await cli(['--site', f, '--hashrate', '1e9', '--watts', '100']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');

@@ -2,7 +2,7 @@
  * Terminal output: aligned tables, every input listed with its source, human number formats.
  */
 import { describe, expect, it } from 'vitest';
-import { buildProfitReport, fmtNum, fmtUsd, formatProfitReport, resolveProfitInputs, table } from '../src/profit/index.js';
+import { buildProfitReport, fmtBreakEven, fmtNum, fmtUsd, formatProfitReport, resolveProfitInputs, table } from '../src/profit/index.js';
 
 describe('profit terminal formatting', () => {
   it('formats numbers for humans', () => {
@@ -11,6 +11,12 @@ describe('profit terminal formatting', () => {
     expect(fmtNum(0.0058619)).toBe('0.00586');
     expect(fmtNum(Infinity)).toBe('∞');
     expect(fmtNum(null)).toBe('—');
+    // Break-even power prices: 3 significant digits, never a string of zeros.
+    expect(fmtBreakEven(0.084567)).toBe('$0.0846');
+    expect(fmtBreakEven(4.43e-7)).toBe('<$0.001');
+    expect(fmtBreakEven(-0.02)).toBe('never');
+    expect(fmtBreakEven(Infinity)).toBe('any');
+    expect(fmtUsd(37_290_000, { compact: true })).toBe('$37.3 M');
   });
 
   it('aligns table columns', () => {
@@ -29,13 +35,14 @@ describe('profit terminal formatting', () => {
     });
     const rep = buildProfitReport(resolved, { asOf: '2026-11-22', site: null, days: 1, months: 2, sensitivity: true });
     const text = formatProfitReport(rep);
-    expect(text).toContain('BTC per day                            0.00586');
+    expect(text.split('\n')[2]).toMatch(/^Verdict \(per MW of site power\): /);
+    expect(text).toMatch(/margin\/day before capex\s+capex\s+margin\/day after capex\s+break-even \$\/kWh energy \| with capex\s+payback/);
     expect(text).toMatch(/difficulty\s+21,448,277,761,059\s+difficulty\s+flag --difficulty/);
     expect(text).toMatch(/poolFeeFraction\s+0\s+fraction\s+flag --pool-fee/);
     expect(text).toMatch(/asicCapexUsdPerTH\s+17\.7\s+USD\/\(TH\/s\)\s+default \(Riot 10-K/);
     for (const k of Object.keys(rep.inputs)) expect(text).toContain(k);
     expect(text).toContain('Antminer S21 (reference ASIC)');
-    expect(text).toContain('margin per MW-year');
-    expect(text).toContain('Projection: margin per MW per month over 2 months');
+    expect(text).toContain('margin per MW-year after capex');
+    expect(text).toContain('Projection: margin per MW per month after capex over 2 months');
   });
 });

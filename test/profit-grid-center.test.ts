@@ -3,7 +3,7 @@
  * one grid cell is the snapshot figure itself (not a value rounded to 4 digits next to it).
  */
 import { describe, expect, it } from 'vitest';
-import { buildProfitReport, resolveProfitInputs } from '../src/profit/index.js';
+import { buildProfitReport, pricedRows, resolveProfitInputs } from '../src/profit/index.js';
 
 describe('sensitivity grid centre', () => {
   it('contains the snapshot per-MW margin at the exact site power price and BTC / token price', () => {
@@ -17,8 +17,8 @@ describe('sensitivity grid centre', () => {
       const j = g.cols.values.indexOf(centre);
       expect(i, `${g.optionId} power axis ${g.rows.values}`).toBeGreaterThanOrEqual(0);
       expect(j, `${g.optionId} ${g.cols.name} axis ${g.cols.values}`).toBeGreaterThanOrEqual(0);
-      const row = rep.rows.find((x) => x.id === g.optionId)!;
-      expect(g.cells[i]![j]).toBeCloseTo(row.perMW.marginUsdPerYear, 6);
+      const row = pricedRows(rep.rows).find((x) => x.id === g.optionId)!;
+      expect(g.cells[i]![j]).toBeCloseTo(row.perMW.marginUsdPerYear!, 6);
       // Axes are sorted ascending, no duplicates.
       expect([...g.cols.values].sort((a, b) => a - b)).toEqual(g.cols.values);
       expect(new Set(g.cols.values).size).toBe(g.cols.values.length);

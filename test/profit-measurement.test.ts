@@ -3,7 +3,7 @@
  * reader (src/report/rows.ts extractProfit) finds the same per-MW rows the model computed.
  */
 import { describe, expect, it } from 'vitest';
-import { buildProfitReport, profitMeasurement, resolveProfitInputs } from '../src/profit/index.js';
+import { buildProfitReport, pricedRows, profitMeasurement, resolveProfitInputs } from '../src/profit/index.js';
 import { measurementSchema } from '../src/report/schema.js';
 import { extractProfit } from '../src/report/rows.js';
 
@@ -23,7 +23,7 @@ describe('profitMeasurement', () => {
     expect(block).not.toBeNull();
     expect(block!.powerPriceUsdPerKWh).toBe(0.05);
     expect(block!.rows.map((r) => r.use)).toEqual(rep.rows.map((r) => r.id));
-    for (const r of rep.rows) {
+    for (const r of pricedRows(rep.rows)) {
       const got = block!.rows.find((x) => x.use === r.id)!;
       expect(got.profitUsdPerDay).toBeCloseTo(r.perMW.profitUsdPerDay, 6);
       expect(got.energyKWhPerDay).toBeCloseTo(r.perMW.energyKWhPerDay, 6);

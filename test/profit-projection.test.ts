@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { projectMonths, DAYS_PER_MONTH } from '../src/profit/projection.js';
-import { siteComparison, type ComparisonInput } from '../src/profit/model.js';
+import { pricedRows, siteComparison, type ComparisonInput } from '../src/profit/model.js';
 import { miningGrid, inferenceGrid } from '../src/profit/sensitivity.js';
 import { findAsic } from '../src/profit/asics.js';
 
@@ -46,12 +46,12 @@ describe('projectMonths', () => {
     const p = projectMonths(base, { months: 3, startHeightBlocks: 900_000, difficultyGrowthPerMonth: 0, btcPrice: { growthPerMonth: 0 } });
     const snap = siteComparison(base);
     for (const m of p.months) {
-      for (const row of snap.rows) {
-        expect(m.perMW.find((c) => c.id === row.id)!.marginUsd).toBeCloseTo(row.perMW.marginUsdPerDay * DAYS_PER_MONTH, 6);
+      for (const row of pricedRows(snap.rows)) {
+        expect(m.perMW.find((c) => c.id === row.id)!.marginUsd!).toBeCloseTo(row.perMW.marginUsdPerDay! * DAYS_PER_MONTH, 6);
       }
     }
     const tot = p.totalsPerMW.find((t) => t.id === 'gpu-inference-tokens')!;
-    expect(tot.marginUsd).toBeCloseTo(3 * snap.rows.find((r) => r.id === 'gpu-inference-tokens')!.perMW.marginUsdPerDay * DAYS_PER_MONTH, 6);
+    expect(tot.marginUsd!).toBeCloseTo(3 * pricedRows(snap.rows).find((r) => r.id === 'gpu-inference-tokens')!.perMW.marginUsdPerDay! * DAYS_PER_MONTH, 6);
   });
 
   it('compounds difficulty growth and follows an explicit price path', () => {
@@ -66,13 +66,13 @@ describe('projectMonths', () => {
 describe('sensitivity grids', () => {
   it('cells equal the snapshot per-MW margin at those inputs', () => {
     const g = miningGrid(base, 'asic:antminer-s21', [0.03, 0.05], [60_000, 90_000]);
-    const snap = siteComparison(base).rows.find((r) => r.id === 'asic:antminer-s21')!;
-    expect(g.cells[1]![1]).toBeCloseTo(snap.perMW.marginUsdPerYear, 6);
+    const snap = pricedRows(siteComparison(base).rows).find((r) => r.id === 'asic:antminer-s21')!;
+    expect(g.cells[1]![1]!).toBeCloseTo(snap.perMW.marginUsdPerYear!, 6);
     expect(g.cells[0]![1]).toBeGreaterThan(g.cells[1]![1]!); // cheaper power, more margin
     expect(g.cells[1]![0]).toBeLessThan(g.cells[1]![1]!); // lower BTC price, less margin
     const ig = inferenceGrid(base, [0.05], [0.18, 0.36]);
-    const tok = siteComparison(base).rows.find((r) => r.id === 'gpu-inference-tokens')!;
-    expect(ig.cells[0]![0]).toBeCloseTo(tok.perMW.marginUsdPerYear, 6);
+    const tok = pricedRows(siteComparison(base).rows).find((r) => r.id === 'gpu-inference-tokens')!;
+    expect(ig.cells[0]![0]!).toBeCloseTo(tok.perMW.marginUsdPerYear!, 6);
     expect(ig.cells[0]![1]).toBeGreaterThan(ig.cells[0]![0]!);
   });
 });

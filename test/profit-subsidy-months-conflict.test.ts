@@ -3,10 +3,9 @@
  * subsidy of its blocks: combining the two would make month 1 disagree with the snapshot, so it
  * is refused (one line, exit 2), and --height drives both consistently.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProfitReport, InputError, resolveProfitInputs } from '../src/profit/index.js';
+import { buildProfitReport, InputError, pricedRows, resolveProfitInputs } from '../src/profit/index.js';
+import { ROOT, runCliInProcess } from './helpers.js';
 
 const base = { hashrate: 1e15, watts: 3500, powerPrice: 0.05, btcPrice: 90_000, difficulty: 150e12, feesPerBlock: 0.02, asic: ['none'] };
 
@@ -28,19 +27,14 @@ describe('--subsidy with --months', () => {
     expect(rep.subsidyBtc).toBe(1.5625);
     const m0 = rep.projection!.months[0]!;
     expect(m0.meanSubsidyBtc).toBe(1.5625);
-    const snap = rep.rows.find((r) => r.id === 'gpu-mining')!;
+    const snap = pricedRows(rep.rows).find((r) => r.id === 'gpu-mining')!;
     const cell = m0.perMW.find((c) => c.id === 'gpu-mining')!;
     expect(cell.revenueUsd).toBeCloseTo(snap.perMW.revenueUsdPerDay * (365.25 / 12), 6);
   });
 
-  it('CLI: exit 2 with one line', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'profit', '--hashrate', '1e15', '--watts', '3500', '--power-price', '0.05', '--subsidy', '1.5625', '--months', '3'], {
-      cwd: join(import.meta.dirname, '..'),
-      encoding: 'utf8',
-      timeout: 90_000,
-      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
-    });
-    expect(r.status).toBe(2);
+  it('CLI: exit 2 with one line', async () => {
+    const r = await runCliInProcess(['profit', '--hashrate', '1e15', '--watts', '3500', '--power-price', '0.05', '--subsidy', '1.5625', '--months', '3'], { cwd: ROOT });
+    expect(r.code).toBe(2);
     const errLines = r.stderr.split('\n').filter((l) => l.startsWith('joulebench: error'));
     expect(errLines).toHaveLength(1);
     expect(errLines[0]).toMatch(/--subsidy cannot be combined with --months/);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveProfitInputs, siteComparison, type MeasuredInputs } from '../src/profit/index.js';
+import { pricedRows, resolveProfitInputs, siteComparison, type MeasuredInputs } from '../src/profit/index.js';
 import { validateSiteProfile } from '../src/profit/profile.js';
 
 const v = validateSiteProfile(parse(readFileSync(join(import.meta.dirname, '..', 'sites', 'boden-sweden.yaml'), 'utf8')));
@@ -29,8 +29,8 @@ function rows(scope: string) {
     measured: measured(scope),
     todayIso: '2026-11-22',
   });
-  const cmp = siteComparison(r.comparison);
-  return { r, mining: cmp.rows.find((x) => x.id === 'gpu-mining')!, infer: cmp.rows.find((x) => x.id === 'gpu-inference-tokens')! };
+  const cmp = pricedRows(siteComparison(r.comparison).rows);
+  return { r, mining: cmp.find((x) => x.id === 'gpu-mining')!, infer: cmp.find((x) => x.id === 'gpu-inference-tokens')! };
 }
 
 describe('server overhead per figure', () => {

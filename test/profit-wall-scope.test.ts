@@ -24,7 +24,7 @@ function energyCostPerDay(scope: string): { cost: number; overhead: number | nul
   };
   const r = resolveProfitInputs({ flags: { asic: ['none'] }, profile: site, profileFile: 'boden.yaml', measured, todayIso: '2026-11-22' });
   const rep = buildProfitReport(r, { asOf: '2026-11-22', site: null, days: 1, months: 0, sensitivity: false });
-  return { cost: rep.energyCostUsdPerDay, overhead: r.inputs.gpuServerOverheadFactor?.value ?? null };
+  return { cost: rep.energyCostUsdPerDay!, overhead: (r.inputs.gpuServerOverheadFactor?.value as number | undefined) ?? null };
 }
 
 describe('server overhead and energy scope', () => {

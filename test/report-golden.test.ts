@@ -7,7 +7,7 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { renderCsv } from '../src/report/csv.js';
 import { renderHtml } from '../src/report/html.js';
 import { readResult } from '../src/report/results.js';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, runCliInProcess } from './helpers.js';
 
 // Golden files for a fixed set of fixture results (test/fixtures/results/fixture-*.json: a hardware
 // GPU with NVML energy, the software adapter with declared watts, and an incomplete CPU-only run).
@@ -46,7 +46,7 @@ describe('joulebench report golden files', () => {
   });
   it('the CLI writes the same three files (directory argument)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'jb-report-'));
-    const r = await runCli(['report', FIX, '--md', join(out, 'r.md'), '--csv', join(out, 'r.csv'), '--html', join(out, 'r.html')]);
+    const r = await runCliInProcess(['report', FIX, '--md', join(out, 'r.md'), '--csv', join(out, 'r.csv'), '--html', join(out, 'r.html')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/fixture-c-cpu-incomplete\.json is an incomplete run/);

@@ -1,18 +1,22 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { profitMeasurement } from '../src/profit/measurement.js';
+import type { PricedRow } from '../src/profit/model.js';
 import type { ProfitReport } from '../src/profit/report.js';
 import { buildRows } from '../src/report/rows.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { readResult } from '../src/report/results.js';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, runCliInProcess } from './helpers.js';
 
 // The report reads the profit engine's real output: `joulebench profit --json` (src/profit) wrapped
 // by profitMeasurement() into the `profit.site` measurement that `run` stores.
 describe('report reads the profit.site measurement of src/profit', () => {
-  it('takes every per-MW row, the site power price, and draws lines through the break-even prices', async () => {
-    const r = await runCli(['profit', '--json', '--hashrate', '1e9', '--watts', '300', '--tokens-per-second', '100', '--power-price', '0.06', '--as-of', '2026-01-01']);
+  it('takes every per-MW row with its margin after capex, the verdict, and draws lines through the break-even prices after capex', async () => {
+    const r = await runCliInProcess(
+      ['profit', '--json', '--site', 'sites/boden-sweden.yaml', '--hashrate', '1e9', '--watts', '300', '--tokens-per-second', '100', '--power-price', '0.06', '--as-of', '2026-01-01'],
+      { cwd: ROOT },
+    );
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout) as ProfitReport;
     const base = readResult(join(ROOT, 'test/fixtures/results/fixture-a-hardware.json'));
@@ -20,25 +24,32 @@ describe('report reads the profit.site measurement of src/profit', () => {
     const [row] = buildRows([{ path: 'real-profit.json', doc }]);
     expect(row!.profit).not.toBeNull();
     expect(row!.profit!.powerPriceUsdPerKWh).toBe(0.06);
+    expect(row!.profit!.decision!.headline).toBe(rep.headline);
     expect(row!.profit!.rows.map((u) => u.use)).toEqual(rep.rows.map((x) => x.id));
     for (const [i, u] of row!.profit!.rows.entries()) {
-      const x = rep.rows[i]!;
+      const x = rep.rows[i] as PricedRow;
       expect(u.label).toBe(x.label);
       expect(u.revenueUsdPerDay).toBe(x.perMW.revenueUsdPerDay);
-      expect(u.profitUsdPerDay).toBe(x.perMW.profitUsdPerDay);
-      expect(u.breakEvenUsdPerKWh).toBe(x.perMW.breakEvenUsdPerKWh);
+      expect(u.marginUsdPerDay).toBe(x.perMW.marginUsdPerDay);
+      expect(u.capexUsd).toBe(x.perMW.capexUsd);
       // profit = revenue − energy × price (src/profit/model.ts), so the stored figures agree at $0.06/kWh.
       expect(u.revenueUsdPerDay! - u.energyKWhPerDay! * 0.06).toBeCloseTo(u.profitUsdPerDay!, 6);
     }
     const md = renderMarkdown([row!]);
-    expect(md).toMatch(/\| GPU mining \(SHA256d\) \|/);
-    expect(md).toMatch(/\| \$0\.060\/kWh \|/);
+    expect(md).toMatch(/\| GPU mining \(SHA256d\) \| #1 \|/);
+    expect(md).toContain(rep.headline.replace(/^Verdict \(per MW of site power\): /, ''));
     const html = renderHtml([row!]);
-    const lines = [...html.matchAll(/<g class="line" data-label="([^"]*)" data-points="([^"]*)"/g)];
+    const lines = [...html.matchAll(/<g class="line" data-label="([^"]*)"(?: data-key="[^"]*")? data-points="([^"]*)"/g)];
     expect(lines).toHaveLength(rep.rows.length);
-    for (const [i, m] of lines.entries()) {
+    for (const m of lines) {
+      const x = rep.rows.find((y) => m[1]!.startsWith(y.label)) as PricedRow;
       const [[x0, y0], [x1, y1]] = m[2]!.split(' ').map((p) => p.split(':').map(Number)) as [[number, number], [number, number]];
-      expect(x0 - (y0 * (x1 - x0)) / (y1 - y0)).toBeCloseTo(rep.rows[i]!.perMW.breakEvenUsdPerKWh, 9);
+      if (x.kind === 'hosting-lease') {
+        // The tenant pays the power: the lease margin does not depend on the power price.
+        expect(y1).toBeCloseTo(y0, 9);
+        continue;
+      }
+      expect(x0 - (y0 * (x1 - x0)) / (y1 - y0), x.id).toBeCloseTo(x.perMW.breakEvenAllInUsdPerKWh!, 9);
     }
   });
 });

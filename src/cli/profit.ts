@@ -1,6 +1,6 @@
 /**
- * `joulebench profit`: what each use of a site's power earns, from measured numbers.
- * I/O lives here (site files, result files); the model is pure (src/profit/).
+ * `joulebench profit`: what each use of a site's power earns, from measured numbers, and which use
+ * to choose. I/O lives here (site files, result files); the model is pure (src/profit/).
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -8,19 +8,25 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../util/errors.js';
 import { readResult } from '../report/results.js';
-import type { ResultDoc } from '../report/schema.js';
+import type { Measurement, ResultDoc } from '../report/schema.js';
+import { energyBasis } from '../power/energy-basis.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import {
   buildProfitReport,
   formatProfitReport,
   InputError,
+  isCalendarDate,
+  profitMeasurement,
   resolveProfitInputs,
   validateSiteProfile,
-  withoutSiteGpuPrices,
+  type MeasuredDevice,
+  type MeasuredInferRate,
   type MeasuredInputs,
+  type MeasuredModel,
   type MeasuredRate,
   type ProfitFlags,
   type ProfitReport,
+  type ServingInfo,
   type SiteProfile,
 } from '../profit/index.js';
 
@@ -55,43 +61,134 @@ export function readSiteProfile(path: string): SiteProfile {
   return v.profile;
 }
 
-/** Pull the hash and inference figures (and their energy) out of a result document. */
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const str = (x: unknown) => (typeof x === 'string' && x.length ? x : null);
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+/** A rate or power read from a result must be a finite number > 0: one line naming where it is. */
+function positiveIn(file: string, path: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new UsageError(`--results ${file}: ${path} = ${JSON.stringify(v)}: must be a finite number > 0 (a rate or a power); the file is damaged or was edited`);
+  }
+  return v;
+}
+
+/** Where a measurement ran: its adapter (GPU or software), the CPU (CPU execution provider), or unknown. */
+function deviceOf(doc: ResultDoc, m: Measurement): MeasuredDevice {
+  if (m.kind === 'infer' && m.params.ep === 'cpu') return { kind: 'cpu', name: doc.environment.cpu.model };
+  const a = m.adapter ?? doc.environment.adapter;
+  if (!a) return { kind: 'unknown' };
+  const name = a.name || a.description || [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
+  return a.isSoftware ? { kind: 'software', name } : { kind: 'gpu', name };
+}
+
+function modelOf(m: Measurement): MeasuredModel | null {
+  const d = isObj(m.details?.model) ? m.details.model : {};
+  const preset = str(m.params.model);
+  const out = { preset, name: str(d.name), mirrors: str(d.mirrors), parameters: num(d.parameters) };
+  return out.preset || out.name || out.mirrors ? out : null;
+}
+
+function servingOf(m: Measurement): { info: ServingInfo; s: Record<string, unknown> } | null {
+  const s = m.details?.serving;
+  if (!isObj(s)) return null;
+  const basis = s.basis === 'slo' || s.basis === 'best-efficiency' || s.basis === 'batch-1-only' ? s.basis : 'batch-1-only';
+  return { info: { basis, batch: num(s.batch) ?? 1, sloMsPerToken: num(s.sloMsPerToken) }, s };
+}
+
+/** Energy of a measurement as a power figure (metered or declared) or the reason there is none. */
+function powerOf(file: string, m: Measurement, i: number): Pick<MeasuredRate, 'powerW' | 'powerPath' | 'energyReason' | 'scope' | 'energyKind' | 'meter'> {
+  const e = m.energy;
+  const b = energyBasis(e);
+  if (b.kind === 'none') {
+    const reason = e && !e.measured ? e.reason : 'no energy block in the measurement';
+    return { powerW: null, powerPath: null, energyReason: reason, scope: null, energyKind: 'none', meter: null };
+  }
+  const r = e as Record<string, unknown>;
+  const path = `measurements[${i}].energy.avgPowerW`;
+  const w = r.avgPowerW ?? (num(r.energyJ) !== null && num(r.timeS) ? (r.energyJ as number) / (r.timeS as number) : undefined);
+  return { powerW: positiveIn(file, path, w), powerPath: path, energyReason: null, scope: b.scope, energyKind: b.kind, meter: b.meter };
+}
+
+/** Pull the hash and inference figures (with their device, model, serving basis and energy) out of a result document. */
 export function measuredFromResult(doc: ResultDoc, file: string, warnings: string[]): MeasuredInputs {
-  const pickRateOf = (kind: 'hash' | 'infer', preferId: string, metric: string): { rate: MeasuredRate; index: number } | null => {
-    const idx = doc.measurements
-      .map((m, i) => ({ m, i }))
-      .filter(({ m }) => m.kind === kind && typeof m.metrics[metric]?.value === 'number')
-      .sort((a, b) => Number(b.m.id === preferId) - Number(a.m.id === preferId));
-    const hit = idx[0];
-    if (!hit) return null;
-    const { m, i } = hit;
+  const indexed = doc.measurements.map((m, i) => ({ m, i }));
+  const note = (m: Measurement) => {
     if (m.status !== 'complete') warnings.push(`${file}: ${m.id} has status '${m.status}'${m.reason ? ` (${m.reason})` : ''}; its figures are used as measured`);
     if (m.adapter?.isSoftware) warnings.push(`${file}: ${m.id} ran on a software adapter (${m.adapter.name}): CPU timings, not GPU figures`);
-    const e = m.energy;
-    const measured = e && e.measured === true;
-    const rate: MeasuredRate = {
-      value: m.metrics[metric]!.value as number,
-      path: `measurements[${i}].metrics.${metric}.value`,
-      powerW: measured ? e.avgPowerW : null,
-      powerPath: measured ? `measurements[${i}].energy.avgPowerW` : null,
-      energyReason: measured ? null : e && e.measured === false ? e.reason : 'no energy block in the measurement',
-      scope: measured ? e.scope : null,
-    };
-    return { rate, index: i };
   };
-  let softwareAdapter: string | null = null;
-  const pickRate = (kind: 'hash' | 'infer', preferId: string, metric: string): MeasuredRate | null => {
-    const r = pickRateOf(kind, preferId, metric);
-    const a = r ? doc.measurements[r.index]?.adapter : undefined;
-    if (a?.isSoftware) softwareAdapter = a.name;
-    return r ? r.rate : null;
-  };
-  const hash = pickRate('hash', 'hash.sha256d', 'hashesPerSecond');
-  const infer = pickRate('infer', 'infer.decode', 'decodeTokensPerSecond');
-  if (!hash && !infer) {
-    throw new UsageError(`--results ${file}: no hash (metrics.hashesPerSecond) or infer (metrics.decodeTokensPerSecond) measurement with a value`);
+  const h = indexed.filter(({ m }) => m.kind === 'hash' && m.metrics.hashesPerSecond?.value !== undefined && m.metrics.hashesPerSecond.value !== null).sort((a, b) => Number(b.m.id === 'hash.sha256d') - Number(a.m.id === 'hash.sha256d'))[0];
+  let hash: MeasuredRate | null = null;
+  if (h) {
+    note(h.m);
+    const path = `measurements[${h.i}].metrics.hashesPerSecond.value`;
+    hash = { value: positiveIn(file, path, h.m.metrics.hashesPerSecond!.value), path, ...powerOf(file, h.m, h.i), device: deviceOf(doc, h.m) };
   }
-  return { file, hash, infer, softwareAdapter };
+  // Inference: the serving figure when a result has one (a batch sweep within a latency target), else batch-1 decode.
+  const inf = indexed
+    .filter(({ m }) => m.kind === 'infer' && (isObj(m.details?.serving) || typeof m.metrics.decodeTokensPerSecond?.value === 'number'))
+    .sort((a, b) => Number(isObj(b.m.details?.serving)) - Number(isObj(a.m.details?.serving)) || Number(b.m.id === 'infer.decode') - Number(a.m.id === 'infer.decode'))[0];
+  let infer: MeasuredInferRate | null = null;
+  if (inf) {
+    note(inf.m);
+    const sv = servingOf(inf.m);
+    const base = { device: deviceOf(doc, inf.m), model: modelOf(inf.m) };
+    if (sv) {
+      const path = `measurements[${inf.i}].details.serving.decodeTokensPerSecond`;
+      const pw = powerOf(file, inf.m, inf.i);
+      const servedW = num(sv.s.avgPowerW);
+      const power =
+        servedW !== null
+          ? { ...pw, powerW: positiveIn(file, `measurements[${inf.i}].details.serving.avgPowerW`, servedW), powerPath: `measurements[${inf.i}].details.serving.avgPowerW`, energyReason: null }
+          : { ...pw, powerW: null, powerPath: null, energyReason: pw.energyReason ?? 'the serving figure carries no power (details.serving.avgPowerW is null)' };
+      infer = { value: positiveIn(file, path, sv.s.decodeTokensPerSecond), path, ...power, ...base, serving: sv.info };
+    } else {
+      const path = `measurements[${inf.i}].metrics.decodeTokensPerSecond.value`;
+      infer = { value: positiveIn(file, path, inf.m.metrics.decodeTokensPerSecond!.value), path, ...powerOf(file, inf.m, inf.i), ...base, serving: { basis: 'batch-1-decode', batch: 1, sloMsPerToken: null } };
+    }
+  }
+  if (!hash && !infer) {
+    throw new UsageError(`--results ${file}: no hash (metrics.hashesPerSecond) or infer (metrics.decodeTokensPerSecond, details.serving) measurement with a value`);
+  }
+  const sw = [hash?.device, infer?.device].find((d) => d?.kind === 'software');
+  return { file, hash, infer, softwareAdapter: sw && sw.kind === 'software' ? sw.name : null };
+}
+
+/**
+ * Profit for a stored result document at a site (used by `joulebench run` and `report --site`):
+ * measured rows the site's prices are not for stay unpriced (with the reason), the site's own uses
+ * (ASIC, lease, GPU rental at rated power) are priced. Returns null when the document holds no
+ * hash or inference figure.
+ */
+export function profitForDoc(
+  doc: ResultDoc,
+  fileLabel: string,
+  site: { file: string; profile: SiteProfile },
+  flags: ProfitFlags,
+  asOf: string,
+): { report: ProfitReport; warnings: string[] } | null {
+  const warnings: string[] = [];
+  let measured: MeasuredInputs;
+  try {
+    measured = measuredFromResult(doc, fileLabel, warnings);
+  } catch (err) {
+    if (err instanceof UsageError && /no hash .* or infer/.test(err.message)) return null;
+    throw err;
+  }
+  try {
+    const resolved = resolveProfitInputs({ flags, profile: site.profile, profileFile: site.file, measured, todayIso: asOf, missingPower: 'unpriced' });
+    resolved.warnings.unshift(...warnings);
+    return { report: buildProfitReport(resolved, { asOf, site: { name: site.profile.name, file: site.file }, days: 1, months: 0, sensitivity: false }), warnings };
+  } catch (err) {
+    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** profitForDoc as a results-schema measurement (`profit.site`). */
+export function profitMeasurementForDoc(doc: ResultDoc, fileLabel: string, site: { file: string; profile: SiteProfile }, flags: ProfitFlags, asOf: string): { measurement: Measurement; report: ProfitReport } | null {
+  const r = profitForDoc(doc, fileLabel, site, flags, asOf);
+  return r ? { measurement: profitMeasurement(r.report), report: r.report } : null;
 }
 
 function positive(flag: string) {
@@ -108,6 +205,18 @@ function pricePath(raw: string): number[] {
   return parts.map((x) => positive('--btc-price-path')(x));
 }
 
+function paidBy(raw: string): 'site' | 'tenant' {
+  if (raw !== 'site' && raw !== 'tenant') throw new UsageError(`--lease-power-paid-by '${raw}': must be site or tenant`);
+  return raw;
+}
+
+function nonEmpty(flag: string) {
+  return (raw: string) => {
+    if (!raw.trim()) throw new UsageError(`${flag} '': must name something (e.g. ${flag === '--price-gpu' ? "'NVIDIA H100 SXM'" : 'Llama-3.1-8B-Instruct'})`);
+    return raw.trim();
+  };
+}
+
 interface ProfitOpts extends ProfitFlags {
   site?: string;
   results?: string;
@@ -119,23 +228,41 @@ interface ProfitOpts extends ProfitFlags {
   btcPricePath?: number[];
 }
 
+/** Flags that only shape a projection: refused without --months (they would be ignored). */
+const PROJECTION_ONLY: [keyof ProfitOpts, string][] = [
+  ['btcPricePath', '--btc-price-path'],
+  ['difficultyGrowth', '--difficulty-growth'],
+  ['btcPriceGrowth', '--btc-price-growth'],
+  ['feesGrowth', '--fees-growth'],
+  ['tokenPriceDeclinePerYear', '--token-price-decline-per-year'],
+  ['gpuHourPriceDeclinePerYear', '--gpu-hour-price-decline-per-year'],
+  ['utilizationRampMonths', '--utilization-ramp-months'],
+];
+
+/** Checks across flags, before any file is read. */
+function validateOpts(opts: ProfitOpts): string {
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || !isCalendarDate(asOf)) throw new UsageError(`--as-of '${asOf}': must be a real date YYYY-MM-DD`);
+  if (opts.subsidy !== undefined && opts.height !== undefined) throw new UsageError('--subsidy and --height both given: pass one (the height determines the subsidy)');
+  if (!opts.months) {
+    const given = PROJECTION_ONLY.filter(([k]) => opts[k] !== undefined).map(([, f]) => f);
+    if (given.length) throw new UsageError(`${given[0]} needs --months <n>: it shapes the projection, and without one it would be ignored`);
+  } else if (opts.btcPricePath && opts.btcPricePath.length > opts.months) {
+    throw new UsageError(`--btc-price-path has ${opts.btcPricePath.length} prices for --months ${opts.months}: the last ${opts.btcPricePath.length - opts.months} would be ignored; pass at most ${opts.months}`);
+  }
+  if (opts.btcPricePath && opts.btcPriceGrowth !== undefined) throw new UsageError('--btc-price-path and --btc-price-growth both given: the path sets every month; pass one');
+  if (opts.asic && opts.asic.includes('none') && opts.asic.length > 1) {
+    throw new UsageError(`--asic ${opts.asic.join(' ')}: 'none' cannot be combined with ASIC ids; pass either --asic none or the ids`);
+  }
+  return asOf;
+}
+
 /** Run the profit command with parsed options; returns the report (also printed). */
 export function runProfit(opts: ProfitOpts): ProfitReport {
-  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new UsageError(`--as-of '${asOf}': must be a date YYYY-MM-DD`);
-  if (opts.subsidy !== undefined && opts.height !== undefined) throw new UsageError('--subsidy and --height both given: pass one (the height determines the subsidy)');
-  let profile = opts.site ? readSiteProfile(opts.site) : null;
+  const asOf = validateOpts(opts);
+  const profile = opts.site ? readSiteProfile(opts.site) : null;
   const warnings: string[] = [];
   const measured = opts.results ? measuredFromResult(readResult(opts.results), opts.results, warnings) : null;
-  // Figures measured on a software adapter (and not overridden by flags) say nothing about the
-  // site's GPU: leave its contract price and capex out, as `joulebench run` does.
-  const usesSoftware =
-    measured?.softwareAdapter && ((measured.hash && opts.hashrate === undefined) || (measured.infer && opts.tokensPerSecond === undefined));
-  if (profile && usesSoftware && measured?.softwareAdapter) {
-    const stripped = withoutSiteGpuPrices(profile, measured.softwareAdapter);
-    profile = stripped.profile;
-    warnings.push(...stripped.warnings);
-  }
   const { site: _site, results: _results, json: _json, asOf: _asOf, days: _days, months: _months, grid: _grid, btcPricePath: _path, ...flags } = opts;
   let report: ProfitReport;
   try {
@@ -162,37 +289,60 @@ export function runProfit(opts: ProfitOpts): ProfitReport {
   return report;
 }
 
-/** Register the `profit` command. */
-export function registerProfit(program: Command): void {
-  program
-    .command('profit')
-    .description("What a site's power earns: GPU mining vs GPU inference vs reference ASICs, per device and per MW, with the source of every number")
-    .option('--site <file>', 'site profile, JSON or YAML (examples: sites/)')
-    .option('--results <result.json>', 'joulebench result file: measured hash rate, tokens/s and power')
-    .option('--json', 'print only the JSON report on stdout')
-    .option('--as-of <YYYY-MM-DD>', 'report date (default: today); shipped defaults older than 30 days are flagged')
+/** Register the site and market options shared by `profit` and `report --site` (re-pricing). */
+export function addMarketOptions(cmd: Command): Command {
+  return cmd
     .option('--btc-price <USD>', 'BTC price, USD', positive('--btc-price'))
     .option('--difficulty <D>', 'network difficulty', positive('--difficulty'))
-    .option('--fees-per-block <BTC>', 'average transaction fees per block, BTC', numberArg('--fees-per-block', { min: 0 }))
-    .option('--subsidy <BTC>', 'block subsidy, BTC (default: from --height)', numberArg('--subsidy', { min: 0, max: 50 }))
+    .option('--fees-per-block <BTC>', 'average transaction fees per block, BTC', numberArg('--fees-per-block', { min: 0, max: 50 }))
     .option('--height <n>', 'block height: sets the subsidy (Bitcoin Core GetBlockSubsidy) and the projection start', numberArg('--height', { min: 0, integer: true }))
     .option('--pool-fee <fraction>', 'pool fee as a fraction of revenue (0.02 = 2%)', numberArg('--pool-fee', { min: 0, max: 1 }))
+    .option('--power-price <USD/kWh>', 'power price, USD/kWh', numberArg('--power-price', { min: 0, max: 5 }))
+    .option('--usd-per-mtok <USD>', 'price per million output tokens, USD (for the site file\'s model, or --price-model)', numberArg('--usd-per-mtok', { min: 0, max: 1000 }))
+    .option('--usd-per-gpu-hour <USD>', 'GPU-hour contract price, USD (for the site\'s GPU, or --price-gpu)', numberArg('--usd-per-gpu-hour', { min: 0, max: 1000 }))
+    .option('--price-anyway', 'price measured rows whose model or GPU does not match their price (LOUDLY labelled)')
+    .option('--current-use <id>', 'the use the site runs today, for the verdict (default: the reference ASIC)');
+}
+
+/** Register the `profit` command. */
+export function registerProfit(program: Command): void {
+  const cmd = program
+    .command('profit')
+    .description("What a site's power earns per MW — ASIC mining, GPU mining, GPU inference, GPU rental, a hosting lease — after capex, with a verdict and the source of every number")
+    .option('--site <file>', 'site profile, JSON or YAML (examples: sites/); alone, it prices every use it can')
+    .option('--results <result.json>', 'joulebench result file: measured hash rate, tokens/s (serving figure) and power')
+    .option('--json', 'print only the JSON report on stdout')
+    .option('--as-of <YYYY-MM-DD>', 'report date (default: today); shipped defaults older than 30 days are flagged');
+  addMarketOptions(cmd)
+    .option('--subsidy <BTC>', 'block subsidy, BTC (default: from --height)', numberArg('--subsidy', { min: 0, max: 50 }))
     .option('--hashrate <H/s>', 'mining hash rate of the device, H/s (overrides the result file)', numberArg('--hashrate', { min: 0 }))
     .option('--watts <W>', 'device power, W, where the result file has no measured energy (or without one)', positive('--watts'))
-    .option('--power-price <USD/kWh>', 'power price, USD/kWh', numberArg('--power-price', { min: 0 }))
-    .option('--days <n>', 'also report totals over n days at today\'s inputs', numberArg('--days', { min: 0 }), 1)
+    .option('--days <n>', "also report totals over n days at today's inputs", numberArg('--days', { min: 0 }), 1)
     .option('--tokens-per-second <n>', 'inference output tokens/s (overrides the result file)', numberArg('--tokens-per-second', { min: 0 }))
-    .option('--usd-per-mtok <USD>', 'price per million output tokens, USD', numberArg('--usd-per-mtok', { min: 0 }))
-    .option('--usd-per-gpu-hour <USD>', 'GPU-hour contract price, USD (adds a rental row)', numberArg('--usd-per-gpu-hour', { min: 0 }))
+    .option('--price-model <name>', 'the model --usd-per-mtok prices (e.g. Llama-3.1-8B-Instruct)', nonEmpty('--price-model'))
+    .option('--price-model-params <n>', 'its parameter count (e.g. 8.03e9)', positive('--price-model-params'))
+    .option('--price-gpu <name>', "the GPU --usd-per-gpu-hour and --gpu-capex-usd are for (e.g. 'NVIDIA H100 SXM')", nonEmpty('--price-gpu'))
+    .option('--gpu-capex-usd <USD>', 'GPU card price, USD (server share added from the shipped default fraction)', numberArg('--gpu-capex-usd', { min: 0, max: 1e6 }))
     .option('--utilization <fraction>', 'inference utilization, 0..1', numberArg('--utilization', { min: 0, max: 1 }))
-    .option('--uptime <fraction>', 'mining uptime, 0..1', numberArg('--uptime', { min: 0, max: 1 }))
-    .option('--pue <ratio>', 'PUE for both halls (overrides the site file)', numberArg('--pue', { min: 1 }))
+    .option('--uptime <fraction>', 'mining availability outside curtailment, 0..1', numberArg('--uptime', { min: 0, max: 1 }))
+    .option('--pue <ratio>', 'PUE for both halls (overrides the site file)', numberArg('--pue', { min: 1, max: 3 }))
     .option('--capacity-mw <MW>', 'site power capacity, MW', positive('--capacity-mw'))
     .option('--asic <id...>', "reference ASICs to compare ('none' for no ASIC rows)")
-    .option('--months <n>', 'project over n months (difficulty growth, halvings, price path)', numberArg('--months', { min: 0, max: 600, integer: true }))
+    .option('--lease-usd-per-kw-month <USD>', 'colocation lease price per kW of IT per month', numberArg('--lease-usd-per-kw-month', { min: 0, max: 10_000 }))
+    .option('--lease-load-fraction <fraction>', 'average tenant draw as a fraction of site power (when the site pays the power)', numberArg('--lease-load-fraction', { min: 0, max: 1 }))
+    .option('--lease-power-paid-by <who>', 'who pays the lease power: site or tenant', paidBy)
+    .option('--retrofit-capex-usd-per-mw <USD>', 'AI-hall retrofit capex per MW of IT', numberArg('--retrofit-capex-usd-per-mw', { min: 0, max: 1e9 }))
+    .option('--retrofit-years <n>', 'retrofit depreciation life, years', numberArg('--retrofit-years', { min: 0.1, max: 50 }))
+    .option('--curtailment-hours <h>', 'grid curtailment hours per year (interruptible uses stop)', numberArg('--curtailment-hours', { min: 0, max: 8760 }))
+    .option('--curtailment-credit <USD/MWh>', 'credit per MWh not drawn during curtailment', numberArg('--curtailment-credit', { min: 0, max: 100_000 }))
+    .option('--months <n>', 'project over n months (both sides: difficulty, fees, halving, BTC price; token and GPU-hour prices, utilization)', numberArg('--months', { min: 0, max: 600, integer: true }))
     .option('--difficulty-growth <fraction>', 'difficulty growth per month for --months (0.03 = 3%)', numberArg('--difficulty-growth', { min: -0.5, max: 1 }))
     .option('--btc-price-growth <fraction>', 'BTC price growth per month for --months (0 = flat)', numberArg('--btc-price-growth', { min: -0.5, max: 1 }))
-    .option('--btc-price-path <USD,...>', 'BTC price per projected month, comma-separated (last value repeats); overrides --btc-price-growth', pricePath)
+    .option('--btc-price-path <USD,...>', 'BTC price per projected month, comma-separated (last value repeats); needs --months', pricePath)
+    .option('--fees-growth <fraction>', 'fees per block growth per month for --months', numberArg('--fees-growth', { min: -0.5, max: 1 }))
+    .option('--token-price-decline-per-year <fraction>', 'token price decline per year for --months (0.07 = −7 %/year)', numberArg('--token-price-decline-per-year', { min: -1, max: 0.99 }))
+    .option('--gpu-hour-price-decline-per-year <fraction>', 'GPU-hour price decline per year for --months', numberArg('--gpu-hour-price-decline-per-year', { min: -1, max: 0.99 }))
+    .option('--utilization-ramp-months <n>', 'months for utilization to ramp linearly to its target (--months)', numberArg('--utilization-ramp-months', { min: 0, max: 120 }))
     .option('--grid', 'sensitivity grids: margin per MW over power price × BTC price and × token price')
     .action((opts: ProfitOpts) => {
       runProfit(opts);

@@ -15,6 +15,8 @@ import { campaignResultsDirOf } from '../fleet/manifest.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { printJson, warn } from './common.js';
+import { addMarketOptions } from './profit.js';
+import { repriceResults, type RepriceOptions } from './report-reprice.js';
 
 /** Expand arguments: files as given, directories to their *.json files (sorted, not recursive). */
 export function expandResultPaths(args: readonly string[]): string[] {
@@ -51,7 +53,7 @@ function emit(target: string, text: string): void {
 
 /** Register the `report` command. */
 export function registerReport(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('merge result files into comparison tables: Markdown, CSV and a self-contained HTML page with charts')
     .argument('<results...>', 'result JSON files or directories of them (from one or many machines)')
@@ -59,8 +61,10 @@ export function registerReport(program: Command): void {
     .option('--csv <file>', "write every metric as CSV (long form: one line per file × measurement × metric) ('-' = stdout)")
     .option('--html <file>', 'write a self-contained HTML page with inline SVG charts (opens offline)')
     .option('--json', 'print the merged rows as JSON (only JSON on stdout)')
-    .action((results: string[], opts: { md?: string; csv?: string; html?: string; json?: boolean }) => {
-      const loaded = loadResults(expandResultPaths(results));
+    .option('--site <file>', "re-price the stored results at this site and today's market (market flags below)")
+    .option('--as-of <YYYY-MM-DD>', 'date of the re-pricing (with --site; default: today)');
+  addMarketOptions(cmd).action((results: string[], opts: { md?: string; csv?: string; html?: string; json?: boolean } & RepriceOptions) => {
+      const loaded = repriceResults(loadResults(expandResultPaths(results)), opts);
       const rows = buildRows(loaded);
       const campaign = campaignForReport(loaded, rows); // Slurm results: per GPU model (issue 15)
       const outputs = [opts.md, opts.csv, opts.html].filter((x) => x !== undefined);

@@ -16,23 +16,14 @@ import { NoAdapterError, identityOf, openDevice, type GpuContext } from '../gpu/
 import { runHashBench } from '../hash/bench.js';
 import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
 import { addMeterOptions, createEnergyMonitor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
-import {
-  buildProfitReport,
-  formatComparison,
-  InputError,
-  profitMeasurement,
-  resolveProfitInputs,
-  type MeasuredInputs,
-  type ProfitReport,
-  type SiteProfile,
-  withoutSiteGpuPrices,
-} from '../profit/index.js';
+import { formatComparison, type ProfitReport, type SiteProfile } from '../profit/index.js';
+import { energyBasis } from '../power/energy-basis.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, printJson } from './common.js';
-import { measuredFromResult, readSiteProfile } from './profit.js';
+import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
 
 /** Options of `joulebench run`. */
@@ -85,56 +76,28 @@ function noise(m: Metric | undefined): string {
 
 /**
  * Profit per MW from this run's measurements (only when energy was measured or declared: per-MW
- * figures need watts, and the run never guesses them).
+ * figures need watts, and the run never guesses them). The pricing rules (a price is only for the
+ * model and GPU it names; software adapters are never priced) live in src/cli/profit.ts.
  */
 export function profitFromRun(
   doc: ResultDoc,
   site: { file: string; profile: SiteProfile },
   powerPrice?: number,
 ): { measurement: Measurement; report: ProfitReport | null } {
-  const siteFile = site.file;
-  const warnings: string[] = [];
-  let measured: MeasuredInputs;
-  try {
-    measured = measuredFromResult(doc, 'this run', warnings);
-  } catch {
+  const energy = doc.measurements.filter((m) => (m.kind === 'hash' || m.kind === 'infer') && energyBasis(m.energy).kind !== 'none');
+  if (!doc.measurements.some((m) => m.kind === 'hash' || m.kind === 'infer')) {
     return { measurement: skipped('profit.site', 'profit', 'no hash or inference figure was measured in this run'), report: null };
   }
-  const hash = measured.hash && measured.hash.powerW !== null ? measured.hash : null;
-  const infer = measured.infer && measured.infer.powerW !== null ? measured.infer : null;
-  if (!hash && !infer) {
+  if (!energy.length) {
     return {
       measurement: skipped('profit.site', 'profit', 'per-MW figures left out: energy not measured (see the hash and inference energy records); pass --meter <name> or --watts <W>'),
       report: null,
     };
   }
-  if (measured.hash && !hash) warnings.push(`GPU mining row left out: hashing energy not measured (${measured.hash.energyReason ?? 'no energy'})`);
-  if (measured.infer && !infer) warnings.push(`GPU inference row left out: inference energy not measured (${measured.infer.energyReason ?? 'no energy'})`);
-  let profile = site.profile;
-  // The site's GPU rental price and capex are for its planned GPU, not for a software rasterizer
-  // (src/profit/software.ts): leave both out rather than print them next to CPU timings.
-  const adapter = doc.environment.adapter;
-  if (adapter?.isSoftware) {
-    const stripped = withoutSiteGpuPrices(profile, adapter.name);
-    profile = stripped.profile;
-    warnings.push(...stripped.warnings);
-  }
   const todayIso = new Date().toISOString().slice(0, 10);
-  try {
-    const resolved = resolveProfitInputs({
-      flags: powerPrice !== undefined ? { powerPrice } : {},
-      profile,
-      profileFile: siteFile,
-      measured: { file: measured.file, hash, infer },
-      todayIso,
-    });
-    resolved.warnings.unshift(...warnings);
-    const report = buildProfitReport(resolved, { asOf: todayIso, site: { name: profile.name, file: siteFile }, days: 1, months: 0, sensitivity: false });
-    return { measurement: profitMeasurement(report), report };
-  } catch (err) {
-    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
-  }
+  const r = profitMeasurementForDoc(doc, 'this run', site, powerPrice !== undefined ? { powerPrice } : {}, todayIso);
+  if (!r) return { measurement: skipped('profit.site', 'profit', 'no hash or inference figure was measured in this run'), report: null };
+  return r;
 }
 
 /** One-screen summary of a run document. */
@@ -188,7 +151,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
   if (profit) {
     out.push('');
     out.push(`Site economics (${profit.site?.name ?? 'site'}, ${profit.inputs.powerPriceUsdPerKWh?.value ?? '?'} USD/kWh, as of ${profit.asOf}):`);
-    out.push(formatComparison({ rows: profit.rows }).trimEnd());
+    out.push(formatComparison(profit).trimEnd());
   } else if (pm) {
     out.push(`per MW     ${notMeasured.size ? 'left out: energy not measured (per-MW figures need watts; the run never guesses them)' : (pm.reason ?? 'not computed')}`);
   }

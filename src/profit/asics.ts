@@ -1,7 +1,7 @@
 /**
  * Reference Bitcoin ASICs, so GPU mining, ASIC mining and GPU inference sit side by side per MW.
  * Manufacturer nameplate figures (at the wall, typical ±5–10% tolerance), each with its source
- * and date; see /work/shared/reference/hashing.md §3 and economics.md §2.4.
+ * and date.
  * Unit price is not listed per model: capex defaults to DEFAULTS.asicCapexUsdPerTH × TH/s.
  */
 

@@ -19,5 +19,7 @@ export * from './profile.js';
 export * from './inputs.js';
 export * from './report.js';
 export * from './format.js';
+export * from './decision.js';
+export * from './match.js';
+export * from './pricing.js';
 export * from './measurement.js';
-export * from './software.js';

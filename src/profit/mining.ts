@@ -3,7 +3,7 @@
  *
  * One block needs on average D·2^32 hashes. (Strictly D·2^48/65535, 1.0000153× more; every public
  * calculator and pool, e.g. Foundry's FPPS "PPS Base Amount", uses 2^32, so we do too, to match
- * published numbers. See /work/shared/reference/economics.md §1.1.)
+ * published numbers: Foundry USA Pool FPPS FAQ, SEC exhibit May 2023; elektronics.dev "Hashprice".)
  */
 import { BLOCK_INTERVAL_S } from './subsidy.js';
 

@@ -12,7 +12,7 @@ import { findAsic, REFERENCE_ASICS } from './asics.js';
 const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 /** YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar month/day (2026-13-45 is rejected). */
-function isCalendarDate(s: string): boolean {
+export function isCalendarDate(s: string): boolean {
   if (!DATE_RE.test(s)) return false;
   const [y, m, d] = s.split('-').map(Number) as [number, number | undefined, number | undefined];
   if (m === undefined) return true;
@@ -59,8 +59,71 @@ function pnum(b: Bound) {
 }
 
 const fraction = (why: string) => pnum({ min: 0, max: 1, why });
-const price = pnum({ min: 0, why: 'a price cannot be negative' });
-const pue = pnum({ min: 1, why: 'PUE = site power / IT power cannot be below 1' });
+const capex = pnum({ min: 0, max: 1e6, why: 'USD per device: capex cannot be negative, and above $1 M per device is a unit slip' });
+const years = pnum({ gt: 0, max: 30, why: 'depreciation life in years' });
+const pue = pnum({ min: 1, max: 3, why: 'PUE = site power / IT power, between 1 and 3' });
+const growth = pnum({ min: -0.5, max: 1, why: 'fraction per month' });
+const decline = pnum({ min: -1, max: 0.99, why: 'fraction per year (0.07 = −7 %/year)' });
+
+/** A string choice, bare or with its source and date. */
+function pchoice<T extends string>(values: readonly [T, ...T[]]) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? { value: v } : v),
+    z
+      .object(
+        {
+          value: z.enum(values, { error: `must be one of: ${values.join(', ')}` }),
+          source: z.string().min(1).optional(),
+          date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+        },
+        { error: `must be one of ${values.join(', ')} or {value, source, date}` },
+      )
+      .strict(),
+  );
+}
+
+const nameField = (what: string) => z.string({ error: `must be a string naming ${what}` }).min(1, { error: `must name ${what}` });
+
+/**
+ * A price per million tokens says which model it prices: a measured
+ * inference figure is priced with it only when the measured model is that model.
+ */
+const tokenPrice = z.preprocess(
+  (v) => (typeof v === 'number' ? { value: v } : v),
+  z
+    .object(
+      {
+        value: numberSchema({ min: 0, max: 1000, why: 'USD per million tokens' }),
+        /** The model this price is for, e.g. "Llama-3.1-8B-Instruct". */
+        model: nameField('the model this price is for (e.g. Llama-3.1-8B-Instruct)').optional(),
+        /** Its parameter count (8.03e9 for Llama-3.1-8B). */
+        modelParameters: numberSchema({ gt: 0, max: 1e14, why: 'parameter count, e.g. 8.03e9' }).optional(),
+        source: z.string().min(1, { error: 'source must not be empty' }).optional(),
+        date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+      },
+      { error: 'must be a number or {value, model, modelParameters, source, date}' },
+    )
+    .strict(),
+);
+
+/** A GPU-hour price names the GPU it rents (defaults to gpu.name). */
+const gpuHourPrice = z.preprocess(
+  (v) => (typeof v === 'number' ? { value: v } : v),
+  z
+    .object(
+      {
+        value: numberSchema({ min: 0, max: 1000, why: 'USD per GPU-hour' }),
+        /** The GPU this price rents, e.g. "NVIDIA H100 SXM" (default: gpu.name). */
+        gpu: nameField('the GPU this price rents (e.g. NVIDIA H100 SXM)').optional(),
+        source: z.string().min(1, { error: 'source must not be empty' }).optional(),
+        date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+      },
+      { error: 'must be a number or {value, gpu, source, date}' },
+    )
+    .strict(),
+);
+
+const req = (what: string) => ({ error: (iss: { input: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
 
 /** The site profile schema. */
 export const siteProfileSchema = z
@@ -71,18 +134,22 @@ export const siteProfileSchema = z
       /** Date the profile's figures refer to. */
       asOf: z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a date string') }).refine(isCalendarDate, { error: 'must be a real date, YYYY-MM-DD' }),
       description: z.string().optional(),
-      powerCapacityMW: pnum({ gt: 0, why: 'site capacity in MW' }),
-      powerPriceUsdPerKWh: price,
-      pue: z.object({ mining: pue, ai: pue }, { error: (iss) => (iss.input === undefined ? 'is required' : 'must be {mining, ai}') }).strict(),
-      uptimeFraction: fraction('mining uptime is a fraction of time, 0..1').optional(),
-      fixedOpexUsdPerMWYear: pnum({ min: 0, why: 'opex cannot be negative' }).optional(),
+      powerCapacityMW: pnum({ gt: 0, max: 20_000, why: 'site capacity in MW' }),
+      powerPriceUsdPerKWh: pnum({ min: 0, max: 5, why: 'USD per kWh: a price cannot be negative, and above 5 is likely USD/MWh' }),
+      pue: z.object({ mining: pue, ai: pue }, req('{mining, ai}')).strict(),
+      uptimeFraction: fraction('mining uptime (availability) is a fraction of time, 0..1').optional(),
+      /** Uptime the AI hall and leases sell (firm capacity), e.g. Tier III 0.99982. */
+      slaUptimeFraction: fraction('SLA uptime is a fraction of time, 0..1').optional(),
+      fixedOpexUsdPerMWYear: pnum({ min: 0, max: 1e8, why: 'opex per MW-year cannot be negative' }).optional(),
       gpu: z
         .object({
-          name: z.string().optional(),
-          powerW: pnum({ gt: 0, why: 'GPU board power in W' }).optional(),
-          capexUsd: pnum({ min: 0, why: 'capex cannot be negative' }).optional(),
-          depreciationYears: pnum({ gt: 0, why: 'depreciation life in years' }).optional(),
-          serverOverheadFactor: pnum({ min: 1, why: 'server power / GPU power cannot be below 1' }).optional(),
+          /** The GPU the site's GPU capex, rated power and GPU-hour price are for. */
+          name: nameField('the GPU (e.g. NVIDIA H100 SXM)').optional(),
+          powerW: pnum({ gt: 0, max: 5000, why: 'rated GPU board power in W' }).optional(),
+          capexUsd: capex.optional(),
+          serverCapexUsd: capex.optional(),
+          depreciationYears: years.optional(),
+          serverOverheadFactor: pnum({ min: 1, max: 5, why: 'server power / GPU power, between 1 and 5' }).optional(),
         })
         .strict()
         .optional(),
@@ -91,28 +158,51 @@ export const siteProfileSchema = z
           model: z
             .string()
             .refine((m) => findAsic(m) !== undefined, { error: `unknown model; one of: ${REFERENCE_ASICS.map((a) => a.id).join(', ')}` }),
-          capexUsd: pnum({ min: 0, why: 'capex cannot be negative' }).optional(),
-          depreciationYears: pnum({ gt: 0, why: 'depreciation life in years' }).optional(),
+          capexUsd: capex.optional(),
+          depreciationYears: years.optional(),
         })
         .strict()
         .optional(),
       inference: z
         .object({
-          usdPerMTok: price.optional(),
-          usdPerGpuHour: price.optional(),
+          usdPerMTok: tokenPrice.optional(),
+          usdPerGpuHour: gpuHourPrice.optional(),
           utilizationFraction: fraction('utilization is a fraction of time, 0..1').optional(),
+          utilizationRampMonths: pnum({ min: 0, max: 120, why: 'months to reach the utilization' }).optional(),
         })
+        .strict()
+        .optional(),
+      /** Colocation lease of the AI hall (use "hosting-lease"). */
+      hosting: z
+        .object({
+          leaseUsdPerKwMonth: pnum({ min: 0, max: 10_000, why: 'USD per kW of IT per month' }).optional(),
+          loadFraction: fraction('average draw as a fraction of the contracted power, 0..1').optional(),
+          powerPaidBy: pchoice(['site', 'tenant'] as const).optional(),
+          retrofitCapexUsdPerMW: pnum({ min: 0, max: 1e9, why: 'USD per MW of IT' }).optional(),
+          retrofitYears: pnum({ gt: 0, max: 50, why: 'years' }).optional(),
+        })
+        .strict()
+        .optional(),
+      /** Grid curtailment / demand response: interruptible uses (mining) stop and earn a credit. */
+      curtailment: z
+        .object({
+          hoursPerYear: pnum({ min: 0, max: 8760, why: 'hours per year' }),
+          creditUsdPerMWh: pnum({ min: 0, max: 100_000, why: 'USD per MWh not drawn' }),
+        }, req('{hoursPerYear, creditUsdPerMWh}'))
         .strict()
         .optional(),
       market: z
         .object({
-          btcPriceUsd: pnum({ gt: 0, why: 'BTC price in USD' }).optional(),
-          difficulty: pnum({ gt: 0, why: 'network difficulty' }).optional(),
-          feesPerBlockBtc: pnum({ min: 0, why: 'fees cannot be negative' }).optional(),
+          btcPriceUsd: pnum({ gt: 0, max: 1e8, why: 'BTC price in USD' }).optional(),
+          difficulty: pnum({ gt: 0, max: 1e18, why: 'network difficulty' }).optional(),
+          feesPerBlockBtc: pnum({ min: 0, max: 50, why: 'BTC per block' }).optional(),
           poolFeeFraction: fraction('pool fee is a fraction of revenue, 0..1').optional(),
-          heightBlocks: pnum({ min: 0, int: true, why: 'block height' }).optional(),
-          difficultyGrowthPerMonth: pnum({ min: -0.5, max: 1, why: 'fraction per month' }).optional(),
-          btcPriceGrowthPerMonth: pnum({ min: -0.5, max: 1, why: 'fraction per month' }).optional(),
+          heightBlocks: pnum({ min: 0, max: 1e8, int: true, why: 'block height' }).optional(),
+          difficultyGrowthPerMonth: growth.optional(),
+          btcPriceGrowthPerMonth: growth.optional(),
+          feesGrowthPerMonth: growth.optional(),
+          tokenPriceDeclinePerYear: decline.optional(),
+          gpuHourPriceDeclinePerYear: decline.optional(),
         })
         .strict()
         .optional(),
@@ -120,7 +210,21 @@ export const siteProfileSchema = z
     },
     { error: (iss) => (iss.input === undefined ? 'is required' : 'must be an object (a site profile)') },
   )
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    // A price says what it prices: GPU prices name their GPU, a token price its model.
+    const gpuNamed = Boolean(p.gpu?.name);
+    for (const k of ['capexUsd', 'serverCapexUsd', 'powerW'] as const) {
+      if (p.gpu?.[k] && !gpuNamed) ctx.addIssue({ code: 'custom', path: ['gpu', 'name'], message: `is required with gpu.${k}: name the GPU this figure is for (e.g. NVIDIA H100 SXM)` });
+    }
+    if (p.inference?.usdPerGpuHour && !p.inference.usdPerGpuHour.gpu && !gpuNamed) {
+      ctx.addIssue({ code: 'custom', path: ['inference', 'usdPerGpuHour', 'gpu'], message: 'is required: name the GPU this price rents (or set gpu.name)' });
+    }
+    const tp = p.inference?.usdPerMTok;
+    if (tp && (!tp.model || tp.modelParameters === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['inference', 'usdPerMTok', tp.model ? 'modelParameters' : 'model'], message: 'is required: a token price names its model and parameter count (e.g. model: Llama-3.1-8B-Instruct, modelParameters: 8.03e9)' });
+    }
+  });
 
 /** A validated site profile. */
 export type SiteProfile = z.infer<typeof siteProfileSchema>;

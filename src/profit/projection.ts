@@ -1,12 +1,15 @@
 /**
- * Projection over N months: difficulty grows by a fixed fraction per month, the subsidy halves at
- * its block height (1,050,000, then 1,260,000, ...) reached at 10-minute blocks from a start
- * height, and the BTC price follows a flat, growth-rate or explicit path. Fees per block stay
- * constant. Each month is priced with siteComparison() at that month's difficulty, mean subsidy
- * over the month's blocks and price, so projections and the snapshot share one model.
+ * Projection over N months that moves both sides. Mining: difficulty grows by a fixed fraction per
+ * month, the subsidy halves at its block height (1,050,000, then 1,260,000, ...) reached at
+ * 10-minute blocks from a start height (with the estimated date), fees per block grow (flat by
+ * default), and the BTC price follows a flat, growth-rate or explicit path. AI: the token price
+ * and the GPU-hour price decline per year, and utilization may ramp up linearly over the first
+ * months. Lease prices are contract prices and stay. Each month is priced with siteComparison() at
+ * that month's inputs, so projections and the snapshot share one model (depreciation included on
+ * every side).
  */
 import { BLOCKS_PER_DAY, meanSubsidyBtc, nextHalvingHeight } from './subsidy.js';
-import { siteComparison, type ComparisonInput, type MarketParams } from './model.js';
+import { pricedRows, siteComparison, type ComparisonInput, type MarketParams } from './model.js';
 import { hashpriceUsdPerPHDay } from './mining.js';
 
 /** Average Gregorian month, days. */
@@ -21,8 +24,16 @@ export interface ProjectionSpec {
   difficultyGrowthPerMonth: number;
   /** BTC price: either a growth rate per month from market.btcPriceUsd, or a path (USD per month; last value repeats). */
   btcPrice: { growthPerMonth: number } | { pathUsd: number[] };
-  /** ISO date of the start (for labels only); optional. */
+  /** ISO date of the start (for labels and the halving date estimate); optional. */
   startDateIso?: string;
+  /** Fees per block growth per month (0.01 = +1 %/month); default 0. */
+  feesGrowthPerMonth?: number;
+  /** Token price decline per year (0.07 = −7 %/year), compounding monthly; default 0. */
+  tokenPriceDeclinePerYear?: number;
+  /** GPU-hour price decline per year; default 0. */
+  gpuHourPriceDeclinePerYear?: number;
+  /** Utilization reaches its target linearly over this many months (month m: target × min(1, (m+1)/N)); 0 = none. */
+  utilizationRampMonths?: number;
 }
 
 /** One option in one month. */
@@ -32,8 +43,9 @@ export interface ProjectionCell {
   revenueUsd: number;
   energyCostUsd: number;
   profitUsd: number;
-  marginUsd: number;
-  cumulativeMarginUsd: number;
+  /** After capex (depreciation); null when the use's capex is unknown. */
+  marginUsd: number | null;
+  cumulativeMarginUsd: number | null;
 }
 
 /** One month, per MW of site power. */
@@ -45,6 +57,10 @@ export interface ProjectionMonth {
   meanSubsidyBtc: number;
   difficulty: number;
   btcPriceUsd: number;
+  feesPerBlockBtc: number;
+  usdPerMTok: number;
+  usdPerGpuHour: number | null;
+  utilizationFraction: number;
   hashpriceUsdPerPHDay: number;
   perMW: ProjectionCell[];
 }
@@ -54,8 +70,12 @@ export interface Projection {
   months: ProjectionMonth[];
   /** Heights of halvings that fall inside the projected window. */
   halvingsInWindow: number[];
+  /** The same halvings with their estimated dates (10-minute blocks from the start height and date). */
+  halvings: { height: number; estimatedDateIso: string | null }[];
   /** Per option: cumulative margin per MW over the window. */
-  totalsPerMW: { id: string; btc: number | null; revenueUsd: number; energyCostUsd: number; profitUsd: number; marginUsd: number }[];
+  totalsPerMW: { id: string; btc: number | null; revenueUsd: number; energyCostUsd: number; profitUsd: number; marginUsd: number | null }[];
+  /** The use with the highest cumulative margin over the window (priced uses with a margin). */
+  bestUseId: string | null;
 }
 
 function addMonthsIso(iso: string, m: number): string {
@@ -64,14 +84,42 @@ function addMonthsIso(iso: string, m: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** Estimated date of block `h` from a start height and date at 10-minute blocks. */
+export function estimateDateOfHeight(startHeight: number, startDateIso: string, h: number): string {
+  const ms = Date.parse(`${startDateIso.slice(0, 10)}T00:00:00Z`) + (h - startHeight) * 600_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function monthMarket(base: ComparisonInput, spec: ProjectionSpec, m: number, subsidy: number): { market: MarketParams; utilization: number } {
+  const difficulty = base.market.difficulty * Math.pow(1 + spec.difficultyGrowthPerMonth, m);
+  const price =
+    'pathUsd' in spec.btcPrice
+      ? (spec.btcPrice.pathUsd[Math.min(m, spec.btcPrice.pathUsd.length - 1)] ?? base.market.btcPriceUsd)
+      : base.market.btcPriceUsd * Math.pow(1 + spec.btcPrice.growthPerMonth, m);
+  const years = m / 12;
+  const decline = (d: number | undefined) => Math.pow(1 - (d ?? 0), years);
+  const ramp = spec.utilizationRampMonths ?? 0;
+  const utilization = base.site.utilizationFraction * (ramp > 0 ? Math.min(1, (m + 1) / ramp) : 1);
+  const market: MarketParams = {
+    ...base.market,
+    difficulty,
+    subsidyBtc: subsidy,
+    btcPriceUsd: price,
+    feesPerBlockBtc: base.market.feesPerBlockBtc * Math.pow(1 + (spec.feesGrowthPerMonth ?? 0), m),
+    usdPerMTok: base.market.usdPerMTok * decline(spec.tokenPriceDeclinePerYear),
+    usdPerGpuHour: base.market.usdPerGpuHour === null ? null : base.market.usdPerGpuHour * decline(spec.gpuHourPriceDeclinePerYear),
+  };
+  return { market, utilization };
+}
+
 /** Project `base` (the snapshot inputs) over `spec.months` months. */
 export function projectMonths(base: ComparisonInput, spec: ProjectionSpec): Projection {
   if (!Number.isInteger(spec.months) || spec.months < 1) throw new RangeError(`months must be an integer ≥ 1, got ${spec.months}`);
   const blocksPerMonth = BLOCKS_PER_DAY * DAYS_PER_MONTH;
   const months: ProjectionMonth[] = [];
-  const cumulative = new Map<string, number>();
   const totals = new Map<string, Projection['totalsPerMW'][number]>();
   const halvings: number[] = [];
+  const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
   for (let m = 0; m < spec.months; m++) {
     const h0 = spec.startHeightBlocks + m * blocksPerMonth;
     const h1 = h0 + blocksPerMonth;
@@ -79,18 +127,12 @@ export function projectMonths(base: ComparisonInput, spec: ProjectionSpec): Proj
     const nh = nextHalvingHeight(hStart);
     if (nh <= h1 && !halvings.includes(nh)) halvings.push(nh);
     const subsidy = meanSubsidyBtc(hStart, blocksPerMonth);
-    const difficulty = base.market.difficulty * Math.pow(1 + spec.difficultyGrowthPerMonth, m);
-    const price =
-      'pathUsd' in spec.btcPrice
-        ? (spec.btcPrice.pathUsd[Math.min(m, spec.btcPrice.pathUsd.length - 1)] ?? base.market.btcPriceUsd)
-        : base.market.btcPriceUsd * Math.pow(1 + spec.btcPrice.growthPerMonth, m);
-    const market: MarketParams = { ...base.market, difficulty, subsidyBtc: subsidy, btcPriceUsd: price };
-    const cmp = siteComparison({ ...base, market });
-    const perMW: ProjectionCell[] = cmp.rows.map((r) => {
-      const d = DAYS_PER_MONTH;
-      const marginUsd = r.perMW.marginUsdPerDay * d;
-      const cum = (cumulative.get(r.id) ?? 0) + marginUsd;
-      cumulative.set(r.id, cum);
+    const { market, utilization } = monthMarket(base, spec, m, subsidy);
+    const cmp = siteComparison({ ...base, market, site: { ...base.site, utilizationFraction: utilization } });
+    const d = DAYS_PER_MONTH;
+    const perMW: ProjectionCell[] = pricedRows(cmp.rows).map((r) => {
+      const prev = totals.get(r.id);
+      const marginUsd = r.perMW.marginUsdPerDay === null ? null : r.perMW.marginUsdPerDay * d;
       const cell: ProjectionCell = {
         id: r.id,
         btc: r.perMW.btcPerDay === null ? null : r.perMW.btcPerDay * d,
@@ -98,14 +140,14 @@ export function projectMonths(base: ComparisonInput, spec: ProjectionSpec): Proj
         energyCostUsd: r.perMW.energyCostUsdPerDay * d,
         profitUsd: r.perMW.profitUsdPerDay * d,
         marginUsd,
-        cumulativeMarginUsd: cum,
+        cumulativeMarginUsd: add(prev ? prev.marginUsd : 0, marginUsd),
       };
-      const t = totals.get(r.id) ?? { id: r.id, btc: cell.btc === null ? null : 0, revenueUsd: 0, energyCostUsd: 0, profitUsd: 0, marginUsd: 0 };
-      t.btc = t.btc === null || cell.btc === null ? null : t.btc + cell.btc;
+      const t = prev ?? { id: r.id, btc: cell.btc === null ? null : 0, revenueUsd: 0, energyCostUsd: 0, profitUsd: 0, marginUsd: 0 };
+      t.btc = add(t.btc, cell.btc);
       t.revenueUsd += cell.revenueUsd;
       t.energyCostUsd += cell.energyCostUsd;
       t.profitUsd += cell.profitUsd;
-      t.marginUsd += cell.marginUsd;
+      t.marginUsd = add(t.marginUsd, cell.marginUsd);
       totals.set(r.id, t);
       return cell;
     });
@@ -115,11 +157,23 @@ export function projectMonths(base: ComparisonInput, spec: ProjectionSpec): Proj
       startHeightBlocks: hStart,
       endHeightBlocks: Math.floor(h1),
       meanSubsidyBtc: subsidy,
-      difficulty,
-      btcPriceUsd: price,
-      hashpriceUsdPerPHDay: hashpriceUsdPerPHDay({ difficulty, subsidyBtc: subsidy, feesPerBlockBtc: market.feesPerBlockBtc }, price),
+      difficulty: market.difficulty,
+      btcPriceUsd: market.btcPriceUsd,
+      feesPerBlockBtc: market.feesPerBlockBtc,
+      usdPerMTok: market.usdPerMTok,
+      usdPerGpuHour: market.usdPerGpuHour,
+      utilizationFraction: utilization,
+      hashpriceUsdPerPHDay: hashpriceUsdPerPHDay({ difficulty: market.difficulty, subsidyBtc: subsidy, feesPerBlockBtc: market.feesPerBlockBtc }, market.btcPriceUsd),
       perMW,
     });
   }
-  return { months, halvingsInWindow: halvings, totalsPerMW: [...totals.values()] };
+  const totalsPerMW = [...totals.values()];
+  const ranked = totalsPerMW.filter((t) => t.marginUsd !== null).sort((a, b) => b.marginUsd! - a.marginUsd!);
+  return {
+    months,
+    halvingsInWindow: halvings,
+    halvings: halvings.map((height) => ({ height, estimatedDateIso: spec.startDateIso ? estimateDateOfHeight(spec.startHeightBlocks, spec.startDateIso, height) : null })),
+    totalsPerMW,
+    bestUseId: ranked[0]?.id ?? null,
+  };
 }

@@ -1,28 +1,39 @@
 /**
- * The profit report: the snapshot comparison, optional projection and sensitivity grids, and
- * every input with its provenance. This is what `joulebench profit --json` prints and what
+ * The profit report: the snapshot comparison, the decision (verdict), optional projection and
+ * sensitivity grids, and every input with its provenance. This is what `joulebench profit --json` prints and what
  * `joulebench run` can embed (as Measurement details, kind "profit").
  */
-import { siteComparison, type Comparison, type ComparisonRow } from './model.js';
+import { pricedRows, siteComparison, type Comparison, type ComparisonRow, type PricedRow } from './model.js';
+import { decide, type Decision } from './decision.js';
 import { projectMonths, type Projection } from './projection.js';
 import { axisAround, inferenceGrid, miningGrid, powerPriceAxis, type SensitivityGrid } from './sensitivity.js';
-import { InputError, type ResolvedInputs } from './inputs.js';
+import { InputError, type PriceTargets, type ResolvedInputs } from './inputs.js';
 import type { Sourced } from './provenance.js';
 
-/** Report format version (bump the major on breaking changes). */
-export const PROFIT_REPORT_VERSION = '1.0';
+/** Report format version (bump the major on breaking changes). 2.0: unpriced rows, capex in every margin, decision. */
+export const PROFIT_REPORT_VERSION = '2.0';
 
 /** How each headline output is derived (formula and the inputs it uses). */
 export const DERIVATIONS: Record<string, { formula: string; from: string[] }> = {
-  btcPerDay: { formula: 'H·86400·(S+F)/(D·2^32)·(1−poolFee)·uptime', from: ['hashesPerSecond', 'subsidyBtc', 'feesPerBlockBtc', 'difficulty', 'poolFeeFraction', 'uptimeFraction'] },
-  revenueUsdPerDay: { formula: 'mining: btcPerDay·btcPrice; inference: tokens/s·86400·utilization·$/Mtok/1e6', from: ['btcPerDay', 'btcPriceUsd', 'tokensPerSecond', 'utilizationFraction', 'usdPerMTok'] },
-  energyCostUsdPerDay: { formula: 'W·PUE/1000·24·duty·$/kWh (duty = uptime for mining, 1 for inference)', from: ['hashPowerW|inferPowerW', 'miningPue|aiPue', 'uptimeFraction', 'powerPriceUsdPerKWh'] },
+  btcPerDay: { formula: 'H·86400·(S+F)/(D·2^32)·(1−poolFee)·uptime·(1−curtailedHours/8760)', from: ['hashesPerSecond', 'subsidyBtc', 'feesPerBlockBtc', 'difficulty', 'poolFeeFraction', 'uptimeFraction', 'curtailmentHoursPerYear'] },
+  revenueUsdPerDay: {
+    formula: 'mining: btcPerDay·btcPrice + curtailment credit; inference: tokens/s·86400·utilization·$/Mtok/1e6; rental: $/GPU-h·24·utilization; lease: (1000/aiPue) kW·$/kW-month·12/365',
+    from: ['btcPerDay', 'btcPriceUsd', 'curtailmentCreditUsdPerMWh', 'tokensPerSecond', 'utilizationFraction', 'usdPerMTok', 'usdPerGpuHour', 'leaseUsdPerKwMonth', 'aiPue'],
+  },
+  energyCostUsdPerDay: { formula: 'W·PUE/1000·24·duty·$/kWh (duty = uptime × uncurtailed share for mining, 1 for GPUs in the AI hall, load fraction for a lease the site pays the power of, 0 when the tenant pays)', from: ['hashPowerW|inferPowerW|gpuPowerW', 'miningPue|aiPue', 'uptimeFraction', 'leaseLoadFraction', 'powerPriceUsdPerKWh'] },
   profitUsdPerDay: { formula: 'revenue − energy cost', from: ['revenueUsdPerDay', 'energyCostUsdPerDay'] },
-  breakEvenUsdPerKWh: { formula: 'revenue / kWh per day (profit = 0)', from: ['revenueUsdPerDay', 'energyKWhPerDay'] },
+  cashUsdPerDay: { formula: 'margin before capex = revenue − energy cost − fixed opex share', from: ['profitUsdPerDay', 'fixedOpexUsdPerMWYear'] },
+  capexUsd: { formula: 'device + server share (GPUs) + AI-hall retrofit share (retrofit $/MW-IT × device IT W / 1e6; lease: retrofit / aiPue per MW of site power)', from: ['asic:*:capexUsd', 'gpuCapexUsd', 'gpuServerCapexUsd', 'retrofitCapexUsdPerMW', 'aiPue'] },
+  marginUsdPerDay: { formula: 'margin before capex − (device + server)/(device years·365) − retrofit/(retrofit years·365)', from: ['cashUsdPerDay', 'capexUsd', 'gpuDepreciationYears|asicDepreciationYears', 'retrofitYears'] },
+  breakEvenUsdPerKWh: { formula: 'energy only: revenue / kWh per day (profit = 0)', from: ['revenueUsdPerDay', 'energyKWhPerDay'] },
+  breakEvenAllInUsdPerKWh: { formula: 'with capex: (revenue − depreciation − fixed opex) / kWh per day (margin = 0)', from: ['revenueUsdPerDay', 'marginUsdPerDay', 'energyKWhPerDay'] },
   hashpriceUsdPerPHDay: { formula: '1e15·86400/(D·2^32)·(S+F)·btcPrice (gross: no pool fee, full uptime)', from: ['difficulty', 'subsidyBtc', 'feesPerBlockBtc', 'btcPriceUsd'] },
   networkHashrateHps: { formula: 'D·2^32/600', from: ['difficulty'] },
-  marginUsdPerDay: { formula: 'profit − capex/(years·365) − fixed opex share', from: ['profitUsdPerDay', 'capexUsd', 'depreciationYears', 'fixedOpexUsdPerMWYear'] },
-  paybackDays: { formula: 'capex / (profit − fixed opex) per day', from: ['capexUsd', 'profitUsdPerDay', 'fixedOpexUsdPerMWYear'] },
+  paybackDays: { formula: 'capex / margin before capex per day', from: ['capexUsd', 'cashUsdPerDay'] },
+  decision: {
+    formula: 'best use = highest margin per MW-day after capex; switching payback = capex per MW of the best use / (its margin before capex − the current use\'s); mining parity BTC price P* = (margin_rival − margin_mining)/BTC per MW-day + P',
+    from: ['marginUsdPerDay', 'cashUsdPerDay', 'capexUsd', 'btcPriceUsd'],
+  },
 };
 
 /** The report. */
@@ -30,13 +41,16 @@ export interface ProfitReport {
   reportVersion: string;
   asOf: string;
   site: { name: string; file: string } | null;
-  /** The row the headline figures describe. */
-  primary: string;
+  /** The verdict line (also `decision.headline`). */
+  headline: string;
+  decision: Decision;
+  /** The row the per-device headline figures describe (null when nothing is priced). */
+  primary: string | null;
   btcPerDay: number | null;
-  revenueUsdPerDay: number;
-  energyCostUsdPerDay: number;
-  profitUsdPerDay: number;
-  marginUsdPerDay: number;
+  revenueUsdPerDay: number | null;
+  energyCostUsdPerDay: number | null;
+  profitUsdPerDay: number | null;
+  marginUsdPerDay: number | null;
   breakEvenUsdPerKWh: number | null;
   breakEvenBtcPriceUsd: number | null;
   paybackDays: number | null;
@@ -45,11 +59,13 @@ export interface ProfitReport {
   networkHashrateHps: number;
   subsidyBtc: number;
   /** Headline figures over --days at today's inputs (flat, no growth). */
-  period: { days: number; btc: number | null; revenueUsd: number; energyCostUsd: number; profitUsd: number; marginUsd: number };
+  period: { days: number; btc: number | null; revenueUsd: number | null; energyCostUsd: number | null; profitUsd: number | null; marginUsd: number | null };
   rows: ComparisonRow[];
+  /** What each price is for (model, GPU): measured rows are priced only when they match. */
+  priceTargets: PriceTargets;
   projection: Projection | null;
   sensitivity: SensitivityGrid[] | null;
-  inputs: Record<string, Sourced<number | null>>;
+  inputs: Record<string, Sourced<number | string | null>>;
   derivations: typeof DERIVATIONS;
   warnings: string[];
 }
@@ -68,76 +84,112 @@ export interface ReportOptions {
 
 const finiteOrNull = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
+function projectionOf(r: ResolvedInputs, o: ReportOptions): Projection | null {
+  if (o.months <= 0) return null;
+  // The projection prices each month at the exact subsidy of its blocks (stepping at halving
+  // heights from the start height). A subsidy set by hand has no height, so the projection
+  // would silently disagree with the snapshot: refuse instead.
+  const sub = r.inputs.subsidyBtc?.provenance;
+  if (sub && sub.kind === 'flag') {
+    throw new InputError(`${sub.flag} cannot be combined with --months: the projection steps the subsidy at halving heights; pass --height <n> instead`);
+  }
+  return projectMonths(r.comparison, {
+    months: o.months,
+    startHeightBlocks: r.heightBlocks.value,
+    difficultyGrowthPerMonth: r.difficultyGrowthPerMonth.value,
+    btcPrice: o.btcPricePathUsd?.length ? { pathUsd: o.btcPricePathUsd } : { growthPerMonth: r.btcPriceGrowthPerMonth.value },
+    startDateIso: o.asOf,
+    feesGrowthPerMonth: r.feesGrowthPerMonth.value,
+    tokenPriceDeclinePerYear: r.tokenPriceDeclinePerYear.value,
+    gpuHourPriceDeclinePerYear: r.gpuHourPriceDeclinePerYear.value,
+    utilizationRampMonths: r.utilizationRampMonths.value,
+  });
+}
+
+function sensitivityOf(r: ResolvedInputs, rows: PricedRow[]): SensitivityGrid[] {
+  const pp = powerPriceAxis(r.comparison.site.powerPriceUsdPerKWh);
+  const out: SensitivityGrid[] = [];
+  for (const row of rows) {
+    if (row.kind === 'gpu-mining' || row.kind === 'asic-mining') out.push(miningGrid(r.comparison, row.id, pp, axisAround(r.comparison.market.btcPriceUsd)));
+  }
+  if (rows.some((x) => x.kind === 'gpu-inference-tokens')) out.push(inferenceGrid(r.comparison, pp, axisAround(r.comparison.market.usdPerMTok, [0.25, 0.5, 1, 2, 4])));
+  return out;
+}
+
+/** Inputs no row or projection of this report uses (left out of the inputs table and the stale-default warnings). */
+function unusedInputs(cmp: Comparison, priced: PricedRow[], o: ReportOptions): Set<string> {
+  const unused = new Set<string>();
+  const has = (k: string) => priced.some((x) => x.kind === k);
+  const hasRow = (k: string) => cmp.rows.some((x) => x.kind === k);
+  if (o.months === 0) {
+    for (const k of ['difficultyGrowthPerMonth', 'btcPriceGrowthPerMonth', 'feesGrowthPerMonth', 'tokenPriceDeclinePerYear', 'gpuHourPriceDeclinePerYear', 'utilizationRampMonths']) unused.add(k);
+  }
+  if (o.btcPricePathUsd?.length) unused.add('btcPriceGrowthPerMonth');
+  if (!hasRow('gpu-inference-tokens')) unused.add('usdPerMTok');
+  if (!has('gpu-inference-tokens')) unused.add('tokenPriceDeclinePerYear');
+  if (!has('gpu-rental')) unused.add('gpuHourPriceDeclinePerYear');
+  if (!hasRow('asic-mining')) unused.add('asicCapexUsdPerTH').add('asicDepreciationYears');
+  if (!has('gpu-inference-tokens') && !has('gpu-rental')) unused.add('utilizationFraction').add('utilizationRampMonths');
+  if (!priced.some((x) => x.hall === 'ai')) unused.add('retrofitCapexUsdPerMW').add('retrofitYears').add('slaUptimeFraction').add('aiPue');
+  if (!priced.some((x) => x.kind === 'gpu-mining' || x.kind === 'gpu-inference-tokens' || x.kind === 'gpu-rental')) {
+    unused.add('gpuCapexUsd').add('gpuServerCapexUsd').add('gpuServerCapexFraction').add('gpuDepreciationYears').add('gpuServerOverheadFactor');
+  }
+  if (!priced.some((x) => x.hall === 'mining')) unused.add('miningPue').add('uptimeFraction').add('curtailmentHoursPerYear').add('curtailmentCreditUsdPerMWh');
+  return unused;
+}
+
 /** Build the report from resolved inputs. */
 export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitReport {
   const cmp: Comparison = siteComparison(r.comparison);
-  const primary = cmp.rows.find((x) => x.kind === 'gpu-mining') ?? cmp.rows.find((x) => x.kind === 'gpu-inference-tokens') ?? cmp.rows[0];
-  if (!primary) throw new RangeError('no comparison rows');
-  const u = primary.perUnit;
-  let projection: Projection | null = null;
-  if (o.months > 0) {
-    // The projection prices each month at the exact subsidy of its blocks (stepping at halving
-    // heights from the start height). A subsidy set by hand has no height, so the projection
-    // would silently disagree with the snapshot: refuse instead.
-    const sub = r.inputs.subsidyBtc?.provenance;
-    if (sub && sub.kind === 'flag') {
-      throw new InputError(`${sub.flag} cannot be combined with --months: the projection steps the subsidy at halving heights; pass --height <n> instead`);
-    }
-    projection = projectMonths(r.comparison, {
-      months: o.months,
-      startHeightBlocks: r.heightBlocks.value,
-      difficultyGrowthPerMonth: r.difficultyGrowthPerMonth.value,
-      btcPrice: o.btcPricePathUsd?.length ? { pathUsd: o.btcPricePathUsd } : { growthPerMonth: r.btcPriceGrowthPerMonth.value },
-      startDateIso: o.asOf,
-    });
+  const priced = pricedRows(cmp.rows);
+  let decision: Decision;
+  try {
+    decision = decide(cmp.rows, { btcPriceUsd: cmp.btcPriceUsd, hashpriceUsdPerPHDay: cmp.hashpriceUsdPerPHDay }, r.currentUseId);
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError(err.message);
+    throw err;
   }
-  let sensitivity: SensitivityGrid[] | null = null;
-  if (o.sensitivity) {
-    const pp = powerPriceAxis(r.comparison.site.powerPriceUsdPerKWh);
-    sensitivity = [];
-    for (const row of cmp.rows) {
-      if (row.kind === 'gpu-mining' || row.kind === 'asic-mining') sensitivity.push(miningGrid(r.comparison, row.id, pp, axisAround(r.comparison.market.btcPriceUsd)));
-    }
-    if (cmp.rows.some((x) => x.kind === 'gpu-inference-tokens')) {
-      sensitivity.push(inferenceGrid(r.comparison, pp, axisAround(r.comparison.market.usdPerMTok, [0.25, 0.5, 1, 2, 4])));
-    }
-  }
-  // Warn about stale defaults only for inputs this report actually uses.
-  const unused = new Set<string>();
-  if (o.months === 0) unused.add('difficultyGrowthPerMonth').add('btcPriceGrowthPerMonth');
-  if (o.btcPricePathUsd?.length) unused.add('btcPriceGrowthPerMonth');
-  if (!cmp.rows.some((x) => x.kind === 'gpu-inference-tokens')) unused.add('usdPerMTok');
-  if (!cmp.rows.some((x) => x.kind === 'asic-mining')) unused.add('asicCapexUsdPerTH').add('asicDepreciationYears');
-  if (!cmp.rows.some((x) => x.hall === 'ai')) unused.add('utilizationFraction');
+  const primary = priced.find((x) => x.kind === 'gpu-mining') ?? priced.find((x) => x.kind === 'gpu-inference-tokens') ?? priced.find((x) => x.id === decision.bestUseId) ?? priced[0] ?? null;
+  const u = primary?.perUnit ?? null;
+  const projection = projectionOf(r, o);
+  const sensitivity = o.sensitivity ? sensitivityOf(r, priced) : null;
+  const unused = unusedInputs(cmp, priced, o);
   const warnings = r.warnings.filter((w) => !unused.has(w.split(' ')[0] ?? ''));
+  for (const row of cmp.rows) {
+    if (row.priced && row.pricedAnyway) warnings.push(`${row.id} PRICED ANYWAY (--price-anyway): ${row.pricedAnyway}`);
+  }
   // The inputs table lists what this report used, so it never sources a number nothing depends on.
   const inputs = Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !unused.has(k)));
+  const per = (x: number | null | undefined) => (x === null || x === undefined ? null : x * o.days);
   return {
     reportVersion: PROFIT_REPORT_VERSION,
     asOf: o.asOf,
     site: o.site,
-    primary: primary.id,
-    btcPerDay: u.btcPerDay,
-    revenueUsdPerDay: u.revenueUsdPerDay,
-    energyCostUsdPerDay: u.energyCostUsdPerDay,
-    profitUsdPerDay: u.profitUsdPerDay,
-    marginUsdPerDay: u.marginUsdPerDay,
-    breakEvenUsdPerKWh: finiteOrNull(u.breakEvenUsdPerKWh),
-    breakEvenBtcPriceUsd: finiteOrNull(u.breakEvenBtcPriceUsd),
-    paybackDays: u.paybackDays,
+    headline: decision.headline,
+    decision,
+    primary: primary?.id ?? null,
+    btcPerDay: u?.btcPerDay ?? null,
+    revenueUsdPerDay: u?.revenueUsdPerDay ?? null,
+    energyCostUsdPerDay: u?.energyCostUsdPerDay ?? null,
+    profitUsdPerDay: u?.profitUsdPerDay ?? null,
+    marginUsdPerDay: u?.marginUsdPerDay ?? null,
+    breakEvenUsdPerKWh: u ? finiteOrNull(u.breakEvenUsdPerKWh) : null,
+    breakEvenBtcPriceUsd: u ? finiteOrNull(u.breakEvenBtcPriceUsd) : null,
+    paybackDays: u?.paybackDays ?? null,
     hashpriceUsdPerTHDay: cmp.hashpriceUsdPerTHDay,
     hashpriceUsdPerPHDay: cmp.hashpriceUsdPerPHDay,
     networkHashrateHps: cmp.networkHashrateHps,
     subsidyBtc: cmp.chain.subsidyBtc,
     period: {
       days: o.days,
-      btc: u.btcPerDay === null ? null : u.btcPerDay * o.days,
-      revenueUsd: u.revenueUsdPerDay * o.days,
-      energyCostUsd: u.energyCostUsdPerDay * o.days,
-      profitUsd: u.profitUsdPerDay * o.days,
-      marginUsd: u.marginUsdPerDay * o.days,
+      btc: per(u?.btcPerDay),
+      revenueUsd: per(u?.revenueUsdPerDay),
+      energyCostUsd: per(u?.energyCostUsdPerDay),
+      profitUsd: per(u?.profitUsdPerDay),
+      marginUsd: per(u?.marginUsdPerDay),
     },
     rows: cmp.rows,
+    priceTargets: r.priceTargets,
     projection,
     sensitivity,
     inputs,

@@ -1,5 +1,5 @@
 /**
- * Sensitivity grids: margin per MW per year over power price × BTC price (mining rows) and
+ * Sensitivity grids: margin per MW per year (after capex) over power price × BTC price (mining rows) and
  * power price × token price (per-token inference row). Each cell re-runs siteComparison() with
  * the two inputs replaced, so the grid and the snapshot share one model.
  */
@@ -12,8 +12,8 @@ export interface SensitivityGrid {
   metric: 'marginUsdPerMWYear';
   rows: { name: 'powerPriceUsdPerKWh'; values: number[] };
   cols: { name: 'btcPriceUsd' | 'usdPerMTok'; values: number[] };
-  /** cells[i][j] = metric at rows.values[i], cols.values[j]. */
-  cells: number[][];
+  /** cells[i][j] = metric at rows.values[i], cols.values[j] (null: capex unknown, no margin). */
+  cells: (number | null)[][];
 }
 
 function grid(base: ComparisonInput, optionId: string, powerPrices: number[], colName: 'btcPriceUsd' | 'usdPerMTok', colValues: number[]): SensitivityGrid {
@@ -25,7 +25,7 @@ function grid(base: ComparisonInput, optionId: string, powerPrices: number[], co
         market: { ...base.market, [colName]: c },
       });
       const r = cmp.rows.find((x) => x.id === optionId);
-      if (!r) throw new RangeError(`no comparison row '${optionId}'`);
+      if (!r || !r.priced) throw new RangeError(`no priced comparison row '${optionId}'`);
       return r.perMW.marginUsdPerYear;
     }),
   );

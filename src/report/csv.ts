@@ -101,18 +101,28 @@ export function renderCsv(results: readonly LoadedResult[]): string {
       if (m.kind === 'profit') {
         const p = extractProfit(m);
         for (const u of p?.rows ?? []) {
-          for (const [field, unit] of [
-            ['revenueUsdPerDay', 'USD/day/MW'],
-            ['profitUsdPerDay', 'USD/day/MW'],
-            ['breakEvenUsdPerKWh', 'USD/kWh'],
+          // Margins before and after capex, payback and both break-even prices (src/profit: capex parity); a row
+          // not priced says why instead of a number.
+          for (const [field, unit, higher] of [
+            ['revenueUsdPerDay', 'USD/day/MW', true],
+            ['profitUsdPerDay', 'USD/day/MW', true],
+            ['cashUsdPerDay', 'USD/day/MW', true],
+            ['capexUsd', 'USD/MW', false],
+            ['marginUsdPerDay', 'USD/day/MW', true],
+            ['paybackDays', 'days', false],
+            ['breakEvenUsdPerKWh', 'USD/kWh', true],
+            ['breakEvenAllInUsdPerKWh', 'USD/kWh', true],
           ] as const) {
+            // A row not priced is one line (its revenue, empty, with the reason); unknown capex figures are left out.
+            if (!u.priced && field !== 'revenueUsdPerDay') continue;
+            if (u.priced && u[field] === null && field !== 'revenueUsdPerDay' && field !== 'profitUsdPerDay' && field !== 'breakEvenUsdPerKWh') continue;
             push({
               ...common,
               metric: `perMw.${u.use}.${field}`,
               value: u[field],
               unit,
-              higher_is_better: true,
-              note: `${u.label}${p!.site ? ` at site ${p!.site}` : ''}${p!.powerPriceUsdPerKWh !== null ? ` (${p!.powerPriceUsdPerKWh} USD/kWh)` : ''}`,
+              higher_is_better: higher,
+              note: `${u.label}${p!.site ? ` at site ${p!.site}` : ''}${p!.powerPriceUsdPerKWh !== null ? ` (${p!.powerPriceUsdPerKWh} USD/kWh)` : ''}${u.priced ? '' : `: not priced: ${u.notPricedReason}`}`,
             });
           }
         }

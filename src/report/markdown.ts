@@ -1,11 +1,16 @@
 /**
- * Markdown exporter of `joulebench report`: the efficiency table (H/J next to tok/J per device), the
- * per-MW earnings table, and numbered notes (energy methods, incomplete runs, warnings).
- * Deterministic: no wall-clock date, rows in the order of buildRows().
+ * Markdown exporter of `joulebench report`: the headline (best H/J, best tok/J, J/TH next to the
+ * reference ASIC, the per-MW verdict), the hashing and inference tables sorted by efficiency with
+ * ranks, watts and J/TH, the per-MW table after capex (one row per site use), device footnotes and
+ * numbered notes (energy methods, incomplete runs, warnings).
+ * Deterministic: no wall-clock date, rows in the order of buildRows() within each rank.
  */
 import type { CampaignSummary } from './campaign.js';
 import { campaignMarkdown } from './campaign-render.js';
-import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
+import { fmtBreakEven, fmtDays } from '../profit/format.js';
+import { fmtUsd } from '../profit/format-num.js';
+import { formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
+import { buildView, sup, vsAsic, type HashEntry, type InferEntry, type ReportView, type UseEntry } from './view.js';
 
 /** Escape a table cell (pipes and newlines break GitHub tables). */
 export function mdCell(s: string): string {
@@ -39,71 +44,130 @@ export function siteText(r: RunRow): string {
   return p.site ?? price ?? '—';
 }
 
-/** Markdown of the merged report. */
-export function renderMarkdown(rows: readonly RunRow[], extras: { campaign?: CampaignSummary | null } = {}): string {
+/** Watts with 3 significant digits, "—" when unknown. */
+export function wattsText(w: number | null): string {
+  return w === null ? '—' : `${Number(w.toPrecision(3))} W`;
+}
+
+/** J/TH as a plain number with a prefix ("1.81 M", "17.5"). */
+export function jPerTHText(j: number | null): string {
+  return j === null ? '—' : formatQuantity(j, 'J/TH');
+}
+
+/** The verdict without its "Verdict (per MW of site power):" lead, where a heading already says so. */
+export const verdictText = (headline: string) => headline.replace(/^Verdict \(per MW of site power\): /, '');
+
+const rankText = (r: number | null) => (r === null ? '—' : String(r));
+const devText = (e: { device: { short: string; n: number; isSoftware: boolean } }) => `${e.device.short}${e.device.isSoftware ? ' (software)' : ''}${sup(e.device.n)}`;
+
+/** The headline lines (shared with the HTML card's text). */
+export function headlineLines(v: ReportView): string[] {
   const out: string[] = [];
-  const files = new Set(rows.map((r) => r.file));
-  out.push('# joulebench comparison', '');
-  out.push(
-    `${files.size} result file${files.size === 1 ? '' : 's'}, ${rows.length} row${rows.length === 1 ? '' : 's'}. ` +
-      'H/J and tok/J are per joule of the energy scope shown; "n/m" = not measured (see notes). ' +
-      'Rows marked [software] ran on a CPU rasteriser: their timings are CPU timings, not GPU figures.',
-    '',
+  const h = v.bestHash;
+  if (h) {
+    const hpj = figureText(h.hashesPerJoule, { ci: false });
+    out.push(`Best hashes per joule: **${hpj}** on #${h.row.ref} ${devText(h)} (${h.energy})${h.jPerTH !== null ? ` = ${jPerTHText(h.jPerTH)}, ${vsAsic(h.jPerTH, v.asic)}` : ''}`);
+  } else out.push('Best hashes per joule: none measured (no energy for any hash figure).');
+  const i = v.bestInfer;
+  if (i) out.push(`Best tokens per joule: **${figureText(i.tokensPerJoule, { ci: false })}** on #${i.row.ref} ${devText(i)} · ${i.model} (${i.serving}; ${i.energy})`);
+  else out.push('Best tokens per joule: none measured.');
+  for (const vd of v.verdicts) out.push(`Per-MW verdict (${vd.context}${vd.repriced ? ', re-priced' : ''}; run ${vd.runs.map((r) => `#${r}`).join(', ')}): ${verdictText(vd.headline)}`);
+  if (!v.verdicts.length) out.push('Per-MW verdict: no run holds a profit model with a verdict (re-price with `joulebench report --site <file>`).');
+  return out;
+}
+
+function hashTable(rows: HashEntry[]): string {
+  return table(
+    ['Rank', 'Run', 'Device', 'H/s', 'W', 'H/J', 'J/TH', 'Energy'],
+    ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
+    rows.map((e) => [rankText(e.rank), runLabel(e.row), devText(e), figureText(e.hashesPerSecond), wattsText(e.powerW), figureText(e.hashesPerJoule), jPerTHText(e.jPerTH), e.energy]),
   );
-  out.push('## Efficiency per device', '');
+}
+
+function inferTable(rows: InferEntry[]): string {
+  return table(
+    ['Rank', 'Run', 'Device', 'Model', 'Serving', 'Decode tok/s', 'Prefill tok/s', 'W', 'tok/J', 'J/token', 'Energy'],
+    ['r', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows.map((e) => [
+      rankText(e.rank),
+      runLabel(e.row),
+      devText(e),
+      e.model,
+      e.serving,
+      figureText(e.tokensPerSecond),
+      figureText(e.prefillTokensPerSecond),
+      wattsText(e.powerW),
+      figureText(e.tokensPerJoule),
+      e.jPerToken === null ? '—' : formatQuantity(e.jPerToken, 'J/token'),
+      e.energy,
+    ]),
+  );
+}
+
+/** Per-MW cells of a use: revenue, margin before capex, capex, margin after capex, payback, break-even (energy | with capex). */
+export function useCells(e: UseEntry): string[] {
+  const u = e.u;
+  if (!u.priced) return ['not priced', '—', '—', '—', '—', '—'];
+  const m = (x: number | null) => (x === null ? 'n/a' : formatUsd(x));
+  return [
+    m(u.revenueUsdPerDay),
+    m(u.cashUsdPerDay ?? u.profitUsdPerDay),
+    u.capexUsd === null ? 'n/a' : fmtUsd(u.capexUsd, { compact: true }),
+    m(u.marginUsdPerDay),
+    u.marginUsdPerDay === null && u.capexUsd === null ? 'n/a' : fmtDays(u.paybackDays, u.capexUsd),
+    // No energy billed to the site (a lease whose tenant pays the power): the power price does not matter.
+    u.energyKWhPerDay === 0 ? 'any / any' : `${fmtBreakEven(u.breakEvenUsdPerKWh)} / ${fmtBreakEven(u.breakEvenAllInUsdPerKWh)}`,
+  ];
+}
+
+/** "Antminer S21 (reference ASIC)", "GPU inference ($/Mtok) · tiny on llvmpipe [PRICED ANYWAY]". */
+export function useLabel(e: UseEntry): string {
+  return `${e.u.label}${e.u.pricedAnyway ? ' [PRICED ANYWAY]' : ''}`;
+}
+
+/** A use priced by a profit report before capex parity (no margin before capex recorded). */
+export const isOld = (e: UseEntry) => e.u.priced && e.u.cashUsdPerDay === null && e.u.capexUsd === null;
+
+/** What "n/a" means in those rows, and the fix. */
+export const OLD_NOTE =
+  'Rows with n/a capex come from results priced before every margin carried its capex (profit report < 2.0); their "margin before capex" is revenue − energy. Re-price them at a site with `joulebench report <files> --site sites/<site>.yaml`.';
+
+function runsText(e: UseEntry): string {
+  return e.shared ? `site use (run ${e.runs.map((r) => `#${r}`).join(', ')})` : `#${e.runs[0]}`;
+}
+
+function perMwSection(v: ReportView): string[] {
+  const out: string[] = ['## Earnings per MW of site power, after capex', ''];
+  if (!v.uses.length) {
+    out.push('No run holds a profit model (`profit.site`): nothing to show per MW. Re-price stored results with `joulebench report <files> --site sites/<site>.yaml`.');
+    return out;
+  }
+  for (const vd of v.verdicts) out.push(`**Verdict (${vd.context}${vd.repriced ? ', re-priced' : ''})**: ${verdictText(vd.headline)}`, '');
+  // One site context: the verdict names it; several: a column says which row is which.
+  const multi = new Set(v.uses.map((e) => e.context)).size > 1;
   out.push(
     table(
-      ['Run', 'Device', 'Driver', 'EP', 'Model', 'H/s', 'H/J', 'Prefill tok/s', 'Decode tok/s', 'tok/J', 'Energy', 'joulebench'],
-      ['l', 'l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
-      rows.map((r) => [
-        runLabel(r),
-        r.device,
-        r.driver ?? 'not reported',
-        r.ep ?? '—',
-        r.model ?? '—',
-        figureText(r.hashesPerSecond),
-        figureText(r.hashesPerJoule),
-        figureText(r.prefillTokensPerSecond),
-        figureText(r.decodeTokensPerSecond),
-        figureText(r.tokensPerJoule),
-        energyShort(r),
-        r.toolVersion + (r.gitSha ? ` (${r.gitSha.slice(0, 7)})` : ''),
-      ]),
+      ['Use', 'Run', 'Basis', 'Revenue/MW-day', 'Margin before capex', 'Capex/MW', 'Margin after capex', 'Payback', 'Break-even $/kWh (energy / with capex)', ...(multi ? ['Site'] : [])],
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      v.uses.map((e) => [useLabel(e), runsText(e), e.u.basis ?? '—', ...useCells(e), ...(multi ? [e.context] : [])]),
     ),
   );
-  out.push('');
-  if (extras.campaign) out.push(campaignMarkdown(extras.campaign)); // Slurm campaign: per GPU model (issue 15)
-  out.push('## Earnings per MW', '');
-  const profitRows = rows.filter((r) => r.profit);
-  if (!profitRows.length) {
-    out.push('No run holds a profit model (`profit.site`): nothing to show per MW.');
-  } else {
-    const seen = new Set<string>();
-    const body: string[][] = [];
-    for (const r of profitRows) {
-      // One profit block per file: skip repeats when a file has several inference rows.
-      const key = `${r.file}|${r.profit!.measurementId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (const u of r.profit!.rows) {
-        body.push([
-          runLabel(r),
-          r.device,
-          u.label,
-          u.revenueUsdPerDay === null ? 'n/m' : formatUsd(u.revenueUsdPerDay),
-          u.profitUsdPerDay === null ? 'n/m' : formatUsd(u.profitUsdPerDay),
-          u.breakEvenUsdPerKWh === null ? 'n/m' : formatUsdPerKWh(u.breakEvenUsdPerKWh),
-          siteText(r),
-        ]);
-      }
-    }
-    out.push(table(['Run', 'Device', 'Use', 'Revenue per MW-day', 'Profit per MW-day', 'Break-even power price ($/kWh)', 'Site'], ['l', 'l', 'l', 'r', 'r', 'r', 'l'], body));
+  const np = v.uses.filter((e) => !e.u.priced);
+  if (v.uses.some(isOld)) out.push('', OLD_NOTE);
+  if (np.length) {
+    out.push('');
+    for (const e of np) out.push(`- ${useLabel(e)} (#${e.runs[0]}): not priced: ${e.u.notPricedReason}`);
   }
-  out.push('');
-  out.push('## Notes', '');
+  const anyway = v.uses.filter((e) => e.u.pricedAnyway);
+  for (const e of anyway) out.push(`- **PRICED ANYWAY** ${e.u.label} (#${e.runs[0]}): ${e.u.pricedAnyway}`);
+  return out;
+}
+
+function notesSection(rows: readonly RunRow[]): string[] {
+  const out: string[] = ['## Notes', ''];
   for (const r of rows) {
     const lines: string[] = [];
-    lines.push(`file \`${r.file}\`${r.backend ? `, backend ${r.backend}` : ''}`);
+    lines.push(`file \`${r.file}\`${r.backend ? `, backend ${r.backend}` : ''}${r.ep ? `, EP ${r.ep}` : ''}, joulebench ${r.toolVersion}${r.gitSha ? ` (${r.gitSha.slice(0, 7)})` : ''}`);
     if (!r.complete) lines.push(`INCOMPLETE run: ${r.incompleteReason}`);
     if (r.hashEnergy && r.inferEnergy && r.hashEnergy.text === r.inferEnergy.text && !r.hashEnergy.measured) {
       lines.push(`hash and inference energy: ${r.hashEnergy.text}`);
@@ -119,6 +183,33 @@ export function renderMarkdown(rows: readonly RunRow[], extras: { campaign?: Cam
     for (const n of r.notes) lines.push(n);
     out.push(`- **#${r.ref}** ${[...new Set(lines)].map((l) => mdCell(l)).join('; ')}`);
   }
+  return out;
+}
+
+/** Markdown of the merged report. */
+export function renderMarkdown(rows: readonly RunRow[], extras: { campaign?: CampaignSummary | null } = {}): string {
+  const v = buildView(rows);
+  const out: string[] = [];
+  const files = new Set(rows.map((r) => r.file));
+  out.push('# joulebench comparison', '');
+  out.push(
+    `${files.size} result file${files.size === 1 ? '' : 's'}, ${rows.length} row${rows.length === 1 ? '' : 's'}. ` +
+      'H/J and tok/J are per joule of the energy shown; "declared, not measured" = watts typed by the user; "n/m" = not measured (see notes). ' +
+      'Devices marked (software) ran on a CPU rasteriser: their timings are CPU timings, not GPU figures.',
+    '',
+  );
+  out.push('## Headline', '');
+  for (const l of headlineLines(v)) out.push(`- ${l}`);
   out.push('');
+  out.push('## Hashing efficiency (best H/J first)', '');
+  out.push(v.hashing.length ? hashTable(v.hashing) : 'No hash figures.', '');
+  out.push('## Inference efficiency (best tok/J first)', '');
+  out.push(v.inference.length ? inferTable(v.inference) : 'No inference figures.', '');
+  if (extras.campaign) out.push(campaignMarkdown(extras.campaign)); // Slurm campaign: per GPU model (issue 15)
+  out.push(...perMwSection(v), '');
+  out.push('## Devices', '');
+  for (const d of v.devices) out.push(`${sup(d.n)} ${mdCell(d.full)}${d.isSoftware ? ' — software adapter: CPU timings, not GPU figures' : ''}  `);
+  out.push(`Reference ASIC: ${v.asic.label}, ${Number(v.asic.jPerTH.toPrecision(3))} J/TH (${v.asic.source}).`, '');
+  out.push(...notesSection(rows), '');
   return out.join('\n');
 }

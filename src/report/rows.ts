@@ -8,6 +8,8 @@
  */
 import { basename } from 'node:path';
 import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+import { energyBasis } from '../power/energy-basis.js';
+import { servingLabel } from '../profit/pricing.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -39,7 +41,12 @@ export interface MissingFigure {
 
 /** Energy of one measurement, reduced to what rows show. */
 export interface EnergyLabel {
+  /** True when the record holds joules (metered or declared). */
   measured: boolean;
+  /** metered, declared (not measured) or none (src/power/energy-basis.ts). */
+  kind: 'metered' | 'declared' | 'none';
+  /** Average power over the window, W, when there is one. */
+  avgPowerW: number | null;
   /** "gpu-board", "wall", "declared", … or null when not measured. */
   scope: string | null;
   meter: string | null;
@@ -47,7 +54,7 @@ export interface EnergyLabel {
   text: string;
 }
 
-/** One per-MW use of the site (GPU mining / GPU inference / reference ASIC). */
+/** One per-MW use of the site (reference ASIC / GPU mining / GPU inference / GPU rental / hosting lease). */
 export interface PerMwRow {
   /** Stable key, e.g. "gpu-mining", "asic:s21". */
   use: string;
@@ -55,11 +62,35 @@ export interface PerMwRow {
   kind: string | null;
   /** Display name, e.g. "GPU mining (SHA256d)". */
   label: string;
+  /** False for a measured figure its price is not for (no money figures, see notPricedReason). */
+  priced: boolean;
+  notPricedReason: string | null;
+  /** Set when --price-anyway priced a row that does not match its price. */
+  pricedAnyway: string | null;
+  /** How the row's figures were obtained ("measured (nvml, gpu-board)", "declared, not measured", "nameplate", ...). */
+  basis: string | null;
+  /** J/TH or J/token, when the model gives one. */
+  efficiency: { value: number; unit: string } | null;
   revenueUsdPerDay: number | null;
   profitUsdPerDay: number | null;
+  /** Margin before capex (revenue − energy − fixed opex). */
+  cashUsdPerDay: number | null;
+  /** Capex per MW (device + server + retrofit share). */
+  capexUsd: number | null;
+  /** Margin after capex (depreciation); null in older results or when capex is unknown. */
+  marginUsdPerDay: number | null;
+  paybackDays: number | null;
   breakEvenUsdPerKWh: number | null;
+  breakEvenAllInUsdPerKWh: number | null;
   /** Site energy per MW-day, kWh (the slope of profit against power price), when given. */
   energyKWhPerDay: number | null;
+}
+
+/** The verdict of a profit block (src/profit/decision.ts), when the result holds one. */
+export interface DecisionLabel {
+  headline: string;
+  bestUseId: string | null;
+  currentUseId: string | null;
 }
 
 /** The site profitability block of a run (from the `profit` measurement). */
@@ -68,6 +99,11 @@ export interface ProfitBlock {
   site: string | null;
   /** Power price the profit figures were computed at, USD/kWh. */
   powerPriceUsdPerKWh: number | null;
+  /** Date the figures were priced at. */
+  asOf: string | null;
+  decision: DecisionLabel | null;
+  /** Set when `report --site` re-priced the stored measurements (site file and date). */
+  repriced: { siteFile: string; asOf: string } | null;
   rows: PerMwRow[];
 }
 
@@ -86,6 +122,8 @@ export interface RunRow {
   driver: string | null;
   ep: string | null;
   model: string | null;
+  /** How the inference figure was served ("batch-1 decode, not a served figure", "served at batch 16 …"). */
+  serving: string | null;
   toolVersion: string;
   gitSha: string | null;
   hashesPerSecond: Figure | MissingFigure | null;
@@ -93,6 +131,9 @@ export interface RunRow {
   prefillTokensPerSecond: Figure | MissingFigure | null;
   decodeTokensPerSecond: Figure | MissingFigure | null;
   tokensPerJoule: Figure | MissingFigure | null;
+  /** The serving figure (details.serving of a batch sweep), when the result has one. */
+  servedTokensPerSecond: Figure | null;
+  servedTokensPerJoule: Figure | MissingFigure | null;
   hashEnergy: EnergyLabel | null;
   inferEnergy: EnergyLabel | null;
   profit: ProfitBlock | null;
@@ -123,13 +164,26 @@ function figure(m: Metric | undefined): Figure | MissingFigure | null {
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
   if (!e) return null;
-  if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason}` };
-  return { measured: true, scope: e.scope, meter: e.meter, text: e.method + (e.complete ? '' : ` (incomplete: ${e.incompleteReason ?? 'meter stopped'})`) };
+  const b = energyBasis(e);
+  const r = e as Record<string, unknown>;
+  const w = num(r.avgPowerW) ?? (num(r.energyJ) !== null && num(r.timeS) ? (r.energyJ as number) / (r.timeS as number) : null);
+  if (b.kind === 'none') return { measured: false, kind: 'none', avgPowerW: null, scope: null, meter: null, text: `not measured: ${e.measured ? 'no energy' : e.reason}` };
+  const method = str(r.method) ?? (b.kind === 'declared' ? 'declared watts (not measured)' : 'metered');
+  const incomplete = r.complete === false ? ` (incomplete: ${str(r.incompleteReason) ?? 'meter stopped'})` : '';
+  return { measured: true, kind: b.kind, avgPowerW: w, scope: b.scope, meter: b.meter, text: method + incomplete };
+}
+
+/** Energy column text: "declared, not measured", "measured (gpu-board/nvml)", "not measured". */
+export function energyText(e: EnergyLabel | null): string {
+  if (e === null) return '—';
+  if (e.kind === 'declared') return 'declared, not measured';
+  if (e.kind === 'none') return 'not measured';
+  return `measured (${e.scope === e.meter ? String(e.scope) : `${e.scope}/${e.meter}`})`;
 }
 
 /** Short energy column text: "gpu-board/nvml", "declared", "not measured"; two kinds → "hash …; infer …". */
 export function energyShort(row: Pick<RunRow, 'hashEnergy' | 'inferEnergy'>): string {
-  const one = (e: EnergyLabel | null) => (e === null ? null : !e.measured ? 'not measured' : e.scope === e.meter ? String(e.scope) : `${e.scope}/${e.meter}`);
+  const one = (e: EnergyLabel | null) => (e === null ? null : e.kind === 'declared' ? 'declared' : !e.measured ? 'not measured' : e.scope === e.meter ? String(e.scope) : `${e.scope}/${e.meter}`);
   const h = one(row.hashEnergy);
   const i = one(row.inferEnergy);
   if (h === null && i === null) return '—';
@@ -161,11 +215,31 @@ function perMwRow(key: string | null, o: Record<string, unknown>): PerMwRow | nu
   const revenue = num(e.revenueUsdPerDay);
   const profit = num(e.profitUsdPerDay);
   const be = num(e.breakEvenUsdPerKWh);
-  if (revenue === null && profit === null && be === null) return null;
+  const unpriced = o.priced === false;
+  if (!unpriced && revenue === null && profit === null && be === null) return null;
   const use = str(o.id) ?? str(o.use) ?? key ?? str(o.label) ?? str(o.name) ?? 'use';
   const kind = str(o.kind);
   const label = str(o.label) ?? str(o.name) ?? USE_LABELS[kind ?? use] ?? use;
-  return { use, kind, label, revenueUsdPerDay: revenue, profitUsdPerDay: profit, breakEvenUsdPerKWh: be, energyKWhPerDay: num(e.energyKWhPerDay) };
+  const eff = isObj(o.efficiency) && num(o.efficiency.value) !== null && str(o.efficiency.unit) ? { value: num(o.efficiency.value)!, unit: str(o.efficiency.unit)! } : null;
+  return {
+    use,
+    kind,
+    label,
+    priced: !unpriced,
+    notPricedReason: unpriced ? (str(o.notPricedReason) ?? 'not priced') : null,
+    pricedAnyway: str(o.pricedAnyway),
+    basis: str(o.basis),
+    efficiency: eff,
+    revenueUsdPerDay: revenue,
+    profitUsdPerDay: profit,
+    cashUsdPerDay: num(e.cashUsdPerDay),
+    capexUsd: num(e.capexUsd),
+    marginUsdPerDay: isObj(o.perMW) ? num(e.marginUsdPerDay) : null,
+    paybackDays: num(e.paybackDays),
+    breakEvenUsdPerKWh: be,
+    breakEvenAllInUsdPerKWh: num(e.breakEvenAllInUsdPerKWh),
+    energyKWhPerDay: num(e.energyKWhPerDay),
+  };
 }
 
 function rowsIn(c: unknown): PerMwRow[] {
@@ -213,12 +287,47 @@ export function extractProfit(m: Measurement): ProfitBlock | null {
     level = next;
   }
   if (!rows.length) return null;
+  // Reports before 2.0 computed the margin without every use's capex: show none rather than a margin that misleads.
+  const major = Number(String(d.reportVersion ?? '1').split('.')[0]);
+  if (!(major >= 2)) for (const r of rows) Object.assign(r, { cashUsdPerDay: null, capexUsd: null, marginUsdPerDay: null, paybackDays: null, breakEvenAllInUsdPerKWh: null });
   const site = findKey(d, 'site');
   const siteName = typeof site === 'string' ? site : isObj(site) ? str(site.name) ?? str(site.id) : null;
   // src/profit/measurement.ts puts the price in params; its details.inputs hold it as { value, unit, provenance }.
   const found = findKey(d, 'powerPriceUsdPerKWh');
   const price = num(m.params.powerPriceUsdPerKWh) ?? num(found) ?? (isObj(found) ? num(found.value) : null);
-  return { measurementId: m.id, site: siteName ?? str(m.params.site) ?? str(m.params.profile), powerPriceUsdPerKWh: price, rows };
+  const dec = isObj(d.decision) ? d.decision : null;
+  const decision = dec && str(dec.headline) ? { headline: str(dec.headline)!, bestUseId: str(dec.bestUseId), currentUseId: str(dec.currentUseId) } : null;
+  const rp = isObj(m.params.repriced) ? m.params.repriced : null;
+  const repriced = rp && str(rp.siteFile) && str(rp.asOf) ? { siteFile: str(rp.siteFile)!, asOf: str(rp.asOf)! } : null;
+  return {
+    measurementId: m.id,
+    site: siteName ?? str(m.params.site) ?? str(m.params.profile),
+    powerPriceUsdPerKWh: price,
+    asOf: str(m.params.asOf) ?? str(d.asOf),
+    decision,
+    repriced,
+    rows,
+  };
+}
+
+/** The serving figure of a batch sweep (details.serving), as figures the tables can show. */
+function servedFigures(m: Measurement | undefined): Pick<RunRow, 'servedTokensPerSecond' | 'servedTokensPerJoule'> {
+  const sv = m?.details?.serving;
+  if (!isObj(sv) || num(sv.decodeTokensPerSecond) === null) return { servedTokensPerSecond: null, servedTokensPerJoule: null };
+  const method = `serving figure (details.serving): ${servingText(m!)}`;
+  const tpj = num(sv.tokensPerJoule);
+  return {
+    servedTokensPerSecond: { value: num(sv.decodeTokensPerSecond)!, unit: 'tokens/s', n: 0, relCi95: null, method },
+    servedTokensPerJoule: tpj === null ? { value: null, reason: 'the serving figure carries no energy' } : { value: tpj, unit: 'tokens/J', n: 0, relCi95: null, method },
+  };
+}
+
+/** How an inference measurement's figure was served: its `details.serving` (batch sweep) or batch-1 decode. */
+function servingText(m: Measurement): string {
+  const sv = m.details?.serving;
+  if (!isObj(sv)) return servingLabel(null);
+  const basis = sv.basis === 'slo' || sv.basis === 'best-efficiency' ? sv.basis : 'batch-1-only';
+  return servingLabel({ basis, batch: num(sv.batch) ?? 1, sloMsPerToken: num(sv.sloMsPerToken) });
 }
 
 function byKind(doc: ResultDoc, kind: Measurement['kind']): Measurement[] {
@@ -255,6 +364,7 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         driver: adapter?.driver ?? null,
         ep: infer ? str(infer.params.ep) : null,
         model: infer ? str(infer.params.model) ?? infer.id.replace(/^infer\./, '') : null,
+        serving: infer ? servingText(infer) : null,
         toolVersion: doc.tool.version,
         gitSha: doc.git.sha,
         hashesPerSecond: figure(hash?.metrics.hashesPerSecond),
@@ -262,6 +372,7 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         prefillTokensPerSecond: figure(infer?.metrics.prefillTokensPerSecond),
         decodeTokensPerSecond: figure(infer?.metrics.decodeTokensPerSecond),
         tokensPerJoule: figure(infer?.metrics.tokensPerJoule),
+        ...servedFigures(infer),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),
         profit,

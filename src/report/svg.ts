@@ -113,28 +113,140 @@ export interface ScatterPoint {
   color: string;
   /** Tooltip text. */
   title: string;
+  /** Marker: filled circle (default) or a hollow diamond (e.g. declared, not measured energy). */
+  shape?: 'circle' | 'diamond';
 }
 
-/** Scatter plot; axes go log10 automatically when the values span more than 20×. */
-export function scatterChart(opts: { id: string; title: string; xTitle: string; yTitle: string; points: ScatterPoint[]; width?: number; height?: number }): string {
+/** A box in SVG user units. */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box, pad = 1) => a.x0 < b.x1 + pad && b.x0 < a.x1 + pad && a.y0 < b.y1 + pad && b.y0 < a.y1 + pad;
+const area = (a: Box, b: Box) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+
+/** Estimated width of 11 px system-ui text (generous, so estimated boxes contain the rendered ones). */
+export function textWidth(s: string, px = 11): number {
+  let w = 0;
+  for (const ch of s) w += /[MW@#%]/.test(ch) ? 0.95 : /[A-Z0-9$]/.test(ch) ? 0.68 : /[ il.,:;'|!·()\[\]]/.test(ch) ? 0.34 : 0.58;
+  return w * px + 4;
+}
+
+/** Where a label goes: text position, anchor, its box, and a leader line when moved away from its point. */
+export interface LabelPlacement {
+  x: number;
+  y: number;
+  anchor: 'start' | 'end';
+  box: Box;
+  leader: [number, number, number, number] | null;
+}
+
+/**
+ * Place point labels so they overlap neither each other nor any point, inside `frame`: each label
+ * tries the right, the left, then above and below, then further rows with a leader line; the first
+ * free spot wins (points placed top to bottom). `taken` boxes (a reference line's label, a legend)
+ * are avoided too. Falls back to the spot with the least overlap.
+ */
+export function placeLabels(points: Array<{ cx: number; cy: number; label: string }>, frame: Box, taken: Box[] = [], r = 7): LabelPlacement[] {
+  const H = 13;
+  const pointBoxes = points.map((p) => ({ x0: p.cx - r, y0: p.cy - r, x1: p.cx + r, y1: p.cy + r }));
+  const placed: Box[] = [...taken];
+  const out: LabelPlacement[] = new Array(points.length);
+  const order = points.map((p, i) => i).sort((a, b) => points[a]!.cy - points[b]!.cy || points[a]!.cx - points[b]!.cx);
+  for (const i of order) {
+    const p = points[i]!;
+    const w = textWidth(p.label);
+    const cands: Array<{ dx: number; dy: number; anchor: 'start' | 'end'; lead: boolean }> = [];
+    for (const [dx, dy] of [[10, 0], [-10, 0], [8, -13], [8, 13], [-8, -13], [-8, 13]] as const) cands.push({ dx, dy, anchor: dx > 0 ? 'start' : 'end', lead: false });
+    for (let k = 2; k <= 8; k++) for (const sgn of [-1, 1]) for (const side of [1, -1]) cands.push({ dx: 14 * side, dy: sgn * 13 * k, anchor: side > 0 ? 'start' : 'end', lead: true });
+    let best: { c: (typeof cands)[number]; box: Box; cost: number } | null = null;
+    for (const c of cands) {
+      const tx = p.cx + c.dx;
+      const ty = p.cy + c.dy + 4;
+      const box = c.anchor === 'start' ? { x0: tx, y0: ty - H + 3, x1: tx + w, y1: ty + 3 } : { x0: tx - w, y0: ty - H + 3, x1: tx, y1: ty + 3 };
+      const inside = box.x0 >= frame.x0 && box.x1 <= frame.x1 && box.y0 >= frame.y0 && box.y1 <= frame.y1;
+      const hits = [...placed, ...pointBoxes].filter((b) => overlaps(box, b));
+      if (inside && !hits.length) {
+        best = { c, box, cost: 0 };
+        break;
+      }
+      const cost = (inside ? 0 : 1e6) + hits.reduce((a, b) => a + area(box, b) + 1, 0);
+      if (!best || cost < best.cost) best = { c, box, cost };
+    }
+    const { c, box } = best!;
+    placed.push(box);
+    const tx = p.cx + c.dx;
+    const ty = p.cy + c.dy + 4;
+    out[i] = { x: tx, y: ty, anchor: c.anchor, box, leader: c.lead || c.dy !== 0 ? [p.cx, p.cy, c.anchor === 'start' ? box.x0 : box.x1, (box.y0 + box.y1) / 2] : null };
+  }
+  return out;
+}
+
+function marker(p: ScatterPoint, cx: number, cy: number): string {
+  const t = `<title>${esc(p.title)}</title>`;
+  if (p.shape === 'diamond') {
+    const d = 7;
+    return `<path class="mark" d="M${cx.toFixed(2)} ${(cy - d).toFixed(2)}L${(cx + d).toFixed(2)} ${cy.toFixed(2)}L${cx.toFixed(2)} ${(cy + d).toFixed(2)}L${(cx - d).toFixed(2)} ${cy.toFixed(2)}Z" fill="#fff" stroke="${p.color}" stroke-width="2">${t}</path>`;
+  }
+  return `<circle class="mark" cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5">${t}</circle>`;
+}
+
+/**
+ * Scatter plot; axes go log10 automatically when the values span more than 20×. Labels never
+ * overlap (placeLabels); `refLines` draws horizontal reference lines (e.g. an ASIC's H/J) inside
+ * the y range; `legend` explains the marker shapes.
+ */
+export function scatterChart(opts: {
+  id: string;
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  points: ScatterPoint[];
+  refLines?: Array<{ y: number; label: string }>;
+  legend?: Array<{ shape: 'circle' | 'diamond'; label: string }>;
+  width?: number;
+  height?: number;
+}): string {
   const W = opts.width ?? 1060;
-  const H = opts.height ?? 420;
-  const m = { l: 76, r: 40, t: 16, b: 52 };
+  const H = opts.height ?? 440;
+  const m = { l: 76, r: 40, t: 34, b: 52 };
+  const refs = opts.refLines ?? [];
   const xs = autoScale(opts.points.map((p) => p.x), [m.l, W - m.r]);
-  const ys = autoScale(opts.points.map((p) => p.y), [H - m.b, m.t]);
+  const ys = autoScale([...opts.points.map((p) => p.y), ...refs.map((r) => r.y)], [H - m.b, m.t]);
   const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, H - m.b - m.t), axisY(ys, m.l, opts.yTitle, W - m.l - m.r)];
-  for (const p of opts.points) {
-    const cx = xs.map(p.x);
-    const cy = ys.map(p.y);
+  const taken: Box[] = [];
+  for (const r of refs) {
+    const y = ys.map(r.y);
+    const tw = textWidth(r.label);
+    const box = { x0: W - m.r - 4 - tw, y0: y - 15, x1: W - m.r - 4, y1: y - 2 };
+    taken.push(box);
     body.push(
-      `<g class="point" data-label="${esc(p.label)}" data-x="${p.x}" data-y="${p.y}">` +
-        `<circle cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5"><title>${esc(p.title)}</title></circle>` +
-        // Labels go left of points in the right half so they stay inside the frame.
-        (cx > (m.l + W - m.r) / 2
-          ? `<text x="${(cx - 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" text-anchor="end" class="lbl">${esc(p.label)}</text></g>`
-          : `<text x="${(cx + 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" class="lbl">${esc(p.label)}</text></g>`),
+      `<g class="ref" data-y="${r.y}"><line x1="${m.l}" x2="${W - m.r}" y1="${y.toFixed(2)}" y2="${y.toFixed(2)}" stroke="#555" stroke-width="1.2" stroke-dasharray="6 4"/>` +
+        `<text x="${W - m.r - 4}" y="${(y - 5).toFixed(1)}" text-anchor="end" class="lbl">${esc(r.label)}</text></g>`,
     );
   }
+  // Marker legend in the top margin (outside the plot, so it never covers a point).
+  let lx = m.l;
+  for (const l of opts.legend ?? []) {
+    const p: ScatterPoint = { label: '', x: 0, y: 0, color: '#444', title: l.label, shape: l.shape };
+    body.push(`<g class="legend-item">${marker(p, lx + 7, 14)}<text x="${lx + 18}" y="18" class="legend">${esc(l.label)}</text></g>`);
+    lx += 30 + textWidth(l.label, 12);
+  }
+  const pts = opts.points.map((p) => ({ p, cx: xs.map(p.x), cy: ys.map(p.y) }));
+  const frame = { x0: m.l + 2, y0: m.t, x1: W - m.r, y1: H - m.b - 2 };
+  const labels = placeLabels(pts.map((q) => ({ cx: q.cx, cy: q.cy, label: q.p.label })), frame, taken);
+  pts.forEach(({ p, cx, cy }, i) => {
+    const l = labels[i]!;
+    body.push(
+      `<g class="point" data-label="${esc(p.label)}" data-x="${p.x}" data-y="${p.y}" data-shape="${p.shape ?? 'circle'}">` +
+        marker(p, cx, cy) +
+        (l.leader ? `<line class="leader" x1="${l.leader[0].toFixed(1)}" y1="${l.leader[1].toFixed(1)}" x2="${l.leader[2].toFixed(1)}" y2="${l.leader[3].toFixed(1)}" stroke="#999" stroke-width="0.8"/>` : '') +
+        `<text x="${l.x.toFixed(1)}" y="${l.y.toFixed(1)}"${l.anchor === 'end' ? ' text-anchor="end"' : ''} class="lbl">${esc(p.label)}</text></g>`,
+    );
+  });
   return svg(opts, W, H, body, xs, ys);
 }
 
@@ -199,11 +311,13 @@ export function barChart(opts: { id: string; title: string; xTitle: string; grou
       const x1 = xs.map(b.value);
       const left = Math.min(x0, x1);
       const w = Math.abs(x1 - x0);
-      const tx = b.value >= 0 ? x1 + 4 : x1 - 4;
+      // The value goes past the bar's end; a negative bar's value goes right of zero when it would reach the group labels.
+      const fitsLeft = x1 - 4 - textWidth(b.text) > m.l;
+      const [tx, anchor] = b.value >= 0 ? [x1 + 4, 'start'] : fitsLeft ? [x1 - 4, 'end'] : [x0 + 4, 'start'];
       body.push(
         `<g class="bar" data-group="${esc(g.label)}" data-series="${esc(b.series)}" data-value="${b.value}">` +
           `<rect x="${left.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${barH}" fill="${b.color}"><title>${esc(b.title)}</title></rect>` +
-          `<text x="${tx.toFixed(1)}" y="${y + barH - 4}" text-anchor="${b.value >= 0 ? 'start' : 'end'}" class="lbl">${esc(b.text)}</text></g>`,
+          `<text x="${tx.toFixed(1)}" y="${y + barH - 4}" text-anchor="${anchor}" class="lbl">${esc(b.text)}</text></g>`,
       );
       y += barH + gap;
     }
@@ -216,6 +330,8 @@ export function barChart(opts: { id: string; title: string; xTitle: string; grou
 /** One line of a line chart (straight segments between points). */
 export interface LineSeries {
   label: string;
+  /** Stable key written as data-key (e.g. the table row the line belongs to). */
+  key?: string;
   color: string;
   dash?: string;
   points: Array<[number, number]>;
@@ -223,13 +339,13 @@ export interface LineSeries {
 }
 
 /** Line chart with linear axes, a zero line and a legend on the right. */
-export function lineChart(opts: { id: string; title: string; xTitle: string; yTitle: string; series: LineSeries[]; markers?: Array<{ x: number; label: string }>; width?: number; height?: number }): string {
+export function lineChart(opts: { id: string; title: string; xTitle: string; yTitle: string; series: LineSeries[]; markers?: Array<{ x: number; label: string }>; xMax?: number; width?: number; height?: number }): string {
   const W = opts.width ?? 1060;
   const H = opts.height ?? 420;
   const m = { l: 76, r: 320, t: 16, b: 52 };
   const xsV = opts.series.flatMap((s) => s.points.map((p) => p[0]));
   const ysV = opts.series.flatMap((s) => s.points.map((p) => p[1]));
-  const xs = linearScale(Math.min(0, ...xsV), Math.max(...xsV), [m.l, W - m.r]);
+  const xs = linearScale(Math.min(0, ...xsV), opts.xMax ?? Math.max(...xsV), [m.l, W - m.r]);
   const ys = linearScale(Math.min(0, ...ysV), Math.max(0, ...ysV), [H - m.b, m.t]);
   const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, H - m.b - m.t), axisY(ys, m.l, opts.yTitle, W - m.l - m.r)];
   const y0 = ys.map(0);
@@ -243,7 +359,7 @@ export function lineChart(opts: { id: string; title: string; xTitle: string; yTi
   for (const s of opts.series) {
     const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${xs.map(p[0]).toFixed(2)} ${ys.map(p[1]).toFixed(2)}`).join(' ');
     body.push(
-      `<g class="line" data-label="${esc(s.label)}" data-points="${s.points.map((p) => p.join(':')).join(' ')}">` +
+      `<g class="line" data-label="${esc(s.label)}"${s.key ? ` data-key="${esc(s.key)}"` : ''} data-points="${s.points.map((p) => p.join(':')).join(' ')}">` +
         `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}><title>${esc(s.title)}</title></path></g>`,
     );
     body.push(

@@ -1,0 +1,95 @@
+/**
+ * Which measured figures a site's prices may price (pure). A result file says where each figure was
+ * measured (adapter, software or CPU), which model it ran (preset, mirrored checkpoint, parameter
+ * count), how its energy was obtained (metered, declared) and whether the inference figure is a
+ * served one (batch sweep within a latency target) or batch-1 decode. The site's prices say what
+ * they are for. This module compares the two and says, in one line, why a figure is not priced.
+ */
+import { describeMeasuredModel, deviceMismatch, isTestModel, measuredModelName, modelMismatch, shortDeviceName, type MeasuredDevice, type MeasuredModel, type PricedModel } from './match.js';
+import type { Pricing } from './model.js';
+
+/** How an inference figure was served. */
+export interface ServingInfo {
+  /** 'slo' | 'best-efficiency' (a sweep), 'batch-1-only', or 'batch-1-decode' (no sweep at all). */
+  basis: 'slo' | 'best-efficiency' | 'batch-1-only' | 'batch-1-decode';
+  batch: number;
+  sloMsPerToken: number | null;
+}
+
+/** Label of a serving figure, as every table prints it. */
+export function servingLabel(s: ServingInfo | null | undefined): string {
+  if (!s || s.basis === 'batch-1-decode' || s.basis === 'batch-1-only') return 'batch-1 decode, not a served figure';
+  if (s.basis === 'slo') return `served at batch ${s.batch} within ${s.sloMsPerToken ?? '?'} ms/token p99`;
+  return `served at batch ${s.batch} (most efficient; no latency target)`;
+}
+
+/** Energy label for the basis column. */
+export function energyLabel(kind: 'metered' | 'declared' | 'none' | undefined, meter: string | null | undefined, scope: string | null | undefined): string {
+  if (kind === 'declared') return 'declared, not measured';
+  if (kind === 'metered' || (kind === undefined && scope && scope !== 'declared')) return `measured (${[meter, scope].filter(Boolean).join(', ') || 'meter'})`;
+  if (scope === 'declared') return 'declared, not measured';
+  return 'energy not measured';
+}
+
+function allow(reasons: string[], anyway: boolean): Pricing {
+  if (!reasons.length) return { priced: true, reason: null };
+  const reason = reasons.join('; also ');
+  return anyway ? { priced: true, reason, pricedAnyway: true } : { priced: false, reason };
+}
+
+/** Is the device a GPU at all? (software adapters and the CPU are not). */
+function notAGpu(d: MeasuredDevice | undefined): string | null {
+  if (!d) return null;
+  if (d.kind === 'software') return `measured on a software adapter (${d.name}): CPU timings, not a GPU`;
+  if (d.kind === 'cpu') return `measured on the CPU${d.name ? ` (${d.name})` : ''}, not a GPU`;
+  return null;
+}
+
+/** Pricing of a measured hash figure: GPU mining needs no named price, only a GPU. */
+export function hashPricing(d: MeasuredDevice | undefined, anyway: boolean): Pricing {
+  const r = notAGpu(d);
+  return allow(r ? [r] : [], anyway);
+}
+
+/**
+ * Pricing of a measured inference figure against the token price's model and the GPU the site's
+ * capex is for (`capexGpu`, null when the capex is for the measured GPU or unknown).
+ */
+export function inferPricing(d: MeasuredDevice | undefined, model: MeasuredModel | null | undefined, priceModel: PricedModel | null, capexGpu: string | null, anyway: boolean): Pricing {
+  const reasons: string[] = [];
+  const m = model ?? null;
+  if (priceModel) {
+    const why = m ? modelMismatch(m, priceModel) : `the result does not name the model it measured; the price is for ${priceModel.name}`;
+    if (why) reasons.push(why);
+  } else if (m && isTestModel(m)) {
+    reasons.push(`measured ${describeMeasuredModel(m)}, a synthetic test model that mirrors no public model`);
+  }
+  const dev = notAGpu(d);
+  if (dev) reasons.push(dev);
+  else if (capexGpu && d) {
+    const why = deviceMismatch(d, capexGpu, "the site's GPU capex is for");
+    if (why) reasons.push(why);
+  }
+  return allow(reasons, anyway);
+}
+
+/** Pricing of a GPU-hour rental of the measured device (`rentalGpu`: the GPU the price rents). */
+export function rentalPricing(d: MeasuredDevice | undefined, rentalGpu: string | null, anyway: boolean): Pricing {
+  const dev = notAGpu(d);
+  if (dev) return allow([`${dev}${rentalGpu ? `; the GPU-hour price is for ${rentalGpu}` : ''}`], anyway);
+  if (rentalGpu && d) {
+    const why = deviceMismatch(d, rentalGpu, 'the GPU-hour price is for');
+    if (why) return allow([why], anyway);
+  }
+  return { priced: true, reason: null };
+}
+
+/** Short model name for a row label. */
+export function modelLabel(m: MeasuredModel | null | undefined): string | null {
+  return m ? measuredModelName(m) : null;
+}
+
+/** Short device name for a row label (undefined device = stated by flags: no name). */
+export function deviceLabel(d: MeasuredDevice | undefined): string | null {
+  return d ? shortDeviceName(d) : null;
+}
