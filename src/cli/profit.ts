@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../util/errors.js';
 import { readResult } from '../report/results.js';
 import type { ResultDoc } from '../report/schema.js';
+import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import {
   buildProfitReport,
@@ -68,14 +69,15 @@ export function measuredFromResult(doc: ResultDoc, file: string, warnings: strin
     if (m.status !== 'complete') warnings.push(`${file}: ${m.id} has status '${m.status}'${m.reason ? ` (${m.reason})` : ''}; its figures are used as measured`);
     if (m.adapter?.isSoftware) warnings.push(`${file}: ${m.id} ran on a software adapter (${m.adapter.name}): CPU timings, not GPU figures`);
     const e = m.energy;
-    const measured = e && e.measured === true;
+    // Joules from a meter or from declared watts (scope 'declared': labelled so in the inputs table).
+    const j = energyJoules(e);
     const rate: MeasuredRate = {
       value: m.metrics[metric]!.value as number,
       path: `measurements[${i}].metrics.${metric}.value`,
-      powerW: measured ? e.avgPowerW : null,
-      powerPath: measured ? `measurements[${i}].energy.avgPowerW` : null,
-      energyReason: measured ? null : e && e.measured === false ? e.reason : 'no energy block in the measurement',
-      scope: measured ? e.scope : null,
+      powerW: j ? j.avgPowerW : null,
+      powerPath: j ? `measurements[${i}].energy.avgPowerW` : null,
+      energyReason: j ? null : e && e.measured === false ? e.reason : 'no energy block in the measurement',
+      scope: j ? energyBasis(e).scope : null,
     };
     return { rate, index: i };
   };

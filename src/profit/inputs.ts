@@ -194,7 +194,7 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
     if (flagRate !== undefined) rate = fromFlag(flagRate, rateUnit, flagRateName);
     else if (m && measured) {
       rate = sourced(m.value, rateUnit, { kind: 'measured', file: measured.file, path: m.path });
-      if (m.powerW !== null && m.powerPath) power = sourced(m.powerW, 'W', { kind: 'measured', file: measured.file, path: m.powerPath });
+      if (m.powerW !== null && m.powerPath) power = sourced(m.powerW, 'W', m.scope === 'declared' ? { kind: 'declared', file: measured.file, path: m.powerPath } : { kind: 'measured', file: measured.file, path: m.powerPath });
       else energyReason = m.energyReason ?? 'energy not measured';
     }
     if (!rate) return null;
@@ -204,7 +204,7 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
       const why = energyReason ? `the result's ${what} energy was not measured (${energyReason})` : `no power figure for the ${what} rate`;
       throw new InputError(`${why}: per-joule and per-MW figures need power; pass --watts <W> or set gpu.powerW in the site file`);
     }
-    if (m && energyReason && power.provenance.kind !== 'measured') {
+    if (m && energyReason && power.provenance.kind !== 'measured' && power.provenance.kind !== 'declared') {
       warnings.push(`${what}: energy not measured in ${measured?.file} (${energyReason}); using ${power.value} W from ${power.provenance.kind === 'flag' ? '--watts' : 'the site file gpu.powerW'}`);
     }
     inputs[rateName] = rate;

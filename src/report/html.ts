@@ -9,6 +9,7 @@
 import { figureText, runLabel, siteText } from './markdown.js';
 import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, valueOf, type RunRow } from './rows.js';
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
+import { powerTraceSection } from './power-trace-svg.js';
 
 /** Colour per use; unknown uses take palette colours after these. */
 const USE_COLORS: Record<string, string> = {
@@ -149,8 +150,11 @@ function efficiencyChart(rows: readonly RunRow[]): { svg: string | null; left: s
       left.push(`#${r.ref} ${r.device}: ${h === null ? 'H/J' : 'tok/J'} not measured`);
       return;
     }
+    // Declared watts are not a measurement: hollow marker, labelled (issue 11).
+    const declared = Boolean((r.hashesPerJoule as { declared?: boolean }).declared || (r.tokensPerJoule as { declared?: boolean }).declared);
     points.push({
-      label: shortDevice(r) + (r.model ? ` · ${r.model}` : ''),
+      ...(declared ? { hollow: true } : {}),
+      label: shortDevice(r) + (r.model ? ` · ${r.model}` : '') + (declared ? ' (declared W)' : ''),
       x: t,
       y: h,
       color: PALETTE[i % PALETTE.length]!,
@@ -285,6 +289,7 @@ export function renderHtml(rows: readonly RunRow[]): string {
     parts.push(`<h2>Profit vs power price</h2><div class="card"><figure>${price.svg ?? '<p class="nm">The profit model gives no power price or break-even price: no lines to draw.</p>'}`);
     parts.push(`<figcaption>Each line crosses zero at its break-even power price; the dotted marker is the site's price. ${price.left.length ? `Not drawn: ${price.left.map(esc).join('; ')}.` : ''}</figcaption></figure></div>`);
   }
+  parts.push(powerTraceSection(rows));
   parts.push(`<h2>Notes</h2>${notesList(rows)}`);
   parts.push(`<footer>Made by <code>joulebench report</code>. Self-contained page: inline CSS and SVG, no script, no network.</footer>`);
   parts.push(`</main></body></html>\n`);

@@ -15,7 +15,7 @@ export function figureText(f: Figure | MissingFigure | null, opts: { ci?: boolea
   if (f === null) return '—';
   if (f.value === null) return 'n/m';
   const ci = opts.ci !== false && f.relCi95 !== null ? ` ±${(f.relCi95 * 100).toFixed(1)}%` : '';
-  return formatQuantity(f.value, f.unit) + ci;
+  return formatQuantity(f.value, f.unit) + ci + (f.declared ? ' (declared)' : '');
 }
 
 function table(header: string[], align: Array<'l' | 'r'>, body: string[][]): string {
@@ -44,7 +44,7 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
   out.push('# joulebench comparison', '');
   out.push(
     `${files.size} result file${files.size === 1 ? '' : 's'}, ${rows.length} row${rows.length === 1 ? '' : 's'}. ` +
-      'H/J and tok/J are per joule of the energy scope shown; "n/m" = not measured (see notes). ' +
+      'H/J and tok/J are per joule of the energy scope shown; "n/m" = not measured (see notes); "(declared)" = from declared watts, not measured. ' +
       'Rows marked [software] ran on a CPU rasteriser: their timings are CPU timings, not GPU figures.',
     '',
   );

@@ -8,6 +8,8 @@
  */
 import { basename } from 'node:path';
 import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+import { energyBasis, energyJoules } from '../power/energy-basis.js';
+import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -29,6 +31,8 @@ export interface Figure {
   /** 95 % CI half-width relative to the mean, when a summary holds one. */
   relCi95: number | null;
   method: string;
+  /** Per-joule figure made from declared watts (never a measurement): shown labelled "declared". */
+  declared?: boolean;
 }
 
 /** A figure that is absent and why (e.g. "energy not measured: …"). */
@@ -40,6 +44,8 @@ export interface MissingFigure {
 /** Energy of one measurement, reduced to what rows show. */
 export interface EnergyLabel {
   measured: boolean;
+  /** Declared watts (joules = declared W × time): not measured. */
+  declared?: boolean;
   /** "gpu-board", "wall", "declared", … or null when not measured. */
   scope: string | null;
   meter: string | null;
@@ -96,6 +102,8 @@ export interface RunRow {
   hashEnergy: EnergyLabel | null;
   inferEnergy: EnergyLabel | null;
   profit: ProfitBlock | null;
+  /** The file's energy windows in time order, with their power traces (for the power-over-time chart). */
+  energyWindows?: EnergyWindow[];
   /** Statuses of measurements that did not complete, and document warnings. */
   notes: string[];
 }
@@ -113,23 +121,36 @@ export function deviceLabel(adapter: AdapterLike | null | undefined, cpuModel: s
   return adapter.isSoftware ? `${name} [software]` : name;
 }
 
-function figure(m: Metric | undefined): Figure | MissingFigure | null {
+/**
+ * A metric as the tables show it. `energy`: the measurement's energy record, for per-joule metrics:
+ * a figure made from declared watts is flagged `declared` (1.1 metrics say so in `energyBasis`;
+ * 1.0 files only in their energy record).
+ */
+function figure(m: Metric | undefined, energy?: Energy): Figure | MissingFigure | null {
   if (!m) return null;
   if (m.value === null) return { value: null, reason: m.reason ?? 'not measured' };
   const s = m.summary;
   const relCi95 = s && s.ci95HalfWidth !== null && s.mean !== 0 ? Math.abs(s.ci95HalfWidth / s.mean) : null;
-  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method };
+  const declared = m.energyBasis === 'declared' || (energy !== undefined && m.energyBasis === undefined && energyBasis(energy).kind === 'declared');
+  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method, ...(declared ? { declared: true } : {}) };
 }
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
   if (!e) return null;
+  const b = energyBasis(e);
+  if (b.kind === 'declared') {
+    const j = energyJoules(e);
+    return { measured: false, declared: true, scope: 'declared', meter: 'declared', text: `declared ${j ? `${j.avgPowerW} W` : 'watts'} × window time, not measured` };
+  }
   if (!e.measured) return { measured: false, scope: null, meter: null, text: `not measured: ${e.reason}` };
-  return { measured: true, scope: e.scope, meter: e.meter, text: e.method + (e.complete ? '' : ` (incomplete: ${e.incompleteReason ?? 'meter stopped'})`) };
+  const mismatch = e.scopeMismatch ? ` [${e.scopeMismatch}]` : '';
+  return { measured: true, scope: e.scope, meter: e.meter, text: e.method + (e.complete ? '' : ` (incomplete: ${e.incompleteReason ?? 'meter stopped'})`) + mismatch };
 }
 
 /** Short energy column text: "gpu-board/nvml", "declared", "not measured"; two kinds → "hash …; infer …". */
 export function energyShort(row: Pick<RunRow, 'hashEnergy' | 'inferEnergy'>): string {
-  const one = (e: EnergyLabel | null) => (e === null ? null : !e.measured ? 'not measured' : e.scope === e.meter ? String(e.scope) : `${e.scope}/${e.meter}`);
+  const one = (e: EnergyLabel | null) =>
+    e === null ? null : e.declared ? 'declared' : !e.measured ? 'not measured' : e.scope === e.meter ? String(e.scope) : `${e.scope}/${e.meter}`;
   const h = one(row.hashEnergy);
   const i = one(row.inferEnergy);
   if (h === null && i === null) return '—';
@@ -258,13 +279,14 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         toolVersion: doc.tool.version,
         gitSha: doc.git.sha,
         hashesPerSecond: figure(hash?.metrics.hashesPerSecond),
-        hashesPerJoule: figure(hash?.metrics.hashesPerJoule),
+        hashesPerJoule: figure(hash?.metrics.hashesPerJoule, hash?.energy),
         prefillTokensPerSecond: figure(infer?.metrics.prefillTokensPerSecond),
         decodeTokensPerSecond: figure(infer?.metrics.decodeTokensPerSecond),
-        tokensPerJoule: figure(infer?.metrics.tokensPerJoule),
+        tokensPerJoule: figure(infer?.metrics.tokensPerJoule, infer?.energy),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),
         profit,
+        energyWindows: energyWindowsOf(doc),
         notes,
       });
     }

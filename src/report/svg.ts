@@ -113,6 +113,8 @@ export interface ScatterPoint {
   color: string;
   /** Tooltip text. */
   title: string;
+  /** Hollow marker (figures from declared watts, not measured). */
+  hollow?: boolean;
 }
 
 /** Scatter plot; axes go log10 automatically when the values span more than 20×. */
@@ -128,7 +130,9 @@ export function scatterChart(opts: { id: string; title: string; xTitle: string; 
     const cy = ys.map(p.y);
     body.push(
       `<g class="point" data-label="${esc(p.label)}" data-x="${p.x}" data-y="${p.y}">` +
-        `<circle cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5"><title>${esc(p.title)}</title></circle>` +
+        (p.hollow
+          ? `<circle cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="#fff" stroke="${p.color}" stroke-width="2.5" data-declared="true"><title>${esc(p.title)}</title></circle>`
+          : `<circle cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5"><title>${esc(p.title)}</title></circle>`) +
         // Labels go left of points in the right half so they stay inside the frame.
         (cx > (m.l + W - m.r) / 2
           ? `<text x="${(cx - 10).toFixed(1)}" y="${(cy + 4).toFixed(1)}" text-anchor="end" class="lbl">${esc(p.label)}</text></g>`
