@@ -13,7 +13,7 @@ import type { GpuContext } from '../gpu/adapter.js';
 import { identityOf } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { DEFAULT_MAX_WINDOW_S, perJoule, perJouleBasis, perJouleReason, windowRequirement } from '../power/monitor.js';
+import { DEFAULT_MAX_WINDOW_S, perJoule, perJouleBasis, perJouleReason, windowRequirement, windowTargetS } from '../power/monitor.js';
 import type { Energy, Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
@@ -303,13 +303,13 @@ interface WindowPlan {
 }
 
 /**
- * The timed phase: `opts.seconds`, or longer when the meter needs a longer window (with 5 % and
- * 50 ms of margin for the time between `begin` and the first slice), capped at --max-window; a
+ * The timed phase: `opts.seconds`, or longer when the meter needs a longer window (windowTargetS,
+ * + 50 ms for the time between `begin` and the first slice), capped at --max-window; a
  * window the cap keeps short is reported incomplete by the meter, with the reason.
  */
 async function sizeWindow(monitor: EnergyMonitor | null | undefined, opts: HashBenchOptions): Promise<WindowPlan> {
   const req = await windowRequirement(monitor);
-  const want = req.minS > 0 ? req.minS * 1.05 + 0.05 : 0;
+  const want = req.minS > 0 ? windowTargetS(req) + 0.05 : 0;
   const timedS = Math.max(opts.seconds, Math.min(want, opts.maxWindowS ?? DEFAULT_MAX_WINDOW_S));
   return { timedS, requiredS: req.minS, basis: req.basis, extended: timedS > opts.seconds };
 }

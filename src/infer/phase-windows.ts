@@ -15,13 +15,15 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { Energy } from '../report/schema.js';
-import { DEFAULT_MAX_WINDOW_S, windowRequirement, type EnergyMonitor } from '../power/monitor.js';
+import { DEFAULT_MAX_WINDOW_S, windowRequirement, windowTargetS, type EnergyMonitor } from '../power/monitor.js';
 import { DecoderRunner, argmaxLast, type DecoderIO } from './decoder.js';
 
 /** Most KV-cache bytes the tg runner pool may hold (each runner keeps one prefilled sequence). */
 export const KV_POOL_MAX_BYTES = 1024 ** 3;
 /** Attempts at a decode window long enough for the meter (each sizes the pool from the last). */
-const TG_MAX_ATTEMPTS = 3;
+const TG_MAX_ATTEMPTS = 4;
+/** Most a retry grows the decode pool (estimates from a very short window are noisy). */
+const TG_MAX_GROWTH = 4;
 
 /** What measureBatch needs besides the batch size. */
 export interface BatchContext {
@@ -87,8 +89,9 @@ interface Plan {
 async function plan(ctx: BatchContext): Promise<Plan> {
   const req = await windowRequirement(ctx.monitor);
   const maxS = ctx.maxWindowS ?? DEFAULT_MAX_WINDOW_S;
-  // 5 % + 2 ms over the requirement: the monitor's window runs from begin's return to end's call.
-  const targetS = ctx.monitor && req.minS > 0 ? Math.min(req.minS * 1.05 + 0.002, maxS) : 0;
+  // Above the requirement: the update-period estimate the meter checks the window against at its
+  // end can have moved by then (jitter in the sensor's update times).
+  const targetS = ctx.monitor ? Math.min(windowTargetS(req), maxS) : 0;
   return { targetS, requiredS: req.minS, rule: req.basis, maxS };
 }
 
@@ -105,9 +108,9 @@ export async function measureBatch(ctx: BatchContext, batch: number): Promise<Ba
     const w = new DecoderRunner(ctx.session, ctx.io, batch);
     try {
       const first = await prefill(ctx, w, batch);
-      const t = performance.now();
-      await decode(ctx, w, batch, first.next);
-      decodeSeqS = (performance.now() - t) / 1000;
+      const steps = await decode(ctx, w, batch, first.next);
+      // Steady-state estimate: the median step (the first steps of a new session carry one-time costs).
+      decodeSeqS = (ctx.gen * [...steps].sort((a, b) => a - b)[steps.length >> 1]!) / 1000;
     } finally {
       release(ctx, w);
     }
@@ -194,7 +197,7 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
   const p = await plan(ctx);
   const cap = Math.max(ctx.minRuns, Math.floor(KV_POOL_MAX_BYTES / Math.max(1, ctx.kvBytesPerRunner)));
   let k = ctx.minRuns;
-  if (p.targetS > 0 && seqEstimateS !== null && seqEstimateS > 0) k = Math.max(k, Math.ceil((p.targetS / seqEstimateS) * 1.15));
+  if (p.targetS > 0 && seqEstimateS !== null && seqEstimateS > 0) k = Math.max(k, Math.ceil((p.targetS / seqEstimateS) * 1.2));
   let result: (PhaseStats & { stepMs: number[] }) | null = null;
   for (let attempt = 1; attempt <= TG_MAX_ATTEMPTS; attempt++) {
     k = Math.min(k, cap);
@@ -234,10 +237,9 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
     if (!ctx.monitor || windowS >= p.targetS || capped || windowS >= p.maxS) break;
     // Too short (no warmup estimate, or the decode ran faster than the warmup): size from this attempt.
     const perSeqS = windowS / Math.max(1, tps.length);
-    const nextK = Math.ceil((p.targetS / Math.max(perSeqS, 1e-6)) * 1.15);
+    const nextK = Math.min(k * TG_MAX_GROWTH, Math.max(k + 1, Math.ceil((p.targetS / Math.max(perSeqS, 1e-6)) * 1.2)));
     ctx.log?.(`tg${ctx.gen} @ d${ctx.prompt}: window ${windowS.toFixed(2)} s with ${k} sequences is short of ${p.targetS.toFixed(2)} s; retrying with ${Math.min(nextK, cap)}`);
-    if (nextK <= k) k = k + 1;
-    else k = nextK;
+    k = nextK;
   }
   ctx.log?.(`tg${ctx.gen} @ d${ctx.prompt}: ${result!.runs} decode sequences back to back in one ${result!.windowS.toFixed(2)} s window${p.requiredS ? ` (needs ≥ ${p.requiredS.toFixed(2)} s: ${p.rule})` : ''}`);
   return result!;

@@ -59,6 +59,12 @@ const CMD_SCOPES = ['wall', 'gpu-board', 'cpu-package'] as const;
 
 /** Default --min-window, s (ML.ENERGY found ≥ 5 s necessary on A100; energy notes §7.1). */
 export const DEFAULT_MIN_WINDOW_S = 5;
+/**
+ * Benches aim their windows this much above the requirement: the meter checks a window against
+ * its update-period estimate at the window's end, which sensor jitter can have moved a little.
+ */
+export const WINDOW_MARGIN = 1.2;
+
 /** Default --max-window, s. */
 export const DEFAULT_MAX_WINDOW_S = 300;
 
@@ -167,6 +173,16 @@ export interface EnergyMonitor {
   end(name: string): Promise<Energy>;
   /** Stop workers/pollers. */
   close(): Promise<void>;
+}
+
+/**
+ * How long a bench should make a window to meet `req`: the requirement plus WINDOW_MARGIN on the
+ * update-period part (a --min-window does not move; the period estimate may) and 5 ms.
+ */
+export function windowTargetS(req: WindowRequirement): number {
+  if (!(req.minS > 0)) return 0;
+  const byPeriod = req.periodS !== null ? 10 * req.periodS * WINDOW_MARGIN : req.minS * WINDOW_MARGIN;
+  return Math.max(req.minS, byPeriod) + 0.005;
 }
 
 /** A bench's window requirement (0 without a monitor or a rule). */
@@ -284,7 +300,7 @@ export class SampledMonitor implements EnergyMonitor {
     if (!(seconds > 0)) return;
     // Long enough for the meter to resolve it (10 update periods), whatever was asked for.
     const req = await this.requirement().catch(() => null);
-    const s = Math.max(seconds, req && req.periodS !== null ? 10 * req.periodS * 1.05 : 0);
+    const s = Math.max(seconds, req && req.periodS !== null ? 10 * req.periodS * WINDOW_MARGIN : 0);
     const name = `${INTERNAL_WINDOW_PREFIX}_idle_baseline__`;
     await this.begin(name);
     await sleep(s * 1000);
