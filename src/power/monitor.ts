@@ -181,7 +181,7 @@ export interface EnergyMonitor {
  */
 export function windowTargetS(req: WindowRequirement): number {
   if (!(req.minS > 0)) return 0;
-  const byPeriod = req.periodS !== null ? 10 * req.periodS * WINDOW_MARGIN : req.minS * WINDOW_MARGIN;
+  const byPeriod = req.periodS !== null ? 10 * req.periodS * WINDOW_MARGIN : 0;
   return Math.max(req.minS, byPeriod) + 0.005;
 }
 
