@@ -59,7 +59,7 @@ export interface PollBounds {
 export interface PowerMeter {
   readonly name: Exclude<MeterName, 'declared'>;
   readonly scope: EnergyScope;
-  /** counter: cumulative energy read at the window edges; power: polled and integrated. */
+  /** counter: cumulative energy, polled to time its updates (window edges split between them); power: polled and integrated. */
   readonly kind: 'counter' | 'power';
   /** Human label of what is measured, e.g. "NVIDIA RTX 4090 (GPU-…, 00000000:01:00.0)". */
   readonly label: string;

@@ -414,7 +414,7 @@ export class NvmlMeter implements PowerMeter {
     if (device.energyCounter) {
       this.kind = 'counter';
       this.powerSource = 'counter';
-      this.method = 'NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ) read at the window edges';
+      this.method = 'NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ), polled to time its updates';
       // Counter updates every ~10–100 ms (500 ms on some boards): polled at a tenth of that so the
       // window edges can be placed between its updates (src/power/integrate.ts counterValueAt).
       this.poll = { min: 0.002, max: 0.05, fallback: 0.01 };

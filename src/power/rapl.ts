@@ -68,7 +68,7 @@ export class RaplMeter implements PowerMeter {
     this.zones = findRaplZones();
     this.counterRangesJ = this.zones.map((z) => z.rangeJ);
     this.label = `RAPL ${this.zones.map((z) => `${z.name} (${z.dir})`).join(' + ')}`;
-    this.method = `RAPL powercap energy counter (energy_uj, µJ) read at the window edges, wrap-around at max_energy_range_uj handled${this.zones.length > 1 ? `, summed over ${this.zones.length} packages` : ''}`;
+    this.method = `RAPL powercap energy counter (energy_uj, µJ), polled to time its updates, wrap-around at max_energy_range_uj handled${this.zones.length > 1 ? `, summed over ${this.zones.length} packages` : ''}`;
   }
 
   async read(): Promise<MeterReading> {
