@@ -99,13 +99,13 @@ export function registerPower(program: Command): void {
       }
       const x = e as Record<string, any>;
       const lines = [
-        `${x.meter} (${x.scope}${j.kind === 'declared' ? ', DECLARED, not measured' : ''}): ${fmt(j.energyJ, 3)} J over ${fmt(j.timeS, 3)} s = ${fmt(j.avgPowerW, 2)} W average` +
+        `${j.kind === 'declared' ? 'declared watts, not measured' : `${x.meter} (${x.scope})`}: ${fmt(j.energyJ, 3)} J over ${fmt(j.timeS, 3)} s = ${fmt(j.avgPowerW, 2)} W average` +
           (typeof x.uncertaintyJ === 'number' ? ` (± ${fmt(x.uncertaintyJ, 3)} J)` : ''),
         `  method: ${x.method}`,
       ];
       if (typeof x.uncertaintyNote === 'string') lines.push(`  uncertainty: ${x.uncertaintyNote}`);
       if (typeof x.label === 'string') lines.push(`  measures: ${x.label}`);
-      lines.push(
+      if (j.kind === 'metered') lines.push(
         `  samples ${x.samples}; sensor update period ${x.sensorUpdatePeriodS == null ? 'unknown' : `${fmt(Number(x.sensorUpdatePeriodS) * 1000, 1)} ms`}` +
           (x.pollIntervalS !== undefined ? `; poll interval ${fmt(Number(x.pollIntervalS) * 1000, 1)} ms` : ''),
       );

@@ -111,7 +111,7 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
     for (const [f, e] of [[r.hashesPerJoule, r.hashEnergy], [r.tokensPerJoule, r.inferEnergy]] as const) {
       // A per-joule figure left out because energy was not measured repeats the energy line's
       // reason: say it once. (Measured but incomplete or zero energy has a reason of its own.)
-      if (f && f.value === null && (e === null || e.measured)) lines.push(f.reason);
+      if (f && f.value === null && (e === null || e.measured || e.declared)) lines.push(f.reason);
     }
     for (const n of r.notes) lines.push(n);
     out.push(`- **#${r.ref}** ${[...new Set(lines)].map((l) => mdCell(l)).join('; ')}`);
