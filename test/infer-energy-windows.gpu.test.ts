@@ -3,6 +3,8 @@
 // the work, busy 300 W inside). Prefill (pp) and decode (tg) each run back to back in their own
 // window, repeated until it spans ≥ 10 periods of the slowest counter; every complete window reads
 // the true energy within 3 % (constant) / 5 % (step), and the decode window holds no prefill.
+// Last, through the CLI: `--ep cpu` on a machine with an NVIDIA board (stub NVML) and a CPU package
+// counter is measured with RAPL, never with the GPU board's meter.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInferBench } from '../src/infer/bench.js';
 import type { EnergyMonitor } from '../src/power/monitor.js';
 import { measurementSchema, type Energy } from '../src/report/schema.js';
-import { fanOutMonitor, raplMonitorsFor, startFakeCounters, type FakeCounters } from './fixtures/power/helpers.js';
+import { buildStubNvml, fanOutMonitor, raplMonitorsFor, startFakeCounters, type FakeCounters } from './fixtures/power/helpers.js';
+import { runCliInProcess } from './helpers.js';
 
 const PERIODS = [20, 50, 100];
 const dir = mkdtempSync(join(tmpdir(), 'jb-infer-windows-'));
@@ -70,4 +73,16 @@ describe('infer bench energy windows on slow counters (tiny, CPU EP)', () => {
       expect(tg.timeS).toBeLessThan(seqS * 1.25 + 0.05);
     });
   }
+
+  it('infer bench --ep cpu with NVML and RAPL both present: RAPL (cpu-package) is picked, not the GPU board', async () => {
+    const args = ['infer', 'bench', '--model', 'tiny', '--ep', 'cpu', '--prompt', '8', '--gen', '4', '-r', '1', '--no-profile', '--idle-baseline', '0', '--min-window', '0', '--json'];
+    const env = { JOULEBENCH_NVML_LIB: buildStubNvml(), JOULEBENCH_SYSFS_ROOT: fake.roots.get(20)!, JOULEBENCH_MODELS_DIR: join(dir, 'models') };
+    const r = await runCliInProcess(args, { env });
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.energy).toMatchObject({ measured: true, meter: 'rapl', scope: 'cpu-package' });
+    expect(m.energy.scopeMismatch).toBeUndefined();
+    expect(m.details.energyPrefill.meter).toBe('rapl');
+    expect(m.metrics.tokensPerJoule.energyBasis).toBe('metered');
+  });
 });
