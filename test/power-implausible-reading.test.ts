@@ -1,7 +1,7 @@
 // A reading below 0 W or above 100 kW for one device is a meter failure (the window is incomplete,
 // with the reason), never data (issue 11): a polled command printing 1e300 W mid-window, and a
 // RAPL counter that jumps by a megajoule between two updates.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,11 @@ import { createEnergyMonitor, perJoule, type EnergyMonitor } from '../src/power/
 import { fakeSysfs, makeRaplZone, nowMs, writeAttr } from './fixtures/power/helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Replace the file in one step (rename), so a read never sees it half written. */
+const put = (f: string, text: string) => {
+  writeFileSync(`${f}.tmp`, text);
+  renameSync(`${f}.tmp`, f);
+};
 
 describe('implausible meter readings', () => {
   let monitor: EnergyMonitor | null = null;
@@ -29,9 +34,9 @@ describe('implausible meter readings', () => {
     monitor = c.monitor;
     await monitor.begin('w');
     await sleep(400);
-    writeFileSync(f, '1e300\n');
+    put(f, '1e300\n');
     await sleep(300);
-    writeFileSync(f, '50\n');
+    put(f, '50\n');
     await sleep(600);
     const e = await monitor.end('w');
     if (!e.measured) throw new Error(e.reason);

@@ -96,7 +96,8 @@ describe('wall meters over HTTP (Shelly Gen2, Tasmota) on a loopback server', ()
     const x = e as Record<string, unknown>;
     const covered = x.coveredS as number;
     expect(covered).toBeLessThan(e.timeS);
-    expect(covered * 1000).toBeLessThanOrEqual(tDead - (x.startUnixMs as number) + 1);
+    // Covered up to the end of the last read that answered (one in flight when the server stopped may still land: ≤ 50 ms).
+    expect(covered * 1000).toBeLessThanOrEqual(tDead - (x.startUnixMs as number) + 50);
     // The energy it does report is the energy of the covered part.
     const truth = truthJ(x.startUnixMs as number, (x.startUnixMs as number) + covered * 1000);
     expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.02);

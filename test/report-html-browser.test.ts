@@ -110,9 +110,9 @@ describe('report HTML page in headless chromium', () => {
     expect(rows).toHaveLength(3);
     // Independent arithmetic on the fixtures: 1.5e9 H/s at 300 W → 5e6 H/J; 2.2e6 H/s at 65 W → 33 846 H/J.
     expect(rows[0]!.cells.hashesPerJoule).toEqual({ text: '5 MH/J', value: String(1.5e9 / 300) });
-    expect(rows[1]!.cells.hashesPerJoule!.text).toBe('33.85 kH/J');
+    expect(rows[1]!.cells.hashesPerJoule!.text).toBe('33.85 kH/J (declared)'); // declared watts, labelled (issue 11)
     expect(Number(rows[1]!.cells.hashesPerJoule!.value)).toBeCloseTo(2.2e6 / 65, 6);
-    expect(rows[1]!.cells.tokensPerJoule!.text).toBe('0.1462 tokens/J');
+    expect(rows[1]!.cells.tokensPerJoule!.text).toBe('0.1462 tokens/J (declared)');
     expect(Number(rows[0]!.cells.hashesPerSecond!.value)).toBe(metric('fixture-a-hardware.json', 'hash.sha256d', 'hashesPerSecond'));
     expect(rows[0]!.cells.hashesPerSecond!.text).toMatch(/^1\.50\d GH\/s ±0\.\d%$/);
     expect(rows[1]!.text).toMatch(/software/);
@@ -123,7 +123,7 @@ describe('report HTML page in headless chromium', () => {
 
   it('H/J vs tok/J chart plots each measured row where its numbers say', async () => {
     const pts = await centreInSvgUnits('#chart-efficiency g.point');
-    expect(pts.map((p) => p.data.label)).toEqual(['#1 Fixture GPU A · tiny-fixture', '#2 llvmpipe (sw) · tiny-fixture']);
+    expect(pts.map((p) => p.data.label)).toEqual(['#1 Fixture GPU A · tiny-fixture', '#2 llvmpipe (sw) · tiny-fixture (declared W)']);
     expect(Number(pts[0]!.data.x)).toBe(0.4);
     expect(Number(pts[0]!.data.y)).toBe(1.5e9 / 300);
     const sx = await scaleOf('chart-efficiency', 'x');
