@@ -158,18 +158,6 @@ export function pollIntervalFor(updatePeriodS: number | null, boundsS: { min: nu
   return Math.min(boundsS.max, Math.max(boundsS.min, updatePeriodS / 2));
 }
 
-/**
- * Counter edge uncertainty, J, when only the window's own average power is known: each edge read
- * can be stale by up to one sensor update period (energy notes §7.1). Superseded by the tick-based
- * bound of `counterEnergyOverWindow`, which takes the power next to each edge from the counter's
- * own update intervals instead of from the window's reading (a window reading 0 J would otherwise
- * claim a 0 J uncertainty).
- */
-export function counterEdgeUncertaintyJ(avgPowerW: number, updatePeriodS: number | null, resolutionJ: number): number | null {
-  if (updatePeriodS === null) return null;
-  return 2 * Math.abs(avgPowerW) * updatePeriodS + 2 * resolutionJ;
-}
-
 /** Windows must span at least this many sensor update periods to be complete (issue 11). */
 export const MIN_UPDATE_PERIODS_PER_WINDOW = 10;
 
