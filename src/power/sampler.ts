@@ -119,7 +119,10 @@ const round = (x: number, digits: number) => Number(x.toPrecision(digits));
 /** Polls a meter and measures windows. */
 export class Sampler {
   private readonly reads: Read[] = [];
+  /** Updates of the summed counter (the trace). */
   private readonly ticks: CounterTick[] = [];
+  /** Updates of each counter on its own (RAPL packages update independently): energy and period come from these. */
+  private readonly zoneTickLists: CounterTick[][] = [];
   private readonly failures: Failure[] = [];
   private readonly states: Array<{ tMs: number; reading: DeviceStateReading; source: string }> = [];
   private readonly unwrappers: CounterUnwrapper[];
@@ -211,10 +214,16 @@ export class Sampler {
   /** The sensor update period the window rule uses, s: observed tick spacing (counters) or the slowest of sensor, poll and read (power). */
   periodS(): number | null {
     if (this.isCounter) {
-      const gaps: number[] = [];
-      for (let i = 1; i < this.ticks.length; i++) gaps.push(this.ticks[i]!.tMs - this.ticks[i - 1]!.tMs);
-      const m = gaps.length >= 3 ? median(gaps) : null;
-      return m !== null ? m / 1000 : this.probePeriodS;
+      // The slowest counter sets the pace (each package updates on its own).
+      let worst: number | null = null;
+      for (const list of this.liveZones()) {
+        const gaps: number[] = [];
+        for (let i = 1; i < list.length; i++) gaps.push(list[i]!.tMs - list[i - 1]!.tMs);
+        const m = gaps.length >= 3 ? median(gaps) : null;
+        if (m === null) return this.probePeriodS;
+        worst = Math.max(worst ?? 0, m);
+      }
+      return worst !== null ? worst / 1000 : this.probePeriodS;
     }
     const readMs = median(this.reads.slice(-200).map((r) => r.bMs - r.aMs)) ?? 0;
     return Math.max(this.probePeriodS ?? 0, this.intervalS, readMs / 1000);
@@ -287,7 +296,10 @@ export class Sampler {
     next.forEach((v, i) => {
       const z = this.zoneTicks[i];
       if (!z) this.zoneTicks[i] = { tMs: a, valueJ: v, real: false };
-      else if (v !== z.valueJ) this.zoneTicks[i] = { tMs: (a + b) / 2, valueJ: v, real: true };
+      else if (v !== z.valueJ) {
+        this.zoneTicks[i] = { tMs: (a + b) / 2, valueJ: v, real: true };
+        if (prev) (this.zoneTickLists[i] ??= []).push(tickFromReads(prev.aMs, a, b, v, this.probePeriodS));
+      }
     });
     const totalJ = next.reduce((s, v) => s + v, 0);
     if (prev && prev.totalJ !== null && totalJ !== prev.totalJ) {
@@ -322,6 +334,7 @@ export class Sampler {
     };
     cut(this.reads, (r) => r.bMs);
     cut(this.ticks, (r) => r.tMs);
+    for (const list of this.liveZones()) cut(list, (r) => r.tMs);
     cut(this.states, (r) => r.tMs);
     if (this.failures.length > 1000) this.failures.splice(0, this.failures.length - 1000);
   }
@@ -368,7 +381,8 @@ export class Sampler {
     this.lastWaitMs = boundMs;
     const deadline = nowUnixMs() + boundMs;
     while (nowUnixMs() < deadline && !this.stopped) {
-      if (this.ticks.filter((k) => k.tMs - k.uMs > tMs).length >= n) return;
+      const zones = this.liveZones();
+      if (zones.length && zones.every((list) => list.filter((k) => k.tMs - k.uMs > tMs).length >= n)) return;
       await new Promise((r) => setTimeout(r, Math.max(1, this.intervalS * 1000)));
     }
   }
@@ -403,14 +417,14 @@ export class Sampler {
 
   private counterWindow(t0Ms: number, t1Ms: number, internal: boolean): Energy {
     const { text: failText } = this.windowFailures(t0Ms, t1Ms);
-    const cw = counterEnergyOverWindow(this.ticks, t0Ms, t1Ms, this.meter.resolutionJ);
+    const cw = this.zonesOverWindow(t0Ms, t1Ms);
     if (!cw) {
       return { measured: false, reason: failText ?? `${this.meter.name} counter did not update before the window started (no reference to split the edge from)` };
     }
     const timeS = (t1Ms - t0Ms) / 1000;
     const req = this.requirement(internal);
     const backwards = this.unwrappers.some((u) => u.wentBackwards);
-    const noTickAfter = cw.end.split === 'extrapolated';
+    const noTickAfter = cw.end.split.includes('extrapolated');
     const reasons = [
       failText,
       backwards ? 'energy counter went backwards (driver reload?)' : null,
@@ -441,16 +455,38 @@ export class Sampler {
       coveredS: timeS,
       complete,
       ...(complete ? {} : { incompleteReason: reasons.join('; ') }),
-      trace: this.counterTrace(t0Ms, t1Ms, cw.start.totalJ),
+      trace: this.counterTrace(t0Ms, t1Ms),
     };
   }
 
-  private counterTrace(t0Ms: number, t1Ms: number, e0J: number) {
-    const first = this.ticks.findLastIndex((k) => k.tMs <= t0Ms);
+  /** Tick lists of the counters that have moved (a constant one has none). */
+  private liveZones(): CounterTick[][] {
+    return this.zoneTickLists.filter((l): l is CounterTick[] => Array.isArray(l));
+  }
+
+  /** Window energy summed over the counters, each split at the edges from its own updates. */
+  private zonesOverWindow(t0Ms: number, t1Ms: number): { energyJ: number; uncertaintyJ: number; ticksInside: number; start: { split: string }; end: { split: string } } | null {
+    // A counter that never moved holds no energy in any window: only the moving ones are split.
+    const parts = this.liveZones().map((list) => counterEnergyOverWindow(list, t0Ms, t1Ms, this.meter.resolutionJ));
+    if (!parts.length || parts.some((p) => p === null)) return null;
+    const ok = parts as Array<NonNullable<(typeof parts)[number]>>;
+    const splits = (k: 'start' | 'end') => [...new Set(ok.map((p) => p[k].split))].join('+');
+    return {
+      energyJ: ok.reduce((a, p) => a + p.energyJ, 0),
+      uncertaintyJ: ok.reduce((a, p) => a + p.uncertaintyJ, 0),
+      ticksInside: Math.min(...ok.map((p) => p.ticksInside)),
+      start: { split: splits('start') },
+      end: { split: splits('end') },
+    };
+  }
+
+  private counterTrace(t0Ms: number, t1Ms: number) {
+    const first = Math.max(0, this.ticks.findLastIndex((k) => k.tMs <= t0Ms));
     let last = this.ticks.findIndex((k) => k.tMs >= t1Ms);
     if (last < 0) last = this.ticks.length - 1;
-    const pts = this.ticks.slice(Math.max(0, first), last + 1).map((k) => [k.tMs - t0Ms, k.totalJ - e0J] as const);
-    return this.traceOf(pts, 'J', 'counter updates: ms since the window start, J since the window start (W = ΔJ/Δt between updates)');
+    const e0J = this.ticks[first]?.totalJ ?? 0;
+    const pts = this.ticks.slice(first, last + 1).map((k) => [k.tMs - t0Ms, k.totalJ - e0J] as const);
+    return this.traceOf(pts, 'J', 'counter updates: ms since the window start, J since the last update before it (W = ΔJ/Δt between updates)');
   }
 
   private traceOf(pts: ReadonlyArray<readonly [number, number]>, unit: 'W' | 'J', note: string) {
