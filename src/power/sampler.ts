@@ -525,25 +525,13 @@ export class Sampler {
     const coveredS = (Math.max(t0Ms, coverEnd) - t0Ms) / 1000;
     const avgPowerW = coveredS > 0 ? integ.energyJ / coveredS : integ.minPowerW;
     const instrU = this.meter.accuracyW !== null ? this.meter.accuracyW * coveredS : 0;
-    // A meter that failed and came back: the trace is bridged straight across the failed reads.
-    let bridgedS = 0;
-    if (failures.length) {
-      const used = all.filter((r) => r.aMs >= t0Ms && r.bMs <= coverEnd).map((r) => (r.aMs + r.bMs) / 2);
-      const edges = [t0Ms, ...used, Math.max(t0Ms, coverEnd)];
-      for (let i = 1; i < edges.length; i++) {
-        if (failures.some((f) => f.tMs > edges[i - 1]! && f.tMs < edges[i]!)) bridgedS += (edges[i]! - edges[i - 1]!) / 1000;
-      }
-    }
+    const bridgedS = failures.length ? bridgedSeconds(all, failures, t0Ms, coverEnd) : 0;
     const reasons = [
       failText ? `${failText}; energy covers ${coveredS.toFixed(2)} s of ${timeS.toFixed(2)} s${bridgedS > 0 ? `, of which ${bridgedS.toFixed(2)} s interpolated across failed reads` : ''}` : null,
       fallback,
       this.shortReason(timeS, req),
     ].filter(Boolean) as string[];
     const complete = reasons.length === 0;
-    const firstBefore = all.findLastIndex((r) => r.bMs < t0Ms);
-    let afterIdx = all.findIndex((r) => r.aMs > t1Ms);
-    if (afterIdx < 0) afterIdx = all.length - 1;
-    const tracePts = all.slice(Math.max(0, firstBefore), afterIdx + 1).map((r) => [(r.aMs + r.bMs) / 2 - t0Ms, r.powerW!] as const);
     return {
       measured: true,
       energyJ: integ.energyJ,
@@ -565,8 +553,17 @@ export class Sampler {
       complete,
       ...(failures.length ? { bridgedS } : {}),
       ...(complete ? {} : { incompleteReason: reasons.join('; ') }),
-      trace: this.traceOf(tracePts, 'W', 'power readings at their read midpoints: ms since the window start, W'),
+      trace: this.powerTrace(all, t0Ms, t1Ms),
     };
+  }
+
+  /** The readings from the last one before the window to the first one after it, at their midpoints. */
+  private powerTrace(all: Read[], t0Ms: number, t1Ms: number) {
+    const firstBefore = all.findLastIndex((r) => r.bMs < t0Ms);
+    let afterIdx = all.findIndex((r) => r.aMs > t1Ms);
+    if (afterIdx < 0) afterIdx = all.length - 1;
+    const pts = all.slice(Math.max(0, firstBefore), afterIdx + 1).map((r) => [(r.aMs + r.bMs) / 2 - t0Ms, r.powerW!] as const);
+    return this.traceOf(pts, 'W', 'power readings at their read midpoints: ms since the window start, W');
   }
 
   /** Stop polling and close the meter. */
@@ -576,4 +573,19 @@ export class Sampler {
     await this.chain.catch(() => undefined);
     await this.meter.close();
   }
+}
+
+/**
+ * Seconds of [t0, coverEnd] between two good readings with a failed read in between: a meter that
+ * failed and came back has its trace bridged straight across the failures, which is interpolation,
+ * not measurement.
+ */
+function bridgedSeconds(all: Read[], failures: Failure[], t0Ms: number, coverEnd: number): number {
+  const used = all.filter((r) => r.aMs >= t0Ms && r.bMs <= coverEnd).map((r) => (r.aMs + r.bMs) / 2);
+  const edges = [t0Ms, ...used, Math.max(t0Ms, coverEnd)];
+  let s = 0;
+  for (let i = 1; i < edges.length; i++) {
+    if (failures.some((f) => f.tMs > edges[i - 1]! && f.tMs < edges[i]!)) s += (edges[i]! - edges[i - 1]!) / 1000;
+  }
+  return s;
 }
