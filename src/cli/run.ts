@@ -168,7 +168,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
     if (hash.status === 'complete' || hash.status === 'incomplete') {
       const hps = hash.metrics.hashesPerSecond;
       const hpj = hash.metrics.hashesPerJoule;
-      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hps)}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' : 'not measured'}`);
+      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hps)}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' + (hpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`);
       const et = energyText(hash);
       if (et) out.push(`           ${et}`);
     } else out.push(`hashing    ${hash.status.toUpperCase()}: ${hash.reason ?? ''}`);
@@ -179,7 +179,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       const tg = inf.metrics.decodeTokensPerSecond;
       const tpj = inf.metrics.tokensPerJoule;
       out.push(
-        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(pp)}, tg ${si(tg?.value ?? null)}tok/s${noise(tg)}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' : 'not measured'}`,
+        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(pp)}, tg ${si(tg?.value ?? null)}tok/s${noise(tg)}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' + (tpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`,
       );
       const et = energyText(inf);
       if (et) out.push(`           ${et}`);
