@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { energyBasis, energyBasisMismatch } from '../src/power/energy-basis.js';
+import { energyBasis, energyBasisMismatch, energyJoules } from '../src/power/energy-basis.js';
 import type { Energy } from '../src/report/schema.js';
 
 const metered = (meter: string, scope: string): Energy =>
@@ -22,5 +22,14 @@ describe('energy basis', () => {
     expect(energyBasisMismatch(metered('rapl', 'cpu-package'), metered('cmd', 'cpu-package'))).toMatch(/meter differs/);
     expect(energyBasisMismatch(metered('nvml', 'gpu-board'), metered('nvml', 'gpu-board'))).toBeNull();
     expect(energyBasisMismatch(declared10, declared11)).toBeNull();
+  });
+
+  it('gives the joules of metered and declared records alike, with the kind to label them by', () => {
+    expect(energyJoules(declared10)).toEqual({ kind: 'declared', energyJ: 100, timeS: 10, avgPowerW: 10, complete: true });
+    expect(energyJoules(declared11)).toMatchObject({ kind: 'declared', energyJ: 100 });
+    expect(energyJoules(metered('rapl', 'cpu-package'))).toMatchObject({ kind: 'metered', energyJ: 100, complete: true });
+    expect(energyJoules({ ...metered('rapl', 'cpu-package'), complete: false, incompleteReason: 'short' } as Energy)).toMatchObject({ complete: false, incompleteReason: 'short' });
+    expect(energyJoules({ measured: false, reason: 'no meter' })).toBeNull();
+    expect(energyJoules(undefined)).toBeNull();
   });
 });

@@ -23,6 +23,8 @@ function startMeter(kind: 'shelly' | 'tasmota'): Promise<{ server: Server; url: 
     let body: unknown;
     if (kind === 'shelly' && req.url === '/rpc/Switch.GetStatus?id=0') {
       body = { id: 0, source: 'init', output: true, apower: Math.round(p * 10) / 10, voltage: 230.1, current: p / 230.1, aenergy: { total: 1234.567, by_minute: [0, 0, 0], minute_ts: 1 }, temperature: { tC: 40 } };
+    } else if (kind === 'tasmota' && req.url === '/cm?cmnd=Status%200') {
+      body = { Status: { Module: 0, DeviceName: 'Gosund SP111', FriendlyName: ['Tasmota'] }, StatusFWR: { Version: '13.2.0(tasmota)', BuildDateTime: '2023-10-05T10:00:00', Hardware: 'ESP8266EX' } };
     } else if (kind === 'tasmota' && req.url === '/cm?cmnd=Status%208') {
       body = { StatusSNS: { Time: '2026-01-01T00:00:00', ENERGY: { TotalStartTime: '2025-01-01T00:00:00', Total: 12.345, Yesterday: 1, Today: 0.2, Power: Math.round(p), ApparentPower: Math.round(p), ReactivePower: 0, Factor: 1, Voltage: 230, Current: p / 230 } } };
     } else {
@@ -53,7 +55,7 @@ describe('wall meters over HTTP (Shelly Gen2, Tasmota) on a loopback server', ()
     it(`${kind}: integrates polled watts to within 1 % of the scripted truth, labelled wall`, async () => {
       const m = await startMeter(kind);
       server = m.server;
-      const choice = await createEnergyMonitor({ meter: kind, meterUrl: m.url, meterInterval: 0.02, minWindow: 0 });
+      const choice = await createEnergyMonitor({ meter: kind, meterUrl: m.url, meterInterval: 0.02, minWindow: 0, idleBaseline: 0 });
       if (!choice.monitor) throw new Error('no monitor');
       monitor = choice.monitor;
       await monitor.begin('w');
@@ -68,6 +70,9 @@ describe('wall meters over HTTP (Shelly Gen2, Tasmota) on a loopback server', ()
       expect(e.complete).toBe(true);
       expect(e.samples).toBeGreaterThan(30);
       expect(m.requests.length).toBeGreaterThan(30);
+      // Model and firmware where the plug reports them (Tasmota Status 0); the fake Shelly has no GetDeviceInfo.
+      if (kind === 'tasmota') expect(e.meterDevice).toMatchObject({ model: 'Gosund SP111', firmware: '13.2.0(tasmota)', hardware: 'ESP8266EX' });
+      else expect(e.meterDevice).toMatchObject({ unavailable: expect.stringMatching(/HTTP 404/) });
     });
   }
 
@@ -91,7 +96,8 @@ describe('wall meters over HTTP (Shelly Gen2, Tasmota) on a loopback server', ()
     const x = e as Record<string, unknown>;
     const covered = x.coveredS as number;
     expect(covered).toBeLessThan(e.timeS);
-    expect(covered * 1000).toBeLessThanOrEqual(tDead - (x.startUnixMs as number) + 1);
+    // Covered up to the end of the last read that answered (one in flight when the server stopped may still land: ≤ 50 ms).
+    expect(covered * 1000).toBeLessThanOrEqual(tDead - (x.startUnixMs as number) + 50);
     // The energy it does report is the energy of the covered part.
     const truth = truthJ(x.startUnixMs as number, (x.startUnixMs as number) + covered * 1000);
     expect(Math.abs(e.energyJ - truth) / truth, `energy ${e.energyJ} J vs truth ${truth} J`).toBeLessThan(0.02);

@@ -21,6 +21,7 @@ function script(over: Record<string, string> = {}): void {
     STUB_NVML_COUNTER: '1',
     STUB_NVML_FIELDS: '1',
     STUB_NVML_DIE_AT_MS: '-1',
+    STUB_NVML_COUNT: '1',
     ...over,
   };
   Object.assign(process.env, env);
@@ -61,7 +62,21 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     expect(e.scope).toBe('gpu-board');
     expect(e.complete).toBe(true);
     expect(x.sensorUpdatePeriodS).not.toBeNull();
-    expect((x.deviceState as { end: { smClockMHz: number } }).end.smClockMHz).toBe(2520);
+    // What the GPU did over the window (the stub's square wave: 1410 MHz / idle at 100 W, 2520 MHz /
+    // power cap at 250 W, 200 ms each): both states seen, settings read.
+    const st = x.deviceState as { sources: string[]; series: Record<string, { min: number; max: number; mean: number }>; flagsSeen: Record<string, string[]>; settings: Record<string, { start: string | null; end: string | null }> };
+    expect(st.sources).toEqual(['nvml']);
+    expect(st.series.smClockMHz!.min).toBe(1410);
+    expect(st.series.smClockMHz!.max).toBe(2520);
+    expect(st.series.smClockMHz!.mean).toBeGreaterThan(1410);
+    expect(st.series.smClockMHz!.mean).toBeLessThan(2520);
+    expect(st.series.memClockMHz!.max).toBe(10501);
+    expect(st.series.powerLimitW!.max).toBe(450);
+    expect(st.series.powerLimitDefaultW!.max).toBe(450);
+    expect(st.series.temperatureC!.min).toBeGreaterThanOrEqual(55);
+    expect(st.flagsSeen.throttleReasons).toEqual(['gpu-idle', 'sw-power-cap']);
+    expect(st.settings.persistenceMode).toEqual({ start: 'enabled', end: 'enabled' });
+    expect(x.trace.unit).toBe('J');
   });
 
   it('without the counter (pre-Volta) polls instant power in the worker while the main thread is blocked: within 1 %', async () => {
@@ -103,6 +118,36 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     expect(perJoule(1e9, e)).toBeNull();
   });
 
+  it('matches the CUDA EP device by the UUID in CUDA_VISIBLE_DEVICES, and warns on an ambiguous name', async () => {
+    script({ STUB_NVML_COUNT: '3' });
+    try {
+      // Three identical boards: CUDA device 0 is the second entry of CUDA_VISIBLE_DEVICES below.
+      const uuid1 = 'GPU-00000001-1111-2222-3333-444444444444';
+      const c = await createEnergyMonitor({ meter: 'nvml', minWindow: 0, idleBaseline: 0 }, { workload: { device: 'cuda', deviceId: 0 } });
+      if (!c.monitor) throw new Error(c.reason);
+      const base = c.monitor.info!.info as { index: number };
+      await c.monitor.close();
+      expect(base.index).toBe(0); // no CUDA_VISIBLE_DEVICES: index 0, the only guess
+      process.env.CUDA_VISIBLE_DEVICES = `${uuid1.slice(0, 14)},GPU-00000002`;
+      const d = await createEnergyMonitor({ idleBaseline: 0, minWindow: 0 }, { workload: { device: 'cuda', deviceId: 0 } });
+      if (!d.monitor) throw new Error(d.reason);
+      monitor = d.monitor;
+      expect(monitor.meter).toBe('nvml');
+      expect(monitor.info!.info).toMatchObject({ index: 1, uuid: uuid1, matchedBy: 'cuda-uuid' });
+      expect(d.warnings).toEqual([]);
+      await monitor.close();
+      monitor = null;
+      // WebGPU names three identical boards the same: measured, with a warning naming the fix.
+      const w = await createEnergyMonitor({ idleBaseline: 0, minWindow: 0 }, { adapter });
+      if (!w.monitor) throw new Error(w.reason);
+      monitor = w.monitor;
+      expect(w.warnings.join('\n')).toMatch(/3 NVML devices named 'NVIDIA Stub GPU 9000'.*pass --meter-device <uuid\|pci bus id>/);
+    } finally {
+      delete process.env.CUDA_VISIBLE_DEVICES;
+      process.env.STUB_NVML_COUNT = '1';
+    }
+  });
+
   it('maps NVML devices to the WebGPU adapter by name, and says when it cannot', () => {
     const dev = (index: number, name: string, uuid: string): NvmlDeviceInfo => ({ index, name, uuid, pciBusId: `00000000:0${index}:00.0`, pciDeviceId: '0x2684', architecture: 'Ada', archCode: 8, energyCounter: true, instantPowerField: true, powerLimitW: 450 });
     const list = [dev(0, 'NVIDIA GeForce RTX 3060', 'GPU-a'), dev(1, 'NVIDIA GeForce RTX 4090', 'GPU-b')];
@@ -110,6 +155,15 @@ describe('NVML meter (koffi) on a stub libnvidia-ml.so.1', () => {
     expect(matchNvmlDevice(list, { hint: 'GPU-a' }).device.index).toBe(0);
     expect(matchNvmlDevice(list, { hint: '01:00.0' }).device.index).toBe(1);
     expect(matchNvmlDevice(list, { adapterName: 'llvmpipe (LLVM 15.0.6, 256 bits)', adapterVendor: 'mesa' }).note).toMatch(/not an NVIDIA GPU/);
+    expect(matchNvmlDevice(list, { adapterName: 'llvmpipe (LLVM 15.0.6, 256 bits)', adapterVendor: 'mesa' }).matches).toBe(false);
     expect(() => matchNvmlDevice(list, { hint: 'GPU-zzz' })).toThrow(/^--meter-device 'GPU-zzz': no NVML device matches/);
+    // CUDA: an index maps to the NVML index only in PCI bus order; a UUID (or unique prefix) always.
+    const cuda = (visibleDevices: string | null, deviceOrder: string | null) => ({ cuda: { deviceId: 0, visibleDevices, deviceOrder } });
+    expect(matchNvmlDevice(list, cuda('1', 'PCI_BUS_ID'))).toMatchObject({ how: 'cuda-pci-order', note: null });
+    expect(matchNvmlDevice(list, cuda('1', 'PCI_BUS_ID')).device.index).toBe(1);
+    expect(matchNvmlDevice(list, cuda('1', null)).note).toMatch(/holds only with CUDA_DEVICE_ORDER=PCI_BUS_ID/);
+    expect(matchNvmlDevice(list, cuda('GPU-b', null)).device.index).toBe(1);
+    expect(() => matchNvmlDevice(list, cuda('GPU-zz', null))).toThrow(/matches no NVML device UUID/);
+    expect(() => matchNvmlDevice(list, { cuda: { deviceId: 2, visibleDevices: '0,1', deviceOrder: null } })).toThrow(/CUDA device 2 is not in CUDA_VISIBLE_DEVICES/);
   });
 });

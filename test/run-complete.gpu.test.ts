@@ -11,7 +11,8 @@ describe('joulebench run', () => {
   it('writes one complete result with hash, inference and per-MW economics, and prints the summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-run-'));
     const out = join(dir, 'run.json');
-    const r = await runCli(['run', '--seconds', '2', '--watts', '300', '--prompt', '32', '--gen', '16', '-r', '3', '--out', out, '--progress', 'plain'], { timeoutMs: 240_000 });
+    // --min-window 0.5: declared watts need no sensor period, and each test then runs ≥ 0.5 s.
+    const r = await runCli(['run', '--seconds', '2', '--watts', '300', '--min-window', '0.5', '--prompt', '32', '--gen', '16', '-r', '3', '--out', out, '--progress', 'plain'], { timeoutMs: 240_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = validateResult(JSON.parse(readFileSync(out, 'utf8')), out);
     expect(doc.complete).toBe(true);
@@ -27,7 +28,9 @@ describe('joulebench run', () => {
     const hps = hash.metrics.hashesPerSecond!.value!;
     expect(hps).toBeGreaterThan(0);
     // Declared energy: H/J = hashes / (300 W × window time), labelled declared, never measured.
-    expect(hash.energy).toMatchObject({ measured: true, scope: 'declared', avgPowerW: 300 });
+    expect(hash.energy).toMatchObject({ measured: false, declared: true, scope: 'declared', avgPowerW: 300, complete: true });
+    expect(hash.metrics.hashesPerJoule!.energyBasis).toBe('declared');
+    expect(inf.metrics.tokensPerJoule!.energyBasis).toBe('declared');
     const e = hash.energy as { energyJ: number; timeS: number };
     expect(e.energyJ).toBeCloseTo(300 * e.timeS, 6);
     expect(hash.metrics.hashesPerJoule!.value).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ import { parseHeaderHex } from '../hash/header.js';
 import { defaultLaunch, KERNEL_VARIANTS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
 import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
-import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
@@ -175,7 +175,7 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
   out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
   out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
   const hpj = m.metrics.hashesPerJoule!;
-  out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J`);
+  out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J${hpj.energyBasis === 'declared' ? ' (DECLARED watts, not measured)' : ''}`);
   out.push(`shares (difficulty 1) found: ${d.sharesFound}, all verified on the host`);
   return out.join('\n');
 }
@@ -187,14 +187,15 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     f.kernel = 'x1';
   }
   launchFromFlags(f, null); // validate flags before opening anything
+  validateMeterOptions(f);
   const r = await withDevice(cmd, f, async (ctx) => {
-    const choice = await createEnergyMonitor(f, { adapter: ctx.report });
+    const choice = await createEnergyMonitor(f, { adapter: ctx.report, workload: workloadFor('hash', ctx.report) });
     for (const w of choice.warnings) warn(w);
     const monitor = choice.monitor;
     try {
       if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
       const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-      const m = await runHashBench(ctx, { seconds: f.seconds, launch }, monitor, choice.monitor ? undefined : choice.reason);
+      const m = await runHashBench(ctx, { seconds: f.seconds, launch, maxWindowS: f.maxWindow }, monitor, choice.monitor ? undefined : choice.reason);
       return { m, isSoftware: ctx.report.isSoftware };
     } finally {
       await monitor?.close();

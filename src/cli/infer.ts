@@ -3,7 +3,8 @@
  */
 import os from 'node:os';
 import { Command, Option } from 'commander';
-import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
+import { energyJoules } from '../power/energy-basis.js';
 import type { Measurement } from '../report/schema.js';
 import { identityOf, openAdapter, type AdapterIdentity } from '../gpu/adapter.js';
 import { UsageError } from '../util/errors.js';
@@ -65,8 +66,13 @@ export function formatInferHuman(m: Measurement): string {
   lines.push(`time to first token: ${mt.timeToFirstTokenMs!.value!.toFixed(2)} ms (mean of ${p.repetitions})`);
   if (lat) lines.push(`decode step latency: p50 ${lat.p50.toFixed(3)} ms, p90 ${lat.p90.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, max ${lat.max.toFixed(3)} ms (${lat.n} steps)`);
   const tpj = mt.tokensPerJoule!;
-  lines.push(`tokens/J (decode): ${tpj.value === null ? `not measured (${tpj.reason})` : tpj.value.toFixed(3)}`);
-  if (m.energy?.measured) lines.push(`energy (decode windows): ${m.energy.energyJ.toFixed(2)} J over ${m.energy.timeS.toFixed(2)} s, ${m.energy.avgPowerW.toFixed(1)} W avg [${m.energy.meter}: ${m.energy.method}]`);
+  const declared = tpj.energyBasis === 'declared' ? ' (DECLARED watts, not measured)' : '';
+  lines.push(`tokens/J (decode): ${tpj.value === null ? `not measured (${tpj.reason})` : tpj.value.toFixed(3) + declared}`);
+  const j = energyJoules(m.energy);
+  if (j && m.energy) {
+    const e = m.energy as { meter?: string; method?: string };
+    lines.push(`energy (decode window): ${j.energyJ.toFixed(2)} J over ${j.timeS.toFixed(2)} s, ${j.avgPowerW.toFixed(1)} W avg${j.kind === 'declared' ? ' DECLARED' : ''} [${e.meter}: ${e.method}]${j.complete ? '' : ` INCOMPLETE: ${j.incompleteReason ?? ''}`}`);
+  }
   lines.push(`KV cache at ${model.kvCacheContextTokens} tokens: ${fmtBytes(model.kvCacheBytes)} (${model.kvType}); peak host RSS ${fmtBytes(d.memory.peakRssBytes)}`);
   if (d.placement) {
     const pl = Object.entries(d.placement.nodesByProvider as Record<string, number>).map(([k, v]) => `${k.replace('ExecutionProvider', '')} ${v}`).join(', ');
@@ -83,6 +89,7 @@ export function formatInferHuman(m: Measurement): string {
 async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   const g = cmd.optsWithGlobals() as { adapter?: string };
   if (!(EPS as readonly string[]).includes(flags.ep)) throw new UsageError(`--ep '${flags.ep}': use one of ${EPS.join(', ')}`);
+  validateMeterOptions(flags); // before any adapter or meter opens
   // The meter must cover the device the graph runs on: the WebGPU adapter for the webgpu EP
   // (NVML/hwmon picked by vendor), the CPU package otherwise.
   let adapter: AdapterIdentity | null = null;
@@ -94,7 +101,8 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
       if (err instanceof UsageError) throw err;
     }
   }
-  const choice = await createEnergyMonitor(flags, { adapter });
+  // The meter must measure where the graph runs: the CPU package for --ep cpu, never a GPU board.
+  const choice = await createEnergyMonitor(flags, { adapter, workload: workloadFor(flags.ep, adapter) });
   for (const w of choice.warnings) warn(w);
   const monitor = choice.monitor;
   const startedAt = new Date();
@@ -119,6 +127,7 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
         adapterSpec: g.adapter,
         allowAdapterMismatch: flags.allowAdapterMismatch,
         energyReason: choice.monitor ? undefined : choice.reason,
+        maxWindowS: flags.maxWindow,
         // Progress on a terminal (or --verbose) only: errors in scripts stay one line.
         log: flags.verbose || (process.stderr.isTTY && !flags.json) ? (s) => process.stderr.write(`${s}\n`) : undefined,
       },

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { numberArg, printJson, warn } from './common.js';
 import { detectMeters, type MeterReport } from '../power/meters.js';
-import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { addMeterOptions, createEnergyMonitor, validateMeterOptions, wattsArg, workloadFor, type MeterOptions } from '../power/monitor.js';
+import { energyJoules } from '../power/energy-basis.js';
 import { openAdapter, identityOf, NoAdapterError, type AdapterIdentity } from '../gpu/adapter.js';
 import { sleep } from '../util/timeout.js';
 
@@ -39,7 +40,7 @@ export function registerPower(program: Command): void {
     .option('--json', 'print JSON')
     .option('--meter-url <url>', 'a Shelly/Tasmota address to mention')
     .option('--meter-cmd <command>', 'a meter command to mention')
-    .option('--watts <W>', 'declared power to mention', numberArg('--watts', { min: 0 }))
+    .option('--watts <W>', 'declared power to mention', wattsArg)
     .option('--meter-device <id>', 'device the meter reads (NVML index/UUID/PCI bus id, hwmonN)')
     .action((opts: { json?: boolean; meterUrl?: string; meterCmd?: string; watts?: number; meterDevice?: string }) => {
       const reports = detectMeters({ url: opts.meterUrl, cmd: opts.meterCmd, watts: opts.watts, deviceHint: opts.meterDevice });
@@ -56,10 +57,12 @@ export function registerPower(program: Command): void {
       .description('measure energy with one meter over a fixed time (no workload): prints energyJ, avgPowerW, ...')
       .option('--seconds <s>', 'how long to sample', numberArg('--seconds', { min: 0.01, max: 86_400 }), 5)
       .option('--json', 'print JSON'),
-    // No workload here: the sample itself is the measurement, so no idle baseline by default.
-    { idleBaselineS: 0 },
+    // No workload here: the sample itself is the measurement, so no idle baseline and no
+    // --min-window by default (the 10-update-period rule still holds).
+    { idleBaselineS: 0, minWindowS: 0 },
   ).action(async (opts: MeterOptions & { seconds: number; json?: boolean }, cmd: Command) => {
     const g = cmd.optsWithGlobals() as { adapter?: string };
+    validateMeterOptions(opts);
     // Auto-detection maps the meter to the adapter in use; explicit meters need no adapter.
     let adapter: AdapterIdentity | null = null;
     if (opts.meter === undefined && opts.watts === undefined && opts.meterCmd === undefined) {
@@ -70,7 +73,7 @@ export function registerPower(program: Command): void {
         if (!(err instanceof NoAdapterError)) throw err;
       }
     }
-    const choice = await createEnergyMonitor(opts, { adapter });
+    const choice = await createEnergyMonitor(opts, { adapter, workload: workloadFor('hash', adapter) });
     for (const w of choice.warnings) warn(w);
     if (!choice.monitor) {
       if (opts.json) printJson({ measured: false, reason: choice.reason });
@@ -84,28 +87,30 @@ export function registerPower(program: Command): void {
       await sleep(opts.seconds * 1000);
       const e = await monitor.end('sample');
       const doc = { ...e, meterInfo: monitor.info ?? null };
-      if (!e.measured || !e.complete) process.exitCode = 1;
+      const j = energyJoules(e);
+      if (!j || !j.complete) process.exitCode = 1;
       if (opts.json) {
         printJson(doc);
         return;
       }
-      if (!e.measured) {
-        process.stdout.write(`${e.reason}\n`);
+      if (!j) {
+        process.stdout.write(`${e.measured ? 'no joules' : e.reason}\n`);
         return;
       }
+      const x = e as Record<string, any>;
       const lines = [
-        `${e.meter} (${e.scope}${e.scope === 'declared' ? ', not measured' : ''}): ${fmt(e.energyJ, 3)} J over ${fmt(e.timeS, 3)} s = ${fmt(e.avgPowerW, 2)} W average` +
-          (e.uncertaintyJ !== null ? ` (± ${fmt(e.uncertaintyJ, 3)} J)` : ''),
-        `  method: ${e.method}`,
+        `${j.kind === 'declared' ? 'declared watts, not measured' : `${x.meter} (${x.scope})`}: ${fmt(j.energyJ, 3)} J over ${fmt(j.timeS, 3)} s = ${fmt(j.avgPowerW, 2)} W average` +
+          (typeof x.uncertaintyJ === 'number' ? ` (± ${fmt(x.uncertaintyJ, 3)} J)` : ''),
+        `  method: ${x.method}`,
       ];
-      const x = e as Record<string, unknown>;
       if (typeof x.uncertaintyNote === 'string') lines.push(`  uncertainty: ${x.uncertaintyNote}`);
       if (typeof x.label === 'string') lines.push(`  measures: ${x.label}`);
-      lines.push(
-        `  samples ${e.samples}; sensor update period ${x.sensorUpdatePeriodS == null ? 'unknown' : `${fmt(Number(x.sensorUpdatePeriodS) * 1000, 1)} ms`}` +
+      if (j.kind === 'metered') lines.push(
+        `  samples ${x.samples}; sensor update period ${x.sensorUpdatePeriodS == null ? 'unknown' : `${fmt(Number(x.sensorUpdatePeriodS) * 1000, 1)} ms`}` +
           (x.pollIntervalS !== undefined ? `; poll interval ${fmt(Number(x.pollIntervalS) * 1000, 1)} ms` : ''),
       );
-      if (!e.complete) lines.push(`  INCOMPLETE: ${e.incompleteReason}`);
+      if (typeof x.windowRule === 'string') lines.push(`  window: ${x.windowRule}`);
+      if (!j.complete) lines.push(`  INCOMPLETE: ${j.incompleteReason}`);
       process.stdout.write(lines.join('\n') + '\n');
     } finally {
       await monitor.close();

@@ -12,12 +12,12 @@
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { NoAdapterError, identityOf, openDevice, type GpuContext } from '../gpu/adapter.js';
+import { NoAdapterError, identityOf, openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
 import { runHashBench } from '../hash/bench.js';
 import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
-import { addMeterOptions, createEnergyMonitor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, validateMeterOptions, workloadFor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
 import { formatComparison, type ProfitReport, type SiteProfile } from '../profit/index.js';
-import { energyBasis } from '../power/energy-basis.js';
+import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
@@ -118,18 +118,19 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
   const notMeasured = new Set<string>();
   const energyText = (m: Measurement | undefined): string | null => {
     if (!m?.energy) return null;
-    if (!m.energy.measured) {
-      notMeasured.add(m.energy.reason);
+    const j = energyJoules(m.energy);
+    if (!j) {
+      notMeasured.add(m.energy.measured ? 'no joules' : m.energy.reason);
       return null;
     }
-    const e = m.energy;
-    return `energy ${e.energyJ.toFixed(1)} J over ${e.timeS.toFixed(1)} s, ${e.avgPowerW.toFixed(1)} W avg [${e.meter}, scope ${e.scope}${e.complete ? '' : ', INCOMPLETE'}]`;
+    const e = m.energy as { meter?: string; scope?: string };
+    return `energy ${j.energyJ.toFixed(1)} J over ${j.timeS.toFixed(1)} s, ${j.avgPowerW.toFixed(1)} W avg [${j.kind === 'declared' ? 'DECLARED watts, not measured' : `${e.meter}, scope ${e.scope}`}${j.complete ? '' : ', INCOMPLETE'}]`;
   };
   if (hash) {
     if (hash.status === 'complete' || hash.status === 'incomplete') {
       const hps = hash.metrics.hashesPerSecond;
       const hpj = hash.metrics.hashesPerJoule;
-      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hps)}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' : 'not measured'}`);
+      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hps)}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' + (hpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`);
       const et = energyText(hash);
       if (et) out.push(`           ${et}`);
     } else out.push(`hashing    ${hash.status.toUpperCase()}: ${hash.reason ?? ''}`);
@@ -140,7 +141,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       const tg = inf.metrics.decodeTokensPerSecond;
       const tpj = inf.metrics.tokensPerJoule;
       out.push(
-        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(pp)}, tg ${si(tg?.value ?? null)}tok/s${noise(tg)}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' : 'not measured'}`,
+        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(pp)}, tg ${si(tg?.value ?? null)}tok/s${noise(tg)}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' + (tpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`,
       );
       const et = energyText(inf);
       if (et) out.push(`           ${et}`);
@@ -167,6 +168,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
 /** Run the whole pipeline; returns the exit code. */
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
+  validateMeterOptions(opts); // before any device or meter opens
   const siteFile = opts.site ?? defaultSiteFile();
   // Validate the site file up front: a typo must not cost a full benchmark run.
   const siteProfile = readSiteProfile(siteFile);
@@ -215,10 +217,13 @@ export async function runMain(opts: RunOptions): Promise<number> {
     }
 
     phase = 'energy';
-    const choice = await createEnergyMonitor(opts, { adapter: doc.environment.adapter as never });
+    const adapterId = (doc.environment.adapter ?? null) as AdapterIdentity | null;
+    // No adapter: no hashing, and inference runs on the CPU.
+    const firstWork = workloadFor('hash', adapterId) ?? workloadFor('cpu', null);
+    const choice = await createEnergyMonitor(opts, { adapter: adapterId, workload: firstWork });
     doc.warnings.push(...choice.warnings);
     monitor = choice.monitor;
-    const energyReason = choice.monitor ? undefined : choice.reason;
+    let energyReason = choice.monitor ? undefined : choice.reason;
     progress.info(monitor ? `energy: meter '${monitor.meter}'` : `energy: not measured (${energyReason})`);
     // Idle baseline before any GPU work (the monitor would otherwise take it at the first window,
     // after autotune has warmed the device up).
@@ -238,7 +243,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
         progress.update(Math.min(expectedS, Math.round(el)), el < 6 ? 'autotune' : 'timed search');
       }, 500);
       try {
-        const m = await runHashBench(ctx, { seconds: opts.seconds }, monitor, energyReason);
+        const m = await runHashBench(ctx, { seconds: opts.seconds, maxWindowS: opts.maxWindow }, monitor, energyReason);
         doc.measurements.push(m);
         progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
       } catch (err) {
@@ -259,6 +264,13 @@ export async function runMain(opts: RunOptions): Promise<number> {
     const model = opts.model ?? defaults.model;
     const repetitions = opts.repetitions ?? defaults.repetitions ?? 5;
     if (!opts.model) progress.info(`inference: default model '${model}' (${defaults.reason})`);
+    // Inference on another device than hashing (--ep cpu next to a GPU): a meter that matches it.
+    const next = await monitorForNextWorkload(monitor, opts, { adapter: adapterId, from: firstWork, to: workloadFor(ep, adapterId) });
+    if (next) {
+      monitor = next.monitor;
+      energyReason = next.monitor ? undefined : next.reason;
+      doc.warnings.push(...next.warnings);
+    }
     progress.phase('inference', repetitions + 1, 'reps');
     let reps = 0;
     try {
@@ -272,9 +284,10 @@ export async function runMain(opts: RunOptions): Promise<number> {
           ...(opts.adapter !== undefined ? { adapterSpec: opts.adapter } : {}),
           allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
           ...(energyReason ? { energyReason } : {}),
+          maxWindowS: opts.maxWindow,
           log: (line: string) => {
-            // runInferBench logs "warmup: …" once, then "rep i/R: …" per timed repetition.
-            if (/^warmup|^rep \d+/.test(line)) progress.update(++reps, line.slice(0, 60));
+            // runInferBench logs "warmup: …" once, then one line per test (pp, tg).
+            if (/^warmup|^pp\d|^tg\d/.test(line)) progress.update(++reps, line.slice(0, 60));
             else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
           },
         },

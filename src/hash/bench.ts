@@ -13,7 +13,7 @@ import type { GpuContext } from '../gpu/adapter.js';
 import { identityOf } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { perJoule, perJouleReason } from '../power/monitor.js';
+import { DEFAULT_MAX_WINDOW_S, perJoule, perJouleBasis, perJouleReason, windowRequirement, windowTargetS } from '../power/monitor.js';
 import type { Energy, Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
@@ -38,6 +38,8 @@ export interface HashBenchOptions {
   inFlight?: number;
   /** Target time per dispatch (slice), seconds. */
   sliceSeconds?: number;
+  /** Longest the timed phase is extended to reach the energy window the meter needs (--max-window), s. */
+  maxWindowS?: number;
 }
 
 /** One autotune trial. */
@@ -201,16 +203,21 @@ export async function runHashBench(
   let energy: Energy = { measured: false, reason: monitor ? 'energy window not closed' : notMeasuredReason };
   let run: RunStats;
   let sliceNonces: number;
+  let window: WindowPlan;
   try {
     // Warm-up: compile/first-dispatch costs and a rate estimate to size slices (~0.2 s each).
     const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)));
     const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
     sliceNonces = sliceFor(engine, rate * (opts.sliceSeconds ?? 0.2));
-    const stopping = new StoppingState({ minSamples: 5, minTimeS: opts.seconds, maxRelNoise: 0.01, maxSamples: 1_000_000, timeoutS: opts.seconds });
+    // Energy window sizing (issue 11): the timed phase lasts at least as long as the meter needs
+    // (10 sensor update periods, --min-window), up to --max-window.
+    window = await sizeWindow(monitor, opts);
+    if (window.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${window.timedS.toFixed(2)} s: the energy window must span ≥ ${window.requiredS.toFixed(2)} s (${window.basis})`);
+    const stopping = new StoppingState({ minSamples: 5, minTimeS: window.timedS, maxRelNoise: 0.01, maxSamples: 1_000_000, timeoutS: window.timedS });
     await ctx.drain(60_000, 'GPU queue drain before the energy window');
     if (monitor) await monitor.begin('hash.sha256d');
     try {
-      run = await runBenchJob(engine, sliceNonces, stopping, opts.seconds);
+      run = await runBenchJob(engine, sliceNonces, stopping, window.timedS);
       await ctx.drain(60_000, 'GPU queue drain after the timed phase');
     } finally {
       if (monitor) energy = await monitor.end('hash.sha256d');
@@ -226,6 +233,8 @@ export async function runHashBench(
   const summary = summaryToJson(summarize(run.samples));
   // Energy covers the whole run inside the window, including the first (untimed) slice.
   const hpj = perJoule(run.allNonces, energy);
+  const basis = perJouleBasis(energy);
+  const energyMethod = energy.measured ? energy.method : ((energy as { method?: string }).method ?? '');
   const spec = KERNELS[launch.variant];
   const measurement: Measurement = {
     id: 'hash.sha256d',
@@ -246,7 +255,13 @@ export async function runHashBench(
       },
       hashesPerJoule: hpj === null
         ? { value: null, unit: 'H/J', higherIsBetter: true, method: 'nonces hashed inside the energy window / its energy', reason: perJouleReason(energy) ?? 'energy not usable' }
-        : { value: hpj, unit: 'H/J', higherIsBetter: true, method: `nonces hashed inside the energy window / its energy (${energy.measured ? energy.method : ''})` },
+        : {
+            value: hpj,
+            unit: 'H/J',
+            higherIsBetter: true,
+            method: `nonces hashed inside the energy window / its energy (${basis === 'declared' ? 'DECLARED watts, not measured: ' : ''}${energyMethod})${energy.measured && energy.scopeMismatch ? `; ${energy.scopeMismatch}` : ''}`,
+            ...(basis ? { energyBasis: basis } : {}),
+          },
     },
     energy,
     adapter: identityOf(ctx.report) as Measurement['adapter'],
@@ -262,6 +277,7 @@ export async function runHashBench(
       },
       autotune: trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
       stoppedBy: run.stoppedBy,
+      energyWindow: { requestedS: opts.seconds, timedS: window.timedS, requiredS: window.requiredS, rule: window.basis, extended: window.extended },
       totalHashes: run.nonces,
       windowHashes: run.allNonces,
       timedS: run.wallS,
@@ -276,4 +292,24 @@ export async function runHashBench(
     warnings,
   };
   return measurement;
+}
+
+/** How long the timed phase runs so its energy window can be complete. */
+interface WindowPlan {
+  timedS: number;
+  requiredS: number;
+  basis: string;
+  extended: boolean;
+}
+
+/**
+ * The timed phase: `opts.seconds`, or longer when the meter needs a longer window (windowTargetS,
+ * + 50 ms for the time between `begin` and the first slice), capped at --max-window; a
+ * window the cap keeps short is reported incomplete by the meter, with the reason.
+ */
+async function sizeWindow(monitor: EnergyMonitor | null | undefined, opts: HashBenchOptions): Promise<WindowPlan> {
+  const req = await windowRequirement(monitor);
+  const want = req.minS > 0 ? windowTargetS(req) + 0.05 : 0;
+  const timedS = Math.max(opts.seconds, Math.min(want, opts.maxWindowS ?? DEFAULT_MAX_WINDOW_S));
+  return { timedS, requiredS: req.minS, basis: req.basis, extended: timedS > opts.seconds };
 }

@@ -4,24 +4,27 @@
  * ORT profiling, model size and peak RSS. Programmatic entry: `runInferBench` (used by `run`).
  *
  * Semantics (llama-bench, inference.md §1.1): random seeded token ids, one untimed warmup
- * repetition, KV cache cleared before every repetition, per-repetition tokens/s reported as
- * mean ± sample sd with the raw samples kept. pp = batch·prompt / prefill time; tg = batch·gen /
- * decode time, the gen tokens decoded one step at a time after the prompt (depth = prompt, so the
- * test is named `tg<gen> @ d<prompt>`, as llama-bench names a test run at a KV-cache depth).
+ * (prefill + decode), KV cache cleared before every prefill, per-run tokens/s reported as mean ±
+ * sample sd with the raw samples kept. pp = batch·prompt / prefill time; tg = batch·gen / decode
+ * time, the gen tokens decoded one step at a time after the prompt (depth = prompt, so the test is
+ * named `tg<gen> @ d<prompt>`, as llama-bench names a test run at a KV-cache depth). Each test runs
+ * in its own energy window, repeated (≥ --repetitions times) until the window is as long as the
+ * meter needs (src/infer/phase-windows.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { perJoule, perJouleReason } from '../power/monitor.js';
+import { perJoule, perJouleBasis, perJouleReason } from '../power/monitor.js';
+import { measureBatch, type BatchMeasurement } from './phase-windows.js';
 import type { Energy, Measurement, Metric } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { depVersion } from '../report/environment.js';
 import { percentileSorted, summarize } from '../stats/summary.js';
 import { UsageError } from '../util/errors.js';
 import { listAdapters, type AdapterReport } from '../gpu/adapter.js';
-import { DecoderRunner, argmaxLast, modelBytesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
+import { modelBytesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
 import { ensureModel, type GeneratedModelInfo, type ModelDir } from './model-store.js';
 import { PRESETS, kvCacheBytes } from './presets.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
@@ -57,6 +60,8 @@ export interface InferBenchOptions {
   tokens?: 'random' | 'greedy';
   /** Why energy is not measured (when `monitor` is null). */
   energyReason?: string;
+  /** Longest a test is repeated to reach the energy window its meter needs (--max-window), s. */
+  maxWindowS?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -125,45 +130,9 @@ function resolveModel(opts: InferBenchOptions, dtype: WeightDtype, variant: Vari
   };
 }
 
-/**
- * Merge per-phase energy records into one (sums; complete only if all are).
- * @param label - which windows these are ("decode windows only, prefill excluded"), put in `method`
- *   so a reader of the record alone knows what the joules cover.
- */
-export function mergeEnergy(list: Energy[], label = 'windows'): Energy | null {
-  if (!list.length) return null;
-  const bad = list.find((e) => !e.measured);
-  if (bad) return bad;
-  const m = list as Array<Extract<Energy, { measured: true }>>;
-  const energyJ = m.reduce((s, e) => s + e.energyJ, 0);
-  const timeS = m.reduce((s, e) => s + e.timeS, 0);
-  const unc = m.every((e) => e.uncertaintyJ !== null) ? m.reduce((s, e) => s + (e.uncertaintyJ ?? 0), 0) : null;
-  const incomplete = m.find((e) => !e.complete);
-  // Keep the meter's descriptive fields (sensor update period, poll interval, idle power, notes)
-  // from the first window; sum what adds up across windows; union the warnings.
-  const { startUnixMs: _s, endUnixMs: _e, coveredS: _c, deviceState: _d, ...first } = m[0]! as Record<string, unknown>;
-  const nets = m.map((e) => (e as { netEnergyJ?: number | null }).netEnergyJ);
-  const warns = [...new Set(m.flatMap((e) => ((e as { warnings?: string[] }).warnings ?? [])))];
-  return {
-    ...first,
-    ...(nets.every((x) => typeof x === 'number') ? { netEnergyJ: (nets as number[]).reduce((a, b) => a + b, 0) } : {}),
-    ...(warns.length ? { warnings: warns } : {}),
-    measured: true,
-    energyJ,
-    timeS,
-    avgPowerW: timeS > 0 ? energyJ / timeS : 0,
-    method: `${m[0]!.method}; summed over ${m.length} ${label}`,
-    scope: m[0]!.scope,
-    meter: m[0]!.meter,
-    samples: m.reduce((s, e) => s + e.samples, 0),
-    uncertaintyJ: unc,
-    complete: !incomplete,
-    ...(incomplete?.incompleteReason ? { incompleteReason: incomplete.incompleteReason } : {}),
-  };
-}
-
-function metric(value: number | null, unit: string, higherIsBetter: boolean, method: string, samples?: number[], reason?: string): Metric {
+function metric(value: number | null, unit: string, higherIsBetter: boolean, method: string, samples?: number[], reason?: string, energyBasis?: 'metered' | 'declared' | null): Metric {
   const m: Metric = { value, unit, higherIsBetter, method };
+  if (value !== null && energyBasis) m.energyBasis = energyBasis;
   if (samples && samples.length) {
     m.samples = samples;
     m.summary = summaryToJson(summarize(samples));
@@ -232,78 +201,54 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   log(`session: creating on ${ep} EP`);
   const { session, io, createTimeS } = await openDecoderSession(model.file, ep, { profilePrefix, threads: opts.threads, presentNames });
   const rssAfterLoad = process.memoryUsage().rss;
-  const runner = new DecoderRunner(session, io, batch);
   const vocab = io.vocabSize ?? model.vocabHint ?? 1000;
   const rnd = mulberry32(seed);
   const randomTokens = (n: number) => Int32Array.from({ length: n }, () => rnd() % vocab);
+  const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
+  const context = prompt + gen;
+  const kvBytes = kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, kvBytesPerElement);
 
+  // --- the two tests (pp and tg), each in its own energy window (src/infer/phase-windows.ts)
   let placement: Placement | null = null;
-  const pp: number[] = [];
-  const tg: number[] = [];
-  const ttft: number[] = [];
-  const stepMs: number[] = [];
-  const prefillEnergy: Energy[] = [];
-  const decodeEnergy: Energy[] = [];
-  const decodeToken = new Int32Array(batch);
-
-  /** One repetition; returns timings. Greedy mode reads logits, random mode only receives them. */
-  const repetition = async (timed: boolean, promptTokens: Int32Array, genTokens: Int32Array, r: number) => {
-    runner.reset();
-    if (timed && monitor) await monitor.begin(`infer.prefill.r${r}`);
-    const t0 = performance.now();
-    const logits = await runner.step(promptTokens, prompt);
-    const first = argmaxLast(logits); // the first token is part of TTFT in both modes
-    const t1 = performance.now();
-    if (timed && monitor) prefillEnergy.push(await monitor.end(`infer.prefill.r${r}`));
-    if (timed && monitor) await monitor.begin(`infer.decode.r${r}`);
-    const steps: number[] = new Array(gen);
-    let prev = first;
-    let tStep = performance.now();
-    const tDecode0 = tStep;
-    for (let i = 0; i < gen; i++) {
-      if (tokensMode === 'greedy') for (let b = 0; b < batch; b++) decodeToken[b] = prev[b]!;
-      else for (let b = 0; b < batch; b++) decodeToken[b] = genTokens[i * batch + b]!;
-      const lg = await runner.step(decodeToken, 1);
-      if (tokensMode === 'greedy') prev = argmaxLast(lg);
-      const now = performance.now();
-      steps[i] = now - tStep;
-      tStep = now;
-    }
-    const decodeMs = tStep - tDecode0;
-    if (timed && monitor) decodeEnergy.push(await monitor.end(`infer.decode.r${r}`));
-    return { prefillMs: t1 - t0, decodeMs, steps };
-  };
-
+  const status = { timedOut: false };
+  let bm: BatchMeasurement;
   try {
-    if (opts.warmup !== false) {
-      log('warmup: 1 untimed repetition');
-      await repetition(false, randomTokens(batch * prompt), randomTokens(batch * gen), -1);
-    }
-    if (profilePrefix) {
-      session.endProfiling();
-      placement = readProfile(profilePrefix);
-      if (!placement) warnings.push('onnxruntime profile not found: EP placement unknown');
-    }
-    for (let r = 0; r < reps; r++) {
-      const promptTokens = randomTokens(batch * prompt);
-      const genTokens = randomTokens(batch * gen);
-      const t = await repetition(true, promptTokens, genTokens, r);
-      pp.push((batch * prompt) / (t.prefillMs / 1000));
-      tg.push((batch * gen) / (t.decodeMs / 1000));
-      ttft.push(t.prefillMs);
-      stepMs.push(...t.steps);
-      log(`rep ${r + 1}/${reps}: pp${prompt} ${pp.at(-1)!.toFixed(2)} t/s, tg${gen} @ d${prompt} ${tg.at(-1)!.toFixed(2)} t/s, TTFT ${t.prefillMs.toFixed(1)} ms`);
-    }
+    bm = await measureBatch(
+      {
+        session,
+        io,
+        prompt,
+        gen,
+        minRuns: reps,
+        tokens: tokensMode,
+        randomTokens,
+        monitor,
+        maxWindowS: opts.maxWindowS,
+        warmup: opts.warmup !== false,
+        afterWarmup: () => {
+          if (!profilePrefix) return;
+          session.endProfiling();
+          placement = readProfile(profilePrefix);
+          if (!placement) warnings.push('onnxruntime profile not found: EP placement unknown');
+        },
+        kvBytesPerRunner: kvBytes,
+        log,
+        status,
+      },
+      batch,
+    );
   } finally {
     // After a timed-out run() onnxruntime may still be using the session and the KV tensors:
     // releasing them under it can crash the process, so leave them to process exit.
-    if (!runner.timedOut) {
-      runner.close();
-      await session.release();
-    }
+    if (!status.timedOut) await session.release();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const pp = bm.pp.tokensPerSecond;
+  const tg = bm.tg.tokensPerSecond;
+  const ttft = bm.pp.runMs;
+  const stepMs = bm.tg.stepMs;
+  for (const ph of [bm.pp, bm.tg]) if (ph.note) warnings.push(`${ph === bm.pp ? `pp${prompt}` : `tg${gen}`} energy window: ${ph.note}`);
 
   // --- placement warnings
   let fallback: ReturnType<typeof fallbackWarnings> | null = null;
@@ -312,21 +257,18 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     warnings.push(...fallback.warnings);
   }
 
-  // --- energy
-  const ePrefill = monitor ? mergeEnergy(prefillEnergy, 'prefill windows (one per repetition; decode excluded)') : null;
-  const eDecode = monitor ? mergeEnergy(decodeEnergy, 'decode windows (one per repetition; prefill excluded)') : null;
+  // --- energy: one window per test
   const notMeasured = opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>';
-  const energy: Energy = eDecode ?? { measured: false, reason: notMeasured };
-  const decodeTokens = batch * gen * reps;
-  const prefillTokens = batch * prompt * reps;
+  const energy: Energy = bm.tg.energy ?? { measured: false, reason: notMeasured };
+  const ePrefill: Energy = bm.pp.energy ?? { measured: false, reason: notMeasured };
+  const decodeTokens = bm.tg.tokens;
+  const prefillTokens = bm.pp.tokens;
   const tpj = perJoule(decodeTokens, energy);
-  const ptpj = ePrefill ? perJoule(prefillTokens, ePrefill) : null;
+  const ptpj = perJoule(prefillTokens, ePrefill);
+  const declaredNote = (e: Energy) => (perJouleBasis(e) === 'declared' ? '; DECLARED watts × window time, not measured' : '') + (e.measured && e.scopeMismatch ? `; ${e.scopeMismatch}` : '');
 
   const sortedSteps = [...stepMs].sort((a, b) => a - b);
   const pct = (p: number) => percentileSorted(sortedSteps, p);
-  const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
-  const context = prompt + gen;
-  const kvBytes = kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, kvBytesPerElement);
   const vocabForBytes = io.vocabSize ?? model.vocabHint;
   const prefillLogitsBytes = vocabForBytes === null ? null : batch * prompt * vocabForBytes * (io.logitsType === 'float16' ? 2 : 4);
   const prefillLogitsText = prefillLogitsBytes === null ? 'size unknown' : `${(prefillLogitsBytes / 2 ** 20).toFixed(2)} MiB of logits per prefill${ep === 'webgpu' ? ', copied back from the device' : ''}`;
@@ -346,11 +288,11 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       summarize(pp).mean,
       'tokens/s',
       true,
-      `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per repetition; mean of ${reps} repetitions; ${where}; the graph returns logits for all ${prompt} prompt positions (${prefillLogitsText}), as Optimum/genai exports do, where llama-bench computes only the last position's`,
+      `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per prefill; mean of ${bm.pp.runs} prefills run back to back in one energy window (≥ ${reps} requested, repeated to fill the window); ${where}; the graph returns logits for all ${prompt} prompt positions (${prefillLogitsText}), as Optimum/genai exports do, where llama-bench computes only the last position's`,
       pp,
     ),
-    decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen} @ d${prompt} (llama-bench naming: decode at KV depth ${prompt}): batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per repetition; mean of ${reps} repetitions; ${where}`, tg),
-    timeToFirstTokenMs: metric(summarize(ttft).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per repetition', ttft),
+    decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen} @ d${prompt} (llama-bench naming: decode at KV depth ${prompt}): batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per sequence; mean of ${bm.tg.runs} sequences run back to back in one energy window (≥ ${reps} requested; each sequence's prompt prefilled before the window); ${where}`, tg),
+    timeToFirstTokenMs: metric(summarize(ttft).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per prefill of the pp test', ttft),
     tokenLatencyP50Ms: metric(pct(0.5), 'ms', false, `median wall time of one decode step (run() of 1 token per sequence), pooled over ${stepMs.length} steps`),
     tokenLatencyP90Ms: metric(pct(0.9), 'ms', false, `p90 of ${stepMs.length} decode steps`),
     tokenLatencyP99Ms: metric(pct(0.99), 'ms', false, `p99 of ${stepMs.length} decode steps`),
@@ -358,17 +300,19 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       tpj,
       'tokens/J',
       true,
-      `DECODE ONLY: ${batch}·${gen}·${reps} generated tokens / energy of the ${reps} decode windows (one per repetition, each around the ${gen} single-token steps); prefill energy is excluded (see prefillTokensPerJoule)`,
+      `DECODE ONLY: ${batch}·${gen}·${bm.tg.runs} generated tokens / energy of one window holding the ${bm.tg.runs} decode sequences back to back (prefills run before the window, excluded: see prefillTokensPerJoule)${declaredNote(energy)}`,
       undefined,
       tpj === null ? (perJouleReason(energy) ?? undefined) : undefined,
+      perJouleBasis(energy),
     ),
     prefillTokensPerJoule: metric(
       ptpj,
       'tokens/J',
       true,
-      `PREFILL ONLY: ${batch}·${prompt}·${reps} prompt tokens / energy of the ${reps} prefill windows (one per repetition, each around one prompt run())`,
+      `PREFILL ONLY: ${batch}·${prompt}·${bm.pp.runs} prompt tokens / energy of one window holding the ${bm.pp.runs} prefills back to back${declaredNote(ePrefill)}`,
       undefined,
-      ptpj === null ? (perJouleReason(ePrefill ?? { measured: false, reason: notMeasured }) ?? undefined) : undefined,
+      ptpj === null ? (perJouleReason(ePrefill) ?? undefined) : undefined,
+      perJouleBasis(ePrefill),
     ),
   };
 
@@ -430,8 +374,14 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         ? { hashing: match.hashing, onnxruntime: match.onnxruntime, same: match.same, confidence: match.confidence, method: match.method }
         : { note: `${ep} EP: no WebGPU adapter involved` },
       tokenLatencyPercentilesMs: stepMs.length ? { p50: pct(0.5), p90: pct(0.9), p95: pct(0.95), p99: pct(0.99), max: sortedSteps.at(-1)!, n: stepMs.length } : null,
-      energyPrefill: ePrefill ?? { measured: false, reason: notMeasured },
+      energyPrefill: ePrefill,
       tokens: { prefill: prefillTokens, decode: decodeTokens },
+      phases: Object.fromEntries(
+        (['pp', 'tg'] as const).map((k) => {
+          const ph = bm[k];
+          return [k, { test: k === 'pp' ? `pp${prompt}` : `tg${gen} @ d${prompt}`, runs: ph.runs, tokens: ph.tokens, windowS: ph.windowS, requiredWindowS: ph.requiredS, rule: ph.rule, attempts: ph.attempts, note: ph.note }];
+        }),
+      ),
     },
     warnings,
   };

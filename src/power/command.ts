@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { MeterReading, PowerMeter } from './meter.js';
+import { MAX_DEVICE_POWER_W } from './integrate.js';
 
 /** Most stdout a meter command may print (it should print one number). */
 const MAX_OUTPUT_BYTES = 64 * 1024;
@@ -22,6 +23,7 @@ export function parseWattsOutput(cmd: string, stdout: string): number {
     throw new Error(`--meter-cmd '${cmd}': printed '${shown}'${text.includes('\n') ? ' (and more lines)' : ''}, expected one number of watts, e.g. '231.5'`);
   }
   if (v < 0) throw new Error(`--meter-cmd '${cmd}': printed a negative power (${v} W)`);
+  if (v > MAX_DEVICE_POWER_W) throw new Error(`--meter-cmd '${cmd}': printed ${v} W, more than the ${MAX_DEVICE_POWER_W / 1000} kW one device can draw`);
   return v;
 }
 

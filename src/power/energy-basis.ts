@@ -51,3 +51,36 @@ export function energyBasisMismatch(a: Energy | undefined | null, b: Energy | un
 function describe(b: EnergyBasis): string {
   return b.kind === 'declared' ? 'declared watts' : `${b.meter} (${b.scope})`;
 }
+
+/** The joules of an energy record, metered or declared (the one accessor for "has joules"). */
+export interface EnergyJoules {
+  kind: 'metered' | 'declared';
+  energyJ: number;
+  timeS: number;
+  avgPowerW: number;
+  complete: boolean;
+  incompleteReason?: string;
+}
+
+/**
+ * Joules of a record, or null when it has none. Declared watts carry joules too (1.0: `measured:
+ * true, scope: 'declared'`; 1.1: `measured: false, declared: true` with energyJ/timeS/avgPowerW),
+ * and callers must label figures made from them as declared (`kind`).
+ */
+export function energyJoules(e: Energy | undefined | null): EnergyJoules | null {
+  const b = energyBasis(e);
+  if (b.kind === 'none' || !e) return null;
+  const r = e as Record<string, unknown>;
+  const n = (k: string) => (typeof r[k] === 'number' && Number.isFinite(r[k]) ? (r[k] as number) : null);
+  const energyJ = n('energyJ');
+  const timeS = n('timeS');
+  if (energyJ === null || timeS === null) return null;
+  return {
+    kind: b.kind,
+    energyJ,
+    timeS,
+    avgPowerW: n('avgPowerW') ?? (timeS > 0 ? energyJ / timeS : 0),
+    complete: r.complete !== false,
+    ...(typeof r.incompleteReason === 'string' ? { incompleteReason: r.incompleteReason } : {}),
+  };
+}

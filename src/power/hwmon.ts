@@ -4,6 +4,7 @@
  * hwmon energy counter, so power is polled and integrated. On APUs the reading includes the CPU.
  */
 import type { MeterReading, PowerMeter } from './meter.js';
+import type { DeviceStateReading } from './device-state.js';
 import { listSysDir, readSysNumber, readSysText, showPath, sysExists, sysRealpath } from './sysfs.js';
 
 /** One amdgpu hwmon device. */
@@ -91,6 +92,40 @@ export class HwmonMeter implements PowerMeter {
 
   async read(): Promise<MeterReading> {
     return { powerW: readSysNumber(`class/hwmon/${this.dev.dir}/${this.dev.attr}`) / 1e6 };
+  }
+
+  readonly stateSource = 'amdgpu hwmon';
+
+  /**
+   * Power cap and clocks from the same hwmon directory (amdgpu_pm.c DOC: power1_cap[_default] µW,
+   * freq1_input sclk / freq2_input mclk in Hz, temp1_input m°C) and the DPM performance level
+   * (device/power_dpm_force_performance_level); each attribute only when the driver has it.
+   */
+  readState(): DeviceStateReading {
+    const base = `class/hwmon/${this.dev.dir}`;
+    const num = (attr: string, scale: number): number | null => {
+      try {
+        return readSysNumber(`${base}/${attr}`) * scale;
+      } catch {
+        return null;
+      }
+    };
+    let level: string | null = null;
+    try {
+      level = readSysText(`${base}/device/power_dpm_force_performance_level`);
+    } catch {
+      /* optional */
+    }
+    return {
+      numbers: {
+        powerCapW: num('power1_cap', 1e-6),
+        powerCapDefaultW: num('power1_cap_default', 1e-6),
+        sclkMHz: num('freq1_input', 1e-6),
+        mclkMHz: num('freq2_input', 1e-6),
+        temperatureC: num('temp1_input', 1e-3),
+      },
+      settings: { dpmPerformanceLevel: level },
+    };
   }
 
   info(): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import type { DeviceStateReading } from './device-state.js';
+
 /**
  * The one interface every power meter implements (one meter per file in src/power/), and the
  * serialisable spec a sampler worker uses to open the same meter on its own thread.
@@ -31,6 +33,13 @@ export interface MeterSpec {
   timeoutMs?: number;
   /** What a --meter-cmd measures (user-declared; default wall). */
   scope?: 'wall' | 'gpu-board' | 'cpu-package';
+  /**
+   * The work runs on a CUDA device (onnxruntime CUDA EP): its device id and the CUDA environment
+   * that maps it to a physical GPU (CUDA_VISIBLE_DEVICES may list UUIDs; CUDA_DEVICE_ORDER).
+   */
+  cuda?: { deviceId: number; visibleDevices: string | null; deviceOrder: string | null };
+  /** Record the CPU governor/boost/frequency with the device state (the work runs on the CPU). */
+  cpuState?: boolean;
 }
 
 /** One reading. Counter meters fill `countersJ` (raw, may wrap); power meters fill `powerW`. */
@@ -50,7 +59,7 @@ export interface PollBounds {
 export interface PowerMeter {
   readonly name: Exclude<MeterName, 'declared'>;
   readonly scope: EnergyScope;
-  /** counter: cumulative energy read at the window edges; power: polled and integrated. */
+  /** counter: cumulative energy, polled to time its updates (window edges split between them); power: polled and integrated. */
   readonly kind: 'counter' | 'power';
   /** Human label of what is measured, e.g. "NVIDIA RTX 4090 (GPU-…, 00000000:01:00.0)". */
   readonly label: string;
@@ -67,8 +76,15 @@ export interface PowerMeter {
   readonly probeUpdatePeriod: boolean;
   /** Read once. Throws a one-line Error when the meter does not answer. */
   read(): Promise<MeterReading>;
-  /** Extra facts for reports (clocks, temperature, driver...), read at window edges; never throws. */
-  snapshot?(): Record<string, unknown>;
+  /**
+   * What the device is doing now (clocks, temperature, power limit, throttle reasons, ...), read
+   * every few polls and summarised per window (src/power/device-state.ts); never throws.
+   */
+  readState?(): DeviceStateReading;
+  /** Name of what readState reads ("nvml", "amdgpu hwmon"). */
+  readonly stateSource?: string;
+  /** Facts that need a request (a wall plug's model and firmware), read once at start; may reject. */
+  describe?(): Promise<Record<string, unknown>>;
   /** Static facts (device name, UUID, paths...). */
   info(): Record<string, unknown>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * this machine has, with the reason for each one that is not available (`power meters`, `devices`).
  */
 import type { EnergyScope, MeterName, MeterSpec, PowerMeter } from './meter.js';
-import { NvmlMeter, listNvmlDevices, matchNvmlDevice } from './nvml.js';
+import { NvmlMeter, listNvmlDevices, matchNvmlDevice, type NvmlDeviceInfo } from './nvml.js';
 import { RaplMeter, findRaplZones } from './rapl.js';
 import { HwmonMeter, findAmdgpuHwmon } from './hwmon.js';
 import { ShellyMeter } from './shelly.js';
@@ -14,7 +14,7 @@ import { CommandMeter } from './command.js';
 export function openMeter(spec: MeterSpec): PowerMeter {
   switch (spec.name) {
     case 'nvml':
-      return new NvmlMeter({ hint: spec.deviceHint, adapterName: spec.adapterName, adapterVendor: spec.adapterVendor });
+      return new NvmlMeter({ hint: spec.deviceHint, adapterName: spec.adapterName, adapterVendor: spec.adapterVendor, cuda: spec.cuda });
     case 'rapl':
       return new RaplMeter();
     case 'hwmon':
@@ -54,6 +54,8 @@ export interface DetectContext {
   cmd?: string;
   watts?: number;
   deviceHint?: string;
+  /** The work runs on this CUDA device (maps it to an NVML device by UUID / PCI order). */
+  cuda?: MeterSpec['cuda'];
 }
 
 function msg(err: unknown): string {
@@ -65,14 +67,24 @@ export function detectMeters(ctx: DetectContext = {}): MeterReport[] {
   const out: MeterReport[] = [];
   try {
     const { devices, driverVersion } = listNvmlDevices();
-    const { device, note } = matchNvmlDevice(devices, { hint: ctx.deviceHint, adapterName: ctx.adapterName, adapterVendor: ctx.adapterVendor });
+    let device: NvmlDeviceInfo;
+    let note: string | null;
+    let matches = true;
+    try {
+      ({ device, note, matches } = matchNvmlDevice(devices, { hint: ctx.deviceHint, adapterName: ctx.adapterName, adapterVendor: ctx.adapterVendor, cuda: ctx.cuda }));
+    } catch (err) {
+      // NVML works but no device is the one doing the work (e.g. a CUDA UUID it does not list).
+      device = devices[0]!;
+      note = msg(err);
+      matches = false;
+    }
     out.push({
       name: 'nvml',
       found: true,
       scope: 'gpu-board',
       method: device.energyCounter ? 'energy counter (nvmlDeviceGetTotalEnergyConsumption)' : device.instantPowerField ? 'instant power polled (field 186)' : 'power polled (nvmlDeviceGetPowerUsage)',
       label: `${device.name} (${[device.uuid, device.pciBusId].filter(Boolean).join(', ')})`,
-      details: { driverVersion, devices },
+      details: { driverVersion, devices, matchesWork: matches },
       ...(note ? { note } : {}),
     });
   } catch (err) {

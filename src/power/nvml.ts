@@ -10,7 +10,8 @@
  * `JOULEBENCH_NVML_LIB` points at another library file (tests load a stub built with g++).
  */
 import koffi, { type LibraryHandle } from 'koffi';
-import type { MeterReading, PowerMeter } from './meter.js';
+import type { MeterReading, MeterSpec, PowerMeter } from './meter.js';
+import { nvmlReasonNames, type DeviceStateReading } from './device-state.js';
 
 /** nvmlReturn_t codes used here (nvml.h). */
 export const NVML_SUCCESS = 0;
@@ -48,6 +49,10 @@ interface NvmlApi {
   clockInfo: Fn | null;
   temperature: Fn | null;
   powerLimit: Fn | null;
+  defaultPowerLimit: Fn | null;
+  persistenceMode: Fn | null;
+  clockEventReasons: Fn | null;
+  performanceState: Fn | null;
 }
 
 let typesDefined = false;
@@ -124,6 +129,13 @@ export function openNvml(): NvmlApi {
       clockInfo: optional(lib, 'int nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, _Out_ unsigned int *clock)'),
       temperature: optional(lib, 'int nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, _Out_ unsigned int *temp)'),
       powerLimit: optional(lib, 'int nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, _Out_ unsigned int *limit)'),
+      defaultPowerLimit: optional(lib, 'int nvmlDeviceGetPowerManagementDefaultLimit(nvmlDevice_t device, _Out_ unsigned int *limit)'),
+      persistenceMode: optional(lib, 'int nvmlDeviceGetPersistenceMode(nvmlDevice_t device, _Out_ int *mode)'),
+      // NVML 12.x renamed ...ClocksThrottleReasons to ...ClocksEventReasons; older drivers have only the old name.
+      clockEventReasons:
+        optional(lib, 'int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, _Out_ unsigned long long *reasons)') ??
+        optional(lib, 'int nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t device, _Out_ unsigned long long *reasons)'),
+      performanceState: optional(lib, 'int nvmlDeviceGetPerformanceState(nvmlDevice_t device, _Out_ int *pstate)'),
     };
   } catch (err) {
     throw new Error(`${path} is not a usable NVML library (${(err as Error).message})`);
@@ -272,16 +284,26 @@ function squash(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/** How matchNvmlDevice chose the device. */
+export type NvmlMatchHow = 'hint' | 'cuda-uuid' | 'cuda-pci-order' | 'name' | 'only-device' | 'guess';
+
 /**
- * Pick the NVML device that drives the WebGPU adapter. NVML's index need not match any other API
- * (nvml.h: "look devices up by their PCI ids or UUID"), and WebGPU exposes neither, so the match is
- * by name (Dawn's `device`/`name` carry the marketing name). `hint` (--meter-device) overrides:
- * an index, a UUID, a PCI bus id or a name substring.
+ * Pick the NVML device that does the work. NVML's index need not match any other API (nvml.h:
+ * "look devices up by their PCI ids or UUID"). Order of evidence:
+ *  1. `hint` (--meter-device): an index, a UUID, a PCI bus id or a name substring;
+ *  2. CUDA (onnxruntime CUDA EP, device `cuda.deviceId`): CUDA_VISIBLE_DEVICES may name the GPU by
+ *     UUID (or a unique UUID prefix, as CUDA accepts); a plain index maps to the NVML index only
+ *     under CUDA_DEVICE_ORDER=PCI_BUS_ID (NVML enumerates in PCI bus order, CUDA's default order is
+ *     fastest first; CUDA C Programming Guide, "CUDA Environment Variables");
+ *  3. WebGPU adapter: WebGPU exposes neither PCI id nor UUID, so by name (Dawn's name/device carry
+ *     the marketing name), with a note when several devices share the name.
+ * `note` says what is uncertain (never null when the choice is a guess); `matches` is false when
+ * the device cannot be the one doing the work (e.g. the adapter is not an NVIDIA GPU).
  */
 export function matchNvmlDevice(
   devices: NvmlDeviceInfo[],
-  ctx: { hint?: string; adapterName?: string; adapterVendor?: string },
-): { device: NvmlDeviceInfo; note: string | null } {
+  ctx: { hint?: string; adapterName?: string; adapterVendor?: string; cuda?: MeterSpec['cuda'] },
+): { device: NvmlDeviceInfo; note: string | null; how: NvmlMatchHow; matches: boolean } {
   if (devices.length === 0) throw new Error('NVML reports no NVIDIA GPU');
   const h = ctx.hint?.trim();
   if (h) {
@@ -289,21 +311,62 @@ export function matchNvmlDevice(
       ? devices.find((d) => d.index === Number(h))
       : devices.find((d) => d.uuid === h || (d.pciBusId !== null && d.pciBusId.toLowerCase().endsWith(h.toLowerCase())) || squash(d.name).includes(squash(h)));
     if (!hit) throw new Error(`--meter-device '${h}': no NVML device matches (have ${devices.map((d) => `${d.index}: ${d.name} ${d.uuid ?? ''}`).join('; ')})`);
-    return { device: hit, note: null };
+    return { device: hit, note: null, how: 'hint', matches: true };
   }
+  if (ctx.cuda) return matchCuda(devices, ctx.cuda);
   const vendor = (ctx.adapterVendor ?? '').toLowerCase();
   const adapterText = squash(`${ctx.adapterName ?? ''}`);
   const nvidiaAdapter = vendor.includes('nvidia') || adapterText.includes('nvidia');
   if (ctx.adapterName !== undefined && !nvidiaAdapter) {
-    return { device: devices[0]!, note: `the WebGPU adapter in use ('${ctx.adapterName}') is not an NVIDIA GPU: NVML device ${devices[0]!.index} (${devices[0]!.name}) does not measure it` };
+    return {
+      device: devices[0]!,
+      note: `the WebGPU adapter in use ('${ctx.adapterName}') is not an NVIDIA GPU: NVML device ${devices[0]!.index} (${devices[0]!.name}) does not measure it`,
+      how: 'guess',
+      matches: false,
+    };
   }
   const byName = devices.filter((d) => adapterText !== '' && (adapterText.includes(squash(d.name).replace(/^nvidia/, '')) || squash(d.name).includes(adapterText)));
-  if (byName.length === 1) return { device: byName[0]!, note: null };
+  if (byName.length === 1) return { device: byName[0]!, note: null, how: 'name', matches: true };
   if (byName.length > 1) {
-    return { device: byName[0]!, note: `${byName.length} NVML devices named '${byName[0]!.name}': WebGPU cannot tell them apart, measuring index ${byName[0]!.index}; pass --meter-device <uuid|pci bus id> to choose` };
+    return {
+      device: byName[0]!,
+      note: `${byName.length} NVML devices named '${byName[0]!.name}': WebGPU exposes no PCI id or UUID to tell them apart, measuring index ${byName[0]!.index} (${byName[0]!.uuid ?? 'no UUID'}); pass --meter-device <uuid|pci bus id> to choose`,
+      how: 'name',
+      matches: true,
+    };
   }
-  if (devices.length === 1) return { device: devices[0]!, note: ctx.adapterName ? `NVML device '${devices[0]!.name}' matched to adapter '${ctx.adapterName}' as the only NVIDIA GPU` : null };
-  return { device: devices[0]!, note: `could not match the adapter to one of ${devices.length} NVML devices by name: measuring index 0; pass --meter-device <uuid|pci bus id>` };
+  if (devices.length === 1) {
+    return { device: devices[0]!, note: ctx.adapterName ? `NVML device '${devices[0]!.name}' matched to adapter '${ctx.adapterName}' as the only NVIDIA GPU` : null, how: 'only-device', matches: true };
+  }
+  return { device: devices[0]!, note: `could not match the adapter to one of ${devices.length} NVML devices by name: measuring index 0; pass --meter-device <uuid|pci bus id>`, how: 'guess', matches: true };
+}
+
+/** CUDA device → NVML device (see matchNvmlDevice). */
+function matchCuda(devices: NvmlDeviceInfo[], cuda: NonNullable<MeterSpec['cuda']>): { device: NvmlDeviceInfo; note: string | null; how: NvmlMatchHow; matches: boolean } {
+  const visible = cuda.visibleDevices === null ? null : cuda.visibleDevices.split(',').map((x) => x.trim()).filter(Boolean);
+  const entry = visible ? visible[cuda.deviceId] : String(cuda.deviceId);
+  if (entry === undefined) {
+    throw new Error(`CUDA device ${cuda.deviceId} is not in CUDA_VISIBLE_DEVICES='${cuda.visibleDevices}': no GPU for the CUDA EP to measure`);
+  }
+  if (/^(GPU|MIG)-/i.test(entry)) {
+    // MIG instances belong to their parent GPU's board; CUDA accepts any unique UUID prefix.
+    const uuid = entry.replace(/^MIG-/i, 'GPU-');
+    const hits = devices.filter((d) => d.uuid !== null && d.uuid.toLowerCase().startsWith(uuid.toLowerCase()));
+    if (hits.length === 1) return { device: hits[0]!, note: null, how: 'cuda-uuid', matches: true };
+    throw new Error(`CUDA_VISIBLE_DEVICES entry '${entry}' ${hits.length ? 'matches several' : 'matches no'} NVML device UUID (have ${devices.map((d) => d.uuid).join(', ')})`);
+  }
+  if (!/^\d+$/.test(entry)) throw new Error(`CUDA_VISIBLE_DEVICES entry '${entry}' is neither an index nor a GPU UUID`);
+  const index = Number(entry);
+  const dev = devices.find((d) => d.index === index);
+  if (!dev) throw new Error(`CUDA device index ${index} has no NVML device (NVML sees ${devices.length})`);
+  if ((cuda.deviceOrder ?? '').toUpperCase() === 'PCI_BUS_ID') return { device: dev, note: null, how: 'cuda-pci-order', matches: true };
+  if (devices.length === 1) return { device: dev, note: null, how: 'only-device', matches: true };
+  return {
+    device: dev,
+    note: `CUDA device ${index} taken as NVML index ${index}, which holds only with CUDA_DEVICE_ORDER=PCI_BUS_ID (CUDA's default order is fastest first); set it, or CUDA_VISIBLE_DEVICES=<GPU-uuid>, or pass --meter-device`,
+    how: 'guess',
+    matches: true,
+  };
 }
 
 /** NVML meter for one device. */
@@ -326,10 +389,18 @@ export class NvmlMeter implements PowerMeter {
   private readonly powerSource: 'counter' | 'field-186' | 'power-usage';
   private closed = false;
 
-  constructor(ctx: { hint?: string; adapterName?: string; adapterVendor?: string } = {}) {
+  readonly stateSource = 'nvml';
+  /** False when the chosen device cannot be the one doing the work (e.g. a non-NVIDIA adapter). */
+  readonly matchesWork: boolean;
+  /** How the device was matched to the work (hint, CUDA UUID, name, ...). */
+  readonly matchHow: NvmlMatchHow;
+
+  constructor(ctx: { hint?: string; adapterName?: string; adapterVendor?: string; cuda?: MeterSpec['cuda'] } = {}) {
     const { devices } = listNvmlDevices();
-    const { device, note } = matchNvmlDevice(devices, ctx);
+    const { device, note, matches, how } = matchNvmlDevice(devices, ctx);
     this.note = note;
+    this.matchesWork = matches;
+    this.matchHow = how;
     this.a = openNvml();
     const h = [null];
     const rc = this.a.handleByIndex(device.index, h) as number;
@@ -343,9 +414,10 @@ export class NvmlMeter implements PowerMeter {
     if (device.energyCounter) {
       this.kind = 'counter';
       this.powerSource = 'counter';
-      this.method = 'NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ) read at the window edges';
-      // Counter updates every ~10–100 ms (500 ms on some boards): poll for the trace and liveness only.
-      this.poll = { min: 0.05, max: 0.5, fallback: 0.1 };
+      this.method = 'NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ), polled to time its updates';
+      // Counter updates every ~10–100 ms (500 ms on some boards): polled at a tenth of that so the
+      // window edges can be placed between its updates (src/power/integrate.ts counterValueAt).
+      this.poll = { min: 0.002, max: 0.05, fallback: 0.01 };
     } else {
       this.kind = 'power';
       this.powerSource = device.instantPowerField ? 'field-186' : 'power-usage';
@@ -378,12 +450,27 @@ export class NvmlMeter implements PowerMeter {
     return { powerW: Number(mw[0]) / 1000 };
   }
 
-  snapshot(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  readState(): DeviceStateReading {
+    const out: DeviceStateReading = { numbers: {}, flags: {}, settings: {} };
     try {
-      out.smClockMHz = readUint(this.a.clockInfo, this.dev, 1);
-      out.memClockMHz = readUint(this.a.clockInfo, this.dev, 2);
-      out.temperatureC = readUint(this.a.temperature, this.dev, 0);
+      const mw = (fn: Fn | null) => {
+        const v = readUint(fn, this.dev);
+        return v === null ? null : v / 1000;
+      };
+      out.numbers = {
+        smClockMHz: readUint(this.a.clockInfo, this.dev, 1),
+        memClockMHz: readUint(this.a.clockInfo, this.dev, 2),
+        temperatureC: readUint(this.a.temperature, this.dev, 0),
+        powerLimitW: mw(this.a.powerLimit),
+        powerLimitDefaultW: mw(this.a.defaultPowerLimit),
+        pstate: readUint(this.a.performanceState, this.dev),
+      };
+      if (this.a.clockEventReasons) {
+        const r = [0];
+        if ((this.a.clockEventReasons(this.dev, r) as number) === NVML_SUCCESS) out.flags = { throttleReasons: nvmlReasonNames(r[0] as number | bigint) };
+      }
+      const pm = readUint(this.a.persistenceMode, this.dev);
+      out.settings = { persistenceMode: pm === null ? null : pm ? 'enabled' : 'disabled' };
     } catch {
       /* never throws */
     }
@@ -391,7 +478,7 @@ export class NvmlMeter implements PowerMeter {
   }
 
   info(): Record<string, unknown> {
-    return { ...this.info_, library: this.a.path, powerSource: this.powerSource, note: this.note };
+    return { ...this.info_, library: this.a.path, powerSource: this.powerSource, note: this.note, matchesWork: this.matchesWork, matchedBy: this.matchHow };
   }
 
   async close(): Promise<void> {

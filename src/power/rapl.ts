@@ -7,6 +7,8 @@
  */
 import type { MeterReading, PowerMeter } from './meter.js';
 import { listSysDir, readSysNumber, readSysText, showPath, sysExists } from './sysfs.js';
+import { readCpuState } from './cpu-state.js';
+import type { DeviceStateReading } from './device-state.js';
 
 /** One RAPL package zone. */
 export interface RaplZone {
@@ -55,9 +57,10 @@ export class RaplMeter implements PowerMeter {
   readonly resolutionJ = 1e-6;
   // Intel documents no accuracy figure for RAPL; it is a model-based estimate on older parts.
   readonly accuracyW = null;
-  // RAPL updates about every 1 ms; a 0.1–1 s poll keeps the trace and catches every wrap
-  // (a wrap takes minutes: 262 kJ at 200 W ≈ 22 min).
-  readonly poll = { min: 0.1, max: 1, fallback: 0.5 };
+  // RAPL updates about every 1 ms: polled at a tenth of the measured period within 5–100 ms (a
+  // read is one small sysfs file), which also catches every wrap (262 kJ at 200 W ≈ 22 min).
+  readonly poll = { min: 0.005, max: 0.1, fallback: 0.02 };
+  readonly stateSource = 'cpu sysfs';
   readonly probeUpdatePeriod = true;
   private readonly zones: RaplZone[];
 
@@ -65,11 +68,20 @@ export class RaplMeter implements PowerMeter {
     this.zones = findRaplZones();
     this.counterRangesJ = this.zones.map((z) => z.rangeJ);
     this.label = `RAPL ${this.zones.map((z) => `${z.name} (${z.dir})`).join(' + ')}`;
-    this.method = `RAPL powercap energy counter (energy_uj, µJ) read at the window edges, wrap-around at max_energy_range_uj handled${this.zones.length > 1 ? `, summed over ${this.zones.length} packages` : ''}`;
+    this.method = `RAPL powercap energy counter (energy_uj, µJ), polled to time its updates, wrap-around at max_energy_range_uj handled${this.zones.length > 1 ? `, summed over ${this.zones.length} packages` : ''}`;
   }
 
   async read(): Promise<MeterReading> {
     return { countersJ: this.zones.map((z) => readSysNumber(`class/powercap/${z.dir}/energy_uj`) / 1e6) };
+  }
+
+  /** CPU governor, boost and frequency: RAPL measures a CPU package, so its state is the CPU's. */
+  readState(): DeviceStateReading {
+    try {
+      return readCpuState();
+    } catch {
+      return {};
+    }
   }
 
   info(): Record<string, unknown> {

@@ -10,8 +10,11 @@ import { Sampler, type SamplerOptions } from './sampler.js';
 
 interface Request {
   id: number;
-  type: 'start' | 'begin' | 'end' | 'stop';
+  type: 'start' | 'begin' | 'end' | 'requirement' | 'stop';
   name?: string;
+  /** end: the work's edges on the caller's thread (Unix ms). */
+  t0Ms?: number;
+  t1Ms?: number;
 }
 
 const data = workerData as { spec: MeterSpec; opts: SamplerOptions };
@@ -35,7 +38,10 @@ async function handle(req: Request): Promise<unknown> {
       return sampler.begin(req.name!);
     case 'end':
       if (!sampler) throw new Error('sampler not started');
-      return sampler.end(req.name!);
+      return sampler.end(req.name!, { t0Ms: req.t0Ms, t1Ms: req.t1Ms });
+    case 'requirement':
+      if (!sampler) throw new Error('sampler not started');
+      return sampler.requirement();
     case 'stop':
       await sampler?.stop();
       sampler = null;

@@ -3,9 +3,11 @@
  * `GET /rpc/Switch.GetStatus?id=<n>` → `apower` (W, last measured instantaneous power) and
  * `aenergy.total` (Wh) (https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/Switch).
  * The Wh counter is too coarse for benchmark windows, so `apower` is polled and integrated; the
- * counter is kept in the snapshot as a cross-check.
+ * counter is kept in the device state as a cross-check. Model and firmware come from
+ * `Shelly.GetDeviceInfo` (https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/Shelly).
  */
 import type { MeterReading, PowerMeter } from './meter.js';
+import type { DeviceStateReading } from './device-state.js';
 import { DEFAULT_METER_TIMEOUT_MS, getJson, joinUrl, parseMeterUrl } from './http.js';
 
 /** Parse a Switch.GetStatus reply; throws a one-line Error when it has no power reading. */
@@ -31,11 +33,13 @@ export class ShellyMeter implements PowerMeter {
   readonly poll = { min: 0.05, max: 2, fallback: 1 };
   readonly probeUpdatePeriod = false;
   private readonly url: URL;
+  private readonly base: URL;
   private lastTotalWh: number | null = null;
 
   constructor(rawUrl: string | undefined, switchId = '0', private readonly timeoutMs = DEFAULT_METER_TIMEOUT_MS) {
     if (!/^\d+$/.test(switchId)) throw new Error(`--meter-device '${switchId}': a Shelly switch id is a small integer (default 0)`);
     const base = parseMeterUrl(rawUrl, 'shelly');
+    this.base = base;
     this.url = joinUrl(base, `/rpc/Switch.GetStatus?id=${switchId}`);
     this.label = `Shelly switch:${switchId} at ${base.origin}`;
   }
@@ -46,8 +50,17 @@ export class ShellyMeter implements PowerMeter {
     return { powerW: s.powerW };
   }
 
-  snapshot(): Record<string, unknown> {
-    return { aenergyTotalWh: this.lastTotalWh };
+  readonly stateSource = 'shelly';
+
+  readState(): DeviceStateReading {
+    return { numbers: { aenergyTotalWh: this.lastTotalWh } };
+  }
+
+  /** Model and firmware as the plug reports them (Shelly.GetDeviceInfo). */
+  async describe(): Promise<Record<string, unknown>> {
+    const d = (await getJson(joinUrl(this.base, '/rpc/Shelly.GetDeviceInfo'), this.timeoutMs, 'Shelly meter')) as Record<string, unknown>;
+    const str = (k: string) => (typeof d?.[k] === 'string' || typeof d?.[k] === 'number' ? String(d[k]) : null);
+    return { model: str('model'), app: str('app'), generation: str('gen'), firmware: str('ver'), firmwareId: str('fw_id'), deviceId: str('id') };
   }
 
   info(): Record<string, unknown> {

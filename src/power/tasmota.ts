@@ -4,8 +4,10 @@
  * (https://tasmota.github.io/docs/Commands/#management, Status 8 = sensors). Power is polled and
  * integrated; the kWh total has 1 Wh resolution and is kept as a cross-check only.
  * Credentials in the URL (http://user:pass@host) are sent as Tasmota's `user`/`password` parameters.
+ * Model and firmware come from `Status 0` (Status.DeviceName, StatusFWR.Version/Hardware).
  */
 import type { MeterReading, PowerMeter } from './meter.js';
+import type { DeviceStateReading } from './device-state.js';
 import { DEFAULT_METER_TIMEOUT_MS, getJson, joinUrl, parseMeterUrl } from './http.js';
 
 /** Parse a Status 8 reply; multi-channel devices report Power as an array and are summed. */
@@ -32,6 +34,7 @@ export class TasmotaMeter implements PowerMeter {
   readonly poll = { min: 0.05, max: 2, fallback: 1 };
   readonly probeUpdatePeriod = false;
   private readonly url: URL;
+  private readonly statusUrl: URL;
   private lastTotalKWh: number | null = null;
 
   constructor(rawUrl: string | undefined, private readonly timeoutMs = DEFAULT_METER_TIMEOUT_MS) {
@@ -39,6 +42,7 @@ export class TasmotaMeter implements PowerMeter {
     let q = 'cmnd=Status%208';
     if (base.username) q += `&user=${base.username}&password=${base.password}`;
     this.url = joinUrl(base, `/cm?${q}`);
+    this.statusUrl = joinUrl(base, `/cm?${q.replace('Status%208', 'Status%200')}`);
     this.label = `Tasmota at ${base.origin}`;
   }
 
@@ -48,8 +52,26 @@ export class TasmotaMeter implements PowerMeter {
     return { powerW: s.powerW };
   }
 
-  snapshot(): Record<string, unknown> {
-    return { energyTotalKWh: this.lastTotalKWh };
+  readonly stateSource = 'tasmota';
+
+  readState(): DeviceStateReading {
+    return { numbers: { energyTotalKWh: this.lastTotalKWh } };
+  }
+
+  /** Device name, module and firmware as the plug reports them (Status 0). */
+  async describe(): Promise<Record<string, unknown>> {
+    const d = (await getJson(this.statusUrl, this.timeoutMs, 'Tasmota meter')) as {
+      Status?: { DeviceName?: unknown; Module?: unknown };
+      StatusFWR?: { Version?: unknown; Hardware?: unknown; BuildDateTime?: unknown };
+    };
+    const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+    return {
+      model: str(d?.Status?.DeviceName),
+      module: str(d?.Status?.Module),
+      firmware: str(d?.StatusFWR?.Version),
+      hardware: str(d?.StatusFWR?.Hardware),
+      firmwareBuild: str(d?.StatusFWR?.BuildDateTime),
+    };
   }
 
   info(): Record<string, unknown> {

@@ -78,7 +78,7 @@ export class SamplerClient {
   }
 
   /** One request, bounded by `timeoutMs`. */
-  call(type: 'start' | 'begin' | 'end' | 'stop', payload: Record<string, unknown>, timeoutMs: number, what: string): Promise<unknown> {
+  call(type: 'start' | 'begin' | 'end' | 'requirement' | 'stop', payload: Record<string, unknown>, timeoutMs: number, what: string): Promise<unknown> {
     if (this.deadReason) return Promise.reject(new Error(this.deadReason));
     const id = this.nextId++;
     const p = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));

@@ -437,7 +437,9 @@ function capexFor(ctx: DeviceCtx, d: MeasuredDevice | undefined, p: Pricing): { 
 function powerFor(ctx: DeviceCtx, what: 'hash' | 'infer', m: MeasuredRate | null, d: MeasuredDevice | undefined, pricing: Pricing): { power: Sourced<number>; basis: string } | null {
   const { flags, measured } = ctx.R.req;
   if (m && m.powerW !== null && m.powerPath && measured) {
-    return { power: sourced(m.powerW, 'W', { kind: 'measured', file: measured.file, path: m.powerPath }), basis: energyLabel(m.energyKind, m.meter, m.scope) };
+    // Declared watts stored in a result (--watts) keep their own provenance: never "measured".
+    const prov = m.energyKind === 'declared' ? { kind: 'declared' as const, file: measured.file, path: m.powerPath } : { kind: 'measured' as const, file: measured.file, path: m.powerPath };
+    return { power: sourced(m.powerW, 'W', prov), basis: energyLabel(m.energyKind, m.meter, m.scope) };
   }
   if (flags.watts !== undefined) return { power: sourced(flags.watts, 'W', { kind: 'flag', flag: '--watts' }), basis: 'stated (--watts), not measured' };
   const own = !m || (d?.kind === 'gpu' && ctx.siteGpu !== null && sameGpu(d.name, ctx.siteGpu));
@@ -471,7 +473,7 @@ function resolveFigure(ctx: DeviceCtx, what: 'hash' | 'infer'): ResolvedFigure |
   const pricing: Pricing = !m ? { priced: true, reason: null } : what === 'hash' ? hashPricing(d, anyway) : inferPricing(d, mi!.model, targets.usdPerMTok, targets.gpuCapex, anyway);
   const pw = powerFor(ctx, what, m, d, pricing);
   if (pw) R.inputs[`${what}PowerW`] = pw.power;
-  if (m && pw && m.energyReason && pw.power.provenance.kind !== 'measured') R.warnings.push(`${what}: energy not measured in ${measured?.file} (${m.energyReason}); using ${pw.power.value} W (${pw.basis})`);
+  if (m && pw && m.energyReason && pw.power.provenance.kind !== 'measured' && pw.power.provenance.kind !== 'declared') R.warnings.push(`${what}: energy not measured in ${measured?.file} (${m.energyReason}); using ${pw.power.value} W (${pw.basis})`);
   const atWall = Boolean(pw && m?.scope === 'wall' && pw.power.provenance.kind === 'measured');
   if (atWall) R.inputs[`${what}ServerOverheadFactor`] = wallOverhead();
   const c = capexFor(ctx, d, pricing);

@@ -8,6 +8,8 @@
 /** Origin of one input number. */
 export type Provenance =
   | { kind: 'measured'; file: string; path: string }
+  /** Declared watts stored in a result file (--watts): never a measurement. */
+  | { kind: 'declared'; file: string; path: string }
   | { kind: 'site'; file: string; field: string; source?: string; date?: string }
   | { kind: 'flag'; flag: string }
   | { kind: 'default'; source: string; date: string }
@@ -25,6 +27,8 @@ export function describeProvenance(p: Provenance): string {
   switch (p.kind) {
     case 'measured':
       return `measured: ${p.file} ${p.path}`;
+    case 'declared':
+      return `declared watts (not measured): ${p.file} ${p.path}`;
     case 'site': {
       const src = [p.source, p.date].filter(Boolean).join(', ');
       return `site file ${p.file} ${p.field}${src ? ` (${src})` : ' (no source given)'}`;

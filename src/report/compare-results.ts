@@ -4,8 +4,9 @@
  * src/stats/compare.ts. Metrics present on one side only are listed, never dropped silently.
  */
 import { compareSamples, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
-import type { ResultDoc } from './schema.js';
+import type { Energy, Measurement, ResultDoc } from './schema.js';
 import { deviceLabel } from './rows.js';
+import { energyBasisMismatch } from '../power/energy-basis.js';
 
 /** One compared metric. */
 export interface MetricRow extends MetricComparison {
@@ -77,6 +78,23 @@ export function compareResults(
         });
         continue;
       }
+      // Per-joule figures on different energy bases (declared vs metered, another meter or scope)
+      // are different quantities: listed, never reported as a change.
+      const basisDiff = /\/J$/.test(bmet.unit) ? energyBasisMismatch(perJouleEnergy(bm, name), perJouleEnergy(cm!, name)) : null;
+      if (basisDiff) {
+        warnings.push(`${bm.id}.${name}: ${basisDiff}; not compared`);
+        rows.push({
+          ...compareSamples(undefined, undefined, bmet.higherIsBetter, { noiseThreshold, alpha, minSamples }),
+          meanBaseline: bmet.value,
+          meanCandidate: cmet.value,
+          reason: basisDiff,
+          measurementId: bm.id,
+          metric: name,
+          unit: bmet.unit,
+          higherIsBetter: bmet.higherIsBetter,
+        });
+        continue;
+      }
       const cmp = compareSamples(bmet.samples, cmet.samples, bmet.higherIsBetter, { noiseThreshold, alpha, minSamples });
       // Without samples keep the point values visible (the verdict stays UNKNOWN).
       if (cmp.meanBaseline === null && bmet.value !== null) cmp.meanBaseline = bmet.value;
@@ -99,4 +117,10 @@ export function compareResults(
   const counts: Record<Verdict, number> = { SAME: 0, FASTER: 0, SLOWER: 0, UNKNOWN: 0 };
   for (const r of rows) counts[r.verdict]++;
   return { baseline: b, candidate: c, noiseThreshold, alpha, minSamples, rows, onlyBaseline, onlyCandidate, counts, warnings };
+}
+
+/** The energy record a per-joule metric was made from (infer prefill figures: details.energyPrefill). */
+function perJouleEnergy(m: Measurement, metric: string): Energy | undefined {
+  if (metric === 'prefillTokensPerJoule' && m.details && typeof m.details.energyPrefill === 'object') return m.details.energyPrefill as Energy;
+  return m.energy;
 }

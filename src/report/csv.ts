@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { deviceLabel, extractProfit, type AdapterLike, type LoadedResult } from './rows.js';
+import { energyBasis } from '../power/energy-basis.js';
 
 /** Column order of the CSV (the header line). */
 export const CSV_COLUMNS = [
@@ -30,6 +31,7 @@ export const CSV_COLUMNS = [
   'ci95_low',
   'ci95_high',
   'energy_measured',
+  'energy_basis',
   'energy_scope',
   'energy_meter',
   'energy_method',
@@ -53,6 +55,7 @@ export function renderCsv(results: readonly LoadedResult[]): string {
     for (const m of doc.measurements) {
       const adapter = (m.adapter ?? doc.environment.adapter ?? null) as AdapterLike | null;
       const e = m.energy;
+      const basis = energyBasis(e);
       const common: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
         file: basename(path),
         host: doc.environment.hostname,
@@ -75,10 +78,12 @@ export function renderCsv(results: readonly LoadedResult[]): string {
         rel_stdev: null,
         ci95_low: null,
         ci95_high: null,
-        energy_measured: e ? e.measured : null,
-        energy_scope: e && e.measured ? e.scope : null,
-        energy_meter: e && e.measured ? e.meter : null,
-        energy_method: e ? (e.measured ? e.method : `not measured: ${e.reason}`) : null,
+        // Declared watts are never "measured" (1.0 files stored them as measured: true, scope declared).
+        energy_measured: e ? basis.kind === 'metered' : null,
+        energy_basis: e ? basis.kind : null,
+        energy_scope: basis.scope,
+        energy_meter: basis.meter,
+        energy_method: e ? (basis.kind !== 'none' ? (basis.method ?? '') + (basis.kind === 'declared' && !/not measured/.test(basis.method ?? '') ? ' (declared, not measured)' : '') : `not measured: ${e.measured ? 'no joules' : e.reason}`) : null,
         tool_version: doc.tool.version,
         git_sha: doc.git.sha,
         note: null,
@@ -95,7 +100,7 @@ export function renderCsv(results: readonly LoadedResult[]): string {
           rel_stdev: met.summary?.relStdev ?? null,
           ci95_low: met.summary?.ci95Low ?? null,
           ci95_high: met.summary?.ci95High ?? null,
-          note: met.value === null ? met.reason ?? 'not measured' : null,
+          note: met.value === null ? met.reason ?? 'not measured' : perJouleDeclared(met.unit, met.energyBasis, basis.kind) ? 'from declared watts, not measured' : null,
         });
       }
       if (m.kind === 'profit') {
@@ -131,4 +136,10 @@ export function renderCsv(results: readonly LoadedResult[]): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** Is this a per-joule figure made from declared watts (1.1: energyBasis; 1.0: the record's basis)? */
+function perJouleDeclared(unit: string, metricBasis: string | undefined, recordBasis: string): boolean {
+  if (!/\/J$/.test(unit)) return false;
+  return metricBasis === 'declared' || (metricBasis === undefined && recordBasis === 'declared');
 }

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { ResultDoc } from './schema.js';
 import { deviceLabel } from './rows.js';
+import { energyBasis } from '../power/energy-basis.js';
 
 /** One entry of the action's custom-tool JSON (the action validates the same shape with zod). */
 export const ghaEntrySchema = z.object({
@@ -41,13 +42,20 @@ export function ghaEntries(doc: ResultDoc, biggerIsBetter: boolean): GhaExport {
   for (const m of doc.measurements) {
     for (const [name, met] of Object.entries(m.metrics)) {
       if (met.higherIsBetter !== biggerIsBetter) continue;
-      const key = `${m.id} ${name}`;
+      // Per-joule figures from declared watts are a different series from metered ones (issue 11).
+      const declared = /\/J$/.test(met.unit) && (met.energyBasis === 'declared' || (met.energyBasis === undefined && energyBasis(m.energy).kind === 'declared'));
+      const key = `${m.id} ${name}${declared ? ' (declared watts)' : ''}`;
       if (met.value === null) {
         skipped.push(`${key}: ${met.reason ?? 'no value'}`);
         continue;
       }
       const s = met.summary;
-      const extra = [`device: ${device}`, s ? `n=${s.n}, rel. stdev ${(s.relStdev * 100).toFixed(2)}%` : 'single measurement', m.status !== 'complete' ? `status: ${m.status}` : null]
+      const extra = [
+        `device: ${device}`,
+        s ? `n=${s.n}, rel. stdev ${(s.relStdev * 100).toFixed(2)}%` : 'single measurement',
+        m.status !== 'complete' ? `status: ${m.status}` : null,
+        declared ? 'energy: declared watts, not measured' : null,
+      ]
         .filter(Boolean)
         .join('\n');
       entries.push({

@@ -22,7 +22,7 @@ export function figureText(f: Figure | MissingFigure | null, opts: { ci?: boolea
   if (f === null) return '—';
   if (f.value === null) return 'n/m';
   const ci = opts.ci !== false && f.relCi95 !== null ? ` ±${(f.relCi95 * 100).toFixed(1)}%` : '';
-  return formatQuantity(f.value, f.unit) + ci;
+  return formatQuantity(f.value, f.unit) + ci + (f.declared ? ' (declared)' : '');
 }
 
 function table(header: string[], align: Array<'l' | 'r'>, body: string[][]): string {
@@ -178,7 +178,7 @@ function notesSection(rows: readonly RunRow[]): string[] {
     for (const [f, e] of [[r.hashesPerJoule, r.hashEnergy], [r.tokensPerJoule, r.inferEnergy]] as const) {
       // A per-joule figure left out because energy was not measured repeats the energy line's
       // reason: say it once. (Measured but incomplete or zero energy has a reason of its own.)
-      if (f && f.value === null && (e === null || e.measured)) lines.push(f.reason);
+      if (f && f.value === null && (e === null || e.measured || e.declared)) lines.push(f.reason);
     }
     for (const n of r.notes) lines.push(n);
     out.push(`- **#${r.ref}** ${[...new Set(lines)].map((l) => mdCell(l)).join('; ')}`);

@@ -8,8 +8,9 @@
  */
 import { basename } from 'node:path';
 import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
-import { energyBasis } from '../power/energy-basis.js';
+import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { servingLabel } from '../profit/pricing.js';
+import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -31,6 +32,8 @@ export interface Figure {
   /** 95 % CI half-width relative to the mean, when a summary holds one. */
   relCi95: number | null;
   method: string;
+  /** Per-joule figure made from declared watts (never a measurement): shown labelled "declared". */
+  declared?: boolean;
 }
 
 /** A figure that is absent and why (e.g. "energy not measured: …"). */
@@ -47,6 +50,8 @@ export interface EnergyLabel {
   kind: 'metered' | 'declared' | 'none';
   /** Average power over the window, W, when there is one. */
   avgPowerW: number | null;
+  /** Declared watts (joules = declared W × time): not measured. */
+  declared?: boolean;
   /** "gpu-board", "wall", "declared", … or null when not measured. */
   scope: string | null;
   meter: string | null;
@@ -137,6 +142,8 @@ export interface RunRow {
   hashEnergy: EnergyLabel | null;
   inferEnergy: EnergyLabel | null;
   profit: ProfitBlock | null;
+  /** The file's energy windows in time order, with their power traces (for the power-over-time chart). */
+  energyWindows?: EnergyWindow[];
   /** Statuses of measurements that did not complete, and document warnings. */
   notes: string[];
 }
@@ -154,12 +161,18 @@ export function deviceLabel(adapter: AdapterLike | null | undefined, cpuModel: s
   return adapter.isSoftware ? `${name} [software]` : name;
 }
 
-function figure(m: Metric | undefined): Figure | MissingFigure | null {
+/**
+ * A metric as the tables show it. `energy`: the measurement's energy record, for per-joule metrics:
+ * a figure made from declared watts is flagged `declared` (1.1 metrics say so in `energyBasis`;
+ * 1.0 files only in their energy record).
+ */
+function figure(m: Metric | undefined, energy?: Energy): Figure | MissingFigure | null {
   if (!m) return null;
   if (m.value === null) return { value: null, reason: m.reason ?? 'not measured' };
   const s = m.summary;
   const relCi95 = s && s.ci95HalfWidth !== null && s.mean !== 0 ? Math.abs(s.ci95HalfWidth / s.mean) : null;
-  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method };
+  const declared = m.energyBasis === 'declared' || (energy !== undefined && m.energyBasis === undefined && energyBasis(energy).kind === 'declared');
+  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method, ...(declared ? { declared: true } : {}) };
 }
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
@@ -168,9 +181,14 @@ function energyLabel(e: Energy | undefined): EnergyLabel | null {
   const r = e as Record<string, unknown>;
   const w = num(r.avgPowerW) ?? (num(r.energyJ) !== null && num(r.timeS) ? (r.energyJ as number) / (r.timeS as number) : null);
   if (b.kind === 'none') return { measured: false, kind: 'none', avgPowerW: null, scope: null, meter: null, text: `not measured: ${e.measured ? 'no energy' : e.reason}` };
-  const method = str(r.method) ?? (b.kind === 'declared' ? 'declared watts (not measured)' : 'metered');
+  if (b.kind === 'declared') {
+    const j = energyJoules(e);
+    return { measured: true, kind: 'declared', declared: true, avgPowerW: w, scope: 'declared', meter: 'declared', text: `declared ${j ? `${j.avgPowerW} W` : 'watts'} × window time, not measured` };
+  }
+  const method = str(r.method) ?? 'metered';
   const incomplete = r.complete === false ? ` (incomplete: ${str(r.incompleteReason) ?? 'meter stopped'})` : '';
-  return { measured: true, kind: b.kind, avgPowerW: w, scope: b.scope, meter: b.meter, text: method + incomplete };
+  const mismatch = str(r.scopeMismatch) ? ` [${str(r.scopeMismatch)}]` : '';
+  return { measured: true, kind: b.kind, avgPowerW: w, scope: b.scope, meter: b.meter, text: method + incomplete + mismatch };
 }
 
 /** Energy column text: "declared, not measured", "measured (gpu-board/nvml)", "not measured". */
@@ -368,14 +386,15 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         toolVersion: doc.tool.version,
         gitSha: doc.git.sha,
         hashesPerSecond: figure(hash?.metrics.hashesPerSecond),
-        hashesPerJoule: figure(hash?.metrics.hashesPerJoule),
+        hashesPerJoule: figure(hash?.metrics.hashesPerJoule, hash?.energy),
         prefillTokensPerSecond: figure(infer?.metrics.prefillTokensPerSecond),
         decodeTokensPerSecond: figure(infer?.metrics.decodeTokensPerSecond),
-        tokensPerJoule: figure(infer?.metrics.tokensPerJoule),
+        tokensPerJoule: figure(infer?.metrics.tokensPerJoule, infer?.energy),
         ...servedFigures(infer),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),
         profit,
+        energyWindows: energyWindowsOf(doc),
         notes,
       });
     }

@@ -54,6 +54,33 @@ export const metricSchema = z.object({
   method: z.string(),
   /** Why value is null (e.g. "energy not measured: no meter; pass --watts or --meter"). */
   reason: z.string().optional(),
+  /** Per-joule figures: what the joules rest on. 'declared' = declared watts × time, never a measurement (1.1+). */
+  energyBasis: z.enum(['metered', 'declared']).optional(),
+}).passthrough();
+
+/** A window's power trace: raw meter samples, downsampled (LTTB) to at most 2,000 points (1.1+). */
+export const powerTraceSchema = z.object({
+  /** 'W': polled power at read midpoints; 'J': counter updates, energy since the window start. */
+  unit: z.enum(['W', 'J']),
+  /** [ms since the window start (startUnixMs), value]; may start before 0 / end after the window (edge context). */
+  points: z.array(z.tuple([num, num])),
+  /** Points before downsampling. */
+  rawPoints: z.number().int().nonnegative(),
+  /** How it was downsampled, or null when every point is kept. */
+  downsampled: z.string().nullable(),
+  note: z.string().optional(),
+}).passthrough();
+
+/** What the device did during a window (src/power/device-state.ts), where readable (1.1+). */
+export const deviceStateSchema = z.object({
+  sources: z.array(z.string()),
+  readings: z.number().int().nonnegative(),
+  /** Per figure (smClockMHz, temperatureC, powerLimitW, cpuFreqMeanMHz, ...): start/end/min/mean/max. */
+  series: z.record(z.string(), z.object({ start: num, end: num, min: num, mean: num, max: num, n: z.number().int() }).passthrough()),
+  /** Flags seen at least once (throttleReasons). */
+  flagsSeen: z.record(z.string(), z.array(z.string())),
+  /** Settings at the first and last reading (persistenceMode, cpuGovernor, cpuBoost). */
+  settings: z.record(z.string(), z.object({ start: z.string().nullable(), end: z.string().nullable() })),
 }).passthrough();
 
 /** Energy over a measurement window (see src/power). `measured: false` carries the reason. */
@@ -90,8 +117,49 @@ export const energySchema = z.union([
     counterWraps: z.number().int().nonnegative().optional(),
     /** Short-window / incomplete warnings for this window. */
     warnings: z.array(z.string()).optional(),
+    // Issue 11 (1.1+): window sizing, edges, trace, device state, scope.
+    /** Shortest window that could be complete: max(10 sensor update periods, --min-window), s. */
+    requiredWindowS: num.optional(),
+    /** That rule in words. */
+    windowRule: z.string().optional(),
+    /** Where the window edges are and how the meter's samples are cut at them. */
+    edgeMethod: z.string().optional(),
+    /** Counter meters: counter updates strictly inside the window. */
+    counterUpdatesInside: z.number().int().nonnegative().optional(),
+    /** Lowest / highest power read inside the window (polled meters), W. */
+    minPowerW: num.optional(),
+    maxPowerW: num.optional(),
+    /** Raw samples of the window. */
+    trace: powerTraceSchema.optional(),
+    /** Clocks, temperature, power limit, throttle reasons, CPU governor... during the window. */
+    deviceState: deviceStateSchema.optional(),
+    /** Model/firmware a wall meter reports about itself. */
+    meterDevice: z.record(z.string(), z.unknown()).optional(),
+    /** Set when the meter's scope does not match the device doing the work (named with --meter): figures are labelled. */
+    scopeMismatch: z.string().optional(),
   }).passthrough(),
-  z.object({ measured: z.literal(false), reason: z.string() }).passthrough(),
+  z.object({
+    measured: z.literal(false),
+    reason: z.string(),
+    // Declared watts (1.1+): `declared: true` with the joules of declared W × time. Never a
+    // measurement; per-joule figures from it carry energyBasis 'declared'. (1.0 wrote these as
+    // measured: true, scope 'declared'; src/power/energy-basis.ts reads both.)
+    /** True for declared watts. */
+    declared: z.literal(true).optional(),
+    energyJ: num.optional(),
+    timeS: num.optional(),
+    avgPowerW: num.optional(),
+    method: z.string().optional(),
+    scope: z.literal('declared').optional(),
+    meter: z.literal('declared').optional(),
+    samples: z.number().int().nonnegative().optional(),
+    uncertaintyJ: num.nullable().optional(),
+    complete: z.boolean().optional(),
+    incompleteReason: z.string().optional(),
+    startUnixMs: num.optional(),
+    endUnixMs: num.optional(),
+    warnings: z.array(z.string()).optional(),
+  }).passthrough(),
 ]);
 
 export const measurementSchema = z.object({

@@ -189,7 +189,7 @@ function marker(p: ScatterPoint, cx: number, cy: number): string {
   const t = `<title>${esc(p.title)}</title>`;
   if (p.shape === 'diamond') {
     const d = 7;
-    return `<path class="mark" d="M${cx.toFixed(2)} ${(cy - d).toFixed(2)}L${(cx + d).toFixed(2)} ${cy.toFixed(2)}L${cx.toFixed(2)} ${(cy + d).toFixed(2)}L${(cx - d).toFixed(2)} ${cy.toFixed(2)}Z" fill="#fff" stroke="${p.color}" stroke-width="2">${t}</path>`;
+    return `<path class="mark" d="M${cx.toFixed(2)} ${(cy - d).toFixed(2)}L${(cx + d).toFixed(2)} ${cy.toFixed(2)}L${cx.toFixed(2)} ${(cy + d).toFixed(2)}L${(cx - d).toFixed(2)} ${cy.toFixed(2)}Z" fill="#fff" stroke="${p.color}" stroke-width="2" data-declared="true">${t}</path>`;
   }
   return `<circle class="mark" cx="${cx.toFixed(2)}" cy="${cy.toFixed(2)}" r="6" fill="${p.color}" stroke="#fff" stroke-width="1.5">${t}</circle>`;
 }

@@ -1,0 +1,246 @@
+/**
+ * One batch size of `infer bench`, measured as two tests like llama-bench's pp and tg (issue 11):
+ *
+ *  - pp: prefills of the prompt run back to back inside ONE energy window (KV cache cleared before
+ *    each), repeated until the window is as long as the meter needs;
+ *  - tg: decode sequences of `gen` tokens at KV depth `prompt` run back to back inside ANOTHER
+ *    window. Each sequence needs its prompt in the KV cache, and running that prefill inside the
+ *    decode window would charge prefill joules to decode tokens, so every sequence gets its own
+ *    runner, prefilled before the window opens (a pool sized from the warmup's decode time).
+ *
+ * A window must last max(10 sensor update periods, --min-window) (the monitor's `requirement()`),
+ * capped by --max-window; a phase that cannot reach it is still measured for tokens/s and its
+ * energy record says why it is incomplete, so no per-joule figure comes from it.
+ * `measureBatch(ctx, batch)` is the unit a batch sweep (`--batch 1,4,16`) repeats.
+ */
+import type * as ort from 'onnxruntime-node';
+import type { Energy } from '../report/schema.js';
+import { DEFAULT_MAX_WINDOW_S, windowRequirement, windowTargetS, type EnergyMonitor } from '../power/monitor.js';
+import { DecoderRunner, argmaxLast, type DecoderIO } from './decoder.js';
+
+/** Most KV-cache bytes the tg runner pool may hold (each runner keeps one prefilled sequence). */
+export const KV_POOL_MAX_BYTES = 1024 ** 3;
+/** Attempts at a decode window long enough for the meter (each sizes the pool from the last). */
+const TG_MAX_ATTEMPTS = 4;
+/** Most a retry grows the decode pool (estimates from a very short window are noisy). */
+const TG_MAX_GROWTH = 4;
+
+/** What measureBatch needs besides the batch size. */
+export interface BatchContext {
+  session: ort.InferenceSession;
+  io: DecoderIO;
+  prompt: number;
+  gen: number;
+  /** Fewest prefills / decode sequences per phase (--repetitions). */
+  minRuns: number;
+  tokens: 'random' | 'greedy';
+  /** Random token ids (seeded). */
+  randomTokens: (n: number) => Int32Array;
+  monitor: EnergyMonitor | null;
+  /** --max-window, s. */
+  maxWindowS?: number;
+  /** One untimed prefill + decode first (default true). */
+  warmup?: boolean;
+  /** Called after the warmup (the caller ends ORT profiling there). */
+  afterWarmup?: () => void;
+  /** KV-cache bytes of one runner at full context (pool cap). */
+  kvBytesPerRunner: number;
+  log?: (line: string) => void;
+  /** Set when a run() timed out: onnxruntime may still use the session (do not release it). */
+  status: { timedOut: boolean };
+}
+
+/** One phase's figures. */
+export interface PhaseStats {
+  /** Prefills (pp) or decode sequences (tg) inside the window. */
+  runs: number;
+  /** Tokens processed inside the window. */
+  tokens: number;
+  /** Tokens/s of each run. */
+  tokensPerSecond: number[];
+  /** Wall time of each run, ms (pp: prefill run() + argmax = time to first token). */
+  runMs: number[];
+  /** Wall time from the window's begin to its end, s. */
+  windowS: number;
+  /** What the meter needed, s, and why. */
+  requiredS: number;
+  rule: string;
+  attempts: number;
+  /** Energy of the window; null without a monitor. */
+  energy: Energy | null;
+  /** Why the window is shorter than needed (cap, pool), when it is. */
+  note: string | null;
+}
+
+/** Both tests of one batch size. */
+export interface BatchMeasurement {
+  batch: number;
+  pp: PhaseStats;
+  tg: PhaseStats & { stepMs: number[] };
+}
+
+interface Plan {
+  targetS: number;
+  requiredS: number;
+  rule: string;
+  maxS: number;
+}
+
+async function plan(ctx: BatchContext): Promise<Plan> {
+  const req = await windowRequirement(ctx.monitor);
+  const maxS = ctx.maxWindowS ?? DEFAULT_MAX_WINDOW_S;
+  // Above the requirement: the update-period estimate the meter checks the window against at its
+  // end can have moved by then (jitter in the sensor's update times).
+  const targetS = ctx.monitor ? Math.min(windowTargetS(req), maxS) : 0;
+  return { targetS, requiredS: req.minS, rule: req.basis, maxS };
+}
+
+function shortNote(p: Plan, windowS: number, why: string): string | null {
+  return p.requiredS > 0 && windowS < p.requiredS ? `window ${windowS.toFixed(3)} s < ${p.requiredS.toFixed(3)} s needed: ${why}` : null;
+}
+
+/** Measure prefill and decode of one batch size. */
+export async function measureBatch(ctx: BatchContext, batch: number): Promise<BatchMeasurement> {
+  const log = ctx.log ?? (() => {});
+  let decodeSeqS: number | null = null;
+  if (ctx.warmup !== false) {
+    log('warmup: 1 untimed prefill + decode');
+    const w = new DecoderRunner(ctx.session, ctx.io, batch);
+    try {
+      const first = await prefill(ctx, w, batch);
+      const steps = await decode(ctx, w, batch, first.next);
+      // Steady-state estimate: the median step (the first steps of a new session carry one-time costs).
+      decodeSeqS = (ctx.gen * [...steps].sort((a, b) => a - b)[steps.length >> 1]!) / 1000;
+    } finally {
+      release(ctx, w);
+    }
+    ctx.afterWarmup?.();
+  }
+  const pp = await prefillPhase(ctx, batch);
+  const tg = await decodePhase(ctx, batch, decodeSeqS);
+  return { batch, pp, tg };
+}
+
+function release(ctx: BatchContext, r: DecoderRunner): void {
+  if (r.timedOut) ctx.status.timedOut = true;
+  else r.close();
+}
+
+/** One prefill of a fresh cache; returns its time and the first decode token of each sequence. */
+async function prefill(ctx: BatchContext, r: DecoderRunner, batch: number): Promise<{ ms: number; next: Int32Array }> {
+  r.reset();
+  const tokens = ctx.randomTokens(batch * ctx.prompt);
+  const t0 = performance.now();
+  try {
+    const logits = await r.step(tokens, ctx.prompt);
+    const next = argmaxLast(logits); // the first token is part of TTFT in both token modes
+    return { ms: performance.now() - t0, next: Int32Array.from(next) };
+  } catch (err) {
+    if (r.timedOut) ctx.status.timedOut = true;
+    throw err;
+  }
+}
+
+/** `gen` single-token steps after the prompt; returns each step's time (ms). */
+async function decode(ctx: BatchContext, r: DecoderRunner, batch: number, first: Int32Array): Promise<number[]> {
+  const genTokens = ctx.randomTokens(batch * ctx.gen);
+  const tok = new Int32Array(batch);
+  const steps: number[] = new Array(ctx.gen);
+  let prev: ArrayLike<number> = first;
+  let t = performance.now();
+  try {
+    for (let i = 0; i < ctx.gen; i++) {
+      if (ctx.tokens === 'greedy') for (let b = 0; b < batch; b++) tok[b] = prev[b]!;
+      else for (let b = 0; b < batch; b++) tok[b] = genTokens[i * batch + b]!;
+      const lg = await r.step(tok, 1);
+      if (ctx.tokens === 'greedy') prev = argmaxLast(lg);
+      const now = performance.now();
+      steps[i] = now - t;
+      t = now;
+    }
+  } catch (err) {
+    if (r.timedOut) ctx.status.timedOut = true;
+    throw err;
+  }
+  return steps;
+}
+
+/** pp: prefills back to back in one window until it is long enough (and ≥ minRuns of them). */
+async function prefillPhase(ctx: BatchContext, batch: number): Promise<PhaseStats> {
+  const p = await plan(ctx);
+  const r = new DecoderRunner(ctx.session, ctx.io, batch);
+  const tps: number[] = [];
+  const ms: number[] = [];
+  let energy: Energy | null = null;
+  let windowS = 0;
+  try {
+    if (ctx.monitor) await ctx.monitor.begin('infer.pp');
+    const t0 = performance.now();
+    for (;;) {
+      const one = await prefill(ctx, r, batch);
+      ms.push(one.ms);
+      tps.push((batch * ctx.prompt) / (one.ms / 1000));
+      windowS = (performance.now() - t0) / 1000;
+      if (tps.length >= ctx.minRuns && (windowS >= p.targetS || windowS >= p.maxS)) break;
+    }
+    if (ctx.monitor) energy = await ctx.monitor.end('infer.pp');
+  } finally {
+    release(ctx, r);
+  }
+  const note = shortNote(p, windowS, `--max-window ${p.maxS} s reached`);
+  ctx.log?.(`pp${ctx.prompt}: ${tps.length} prefills back to back in one ${windowS.toFixed(2)} s window${p.requiredS ? ` (needs ≥ ${p.requiredS.toFixed(2)} s: ${p.rule})` : ''}`);
+  return { runs: tps.length, tokens: batch * ctx.prompt * tps.length, tokensPerSecond: tps, runMs: ms, windowS, requiredS: p.requiredS, rule: p.rule, attempts: 1, energy, note };
+}
+
+/** tg: decode sequences from a pool of prefilled runners, back to back in one window. */
+async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: number | null): Promise<PhaseStats & { stepMs: number[] }> {
+  const p = await plan(ctx);
+  const cap = Math.max(ctx.minRuns, Math.floor(KV_POOL_MAX_BYTES / Math.max(1, ctx.kvBytesPerRunner)));
+  let k = ctx.minRuns;
+  if (p.targetS > 0 && seqEstimateS !== null && seqEstimateS > 0) k = Math.max(k, Math.ceil((p.targetS / seqEstimateS) * 1.2));
+  let result: (PhaseStats & { stepMs: number[] }) | null = null;
+  for (let attempt = 1; attempt <= TG_MAX_ATTEMPTS; attempt++) {
+    k = Math.min(k, cap);
+    const pool: Array<{ r: DecoderRunner; next: Int32Array }> = [];
+    const tps: number[] = [];
+    const seqMs: number[] = [];
+    const stepMs: number[] = [];
+    let energy: Energy | null = null;
+    let windowS = 0;
+    try {
+      for (let i = 0; i < k; i++) {
+        const r = new DecoderRunner(ctx.session, ctx.io, batch);
+        pool.push({ r, next: new Int32Array(batch) });
+        pool[i]!.next = (await prefill(ctx, r, batch)).next;
+      }
+      if (ctx.monitor) await ctx.monitor.begin('infer.tg');
+      const t0 = performance.now();
+      for (const { r, next } of pool) {
+        const steps = await decode(ctx, r, batch, next);
+        const sum = steps.reduce((a, b) => a + b, 0);
+        seqMs.push(sum);
+        stepMs.push(...steps);
+        tps.push((batch * ctx.gen) / (sum / 1000));
+        windowS = (performance.now() - t0) / 1000;
+        if (windowS >= p.maxS && tps.length >= ctx.minRuns) break;
+      }
+      windowS = (performance.now() - t0) / 1000;
+      if (ctx.monitor) energy = await ctx.monitor.end('infer.tg');
+    } finally {
+      for (const { r } of pool) release(ctx, r);
+    }
+    const capped = k >= cap && windowS < p.targetS;
+    const note = capped
+      ? shortNote(p, windowS, `the decode pool is capped at ${cap} prefilled sequences (${(KV_POOL_MAX_BYTES / 2 ** 20).toFixed(0)} MiB of KV cache)`)
+      : shortNote(p, windowS, windowS >= p.maxS ? `--max-window ${p.maxS} s reached` : `${TG_MAX_ATTEMPTS} attempts at sizing the decode pool`);
+    result = { runs: tps.length, tokens: batch * ctx.gen * tps.length, tokensPerSecond: tps, runMs: seqMs, stepMs, windowS, requiredS: p.requiredS, rule: p.rule, attempts: attempt, energy, note };
+    if (!ctx.monitor || windowS >= p.targetS || capped || windowS >= p.maxS) break;
+    // Too short (no warmup estimate, or the decode ran faster than the warmup): size from this attempt.
+    const perSeqS = windowS / Math.max(1, tps.length);
+    const nextK = Math.min(k * TG_MAX_GROWTH, Math.max(k + 1, Math.ceil((p.targetS / Math.max(perSeqS, 1e-6)) * 1.2)));
+    ctx.log?.(`tg${ctx.gen} @ d${ctx.prompt}: window ${windowS.toFixed(2)} s with ${k} sequences is short of ${p.targetS.toFixed(2)} s; retrying with ${Math.min(nextK, cap)}`);
+    k = nextK;
+  }
+  ctx.log?.(`tg${ctx.gen} @ d${ctx.prompt}: ${result!.runs} decode sequences back to back in one ${result!.windowS.toFixed(2)} s window${p.requiredS ? ` (needs ≥ ${p.requiredS.toFixed(2)} s: ${p.rule})` : ''}`);
+  return result!;
+}
