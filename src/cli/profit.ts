@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../util/errors.js';
+import { rethrowAsUsage, UsageError } from '../util/errors.js';
 import { readResult } from '../report/results.js';
 import type { ResultDoc } from '../report/schema.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
@@ -153,8 +153,7 @@ export function runProfit(opts: ProfitOpts): ProfitReport {
       report.inputs.btcPricePathUsd = { value: null, unit: `USD/BTC per month: ${opts.btcPricePath.join(', ')}`, provenance: { kind: 'flag', flag: '--btc-price-path' } };
     }
   } catch (err) {
-    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
+    rethrowAsUsage(err, InputError, RangeError);
   }
   for (const w of report.warnings) warn(w);
   if (opts.json) printJson(report);

@@ -30,10 +30,11 @@ import {
 import { newResultDoc, packageRoot } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
-import { UsageError } from '../util/errors.js';
+import { rethrowAsUsage, UsageError } from '../util/errors.js';
 import { numberArg, printJson } from './common.js';
 import { measuredFromResult, readSiteProfile } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
+import { checkResultOutputs } from './result-file.js';
 
 /** Options of `joulebench run`. */
 export interface RunOptions extends MeterOptions {
@@ -132,8 +133,7 @@ export function profitFromRun(
     const report = buildProfitReport(resolved, { asOf: todayIso, site: { name: profile.name, file: siteFile }, days: 1, months: 0, sensitivity: false });
     return { measurement: profitMeasurement(report), report };
   } catch (err) {
-    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
+    rethrowAsUsage(err, InputError, RangeError);
   }
 }
 
@@ -207,6 +207,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
   const siteFile = opts.site ?? defaultSiteFile();
   // Validate the site file up front: a typo must not cost a full benchmark run.
   const siteProfile = readSiteProfile(siteFile);
+  await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)');
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
   let outPath: string | null = opts.out ?? null;
