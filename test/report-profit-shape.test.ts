@@ -6,13 +6,13 @@ import { buildRows } from '../src/report/rows.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { readResult } from '../src/report/results.js';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, runCliInProcess } from './helpers.js';
 
 // The report reads the profit engine's real output: `joulebench profit --json` (src/profit) wrapped
 // by profitMeasurement() into the `profit.site` measurement that `run` stores.
 describe('report reads the profit.site measurement of src/profit', () => {
   it('takes every per-MW row, the site power price, and draws lines through the break-even prices', async () => {
-    const r = await runCli(['profit', '--json', '--hashrate', '1e9', '--watts', '300', '--tokens-per-second', '100', '--power-price', '0.06', '--as-of', '2026-01-01']);
+    const r = await runCliInProcess(['profit', '--json', '--hashrate', '1e9', '--watts', '300', '--tokens-per-second', '100', '--power-price', '0.06', '--as-of', '2026-01-01']);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout) as ProfitReport;
     const base = readResult(join(ROOT, 'test/fixtures/results/fixture-a-hardware.json'));
@@ -27,9 +27,16 @@ describe('report reads the profit.site measurement of src/profit', () => {
       expect(u.revenueUsdPerDay).toBe(x.perMW.revenueUsdPerDay);
       expect(u.profitUsdPerDay).toBe(x.perMW.profitUsdPerDay);
       expect(u.breakEvenUsdPerKWh).toBe(x.perMW.breakEvenUsdPerKWh);
-      // profit = revenue − energy × price (src/profit/model.ts), so the stored figures agree at $0.06/kWh.
-      expect(u.revenueUsdPerDay! - u.energyKWhPerDay! * 0.06).toBeCloseTo(u.profitUsdPerDay!, 6);
+      // Hand arithmetic: a MW runs 24 h a day = 24,000 kWh, $1,440 at $0.06/kWh.
+      expect(u.energyKWhPerDay).toBeCloseTo(24_000, 6);
+      expect(u.profitUsdPerDay! + 1440).toBeCloseTo(u.revenueUsdPerDay!, 6);
     }
+    // GPU inference revenue by hand: 1 MW / 300 W = 3,333⅓ GPUs × 100 tok/s × 86,400 s × utilisation
+    // × USD per Mtok (utilisation and token price read from the report's inputs).
+    const util = rep.inputs.utilizationFraction!.value!;
+    const usdPerMTok = rep.inputs.usdPerMTok!.value!;
+    const tokens = row!.profit!.rows.find((u) => u.use === 'gpu-inference-tokens')!;
+    expect(tokens.revenueUsdPerDay).toBeCloseTo(((1e6 / 300) * 100 * 86_400 * util * usdPerMTok) / 1e6, 6);
     const md = renderMarkdown([row!]);
     expect(md).toMatch(/\| GPU mining \(SHA256d\) \|/);
     expect(md).toMatch(/\| \$0\.060\/kWh \|/);

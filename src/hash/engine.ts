@@ -245,6 +245,11 @@ export class HashEngine {
     }
   }
 
+  /** Zero the counters (e.g. after the self-check, so they count only the real work). */
+  resetStats(): void {
+    Object.assign(this.stats, { dispatches: 0, overflows: 0, rescanDispatches: 0, noncesDispatched: 0 });
+  }
+
   /** Release GPU buffers. */
   destroy(): void {
     for (const s of this.slots) {

@@ -25,7 +25,7 @@
  * `npx tsx src/hash/kernel-gen.ts --write` (or `node dist/src/hash/kernel-gen.js --write`) after a
  * change; test/hash-kernel-generated.test.ts fails while they differ from this generator.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../report/environment.js';
@@ -468,17 +468,32 @@ ${hitCheck}
 /** Shader file names of the generated kernels. */
 export const GENERATED_KERNELS: Record<Lanes, string> = { 1: 'sha256d_x1.wgsl', 2: 'sha256d_x2.wgsl', 4: 'sha256d_x4.wgsl' };
 
-// CLI: `npx tsx src/hash/kernel-gen.ts [--write]` prints the op count, or writes shaders/.
+/**
+ * CLI: `kernel-gen [--write | --check]` prints the op count; `--write` writes the reading copies
+ * shaders/sha256d_x*.wgsl, `--check` exits 1 when one differs from the generator. Paths are the
+ * package root's (package.json), so this works from src/ (tsx) and from dist/src/ alike.
+ */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const prog = buildH7Program();
-  // The package root, not this file's grandparent: from dist/src/hash/ that would be dist/.
   const root = packageRoot();
   process.stdout.write(`ops per nonce (WGSL source, rotate=3): ${prog.opsPerNonce}; job values: ${prog.jobValues.length}\n`);
-  if (process.argv.includes('--write')) {
-    for (const lanes of [1, 2, 4] as const) {
-      const path = join(root, 'shaders', GENERATED_KERNELS[lanes]);
-      writeFileSync(path, emitKernel(prog, lanes));
+  let stale = 0;
+  for (const lanes of [1, 2, 4] as const) {
+    const path = join(root, 'shaders', GENERATED_KERNELS[lanes]);
+    const text = emitKernel(prog, lanes);
+    if (process.argv.includes('--write')) {
+      writeFileSync(path, text);
       process.stdout.write(`wrote ${path}\n`);
+    } else if (process.argv.includes('--check')) {
+      let current: string | null = null;
+      try {
+        current = readFileSync(path, 'utf8');
+      } catch {
+        /* missing: stale */
+      }
+      if (current !== text) stale++;
+      process.stdout.write(`${path}: ${current === text ? 'up to date' : 'differs from the generator (run with --write)'}\n`);
     }
   }
+  if (stale) process.exitCode = 1;
 }

@@ -100,6 +100,7 @@ export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<S
   try {
     // The kernel + launch configuration must find known nonces before its answers are trusted.
     const selfChecked = await selfCheck(engine);
+    engine.resetStats();
     engine.setJob(o.header, targetTop);
     // Slice size: a multiple of the nonces per invocation, within the 1-D grid bound.
     const per = noncesPerInvocation(launch);
