@@ -4,13 +4,14 @@
  * - `runCliInProcess`: the CLI through the exported program builder (src/cli/program.ts) in this
  *   worker, with stdout/stderr captured: for validation-only tests (≈ 1 ms instead of a ≈ 1.1 s
  *   tsx spawn). Use it whenever the command does not need its own process.
- * - `runCli`: a real child process (tsx), bounded by a timeout: for signals, process exit, native
- *   crashes, stdin, or anything that must not share this worker's state (an open GPU device).
+ * - `runCli`: a real child process (tsx), bounded by a timeout: for process exit, native crashes,
+ *   stdin, or anything that must not share this worker's state (an open GPU device); `spawnCli`
+ *   starts one for a test that signals it.
  * - `seededRandom` / `seededBytes`: the one seeded PRNG for tests; print the seed in assertion
  *   messages (`SEED` is the per-run seed: set JOULEBENCH_TEST_SEED to replay a failure).
  * - `useGpu`: the shared lazily opened WebGPU context of a `*.gpu.test.ts` file.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { GpuContext } from '../src/gpu/adapter.js';
@@ -26,14 +27,19 @@ export interface CliOutcome {
   stderr: string;
 }
 
+/** Start the CLI from source (tsx) as a child process (for tests that signal or kill it). */
+export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
 /** Run the CLI from source (tsx) in a child process, bounded by `timeoutMs`. */
 export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(args, opts);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
