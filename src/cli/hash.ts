@@ -12,6 +12,7 @@ import type { Measurement } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
 import { defaultLaunch, KERNEL_VARIANTS, KERNELS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
+import type { SelfCheckReport } from '../hash/selfcheck.js';
 import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
 import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../power/monitor.js';
 import { UsageError } from '../util/errors.js';
@@ -162,10 +163,17 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
   const lines: string[] = [];
   lines.push(`searched nonces [${res.start}, ${res.scannedEnd}) with ${res.launchLabel} on ${r.adapter.name}`);
   lines.push(`target ${targetHex(target)} (${from})`);
-  lines.push(`kernel self-check passed: ${res.selfCheck.cases.map((c) => `${c.hits} known nonces at target top ${c.targetTop}`).join(', ')} (near miss ${res.selfCheck.cases[0]!.nearMiss} excluded)`);
+  lines.push(`kernel self-check passed: ${selfCheckText(res.selfCheck)}`);
   lines.push(`${res.nonces.length} hit(s) of ${res.candidates.length} GPU candidate(s), all re-checked on the host; ${(scanned / res.elapsedS / 1e6).toFixed(2)} MH/s incl. setup${r.isSoftware ? ` (${SOFTWARE_NOTE})` : ''}`);
   res.nonces.forEach((n, i) => lines.push(`  nonce ${n} (0x${n.toString(16).padStart(8, '0')})  hash ${res.hashes[i]}`));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** "4 known nonces at target top 0x000cf26d (near miss 2083237554, 1 above, excluded), 5 at 0x000cf26e". */
+function selfCheckText(r: SelfCheckReport): string {
+  const [a, ...rest] = r.cases;
+  if (!a) return 'no cases';
+  return [`${a.hits} known nonces at target top ${a.targetTop} (near miss ${a.nearMiss}, ${a.nearMissBy} above, excluded)`, ...rest.map((c) => `${c.hits} at ${c.targetTop}`)].join(', ');
 }
 
 function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
@@ -180,7 +188,8 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
     out.push('autotune:');
     for (const t of trials) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
   }
-  out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
+  out.push(`kernel: ${d.kernel.variant} (${d.kernel.source}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
+  out.push(`kernel self-check passed before timing: ${selfCheckText(d.selfCheck as SelfCheckReport)}`);
   out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
   const hpj = m.metrics.hashesPerJoule!;
   out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J`);

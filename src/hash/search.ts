@@ -110,7 +110,8 @@ export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<S
     let stoppedBy = 'done' as SearchStop;
     const candidates: number[] = [];
     const confirmed: number[] = [];
-    const deadline = o.timeLimitS !== undefined ? t0 + o.timeLimitS * 1000 : Infinity;
+    // The time limit counts from the end of the self-check: it bounds the search, not the set-up.
+    const deadline = o.timeLimitS !== undefined ? performance.now() + o.timeLimitS * 1000 : Infinity;
     const next = () => {
       if (nextBase >= end) return null;
       if (performance.now() >= deadline) {
