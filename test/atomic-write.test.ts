@@ -34,6 +34,16 @@ describe('atomic write', () => {
     for (const f of leftovers) expect(f).toMatch(/^\.result\.json\.[0-9a-f]+\.tmp$/);
     rmSync(dir, { recursive: true, force: true }); // the killed writer's temp file can be 150 MB
   });
+  it('a directory that cannot be created fails at once (Node\'s recursive mkdir never returns on procfs)', () => {
+    const t0 = performance.now();
+    expect(() => writeFileAtomic('/proc/joulebench-no-such/deeper/r.json', 'x')).toThrow(/ENOENT.*\/proc\/joulebench-no-such/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+  it('creates missing parent directories', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jb-atomic3-'));
+    writeFileAtomic(join(dir, 'a', 'b', 'r.json'), 'deep');
+    expect(readFileSync(join(dir, 'a', 'b', 'r.json'), 'utf8')).toBe('deep');
+  });
   it('replaces the target in one step', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-atomic2-'));
     const target = join(dir, 'nested', 'r.json');
