@@ -25,6 +25,21 @@ describe('self-check known answers', () => {
     for (const n of SELF_CHECK_SLICES) expect(n % 4, `slice of ${n}`).not.toBe(0);
   });
 
+  it('puts known hits in every lane of the vec2 and vec4 kernels (lane = offset within the slice mod lanes)', () => {
+    const bases: number[] = [];
+    let b = p.start;
+    for (const n of SELF_CHECK_SLICES) bases.push(b), (b += n);
+    const hits = new Set(p.cases.flatMap((c) => c.expected));
+    for (const lanes of [2, 4]) {
+      const seen = new Set<number>();
+      for (const n of hits) {
+        const base = bases.filter((x) => x <= n).at(-1)!;
+        seen.add((n - base) % lanes);
+      }
+      expect([...seen].sort(), `vec${lanes}`).toEqual(Array.from({ length: lanes }, (_, i) => i));
+    }
+  });
+
   it('each target has exactly the expected candidates, and the near miss is the nearest nonce above it', () => {
     expect(p.cases).toHaveLength(2);
     for (const c of p.cases) {

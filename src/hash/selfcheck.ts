@@ -29,8 +29,13 @@ export const GENESIS_NONCE = 2083236893;
 export const SELF_CHECK_START = GENESIS_NONCE - 6151;
 /** Nonces in the self-check range. */
 export const SELF_CHECK_COUNT = 12_289;
-/** Slice sizes the range is dispatched in (unaligned; they sum to SELF_CHECK_COUNT). */
-export const SELF_CHECK_SLICES: readonly number[] = [4099, 4099, 4091];
+/**
+ * Slice sizes the range is dispatched in: not multiples of 4 (each slice ends inside a vector and
+ * a workgroup, so the `count` mask matters), summing to SELF_CHECK_COUNT, and placed so that the
+ * known hits fall in every lane of a vec4 and a vec2 (lane = offset within the slice mod lanes):
+ * checked by test/hash-selfcheck-plan.test.ts.
+ */
+export const SELF_CHECK_SLICES: readonly number[] = [4097, 2405, 5787];
 
 /** One target of the known-answer search. */
 export interface KnownAnswerCase {
