@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.gpu.test.ts', '**/node_modules/**'],
+          // vitest's default is (CPUs − 1) workers: ONE on a 2-core machine, which ran these files
+          // one after another. Many wait on timers, meters and child processes, so two overlap.
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 0 },
@@ -24,6 +27,10 @@ export default defineConfig({
           name: 'gpu',
           include: ['test/**/*.gpu.test.ts'],
           fileParallelism: false,
+          // One worker process for all GPU files (no per-file re-import of Dawn, onnxruntime and
+          // the source graph: ~40 s of a loaded run). Each file opens and closes its own device
+          // (test/helpers.ts useGpu) and restores any environment variable it sets.
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },

@@ -22,7 +22,7 @@ describe('atomic write', () => {
         }
       });
     });
-    // Let it get into the write of the 150 MB temp file, then kill it hard.
+    // It rewrites a 32 MB file in a loop (write + fsync + rename): kill it hard partway.
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -32,7 +32,17 @@ describe('atomic write', () => {
     const leftovers = readdirSync(dir).filter((f) => f !== 'result.json');
     // A killed writer may leave its temp file, but only under a dot-name that readers never pick up.
     for (const f of leftovers) expect(f).toMatch(/^\.result\.json\.[0-9a-f]+\.tmp$/);
-    rmSync(dir, { recursive: true, force: true }); // the killed writer's temp file can be 150 MB
+    rmSync(dir, { recursive: true, force: true }); // the killed writer's temp file can be 32 MB
+  });
+  it('a directory that cannot be created fails at once (Node\'s recursive mkdir never returns on procfs)', () => {
+    const t0 = performance.now();
+    expect(() => writeFileAtomic('/proc/joulebench-no-such/deeper/r.json', 'x')).toThrow(/ENOENT.*\/proc\/joulebench-no-such/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+  it('creates missing parent directories', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jb-atomic3-'));
+    writeFileAtomic(join(dir, 'a', 'b', 'r.json'), 'deep');
+    expect(readFileSync(join(dir, 'a', 'b', 'r.json'), 'utf8')).toBe('deep');
   });
   it('replaces the target in one step', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-atomic2-'));

@@ -5,17 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDevice, type GpuContext } from '../src/gpu/adapter.js';
+import { describe, expect, it } from 'vitest';
 import { runHashBench } from '../src/hash/bench.js';
 import { createEnergyMonitor, type EnergyMonitor } from '../src/power/monitor.js';
 import { measurementSchema } from '../src/report/schema.js';
+import { useGpu } from './helpers.js';
 
-let ctxP: Promise<GpuContext> | null = null;
-const gpu = (): Promise<GpuContext> => (ctxP ??= openDevice(process.env.JOULEBENCH_TEST_ADAPTER));
-afterAll(async () => {
-  if (ctxP) (await ctxP.catch(() => null))?.close();
-});
+const gpu = useGpu();
 
 describe('hash bench with a meter that fails mid-window', () => {
   it('keeps H/s, marks energy incomplete, and gives the incomplete-energy reason for the null H/J', async () => {

@@ -1,12 +1,12 @@
 // The WGSL search finds the genesis block's and block 125552's nonces in a window around them,
 // with every kernel (reference and generated). Runs on whatever adapter Dawn finds (lavapipe in
 // CI) and FAILS when there is none: openDevice throws.
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDevice, type GpuContext } from '../src/gpu/adapter.js';
+import { describe, expect, it } from 'vitest';
 import { decodeHeader, parseHeaderHex } from '../src/hash/header.js';
 import { KERNEL_VARIANTS, type LaunchConfig } from '../src/hash/kernels.js';
 import { searchNonces } from '../src/hash/search.js';
 import { bitsToTarget } from '../src/hash/target.js';
+import { useGpu } from './helpers.js';
 
 const BLOCKS = [
   {
@@ -32,13 +32,7 @@ const LAUNCHES: LaunchConfig[] = [
   { variant: 'x4', workgroupSize: 32, valuesPerInvocation: 3 },
 ];
 
-// Opened lazily inside each test (not in beforeAll) so that without an adapter every test
-// FAILS with NoAdapterError rather than being reported as skipped.
-let ctxP: Promise<GpuContext> | null = null;
-const gpu = (): Promise<GpuContext> => (ctxP ??= openDevice(process.env.JOULEBENCH_TEST_ADAPTER));
-afterAll(async () => {
-  if (ctxP) (await ctxP.catch(() => null))?.close();
-});
+const gpu = useGpu();
 
 describe('WGSL search finds known blocks', () => {
   it('covers every kernel variant', () => {
@@ -48,7 +42,7 @@ describe('WGSL search finds known blocks', () => {
   for (const b of BLOCKS) {
     for (const launch of LAUNCHES) {
       it(`${b.name} with ${launch.variant} wg=${launch.workgroupSize} npi=${launch.valuesPerInvocation}`, async () => {
-      const ctx = await gpu();
+        const ctx = await gpu();
         const header = parseHeaderHex(b.header);
         const target = bitsToTarget(decodeHeader(header).bits);
         // An odd window: the nonce is not aligned to any slice or workgroup boundary.

@@ -4,12 +4,17 @@
  * - `runCliInProcess`: the CLI through the exported program builder (src/cli/program.ts) in this
  *   worker, with stdout/stderr captured: for validation-only tests (≈ 1 ms instead of a ≈ 1.1 s
  *   tsx spawn). Use it whenever the command does not need its own process.
- * - `runCli`: a real child process (tsx), bounded by a timeout: for signals, process exit, native
- *   crashes, stdin, or anything that must not share this worker's state (an open GPU device).
- * - `seededRandom`: the one seeded PRNG for tests; print the seed in assertion messages.
+ * - `runCli`: a real child process (tsx), bounded by a timeout: for process exit, native crashes,
+ *   stdin, or anything that must not share this worker's state (an open GPU device); `spawnCli`
+ *   starts one for a test that signals it.
+ * - `seededRandom` / `seededBytes`: the one seeded PRNG for tests; print the seed in assertion
+ *   messages (`SEED` is the per-run seed: set JOULEBENCH_TEST_SEED to replay a failure).
+ * - `useGpu`: the shared lazily opened WebGPU context of a `*.gpu.test.ts` file.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import type { GpuContext } from '../src/gpu/adapter.js';
 import { mulberry32 } from '../src/util/random.js';
 
 /** Repository root. */
@@ -22,14 +27,19 @@ export interface CliOutcome {
   stderr: string;
 }
 
+/** Start the CLI from source (tsx) as a child process (for tests that signal or kill it). */
+export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
 /** Run the CLI from source (tsx) in a child process, bounded by `timeoutMs`. */
 export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(args, opts);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -105,4 +115,35 @@ export async function runCliInProcess(args: string[], opts: { env?: Record<strin
 export function seededRandom(seed: number): () => number {
   const next = mulberry32(seed);
   return () => next() / 4294967296;
+}
+
+/**
+ * The seed of this test run: JOULEBENCH_TEST_SEED when set (to replay a failure), else fresh per
+ * run so repeated runs cover more inputs. Tests print it in their assertion messages.
+ */
+export const SEED = process.env.JOULEBENCH_TEST_SEED !== undefined ? Number(process.env.JOULEBENCH_TEST_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+
+/** `n` seeded random bytes (mulberry32; same seed, same bytes). */
+export function seededBytes(seed: number, n: number): Uint8Array {
+  const next = mulberry32(seed);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 4) {
+    const w = next();
+    for (let k = 0; k < 4 && i + k < n; k++) out[i + k] = (w >>> (8 * k)) & 0xff;
+  }
+  return out;
+}
+
+/**
+ * The WebGPU context of a `*.gpu.test.ts` file: opened on first use inside a test (not in
+ * beforeAll, so that without an adapter every test FAILS with NoAdapterError rather than being
+ * reported as skipped), shared by the file's tests, closed after them. JOULEBENCH_TEST_ADAPTER
+ * selects the adapter like `--adapter`. Call at module level.
+ */
+export function useGpu(): () => Promise<GpuContext> {
+  let ctxP: Promise<GpuContext> | null = null;
+  afterAll(async () => {
+    if (ctxP) (await ctxP.catch(() => null))?.close();
+  });
+  return () => (ctxP ??= import('../src/gpu/adapter.js').then((m) => m.openDevice(process.env.JOULEBENCH_TEST_ADAPTER)));
 }

@@ -1,3 +1,10 @@
+// Golden files for a fixed set of fixture results (test/fixtures/results/fixture-*.json: a hardware
+// GPU with NVML energy, the software adapter with declared watts, and an incomplete CPU-only run).
+// The goldens are themselves checked against independent arithmetic on the fixtures' numbers (H/J
+// = H/s ÷ W, per-MW energy = 1 MW × 24 h, profit = revenue − energy × price, CSV values = the
+// fixture's values), so a regenerated golden cannot carry a wrong number unnoticed.
+// After an intended output change: UPDATE_GOLDEN=1 npx vitest run test/report-golden (it writes
+// the files and FAILS, so review `git diff test/fixtures/results/golden` and run again without it).
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +14,9 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { renderCsv } from '../src/report/csv.js';
 import { renderHtml } from '../src/report/html.js';
 import { readResult } from '../src/report/results.js';
+import type { ResultDoc } from '../src/report/schema.js';
 import { ROOT, runCliInProcess } from './helpers.js';
 
-// Golden files for a fixed set of fixture results (test/fixtures/results/fixture-*.json: a hardware
-// GPU with NVML energy, the software adapter with declared watts, and an incomplete CPU-only run).
-// Regenerate after an intended output change with: UPDATE_GOLDEN=1 npx vitest run test/report-golden
 const FIX = join(ROOT, 'test/fixtures/results');
 const GOLD = join(ROOT, 'test/fixtures/results/golden');
 const files = readdirSync(FIX)
@@ -19,16 +24,60 @@ const files = readdirSync(FIX)
   .sort()
   .map((f) => join(FIX, f));
 const loaded = files.map((path) => ({ path, doc: readResult(path) }));
+const gold = (name: string): string => readFileSync(join(GOLD, name), 'utf8');
 
 function golden(name: string, actual: string): void {
-  const p = join(GOLD, name);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(p, actual);
-  expect(actual).toBe(readFileSync(p, 'utf8'));
+  if (process.env.UPDATE_GOLDEN) {
+    writeFileSync(join(GOLD, name), actual);
+    throw new Error(`UPDATE_GOLDEN: wrote ${name}; review the diff, then run without UPDATE_GOLDEN`);
+  }
+  expect(actual).toBe(gold(name));
 }
+
+/** "1.501 GH/s ±0.1%" → 1.501e9; "$1,960" → 1960; "-$950" → -950; "—"/"n/m" → null. */
+function num(cell: string): number | null {
+  const m = /(-?)\$?(-?[\d,]*\.?\d+)\s*([kMGT]?)/.exec(cell.trim());
+  if (!m || /^(—|n\/m)/.test(cell.trim())) return null;
+  const scale = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[3] as '' | 'k' | 'M' | 'G' | 'T'];
+  return (m[1] ? -1 : 1) * Number(m[2]!.replace(/,/g, '')) * scale;
+}
+
+/** The rows of the Markdown table under `## heading`, as cell arrays keyed by header. */
+function table(md: string, heading: string): Array<Record<string, string>> {
+  const lines = md.split('\n');
+  const at = lines.indexOf(`## ${heading}`);
+  const rows = lines.slice(at + 1).filter((l, i, all) => l.startsWith('|') && all.slice(0, i).every((x) => x === '' || x.startsWith('|')));
+  const cells = (l: string) => l.slice(1, -1).split('|').map((c) => c.trim());
+  const head = cells(rows[0]!);
+  return rows.slice(2).map((r) => Object.fromEntries(cells(r).map((c, i) => [head[i]!, c])));
+}
+
+/** RFC 4180 CSV (quoted fields may hold commas). */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const recs: string[][] = [];
+  let field = '';
+  let rec: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') rec.push(field), (field = '');
+    else if (ch === '\n') rec.push(field), recs.push(rec), (rec = []), (field = '');
+    else field += ch;
+  }
+  const [head, ...body] = recs;
+  return body.map((r) => Object.fromEntries(r.map((c, i) => [head![i]!, c])));
+}
+
+const byHost = (host: string): ResultDoc => loaded.find((l) => l.doc.environment.hostname === host)!.doc;
 
 describe('joulebench report golden files', () => {
   it('has the three fixture runs', () => {
-    expect(files).toHaveLength(3);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['fixture-a-hardware.json', 'fixture-b-software.json', 'fixture-c-cpu-incomplete.json']);
   });
   it('Markdown matches the golden file', () => {
     golden('report.md', renderMarkdown(buildRows(loaded)));
@@ -39,19 +88,68 @@ describe('joulebench report golden files', () => {
   it('HTML matches the golden file', () => {
     golden('report.html', renderHtml(buildRows(loaded)));
   });
+
+  it('golden Markdown efficiency: H/s as measured, H/J and tok/J ≈ rate ÷ window power', () => {
+    const rows = table(gold('report.md'), 'Efficiency per device');
+    expect(rows).toHaveLength(3);
+    for (const host of ['fixture-a', 'fixture-b']) {
+      const doc = byHost(host);
+      const row = rows.find((r) => r.Run!.includes(host))!;
+      const hash = doc.measurements.find((m) => m.kind === 'hash')!;
+      const inf = doc.measurements.find((m) => m.kind === 'infer')!;
+      if (!hash.energy?.measured || !inf.energy?.measured) throw new Error(`${host}: fixture energy must be measured`);
+      const hps = hash.metrics.hashesPerSecond!.value!;
+      expect(num(row['H/s']!)! / hps, `${host} H/s`).toBeCloseTo(1, 3);
+      // Per joule = per second ÷ watts (the window also holds untimed work: within 2 %).
+      expect(num(row['H/J']!)! / (hps / hash.energy.avgPowerW), `${host} H/J`).toBeCloseTo(1, 1);
+      expect(Math.abs(num(row['H/J']!)! / (hps / hash.energy.avgPowerW) - 1)).toBeLessThan(0.02);
+      const tg = inf.metrics.decodeTokensPerSecond!.value!;
+      expect(num(row['Decode tok/s']!)! / tg).toBeCloseTo(1, 3);
+      expect(Math.abs(num(row['tok/J']!)! / (tg / inf.energy.avgPowerW) - 1), `${host} tok/J`).toBeLessThan(0.02);
+    }
+    const c = rows.find((r) => r.Run!.includes('fixture-c'))!;
+    expect([c['H/s'], c['H/J'], c['tok/J']]).toEqual(['—', '—', 'n/m']);
+  });
+
+  it('golden Markdown earnings: profit = revenue − kWh × price, and a GPU MW uses 1 MW × 24 h = 24,000 kWh a day', () => {
+    const rows = table(gold('report.md'), 'Earnings per MW');
+    expect(rows).toHaveLength(6);
+    for (const r of rows) {
+      const revenue = num(r['Revenue per MW-day']!)!;
+      const profit = num(r['Profit per MW-day']!)!;
+      const breakEven = num(r['Break-even power price ($/kWh)']!)!;
+      const price = Number(/@ \$([\d.]+)\/kWh/.exec(r.Site!)![1]);
+      const kWh = revenue / breakEven; // break-even price = revenue / energy
+      if (/^GPU /.test(r.Use!)) expect(kWh / 24_000, `${r.Run} ${r.Use}`).toBeCloseTo(1, 2);
+      expect(Math.abs(profit - (revenue - kWh * price)), `${r.Run} ${r.Use}`).toBeLessThan(0.01 * Math.max(Math.abs(revenue), kWh * price));
+    }
+  });
+
+  it('golden CSV holds exactly the fixtures\' metric values', () => {
+    const recs = parseCsv(gold('report.csv')).filter((r) => r.value !== '' && !r.metric!.startsWith('perMw.'));
+    expect(recs.length).toBeGreaterThanOrEqual(9);
+    for (const r of recs) {
+      const doc = loaded.find((l) => l.path.endsWith(r.file!))!.doc;
+      const m = doc.measurements.find((x) => x.id === r.measurement)!;
+      expect(Number(r.value), `${r.file} ${r.measurement} ${r.metric}`).toBe(m.metrics[r.metric!]!.value);
+      expect(r.unit).toBe(m.metrics[r.metric!]!.unit);
+    }
+  });
+
   it('is independent of argument order', () => {
     const rev = [...loaded].reverse();
     expect(renderMarkdown(buildRows(rev))).toBe(renderMarkdown(buildRows(loaded)));
     expect(renderCsv(rev)).toBe(renderCsv(loaded));
   });
+
   it('the CLI writes the same three files (directory argument)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'jb-report-'));
     const r = await runCliInProcess(['report', FIX, '--md', join(out, 'r.md'), '--csv', join(out, 'r.csv'), '--html', join(out, 'r.html')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/fixture-c-cpu-incomplete\.json is an incomplete run/);
-    expect(readFileSync(join(out, 'r.md'), 'utf8')).toBe(readFileSync(join(GOLD, 'report.md'), 'utf8'));
-    expect(readFileSync(join(out, 'r.csv'), 'utf8')).toBe(readFileSync(join(GOLD, 'report.csv'), 'utf8'));
-    expect(readFileSync(join(out, 'r.html'), 'utf8')).toBe(readFileSync(join(GOLD, 'report.html'), 'utf8'));
+    expect(readFileSync(join(out, 'r.md'), 'utf8')).toBe(gold('report.md'));
+    expect(readFileSync(join(out, 'r.csv'), 'utf8')).toBe(gold('report.csv'));
+    expect(readFileSync(join(out, 'r.html'), 'utf8')).toBe(gold('report.html'));
   });
 });

@@ -2,17 +2,29 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultSiteFile, formatRunSummary, profitFromRun } from '../src/cli/run.js';
+import { readSiteProfile } from '../src/cli/profit.js';
+import { identityOf } from '../src/gpu/adapter.js';
+import { runHashBench } from '../src/hash/bench.js';
+import { runInferBench } from '../src/infer/bench.js';
+import { createEnergyMonitor } from '../src/power/monitor.js';
+import { newResultDoc } from '../src/report/environment.js';
 import { validateResult } from '../src/report/results.js';
-import { runCli } from './helpers.js';
+import type { ResultDoc } from '../src/report/schema.js';
+import { runCli, useGpu } from './helpers.js';
 
-// The main job end to end on the software adapter (fails without one, by design): hashing and
-// inference on the same adapter, declared watts → per-joule and per-MW figures, one valid result file.
+const gpu = useGpu();
+
+// The main job: one end-to-end run in its own process on the software adapter (fails without one,
+// by design): hashing (autotuned, self-checked) and inference on the same adapter, declared watts
+// → per-joule and per-MW figures, one valid result file. The other behaviours call the run's
+// phases directly with a fixed launch configuration (no autotune).
 describe('joulebench run', () => {
   it('writes one complete result with hash, inference and per-MW economics, and prints the summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-run-'));
     const out = join(dir, 'run.json');
-    // --min-window 0.5: declared watts need no sensor period, and each test then runs ≥ 0.5 s.
-    const r = await runCli(['run', '--seconds', '2', '--watts', '300', '--min-window', '0.5', '--prompt', '32', '--gen', '16', '-r', '3', '--out', out, '--progress', 'plain'], { timeoutMs: 240_000 });
+    // --min-window 0.5: declared watts need no sensor period, and each inference test then runs ≥ 0.5 s.
+    const r = await runCli(['run', '--seconds', '1', '--watts', '300', '--min-window', '0.5', '--prompt', '16', '--gen', '8', '-r', '2', '--out', out, '--progress', 'plain'], { timeoutMs: 240_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = validateResult(JSON.parse(readFileSync(out, 'utf8')), out);
     expect(doc.complete).toBe(true);
@@ -20,14 +32,15 @@ describe('joulebench run', () => {
     const hash = doc.measurements.find((m) => m.kind === 'hash')!;
     const inf = doc.measurements.find((m) => m.kind === 'infer')!;
     const profit = doc.measurements.find((m) => m.kind === 'profit')!;
-    expect(hash.status).toBe('complete');
-    expect(inf.status).toBe('complete');
-    expect(profit.status).toBe('complete');
-    // Same physical adapter for both halves.
-    expect(hash.adapter?.name).toBe(doc.environment.adapter?.name);
-    const hps = hash.metrics.hashesPerSecond!.value!;
-    expect(hps).toBeGreaterThan(0);
-    // Declared energy: H/J = hashes / (300 W × window time), labelled declared, never measured.
+    expect([hash.status, inf.status, profit.status]).toEqual(['complete', 'complete', 'complete']);
+    // Same physical adapter for both halves: what onnxruntime's WebGPU EP was found to use is the
+    // adapter the hashing kernels ran on.
+    const match = (inf.details as { adapterMatch: { same: boolean; onnxruntime: { name: string; backend: string } | null } }).adapterMatch;
+    expect(match.same).toBe(true);
+    expect(match.onnxruntime).toMatchObject({ name: hash.adapter!.name, backend: hash.adapter!.backend });
+    expect((hash.details as { selfCheck: { passed: boolean } }).selfCheck.passed).toBe(true);
+    expect(hash.metrics.hashesPerSecond!.value).toBeGreaterThan(0);
+    // Declared energy: 300 W × window time, labelled declared, never measured.
     expect(hash.energy).toMatchObject({ measured: false, declared: true, scope: 'declared', avgPowerW: 300, complete: true });
     expect(hash.metrics.hashesPerJoule!.energyBasis).toBe('declared');
     expect(inf.metrics.tokensPerJoule!.energyBasis).toBe('declared');
@@ -36,30 +49,44 @@ describe('joulebench run', () => {
     expect(hash.metrics.hashesPerJoule!.value).toBeGreaterThan(0);
     expect(inf.metrics.decodeTokensPerSecond!.value).toBeGreaterThan(0);
     expect(inf.metrics.tokensPerJoule!.value).toBeGreaterThan(0);
-    const rows = (profit.details as { rows: Array<{ kind: string; perMW: { profitUsdPerDay: number } }> }).rows;
+    const rows = (profit.details as { rows: Array<{ kind: string }> }).rows;
     expect(rows.map((x) => x.kind)).toEqual(expect.arrayContaining(['gpu-mining', 'gpu-inference-tokens', 'asic-mining']));
     expect(r.stdout).toMatch(/hashing\s+SHA256d .*H\/s/);
     expect(r.stdout).toMatch(/Per MW of site power/);
     expect(r.stdout).toMatch(/software adapter: CPU timings/);
   });
 
-  it('without a meter or --watts completes, marks energy not measured and leaves per-MW figures out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jb-run-nm-'));
-    const out = join(dir, 'run.json');
-    const r = await runCli(['run', '--seconds', '1', '--prompt', '16', '--gen', '8', '-r', '2', '--out', out, '--progress', 'quiet'], {
-      timeoutMs: 240_000,
-      // An empty sysfs root: no RAPL/hwmon, and no NVML library here — nothing to auto-detect.
-      env: { JOULEBENCH_SYSFS_ROOT: dir, JOULEBENCH_NVML_LIB: join(dir, 'absent.so') },
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const doc = validateResult(JSON.parse(readFileSync(out, 'utf8')), out);
-    expect(doc.complete).toBe(true);
+  it('without a meter or --watts: energy not measured, per-MW figures left out (phases called directly)', async () => {
+    const ctx = await gpu();
+    const empty = mkdtempSync(join(tmpdir(), 'jb-run-nm-'));
+    // An empty sysfs root and no NVML library: nothing to auto-detect.
+    const saved = { sys: process.env.JOULEBENCH_SYSFS_ROOT, nvml: process.env.JOULEBENCH_NVML_LIB };
+    process.env.JOULEBENCH_SYSFS_ROOT = empty;
+    process.env.JOULEBENCH_NVML_LIB = join(empty, 'absent.so');
+    let choice;
+    try {
+      choice = await createEnergyMonitor({}, { adapter: identityOf(ctx.report) });
+    } finally {
+      for (const [k, v] of [['JOULEBENCH_SYSFS_ROOT', saved.sys], ['JOULEBENCH_NVML_LIB', saved.nvml]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    expect(choice.monitor).toBeNull();
+    const reason = choice.monitor ? undefined : choice.reason;
+    const doc: ResultDoc = newResultDoc(identityOf(ctx.report) as ResultDoc['environment']['adapter'], new Date());
+    doc.measurements.push(await runHashBench(ctx, { seconds: 0.6, launch: { variant: 'x1', workgroupSize: 64, valuesPerInvocation: 2 } }, null, reason));
+    doc.measurements.push(await runInferBench({ model: 'tiny', ep: 'webgpu', prompt: 16, gen: 8, repetitions: 2, ...(reason ? { energyReason: reason } : {}) }, null));
+    const site = defaultSiteFile();
+    const pr = profitFromRun(doc, { file: site, profile: readSiteProfile(site) });
+    doc.measurements.push(pr.measurement);
+    validateResult(JSON.parse(JSON.stringify(doc)), 'run document');
     const hash = doc.measurements.find((m) => m.kind === 'hash')!;
     expect(hash.energy).toMatchObject({ measured: false });
     expect(hash.metrics.hashesPerJoule!.value).toBeNull();
-    const profit = doc.measurements.find((m) => m.kind === 'profit')!;
-    expect(profit.status).toBe('skipped');
-    expect(profit.reason).toMatch(/energy not measured|left out/);
-    expect(r.stdout).toMatch(/per MW\s+left out/);
+    expect(pr.report).toBeNull();
+    expect(pr.measurement.status).toBe('skipped');
+    expect(pr.measurement.reason).toMatch(/per-MW figures left out: energy not measured/);
+    expect(formatRunSummary(doc, pr.report, 'run.json')).toMatch(/per MW\s+left out/);
   });
 });

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateResult } from '../src/report/results.js';
-import { ROOT } from './helpers.js';
+import { spawnCli } from './helpers.js';
 
 // Ctrl-C during the inference phase: the hash measurement already taken is kept, the file is a
 // valid result marked incomplete, and the exit code is non-zero (130, as for SIGINT).
@@ -12,11 +11,8 @@ describe('joulebench run interrupted', () => {
   it('leaves a valid, incomplete-marked result with what was measured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-int-'));
     const out = join(dir, 'run.json');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'run', '--seconds', '1', '--watts', '100', '--prompt', '64', '--gen', '128', '-r', '200', '--out', out, '--progress', 'plain'],
-      { cwd: ROOT, env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnCli(['run', '--seconds', '1', '--watts', '100', '--prompt', '64', '--gen', '128', '-r', '200', '--out', out, '--progress', 'plain']);
+    child.stdin.end();
     let stderr = '';
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {

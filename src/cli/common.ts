@@ -3,28 +3,38 @@
  */
 import { UsageError } from '../util/errors.js';
 
-/** Parse a finite number flag; `min`/`max` inclusive bounds. */
-export function parseNumberFlag(flag: string, raw: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+/** Bounds of a number flag: `min`/`max` inclusive, `above` exclusive (e.g. a duration > 0). */
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+  above?: number;
+  integer?: boolean;
+}
+
+/** Parse a finite number flag within `opts`' bounds. */
+export function parseNumberFlag(flag: string, raw: string, opts: NumberBounds = {}): number {
   const v = Number(raw);
   const kind = opts.integer ? 'an integer' : 'a number';
   if (raw.trim() === '' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v))) {
     throw new UsageError(`${flag} '${raw}': must be ${kind}${boundsText(opts)}`);
   }
-  if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+  if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max) || (opts.above !== undefined && !(v > opts.above))) {
     throw new UsageError(`${flag} ${raw}: out of range, must be ${kind}${boundsText(opts)}`);
   }
   return v;
 }
 
-function boundsText(o: { min?: number; max?: number }): string {
-  if (o.min !== undefined && o.max !== undefined) return ` from ${o.min} to ${o.max}`;
-  if (o.min !== undefined) return ` ≥ ${o.min}`;
-  if (o.max !== undefined) return ` ≤ ${o.max}`;
-  return '';
+function boundsText(o: NumberBounds): string {
+  const parts: string[] = [];
+  if (o.above !== undefined) parts.push(`> ${o.above}`);
+  if (o.min !== undefined && o.max !== undefined) return [...parts, `from ${o.min} to ${o.max}`].map((p) => ` ${p}`).join(',');
+  if (o.min !== undefined) parts.push(`≥ ${o.min}`);
+  if (o.max !== undefined) parts.push(`≤ ${o.max}`);
+  return parts.length ? ` ${parts.join(' and ')}` : '';
 }
 
 /** commander argParser for a number flag. */
-export function numberArg(flag: string, opts: { min?: number; max?: number; integer?: boolean } = {}) {
+export function numberArg(flag: string, opts: NumberBounds = {}) {
   return (raw: string) => parseNumberFlag(flag, raw, opts);
 }
 

@@ -5,17 +5,19 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openDevice, type GpuContext } from '../gpu/adapter.js';
+import { SHADER_DIR_ENV } from '../gpu/shaders.js';
 import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
 import type { Measurement } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
-import { defaultLaunch, KERNEL_VARIANTS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
+import { defaultLaunch, KERNEL_VARIANTS, KERNELS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
+import type { SelfCheckReport } from '../hash/selfcheck.js';
 import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
-import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
@@ -61,6 +63,9 @@ function cpuHasAvx512(): boolean {
 function launchFromFlags(f: LaunchFlags, adapterMaxWg: number | null): LaunchConfig | undefined {
   if (f.kernel === undefined && f.wg === undefined && f.npi === undefined) return undefined;
   const variant = parseVariant(f.kernel ?? 'x1');
+  if (f.npi !== undefined && !KERNELS[variant].usesNpi) {
+    throw new UsageError(`--npi ${f.npi}: the ${variant} kernel evaluates one nonce per invocation and has no NPI; drop --npi or use --kernel x1, x2 or x4`);
+  }
   const base = defaultLaunch(variant);
   const wg = f.wg ?? base.workgroupSize;
   if (adapterMaxWg !== null && wg > adapterMaxWg) throw new UsageError(`--wg ${wg}: this adapter allows at most ${adapterMaxWg} invocations per workgroup`);
@@ -128,6 +133,7 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
   const { res } = r;
   const scanned = res.scannedEnd - res.start;
   if (r.isSoftware && !f.json) warn(SOFTWARE_NOTE);
+  if (res.kernelSource.startsWith(SHADER_DIR_ENV)) warn(`kernel source replaced (${res.kernelSource}), not the packaged kernel`);
   if (res.stoppedBy !== 'done') warn(`search stopped by ${res.stoppedBy} after ${scanned} of ${count} nonces; results cover [${res.start}, ${res.scannedEnd})`);
   if (f.json) {
     printJson({
@@ -142,7 +148,9 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
       difficulty: targetToDifficulty(target),
       candidates: res.candidates.length,
       kernel: res.launch.variant,
+      kernelSource: res.kernelSource,
       launch: res.launch,
+      selfCheck: res.selfCheck,
       elapsedS: res.elapsedS,
       // Includes device set-up and pipeline compilation: a search is not a benchmark (use `hash bench`).
       hashesPerSecondInclSetup: scanned / res.elapsedS,
@@ -155,9 +163,17 @@ async function searchAction(f: SearchFlags, cmd: Command): Promise<void> {
   const lines: string[] = [];
   lines.push(`searched nonces [${res.start}, ${res.scannedEnd}) with ${res.launchLabel} on ${r.adapter.name}`);
   lines.push(`target ${targetHex(target)} (${from})`);
+  lines.push(`kernel self-check passed: ${selfCheckText(res.selfCheck)}`);
   lines.push(`${res.nonces.length} hit(s) of ${res.candidates.length} GPU candidate(s), all re-checked on the host; ${(scanned / res.elapsedS / 1e6).toFixed(2)} MH/s incl. setup${r.isSoftware ? ` (${SOFTWARE_NOTE})` : ''}`);
   res.nonces.forEach((n, i) => lines.push(`  nonce ${n} (0x${n.toString(16).padStart(8, '0')})  hash ${res.hashes[i]}`));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** "4 known nonces at target top 0x000cf26d (near miss 2083237554, 1 above, excluded), 5 at 0x000cf26e". */
+function selfCheckText(r: SelfCheckReport): string {
+  const [a, ...rest] = r.cases;
+  if (!a) return 'no cases';
+  return [`${a.hits} known nonces at target top ${a.targetTop} (near miss ${a.nearMiss}, ${a.nearMissBy} above, excluded)`, ...rest.map((c) => `${c.hits} at ${c.targetTop}`)].join(', ');
 }
 
 function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
@@ -172,7 +188,8 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
     out.push('autotune:');
     for (const t of trials) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
   }
-  out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
+  out.push(`kernel: ${d.kernel.variant} (${d.kernel.source}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
+  out.push(`kernel self-check passed before timing: ${selfCheckText(d.selfCheck as SelfCheckReport)}`);
   out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
   const hpj = m.metrics.hashesPerJoule!;
   out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J${hpj.energyBasis === 'declared' ? ' (DECLARED watts, not measured)' : ''}`);
@@ -186,8 +203,9 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     // --no-autotune alone: the default fast kernel.
     f.kernel = 'x1';
   }
-  launchFromFlags(f, null); // validate flags before opening anything
+  launchFromFlags(f, null); // validate flags, meter flags and output paths before opening anything
   validateMeterOptions(f);
+  await checkResultOutputs(f);
   const r = await withDevice(cmd, f, async (ctx) => {
     const choice = await createEnergyMonitor(f, { adapter: ctx.report, workload: workloadFor('hash', ctx.report) });
     for (const w of choice.warnings) warn(w);
@@ -240,10 +258,10 @@ export function registerHash(program: Command): void {
     .option('--start <u32>', 'first nonce', '0')
     .option('--count <n>', `number of nonces (start + count <= 2^32 = ${NONCE_SPACE}; no wrap)`)
     .option('--zero-bits <k>', 'target: hash has at least k leading zero bits as displayed (big-endian)')
-    .option('--bits <compact>', 'target: compact nBits, e.g. 0x1d00ffff')
+    .option('--bits <compact>', 'target: compact nBits in hex, with or without 0x, as bitcoin-cli prints it (e.g. 1d00ffff, 17034219)')
     .option('--target <hex>', 'target: 64 hex characters, big-endian as displayed')
     .option('--max-results <n>', 'stop after this many hits (results then cover a prefix of the range)', numberArg('--max-results', { min: 1, integer: true }), 1_000_000)
-    .option('--time-limit <s>', 'stop scheduling new work after this many seconds (results cover the scanned prefix)', numberArg('--time-limit', { min: 0 }))
+    .option('--time-limit <s>', 'stop scheduling new work after this many seconds (results cover the scanned prefix)', numberArg('--time-limit', { above: 0 }))
     .option('--result-capacity <n>', 'candidate slots per dispatch (a full buffer re-scans the slice)', numberArg('--result-capacity', { min: 1, max: 1 << 24, integer: true }))
     .option('--json', 'print JSON: { nonces, hashes, ... }');
   addLaunchOptions(search).action(searchAction);

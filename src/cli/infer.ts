@@ -15,7 +15,7 @@ import { PRESETS, PRESET_NAMES, parameterCount } from '../infer/presets.js';
 import { VARIANTS, type Variant } from '../infer/builder.js';
 import type { WeightDtype } from '../infer/weights.js';
 import { numberArg, printJson, warn } from './common.js';
-import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 
 interface BenchFlags extends MeterOptions {
   model: string;
@@ -90,6 +90,7 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   const g = cmd.optsWithGlobals() as { adapter?: string };
   if (!(EPS as readonly string[]).includes(flags.ep)) throw new UsageError(`--ep '${flags.ep}': use one of ${EPS.join(', ')}`);
   validateMeterOptions(flags); // before any adapter or meter opens
+  await checkResultOutputs(flags); // a bad --out costs one line, not a measurement
   // The meter must cover the device the graph runs on: the WebGPU adapter for the webgpu EP
   // (NVML/hwmon picked by vendor), the CPU package otherwise.
   let adapter: AdapterIdentity | null = null;

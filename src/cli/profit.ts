@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../util/errors.js';
+import { rethrowAsUsage, UsageError } from '../util/errors.js';
 import { readResult } from '../report/results.js';
 import type { Measurement, ResultDoc } from '../report/schema.js';
 import { energyBasis } from '../power/energy-basis.js';
@@ -180,8 +180,7 @@ export function profitForDoc(
     resolved.warnings.unshift(...warnings);
     return { report: buildProfitReport(resolved, { asOf, site: { name: site.profile.name, file: site.file }, days: 1, months: 0, sensitivity: false }), warnings };
   } catch (err) {
-    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
+    rethrowAsUsage(err, InputError, RangeError);
   }
 }
 
@@ -280,8 +279,7 @@ export function runProfit(opts: ProfitOpts): ProfitReport {
       report.inputs.btcPricePathUsd = { value: null, unit: `USD/BTC per month: ${opts.btcPricePath.join(', ')}`, provenance: { kind: 'flag', flag: '--btc-price-path' } };
     }
   } catch (err) {
-    if (err instanceof InputError || err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
+    rethrowAsUsage(err, InputError, RangeError);
   }
   for (const w of report.warnings) warn(w);
   if (opts.json) printJson(report);

@@ -16,6 +16,17 @@ import { registerPower } from './power.js';
 import { registerInfer } from './infer.js';
 import { registerFleet } from './fleet.js';
 
+/** Collapse a message onto one line (error output is one line per error). */
+export function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** `--adapter`: an index or a name substring; an empty value would silently mean "the default". */
+function parseAdapterFlag(raw: string): string {
+  if (raw.trim() === '') throw new UsageError("--adapter '': empty; give an adapter index or a name substring (see 'joulebench devices'), or leave the flag out for the default");
+  return raw;
+}
+
 /** Build the program (exported for in-process CLI tests). */
 export function buildProgram(): Command {
   const program = new Command();
@@ -23,8 +34,10 @@ export function buildProgram(): Command {
     .name('joulebench')
     .description('Hashes per joule vs tokens per joule on the same GPU, and what each earns per MW.')
     .version(toolVersion())
-    .option('--adapter <index|substring>', "WebGPU adapter to use (see 'joulebench devices'); default: first hardware adapter, else the first one")
-    .showHelpAfterError('(run with --help for usage)')
+    .option('--adapter <index|substring>', "WebGPU adapter to use (see 'joulebench devices'); default: first hardware adapter, else the first one", parseAdapterFlag)
+    // commander's own usage errors (unknown option, missing argument...) in the project's form:
+    // one line, `joulebench: error:` prefix, no help dump (its "(Did you mean ...?)" joins the line).
+    .configureOutput({ outputError: (str, write) => write(`joulebench: error: ${oneLine(str.replace(/^error:\s*/, ''))}\n`) })
     .exitOverride();
   registerRun(program);
   registerDevices(program);
@@ -50,20 +63,15 @@ export async function main(argv: string[]): Promise<number> {
       return 2; // commander already printed the one-line error
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`joulebench: error: ${err.message}\n`);
+      process.stderr.write(`joulebench: error: ${oneLine(err.message)}\n`);
       return 2;
     }
     if (err instanceof NoAdapterError) {
-      process.stderr.write(`joulebench: error: ${err.message}\n`);
+      process.stderr.write(`joulebench: error: ${oneLine(err.message)}\n`);
       return 1;
     }
-    process.stderr.write(`joulebench: error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`joulebench: error: ${oneLine((err as Error)?.message ?? String(err))}\n`);
     if (process.env.JOULEBENCH_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     return 1;
   }
 }
-
-
-
-
-

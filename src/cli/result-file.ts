@@ -1,18 +1,116 @@
 /**
- * `--out <file>` / `--save` for the single-bench commands (`hash bench`, `infer bench`): a full
- * result document holding one measurement, which `compare` and `report` read.
+ * Output files of the CLI: `--out <file>` / `--save` for the single-bench commands (`hash bench`,
+ * `infer bench`; `run` has its own `--out`), and the one validator every command calls on its
+ * output paths before doing any work, so a bad path costs one line instead of a measurement.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AdapterIdentity } from '../gpu/adapter.js';
 import { newResultDoc } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement } from '../report/schema.js';
+import { TimeoutError, UsageError } from '../util/errors.js';
+import { withTimeout } from '../util/timeout.js';
+
+/** Bound on each filesystem call of the output check (a hung network mount must not hang the CLI). */
+export const OUTPUT_CHECK_TIMEOUT_MS = 5000;
 
 /** Add `--out <file>` and `--save`. */
 export function addResultFileOptions(cmd: Command): Command {
   return cmd.option('--out <file>', 'write a full result document to <file>').option('--save', 'write a full result document into results/');
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  ENOSPC: 'no space left on device',
+  EISDIR: 'is a directory',
+  ENAMETOOLONG: 'file name too long',
+};
+
+/** "permission denied" for EACCES etc. (the message without the syscall and path). */
+export function errnoText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return (code && ERRNO_TEXT[code]) ?? code ?? String((err as Error)?.message ?? err);
+}
+
+/** One bounded filesystem call; a timeout or failure becomes a UsageError naming the flag. */
+async function fsStep<T>(what: Promise<T>, who: string, doing: string): Promise<T> {
+  try {
+    return await withTimeout(what, OUTPUT_CHECK_TIMEOUT_MS, `${who}: ${doing}`);
+  } catch (err) {
+    if (err instanceof TimeoutError) throw new UsageError(`${who}: the filesystem did not answer within ${OUTPUT_CHECK_TIMEOUT_MS / 1000} s (${doing}); write somewhere else`);
+    throw err;
+  }
+}
+
+async function statOrNull(p: string, who: string) {
+  try {
+    return await fsStep(stat(p), who, `stat ${p}`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new UsageError(`${who}: cannot check ${p} (${errnoText(err)})`);
+  }
+}
+
+/**
+ * Check that `path` can take an output file, before any work: not a directory or a device, and
+ * its directory is (or can be made) writable. Probes by creating and removing a temporary file
+ * (or the first missing directory), since access(2) says yes to root even on procfs or a
+ * read-only mount. Every filesystem call is bounded by OUTPUT_CHECK_TIMEOUT_MS. Returns the
+ * absolute path. Throws a one-line UsageError starting with `who` (default: the flag and path).
+ */
+export async function checkOutputPath(path: string, flag: string, who = `${flag} ${path}`): Promise<string> {
+  if (path.trim() === '') throw new UsageError(`${flag} '': empty; give a file name`);
+  const abs = resolve(path);
+  const st = await statOrNull(abs, who);
+  if (st?.isDirectory()) throw new UsageError(`${who}: is a directory; give a file name, e.g. ${join(path, 'result.json')}`);
+  if (st && !st.isFile()) throw new UsageError(`${who}: not a regular file (a device or pipe would be replaced); give a file name`);
+  // The nearest existing ancestor (at most one step per path component).
+  let dir = dirname(abs);
+  let firstMissing: string | null = null;
+  for (;;) {
+    const d = await statOrNull(dir, who);
+    if (d) {
+      if (!d.isDirectory()) throw new UsageError(`${who}: ${dir} is not a directory`);
+      break;
+    }
+    firstMissing = dir;
+    if (dirname(dir) === dir) break;
+    dir = dirname(dir);
+  }
+  try {
+    if (firstMissing) {
+      await fsStep(mkdir(firstMissing), who, `mkdir ${firstMissing}`);
+      await fsStep(rmdir(firstMissing), who, `rmdir ${firstMissing}`);
+    } else {
+      const probe = join(dir, `.${basename(abs)}.${randomBytes(4).toString('hex')}.probe`);
+      const fh = await fsStep(open(probe, 'wx'), who, `create ${probe}`);
+      await fsStep(fh.close(), who, `close ${probe}`);
+      await fsStep(unlink(probe), who, `remove ${probe}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${who}: cannot write there (${firstMissing ? `creating ${firstMissing}` : dir}: ${errnoText(err)}); choose a writable location`);
+  }
+  return abs;
+}
+
+/**
+ * Validate `--out` and (with `save`) the results directory before any measurement; `saveFlag`
+ * names what writes into the results directory (`--save`, or `run` without `--out`).
+ */
+export async function checkResultOutputs(o: { out?: string; save?: boolean }, saveFlag = '--save'): Promise<void> {
+  if (o.out !== undefined) await checkOutputPath(o.out, '--out');
+  if (o.save) await checkOutputPath(join(resultsDir(), 'result.json'), saveFlag, `${saveFlag}: results directory ${resultsDir()}`);
 }
 
 /**

@@ -21,10 +21,11 @@ import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
-import { UsageError } from '../util/errors.js';
+import { rethrowAsUsage, UsageError } from '../util/errors.js';
 import { numberArg, printJson } from './common.js';
 import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
+import { checkResultOutputs } from './result-file.js';
 
 /** Options of `joulebench run`. */
 export interface RunOptions extends MeterOptions {
@@ -172,6 +173,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
   const siteFile = opts.site ?? defaultSiteFile();
   // Validate the site file up front: a typo must not cost a full benchmark run.
   const siteProfile = readSiteProfile(siteFile);
+  await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)');
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
   let outPath: string | null = opts.out ?? null;

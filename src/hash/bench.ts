@@ -12,6 +12,7 @@
 import type { GpuContext } from '../gpu/adapter.js';
 import { identityOf } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
+import { SHADER_DIR_ENV } from '../gpu/shaders.js';
 import type { EnergyMonitor } from '../power/monitor.js';
 import { DEFAULT_MAX_WINDOW_S, perJoule, perJouleBasis, perJouleReason, windowRequirement, windowTargetS } from '../power/monitor.js';
 import type { Energy, Measurement } from '../report/schema.js';
@@ -22,7 +23,8 @@ import { HashEngine, type Slice } from './engine.js';
 import { encodeHeader } from './header.js';
 import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type LaunchConfig } from './kernels.js';
 import { hostDigest, NONCE_SPACE } from './search.js';
-import { bitsToTarget, digestToBigInt, targetTopWord } from './target.js';
+import { selfCheck, type SelfCheckReport } from './selfcheck.js';
+import { bitsToTarget, meetsTarget, targetTopWord } from './target.js';
 
 /** Options for runHashBench. */
 export interface HashBenchOptions {
@@ -129,7 +131,7 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
       st.allNonces += r.slice.count;
       for (const n of r.candidates) {
         st.shares++;
-        if (digestToBigInt(hostDigest(header, n)) <= BENCH_TARGET) st.sharesVerified++;
+        if (meetsTarget(hostDigest(header, n), BENCH_TARGET)) st.sharesVerified++;
       }
       if (firstDoneMs === null) {
         firstDoneMs = r.doneMs;
@@ -163,6 +165,7 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
   for (const launch of candidates) {
     const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
     try {
+      await selfCheck(engine); // a kernel that misses known nonces is never timed
       // Start small, then size slices to ~trialSeconds/4 from the first measurement.
       const probe = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, 0.05);
       const rate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
@@ -200,11 +203,14 @@ export async function runHashBench(
     launch = trials[0]!.launch;
   }
   const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
+  if (engine.source.origin.startsWith(SHADER_DIR_ENV)) warnings.push(`kernel source replaced (${engine.source.origin}), not the packaged kernel`);
   let energy: Energy = { measured: false, reason: monitor ? 'energy window not closed' : notMeasuredReason };
   let run: RunStats;
   let sliceNonces: number;
   let window: WindowPlan;
+  let checked: SelfCheckReport;
   try {
+    checked = await selfCheck(engine); // before any timing: throws KernelSelfCheckError
     // Warm-up: compile/first-dispatch costs and a rate estimate to size slices (~0.2 s each).
     const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)));
     const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
@@ -266,7 +272,8 @@ export async function runHashBench(
     energy,
     adapter: identityOf(ctx.report) as Measurement['adapter'],
     details: {
-      kernel: { variant: launch.variant, file: spec.file, description: spec.description, opsPerNonce: spec.opsPerNonce },
+      kernel: { variant: launch.variant, file: spec.file, source: engine.source.origin, sourceSha256: engine.source.sha256, description: spec.description, opsPerNonce: spec.opsPerNonce },
+      selfCheck: checked,
       launch: {
         label: launchLabel(launch),
         workgroupSize: launch.workgroupSize,

@@ -13,7 +13,8 @@ import type { GpuContext } from '../gpu/adapter.js';
 import { computePipeline, createBuffer, writeWords } from '../gpu/shaders.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withTimeout } from '../util/timeout.js';
-import { KERNELS, noncesPerWorkgroup, overrideConstants, launchLabel, type LaunchConfig } from './kernels.js';
+import { KERNELS, kernelSource, noncesPerWorkgroup, overrideConstants, launchLabel, type LaunchConfig } from './kernels.js';
+import type { ShaderSource } from '../gpu/shaders.js';
 
 /** Bound on one dispatch's completion (a software adapter at ~2 MH/s needs ~2 s for 4 M nonces). */
 export const DISPATCH_TIMEOUT_MS = 120_000;
@@ -71,6 +72,8 @@ export class HashEngine {
   private job: GPUBuffer | null = null;
   private pipeline: GPUComputePipeline | null = null;
   private targetTop = 0;
+  /** The WGSL this engine runs (set by create). */
+  source!: ShaderSource;
   /** Pipeline build time, ms (0 when it came from the cache). */
   compileTimeMs = 0;
   /** Smoothed execution time per nonce, ms (null until measured): drives the pre-map sleep. */
@@ -99,8 +102,8 @@ export class HashEngine {
 
   private async init(): Promise<void> {
     const { device } = this.ctx;
-    const spec = KERNELS[this.opts.launch.variant];
-    const built = await computePipeline(device, spec.file, overrideConstants(this.opts.launch));
+    this.source = kernelSource(this.opts.launch.variant);
+    const built = await computePipeline(device, this.source, overrideConstants(this.opts.launch));
     this.pipeline = built.pipeline;
     this.compileTimeMs = built.compileTimeMs;
     const cap = this.opts.resultCapacity;
@@ -240,6 +243,11 @@ export class HashEngine {
       // On error, let mappings settle so buffers can be destroyed cleanly.
       await Promise.allSettled(queue.map((s) => s.pending));
     }
+  }
+
+  /** Zero the counters (e.g. after the self-check, so they count only the real work). */
+  resetStats(): void {
+    Object.assign(this.stats, { dispatches: 0, overflows: 0, rescanDispatches: 0, noncesDispatched: 0 });
   }
 
   /** Release GPU buffers. */

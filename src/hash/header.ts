@@ -95,11 +95,6 @@ export function withNonce(header: Uint8Array, nonce: number): Uint8Array {
   return out;
 }
 
-/** SHA256d digest of the header with `nonce`, in digest byte order. */
-export function headerDigest(header: Uint8Array, nonce: number): Uint8Array {
-  return sha256d(withNonce(header, nonce));
-}
-
 /** The block hash as explorers print it (byte-reversed digest), for the header with `nonce`. */
 export function blockHashHex(header: Uint8Array, nonce?: number): string {
   const d = sha256d(nonce === undefined ? header : withNonce(header, nonce));

@@ -9,6 +9,7 @@ import { UsageError } from '../util/errors.js';
 import { HashEngine, type EngineStats } from './engine.js';
 import { withNonce, bytesToHex, HEADER_BYTES } from './header.js';
 import { defaultLaunch, launchLabel, noncesPerInvocation, type LaunchConfig } from './kernels.js';
+import { selfCheck, type SelfCheckReport } from './selfcheck.js';
 import { digestToBigInt, targetTopWord } from './target.js';
 
 /** 2^32: the size of the nonce space. */
@@ -54,6 +55,10 @@ export interface SearchResult {
   engine: EngineStats;
   elapsedS: number;
   compileTimeMs: number;
+  /** The known-answer check this kernel + launch configuration passed before the search. */
+  selfCheck: SelfCheckReport;
+  /** Where the kernel's WGSL came from. */
+  kernelSource: string;
 }
 
 /** Validate a nonce range: start in [0, 2^32), count ≥ 1, start + count ≤ 2^32 (no wrap). */
@@ -93,6 +98,9 @@ export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<S
   const engine = await HashEngine.create(ctx, { launch, resultCapacity, inFlight: o.inFlight ?? 3 });
   const t0 = performance.now();
   try {
+    // The kernel + launch configuration must find known nonces before its answers are trusted.
+    const selfChecked = await selfCheck(engine);
+    engine.resetStats();
     engine.setJob(o.header, targetTop);
     // Slice size: a multiple of the nonces per invocation, within the 1-D grid bound.
     const per = noncesPerInvocation(launch);
@@ -102,7 +110,8 @@ export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<S
     let stoppedBy = 'done' as SearchStop;
     const candidates: number[] = [];
     const confirmed: number[] = [];
-    const deadline = o.timeLimitS !== undefined ? t0 + o.timeLimitS * 1000 : Infinity;
+    // The time limit counts from the end of the self-check: it bounds the search, not the set-up.
+    const deadline = o.timeLimitS !== undefined ? performance.now() + o.timeLimitS * 1000 : Infinity;
     const next = () => {
       if (nextBase >= end) return null;
       if (performance.now() >= deadline) {
@@ -156,6 +165,8 @@ export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<S
       engine: { ...engine.stats },
       elapsedS: (performance.now() - t0) / 1000,
       compileTimeMs: engine.compileTimeMs,
+      selfCheck: selfChecked,
+      kernelSource: engine.source.origin,
     };
   } finally {
     engine.destroy();

@@ -28,34 +28,12 @@ export function bitsToTarget(bits: number, flag = '--bits'): bigint {
   return target;
 }
 
-/** Encode a target in compact form (rounds down, as Bitcoin Core `GetCompact`). */
-export function targetToBits(target: bigint): number {
-  if (target < 0n || target > MAX_TARGET) throw new RangeError('target out of range');
-  let size = 0;
-  for (let t = target; t > 0n; t >>= 8n) size++;
-  let mantissa = size <= 3 ? Number(target << BigInt(8 * (3 - size))) : Number(target >> BigInt(8 * (size - 3)));
-  // The mantissa's top bit is a sign bit: shift one byte right and bump the exponent.
-  if (mantissa & 0x00800000) {
-    mantissa >>>= 8;
-    size++;
-  }
-  return ((size << 24) | mantissa) >>> 0;
-}
-
 /** Difficulty of a target (difficulty-1 target / target), as a float. */
 export function targetToDifficulty(target: bigint): number {
   if (target <= 0n) throw new RangeError('target must be positive');
   // Scale to keep ~53 significant bits in the quotient.
   const scale = 1n << 64n;
   return Number((DIFF1_TARGET * scale) / target) / Number(scale);
-}
-
-/** Target for a difficulty (float, > 0): DIFF1_TARGET / difficulty, clamped to MAX_TARGET. */
-export function difficultyToTarget(difficulty: number): bigint {
-  if (!(difficulty > 0) || !Number.isFinite(difficulty)) throw new RangeError('difficulty must be a positive finite number');
-  const scale = 1n << 64n;
-  const t = (DIFF1_TARGET * scale) / BigInt(Math.round(difficulty * Number(scale)));
-  return t > MAX_TARGET ? MAX_TARGET : t;
 }
 
 /** Target meaning "≥ k leading zero bits in the displayed (big-endian) hash": 2^(256−k) − 1. */
@@ -73,15 +51,17 @@ export function parseTargetHex(hex: string, flag = '--target'): bigint {
   return BigInt('0x' + h);
 }
 
-/** Parse `--bits` as hex (0x-prefixed or bare 8 hex digits) or decimal, then decode it. */
+/**
+ * Parse `--bits`: the compact target ("nBits") is hex by convention, with or without `0x`
+ * (`bitcoin-cli getblockheader` prints block 840,000's as "17034219"), so digits-only input is
+ * hex too, never decimal. Then decode it.
+ */
 export function parseBitsArg(raw: string, flag = '--bits'): { bits: number; target: bigint } {
-  const s = raw.trim();
-  let bits: number;
-  if (/^0x[0-9a-f]{1,8}$/i.test(s)) bits = parseInt(s.slice(2), 16);
-  else if (/^[0-9a-f]{8}$/i.test(s) && /[a-f]/i.test(s)) bits = parseInt(s, 16);
-  else if (/^\d+$/.test(s)) bits = Number(s);
-  else throw new UsageError(`${flag} '${raw}': must be a compact target like 0x1d00ffff`);
-  if (bits > 0xffffffff) throw new UsageError(`${flag} '${raw}': more than 32 bits`);
+  const h = raw.trim().replace(/^0x/i, '');
+  const hint = 'nBits is a 32-bit compact target in hex, with or without 0x (e.g. 1d00ffff, 0x17034219)';
+  if (!/^[0-9a-f]+$/i.test(h)) throw new UsageError(`${flag} '${raw}': not hex; ${hint}`);
+  if (h.length > 8) throw new UsageError(`${flag} '${raw}': ${h.length} hex digits, more than 32 bits; ${hint}`);
+  const bits = parseInt(h, 16);
   return { bits, target: bitsToTarget(bits, flag) };
 }
 
@@ -104,20 +84,6 @@ export function targetTopWord(target: bigint): number {
 /** Display hex (64 characters) of a 256-bit target. */
 export function targetHex(target: bigint): string {
   return target.toString(16).padStart(64, '0');
-}
-
-/** Leading zero bits of a digest's displayed (big-endian) form. */
-export function leadingZeroBits(digest: Uint8Array): number {
-  let n = 0;
-  for (let i = 31; i >= 0; i--) {
-    const b = digest[i]!;
-    if (b === 0) {
-      n += 8;
-      continue;
-    }
-    return n + Math.clz32(b) - 24;
-  }
-  return n;
 }
 
 function hex32(x: number): string {

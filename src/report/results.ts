@@ -3,18 +3,57 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ZodError } from 'zod';
+import { type z, ZodError } from 'zod';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { SCHEMA_VERSION, SUPPORTED_MAJORS, resultSchema, type ResultDoc } from './schema.js';
 import type { Summary as StatsSummary } from '../stats/summary.js';
 
-/** Format a zod error as one line naming the field path. */
-export function zodOneLine(err: ZodError, where: string): string {
+/** A zod issue with its full path (union branches flattened to the branch that fits best). */
+function deepestIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[] = []): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length) {
+    // The branch with the fewest complaints is the one the document meant.
+    const branch = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+    if (branch[0]) return deepestIssue(branch[0], path);
+  }
+  return { issue, path };
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = doc;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+function newerMinor(doc: unknown): string | null {
+  const v = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof v !== 'string' || !/^\d+\.\d+$/.test(v)) return null;
+  const [maj, min] = v.split('.').map(Number) as [number, number];
+  const [ourMaj, ourMin] = SCHEMA_VERSION.split('.').map(Number) as [number, number];
+  return maj === ourMaj && min > ourMin ? v : null;
+}
+
+/**
+ * Format a zod error as one line naming the field path; with the document, an unknown enum
+ * value is named, and so is a newer minor version that may have written it.
+ */
+export function zodOneLine(err: ZodError, where: string, doc?: unknown): string {
   const first = err.issues[0];
   if (!first) return `${where}: invalid`;
-  const path = first.path.length ? first.path.join('.') : '(root)';
-  return `${where}: field '${path}': ${first.message}`;
+  const { issue, path } = deepestIssue(first);
+  const field = path.length ? path.map(String).join('.') : '(root)';
+  if (issue.code === 'invalid_value' && doc !== undefined) {
+    const got = valueAt(doc, path);
+    const known = issue.values.map((x) => JSON.stringify(x)).join(', ');
+    const newer = newerMinor(doc);
+    const why = newer
+      ? `the file is schemaVersion ${newer}, written by a newer joulebench than this one (reads ${SCHEMA_VERSION}): upgrade joulebench to read it`
+      : 'fix the value';
+    return `${where}: field '${field}': unknown value ${JSON.stringify(got)} (this joulebench knows ${known}); ${why}`;
+  }
+  const message = issue.code === 'invalid_type' && (issue as { received?: string }).received === 'Infinity' ? 'not a finite number' : issue.message;
+  return `${where}: field '${field}': ${message.replace(/\s*\n\s*/g, ' ')}`;
 }
 
 /** Check the version gate before the shape: an unknown major gets a clear, specific message. */
@@ -35,7 +74,7 @@ export function checkSchemaVersion(doc: unknown, where: string): void {
 export function validateResult(doc: unknown, where = 'result'): ResultDoc {
   checkSchemaVersion(doc, where);
   const parsed = resultSchema.safeParse(doc);
-  if (!parsed.success) throw new UsageError(zodOneLine(parsed.error, where));
+  if (!parsed.success) throw new UsageError(zodOneLine(parsed.error, where, doc));
   return parsed.data;
 }
 
@@ -45,13 +84,16 @@ export function readResult(path: string): ResultDoc {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${path}: cannot read result file (${(err as NodeJS.ErrnoException).code ?? err})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const text = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
+    throw new UsageError(`${path}: cannot read result file (${text})`);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
+    // V8's message quotes the text, newlines and all: keep the error on one line.
+    throw new UsageError(`${path}: not valid JSON (${(err as Error).message.replace(/\r?\n/g, '\\n')}); is this a joulebench result file?`);
   }
   return validateResult(doc, path);
 }

@@ -13,13 +13,27 @@ export const SCHEMA_VERSION = '1.1';
 export const SUPPORTED_MAJORS = [1] as const;
 
 const num = z.number().finite();
+/** A non-negative finite number (energies, powers, times). */
+const nonNeg = num.nonnegative({ error: (iss) => `${String(iss.input)} is negative; must be ≥ 0` });
+
+/**
+ * An ISO 8601 date-time, `Z` or a numeric offset (`+00:00`, as Python's isoformat writes it);
+ * an offset form is normalised to UTC `Z` on read, so readers can sort and print it as UTC.
+ */
+const isoDateTime = z.iso.datetime({ offset: true }).transform((s) => (s.endsWith('Z') ? s : new Date(s).toISOString()));
+
+/**
+ * Units of physical quantities that cannot be negative: anything per second or per joule, joules
+ * per anything, and plain times, energies and powers. (Money can be negative: not listed.)
+ */
+const NON_NEGATIVE_UNIT = /\/s$|\/J$|^J\/|^(ns|µs|us|ms|s|J|kJ|W|Wh|kWh|bytes)$/;
 
 export const summarySchema = z.object({
   n: z.number().int().nonnegative(),
   mean: num,
-  sd: num,
+  sd: nonNeg,
   median: num,
-  mad: num,
+  mad: nonNeg,
   min: num,
   max: num,
   p5: num,
@@ -56,7 +70,15 @@ export const metricSchema = z.object({
   reason: z.string().optional(),
   /** Per-joule figures: what the joules rest on. 'declared' = declared watts × time, never a measurement (1.1+). */
   energyBasis: z.enum(['metered', 'declared']).optional(),
-}).passthrough();
+}).passthrough().superRefine((m, ctx) => {
+  // A rate, an efficiency or a time below zero is a corrupt or hand-edited file: refuse it on read
+  // (a negative H/s would otherwise be priced as a negative BTC/day).
+  if (!NON_NEGATIVE_UNIT.test(m.unit)) return;
+  if (m.value !== null && m.value < 0) ctx.addIssue({ code: 'custom', path: ['value'], message: `${m.value} ${m.unit} is negative; a ${m.unit} figure cannot be` });
+  m.samples?.forEach((x, i) => {
+    if (x < 0) ctx.addIssue({ code: 'custom', path: ['samples', i], message: `${x} ${m.unit} is negative; a ${m.unit} sample cannot be` });
+  });
+});
 
 /** A window's power trace: raw meter samples, downsampled (LTTB) to at most 2,000 points (1.1+). */
 export const powerTraceSchema = z.object({
@@ -84,18 +106,18 @@ export const deviceStateSchema = z.object({
 }).passthrough();
 
 /** Energy over a measurement window (see src/power). `measured: false` carries the reason. */
-export const energySchema = z.union([
+export const energySchema = z.discriminatedUnion('measured', [
   z.object({
     measured: z.literal(true),
-    energyJ: num,
-    timeS: num,
-    avgPowerW: num,
+    energyJ: nonNeg,
+    timeS: nonNeg,
+    avgPowerW: nonNeg,
     method: z.string(),
     scope: z.enum(['gpu-board', 'cpu-package', 'wall', 'declared']),
     meter: z.string(),
     samples: z.number().int().nonnegative(),
-    uncertaintyJ: num.nullable(),
-    idlePowerW: num.nullable().optional(),
+    uncertaintyJ: nonNeg.nullable(),
+    idlePowerW: nonNeg.nullable().optional(),
     netEnergyJ: num.nullable().optional(),
     complete: z.boolean(),
     incompleteReason: z.string().optional(),
@@ -103,11 +125,11 @@ export const energySchema = z.union([
     /** What was measured ("NVIDIA … (GPU-uuid, pci bus id)", "RAPL package-0 (intel-rapl:0)"). */
     label: z.string().optional(),
     /** Measured sensor update period, s (null when the value did not move enough to tell). */
-    sensorUpdatePeriodS: num.nullable().optional(),
+    sensorUpdatePeriodS: nonNeg.nullable().optional(),
     /** Poll interval the sampler used, s. */
-    pollIntervalS: num.optional(),
+    pollIntervalS: nonNeg.optional(),
     /** Seconds of the window the energy actually covers (< timeS when the meter died). */
-    coveredS: num.optional(),
+    coveredS: nonNeg.optional(),
     /** Window edges, Unix ms (sub-ms resolution). */
     startUnixMs: num.optional(),
     endUnixMs: num.optional(),
@@ -146,9 +168,9 @@ export const energySchema = z.union([
     // measured: true, scope 'declared'; src/power/energy-basis.ts reads both.)
     /** True for declared watts. */
     declared: z.literal(true).optional(),
-    energyJ: num.optional(),
-    timeS: num.optional(),
-    avgPowerW: num.optional(),
+    energyJ: nonNeg.optional(),
+    timeS: nonNeg.optional(),
+    avgPowerW: nonNeg.optional(),
     method: z.string().optional(),
     scope: z.literal('declared').optional(),
     meter: z.literal('declared').optional(),
@@ -168,8 +190,8 @@ export const measurementSchema = z.object({
   kind: z.enum(['hash', 'infer', 'power', 'profit', 'micro']),
   status: z.enum(['complete', 'incomplete', 'skipped', 'failed']),
   reason: z.string().optional(),
-  startedAt: z.string().datetime().optional(),
-  endedAt: z.string().datetime().optional(),
+  startedAt: isoDateTime.optional(),
+  endedAt: isoDateTime.optional(),
   params: z.record(z.string(), z.unknown()).default({}),
   metrics: z.record(z.string(), metricSchema).default({}),
   energy: energySchema.optional(),
@@ -222,8 +244,8 @@ export const resultSchema = z.object({
   tool: z.object({ name: z.literal('joulebench'), version: z.string() }),
   git: z.object({ sha: z.string().nullable(), dirty: z.boolean().nullable() }),
   argv: z.array(z.string()),
-  startedAt: z.string().datetime(),
-  endedAt: z.string().datetime(),
+  startedAt: isoDateTime,
+  endedAt: isoDateTime,
   /** False for a run cut short (Ctrl-C, failed phase): what was measured is kept. */
   complete: z.boolean(),
   incompleteReason: z.string().optional(),

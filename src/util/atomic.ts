@@ -1,6 +1,26 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+
+/**
+ * Create `dir` and its missing parents, one level at a time (at most one mkdir per path
+ * component). Not `mkdirSync(dir, { recursive: true })`: on procfs, where mkdir fails with
+ * ENOENT, Node's recursive mkdir never returns (seen with `--out /proc/x/r.json`).
+ */
+export function mkdirParents(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
 
 /**
  * Write a file atomically: write a temp file in the same directory, fsync it, then rename it
@@ -9,7 +29,7 @@ import { randomBytes } from 'node:crypto';
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  mkdirParents(dir);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   try {

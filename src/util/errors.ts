@@ -23,3 +23,13 @@ export class TimeoutError extends Error {
 export function usage(message: string): never {
   throw new UsageError(message);
 }
+
+/**
+ * Rethrow `err`, as a UsageError (exit 2) when it is one of `inputKinds`: the error classes that
+ * code below the CLI throws for bad input (e.g. the profit model's InputError and RangeError).
+ */
+export function rethrowAsUsage(err: unknown, ...inputKinds: Array<abstract new (...args: never[]) => Error>): never {
+  if (err instanceof UsageError) throw err;
+  if (inputKinds.some((k) => err instanceof k)) throw new UsageError((err as Error).message);
+  throw err;
+}
