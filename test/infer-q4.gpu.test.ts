@@ -36,7 +36,7 @@ const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math
 // - q4 (fp32 activations): MatMulNBits against MatMul over the same dequantized weights differs only
 //   by summation order: ≤ 1e-4 (observed ≤ 4e-6 on both EPs).
 // - q4f16 (fp16 activations, fp16 scales): ≤ 0.05, about 6 fp16 ulps at |x| ∈ [8, 16) (observed
-//   ≤ 0.008 on cpu).
+//   ≤ 0.008 on cpu, ≤ 0.03 on webgpu against the cpu reference).
 const TOL = { q4: 1e-4, q4f16: 0.05 } as const;
 
 describe('q4 / q4f16 presets: MatMulNBits (4-bit, block 32, scales + zero points) equals the dequantized graph', () => {
@@ -72,5 +72,13 @@ describe('q4 / q4f16 presets: MatMulNBits (4-bit, block 32, scales + zero points
     const a = await logits(d.model.path, 'webgpu');
     const b = await logits(ref.modelPath, 'cpu');
     expect(maxDiff(a, b)).toBeLessThanOrEqual(TOL.q4);
+  });
+
+  it('tiny q4f16 on the WebGPU EP (fp16 scales and activations): logits within the q4f16 tolerance of the dequantized graph', async () => {
+    const q = buildModelDir('tiny', { dtype: 'q4f16', variant: 'gqa', dir: join(root, 'tiny-q4f16-gpu') });
+    const ref = buildModelDir('tiny', { dtype: 'q4f16', variant: 'gqa', dir: join(root, 'tiny-q4f16-ref-gpu'), q4Reference: true });
+    const a = await logits(q.modelPath, 'webgpu');
+    expect(maxAbs(a)).toBeGreaterThan(1);
+    expect(maxDiff(a, await logits(ref.modelPath, 'cpu'))).toBeLessThanOrEqual(TOL.q4f16);
   });
 });

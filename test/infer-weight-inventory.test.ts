@@ -61,7 +61,10 @@ describe('parameter count and weight bytes from the graph initializers', () => {
         n('Reshape', ['l0', 'shape'], ['logits']),
       ],
     );
-    expect(weightInventory(g, null).parameters).toBe(2 * 64 * 32);
+    const unknown = weightInventory(g, null);
+    expect(unknown.parameters).toBe(2 * 64 * 32);
+    expect(unknown.method).toMatch(/LM head 'lm_head_Q4' has the embedding table's size and no config\.json says whether they are tied: counted separately/);
+    expect(weightInventory(g, false).method).not.toMatch(/tied/);
     const tied = weightInventory(g, true);
     expect(tied.parameters).toBe(64 * 32);
     expect(tied.quantizedParameters).toBe(0);

@@ -150,13 +150,16 @@ export function weightInventory(g: OnnxGraphSummary, tieWordEmbeddings: boolean 
     }
   }
   let tiedCopy: string | null = null;
-  if (tieWordEmbeddings) {
-    const emb = embeddingTable(g);
-    const head = lmHeadWeight(g);
-    if (emb && head && emb !== head && counted.has(emb) && counted.get(head) === counted.get(emb)) {
+  let tieUnknown: string | null = null;
+  const emb = embeddingTable(g);
+  const head = lmHeadWeight(g);
+  if (emb && head && emb !== head && counted.has(emb) && counted.get(head) === counted.get(emb)) {
+    if (tieWordEmbeddings) {
       parameters -= counted.get(head)!;
       if (quantWeight.has(head)) quantized -= counted.get(head)!;
       tiedCopy = head;
+    } else if (tieWordEmbeddings === null) {
+      tieUnknown = head;
     }
   }
   const quantOps = [...new Set([...quantWeight.values()].map((n) => n.opType))];
@@ -165,6 +168,7 @@ export function weightInventory(g: OnnxGraphSummary, tieWordEmbeddings: boolean 
     quantOps.length ? `, quantized weights at their logical size (${quantOps.map((o) => (o === 'MatMulNBits' || o === 'MatMulBnb4' ? `${o} N·K` : o)).join(', ')})` : '',
     `; not counted: rotary cos/sin tables${quantMeta.size ? ', quantization scales and zero points' : ''}, ${excludedConst} integer/bool constants and scalars`,
     tiedCopy ? `; the LM head '${tiedCopy}' is a stored copy of the tied embedding table (config tie_word_embeddings) and is counted once` : '',
+    tieUnknown ? `; the LM head '${tieUnknown}' has the embedding table's size and no config.json says whether they are tied: counted separately (a tied model counts it twice)` : '',
     g.sparseInitializers ? `; ${g.sparseInitializers} sparse initializers not counted` : '',
   ].join('');
   return {
