@@ -303,7 +303,13 @@ export async function openDecoderSession(
       // The reader could not parse it: a plain CPU session gives onnxruntime's own verdict (a
       // profiled session that fails to load logs a second error line) and, if it loads, the I/O.
       const probe = await create(sessionOptions('cpu', null, { threads: extra.threads }));
-      const fromProbe = detectDecoderIO(probe.inputMetadata as readonly Meta[], probe.outputMetadata as readonly Meta[], modelFile, extra.hints);
+      let fromProbe: DecoderIO;
+      try {
+        fromProbe = detectDecoderIO(probe.inputMetadata as readonly Meta[], probe.outputMetadata as readonly Meta[], modelFile, extra.hints);
+      } catch (err) {
+        await probe.release();
+        throw err;
+      }
       if (ep === 'cpu' && !extra.profilePrefix) return { session: probe, io: fromProbe, createTimeS: (performance.now() - t0) / 1000 };
       await probe.release();
       presentNames = fromProbe.layers.flatMap((l) => [l.presentKey, l.presentValue]);
