@@ -3,7 +3,8 @@
  * onnxruntime-node EP, with TTFT, per-token latency percentiles, energy windows, EP placement from
  * ORT profiling, model size and peak RSS. Programmatic entry: `runInferBench` (used by `run`).
  *
- * Semantics (llama-bench, inference.md §1.1): random seeded token ids, one untimed warmup
+ * Semantics (llama-bench, https://github.com/ggml-org/llama.cpp/blob/master/tools/llama-bench/README.md):
+ * random seeded token ids, one untimed warmup
  * repetition, KV cache cleared before every repetition, per-repetition tokens/s reported as
  * mean ± sample sd with the raw samples kept. pp = batch·prompt / prefill time; tg = batch·gen /
  * decode time, the gen tokens decoded one step at a time after the prompt (depth = prompt, so the

@@ -6,8 +6,9 @@
  *   `SimplifiedLayerNormalization` (domain "", as ORT registers it) / `SkipSimplifiedLayerNormalization`,
  *   `SkipLayerNormalization` + `FastGelu` for GPT-2, and genai's mask reformatting
  *   (attention_mask → seqlens_k / total_sequence_length) without `Shape`.
- * - `std`: standard ONNX opset 17 only (any EP; the correctness baseline), per
- *   /work/shared/reference/inference.md §4.3.
+ * - `std`: standard ONNX opset 17 only (any EP; the correctness baseline): RMSNorm from
+ *   ReduceMean/Sqrt, Hugging Face's rotate_half rotary, attention from MatMul/Softmax with an
+ *   additive causal + padding mask.
  *
  * I/O follows Hugging Face Optimum / onnxruntime-genai: `input_ids`, `attention_mask`,
  * [`position_ids`], `past_key_values.{i}.key|value` [batch, kv_heads, past, head_dim] →
@@ -429,9 +430,10 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; v
   // LM head. Tied embeddings use Gemm(transB=1) on the [V,H] table so the weights exist once
   // (MatMul with a Transpose would be constant-folded into a second copy).
   if (c.tieWordEmbeddings && g.quantized) {
-    // onnx-community's q4 exports (transformers.js scripts/quantize.py: MatMul4BitsQuantizer on
-    // every MatMul, Gather untouched) keep the embedding table in float for the Gather and store
-    // the LM head as its own 4-bit copy of the table. The table is [V, H] = MatMulNBits' [N, K]:
+    // onnx-community's q4 exports keep the embedding table in float for the Gather and store the
+    // LM head as its own 4-bit copy of the table: transformers.js quantizes with
+    // MatMul4BitsQuantizer, which rewrites MatMuls only
+    // (https://github.com/huggingface/transformers.js/blob/main/scripts/quantize.py). The table is [V, H] = MatMulNBits' [N, K]:
     // quantized row-chunk by row-chunk from the embedding's own seeded stream.
     g.q4Linear(x, 'lm_head.weight', V, H, (m) => {
       const next = weightStream(EMB, opts.seed, 'model.embed_tokens.weight');

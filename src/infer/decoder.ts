@@ -1,7 +1,9 @@
 /**
- * Decoder sessions: detect a decoder-with-KV-cache's I/O from the session itself (generated models
- * and users' Optimum / onnxruntime-genai exports alike), and step it with the KV cache kept where
- * the EP produced it (on the device for WebGPU; see inference.md §3.3).
+ * Decoder sessions: detect a decoder-with-KV-cache's I/O (generated models and users' Optimum /
+ * onnxruntime-genai / onnx-community exports alike) from the file's declared inputs and outputs,
+ * confirmed by the session's metadata, and step it with the KV cache kept where the EP produced it
+ * (on the device for WebGPU: onnxruntime-node's `preferredOutputLocation`,
+ * https://github.com/microsoft/onnxruntime/pull/22660).
  */
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -355,8 +357,9 @@ export function argmaxLast(logits: ort.Tensor): number[] {
 
 /**
  * Steps a decoder: feeds tokens, keeps the KV cache (on the device when the EP put it there),
- * disposes the previous step's device tensors. Never reads a gpu-buffer tensor's data (aborts the
- * process in onnxruntime-node 1.30, inference.md §3.3).
+ * disposes the previous step's device tensors. Never reads a gpu-buffer tensor's data: that aborts
+ * the process in onnxruntime-node 1.30 (downloading a device tensor is not implemented in Node,
+ * https://github.com/microsoft/onnxruntime/pull/22660).
  */
 export class DecoderRunner {
   private past: ort.Tensor[] = [];

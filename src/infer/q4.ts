@@ -12,14 +12,18 @@
  * (https://github.com/microsoft/onnxruntime/blob/main/docs/ContribOperators.md).
  *
  * Quantization is asymmetric min/max per block with zero always representable, the rule of
- * onnxruntime's MLAS blockwise quantizer (onnxruntime/core/mlas/lib/q4_dq.cpp, used by
+ * onnxruntime's MLAS blockwise quantizer (`range2scalezp` in
+ * https://github.com/microsoft/onnxruntime/blob/main/onnxruntime/core/mlas/lib/q4_dq.cpp, used by
  * `MatMul4BitsQuantizer(is_symmetric=False)`): range = [min(0, min x), max(0, max x)],
  * scale = range / 15, zero_point = round(−min / scale) clamped to [0, 15],
  * code = clamp(round(x / scale + zero_point), 0, 15).
  */
 import { f16BitsToF32, f32ToF16Bits } from './weights.js';
 
-/** Block size of the q4 presets (onnx-community's q4 exports use 32: transformers.js scripts/quantize.py). */
+/**
+ * Block size of the q4 presets: onnx-community's q4 exports use 32
+ * (https://github.com/huggingface/transformers.js/blob/main/scripts/quantize.py, `block_size or 32`).
+ */
 export const Q4_BLOCK_SIZE = 32;
 
 /** One quantized weight matrix, N rows (output features) × K (reduction). */
