@@ -73,6 +73,51 @@ function templateRe(t: string | null | undefined): RegExp | null {
 const FED_INPUTS = ['input_ids', 'attention_mask', 'position_ids', 'use_cache_branch'];
 
 /**
+ * Older GPT-2 exports (onnxruntime's convert_to_onnx, transformers' legacy exporter) stack key and
+ * value in one input per layer, past_N of shape [2, batch, heads, past, head_dim]: refused in one line.
+ */
+function refuseStackedPast(inputs: readonly Meta[], where: string): void {
+  const stacked = inputs.find((m) => /^past_\d+$/.test(m.name) || (/^past/.test(m.name) && m.shape?.length === 5));
+  if (stacked) {
+    throw new UsageError(
+      `--model ${where}: stacked KV inputs ('${stacked.name}'${stacked.shape ? ` [${stacked.shape.join(', ')}]` : ''}, key and value in one tensor per layer, as older GPT-2 exports have) are not supported; re-export with Optimum (optimum-cli export onnx --task text-generation-with-past), which gives past_key_values.N.key|value`,
+    );
+  }
+}
+
+/** Past inputs and present outputs by layer (genai templates first, then the common names), and inputs nobody feeds. */
+function collectKv(inputs: readonly Meta[], outNames: readonly string[], hints: DecoderIOHints) {
+  const classify = (name: string, k: RegExp | null, v: RegExp | null, generic: RegExp): [number, 'key' | 'value'] | null => {
+    const mk = k?.exec(name);
+    if (mk) return [Number(mk[1]), 'key'];
+    const mv = v?.exec(name);
+    if (mv) return [Number(mv[1]), 'value'];
+    const g = generic.exec(name);
+    return g ? [Number(g[1]), g[2] as 'key' | 'value'] : null;
+  };
+  const past = new Map<number, { key?: Meta; value?: Meta }>();
+  const present = new Map<number, { key?: string; value?: string }>();
+  const unknown: string[] = [];
+  for (const m of inputs) {
+    const r = classify(m.name, templateRe(hints.pastKey), templateRe(hints.pastValue), PAST_RE);
+    if (r) {
+      const e = past.get(r[0]) ?? {};
+      e[r[1]] = m;
+      past.set(r[0], e);
+    } else if (!FED_INPUTS.includes(m.name)) unknown.push(m.name);
+  }
+  for (const n of outNames) {
+    const r = classify(n, templateRe(hints.presentKey), templateRe(hints.presentValue), PRESENT_RE);
+    if (r) {
+      const e = present.get(r[0]) ?? {};
+      e[r[1]] = n;
+      present.set(r[0], e);
+    }
+  }
+  return { past, present, unknown };
+}
+
+/**
  * Find the I/O of a decoder with KV cache; UsageError (one line) for anything else.
  * KV heads and head dim come from the past-key input's shape, or from `hints` (config files) when
  * the graph leaves them symbolic; the graph wins when both give a number.
@@ -87,44 +132,8 @@ export function detectDecoderIO(inputs: readonly Meta[], outputs: readonly Meta[
   if (!ids) throw notDecoder("no 'input_ids' input");
   const logits = outputs.find((m) => m.name === 'logits');
   if (!logits) throw notDecoder("no 'logits' output");
-  // Older GPT-2 exports (onnxruntime's convert_to_onnx, transformers' legacy exporter) stack key and
-  // value in one input per layer, past_N of shape [2, batch, heads, past, head_dim].
-  const stacked = inputs.find((m) => /^past_\d+$/.test(m.name) || (/^past/.test(m.name) && m.shape?.length === 5));
-  if (stacked) {
-    throw new UsageError(
-      `--model ${where}: stacked KV inputs ('${stacked.name}'${stacked.shape ? ` [${stacked.shape.join(', ')}]` : ''}, key and value in one tensor per layer, as older GPT-2 exports have) are not supported; re-export with Optimum (optimum-cli export onnx --task text-generation-with-past), which gives past_key_values.N.key|value`,
-    );
-  }
-  const pastRes = [templateRe(hints.pastKey), templateRe(hints.pastValue), PAST_RE];
-  const presentRes = [templateRe(hints.presentKey), templateRe(hints.presentValue), PRESENT_RE];
-  const classify = (name: string, res: Array<RegExp | null>): [number, 'key' | 'value'] | null => {
-    const [k, v, generic] = res;
-    const mk = k?.exec(name);
-    if (mk) return [Number(mk[1]), 'key'];
-    const mv = v?.exec(name);
-    if (mv) return [Number(mv[1]), 'value'];
-    const g = generic!.exec(name);
-    return g ? [Number(g[1]), g[2] as 'key' | 'value'] : null;
-  };
-  const past = new Map<number, { key?: Meta; value?: Meta }>();
-  const unknown: string[] = [];
-  for (const m of inputs) {
-    const r = classify(m.name, pastRes);
-    if (r) {
-      const e = past.get(r[0]) ?? {};
-      e[r[1]] = m;
-      past.set(r[0], e);
-    } else if (!FED_INPUTS.includes(m.name)) unknown.push(m.name);
-  }
-  const present = new Map<number, { key?: string; value?: string }>();
-  for (const n of outNames) {
-    const r = classify(n, presentRes);
-    if (r) {
-      const e = present.get(r[0]) ?? {};
-      e[r[1]] = n;
-      present.set(r[0], e);
-    }
-  }
+  refuseStackedPast(inputs, where);
+  const { past, present, unknown } = collectKv(inputs, outNames, hints);
   if (past.size === 0) throw notDecoder('no past_key_values.N.key|value inputs');
   if (present.size !== past.size) throw notDecoder(`${past.size} past layers but ${present.size} present layers`);
   if (unknown.length) {
