@@ -1,218 +1,161 @@
 /**
- * Harness overhead check: the `infer bench` decode loop (runInferBench) against a minimal bare
- * onnxruntime-node loop on the same model and EP. The harness must reach ≥ 0.97× the bare loop's
- * decode tokens/s (issue 4).
+ * Harness overhead: `infer bench` decode tokens/s against a minimal bare onnxruntime-node loop
+ * written independently of joulebench (bench/bare-ort-loop.mjs), on the CPU EP, each run in its
+ * own process, alternating the order round by round. The harness must reach ≥ 0.97× the bare loop
+ * (issue 13).
  *
- *   node --import tsx bench/infer-bare-loop.ts [--model gpt2] [--ep cpu] [--prompt 64] [--gen 64] [--rounds 3] [--reps 3]
- *                                              [--same-session] [--check] [--json]
+ *   npm run build && node --import tsx bench/infer-bare-loop.ts [--models gpt2,qwen2.5-0.5b] [--rounds 9]
+ *       [--prompt 64] [--gen 64] [--reps 5] [--threads N] [--harness-args "--no-profile"] [--json] [--check]
  *
- * Default: rounds alternate the whole harness (runInferBench: model resolution, adapter check,
- * session, warmup, timed repetitions) and the bare loop, each with its own session created and
- * released in turn (weights loaded once at a time); the ratio compares the medians of the
- * per-repetition tg. On 2 shared cores whole rounds can differ by 2–3× (onnxruntime's spinning
- * thread pool against everything else), which swamps a 3 % question for small models.
- * --same-session isolates the decode loop itself: ONE session, and every repetition runs the
- * harness's loop (DecoderRunner.step with runInferBench's per-step bookkeeping) and the bare loop
- * back to back in alternating order; the ratio is the median of the per-pair ratios, so drift
- * between pairs cancels.
- * --check exits 1 when the ratio is below 0.97.
+ * Per round: one harness process (`node dist/src/cli/main.js infer bench --model <preset> --ep cpu
+ * --dtype fp32 --json`, exactly what a user runs) and one bare process on the same model file;
+ * even rounds start with the harness, odd rounds with the bare loop. Each process reports `reps`
+ * per-repetition decode tokens/s after one untimed warmup; its median is that process's figure.
+ * Reported: the median and spread (IQR, range) of the process figures on each side, the ratio of
+ * the medians, and the median of the per-round ratios (harness/bare of the same round, so slow
+ * drift cancels) with a 95 % bootstrap interval. The machine's load average is sampled before every
+ * process and the CPU's SIMD flags are quoted: figures from a loaded machine are not evidence.
+ * --check exits 1 when the per-round ratio median is below 0.97.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
-import { runInferBench } from '../src/infer/bench.js';
-import { ensureModel } from '../src/infer/model-store.js';
-import { PRESETS } from '../src/infer/presets.js';
-import { summarize } from '../src/stats/summary.js';
-import { DecoderRunner, openDecoderSession, type Ep } from '../src/infer/decoder.js';
+import { mulberry32 } from '../src/util/random.js';
+import { percentileSorted, summarize } from '../src/stats/summary.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const BARE = join(ROOT, 'bench/bare-ort-loop.mjs');
+const PROCESS_TIMEOUT_MS = 30 * 60_000;
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: 'gpt2' },
-    ep: { type: 'string', default: 'cpu' },
-    dtype: { type: 'string' },
+    models: { type: 'string', default: 'gpt2,qwen2.5-0.5b' },
+    rounds: { type: 'string', default: '9' },
     prompt: { type: 'string', default: '64' },
     gen: { type: 'string', default: '64' },
-    rounds: { type: 'string', default: '3' },
-    reps: { type: 'string', default: '3' },
+    reps: { type: 'string', default: '5' },
+    threads: { type: 'string' },
+    'harness-args': { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
-    'no-profile': { type: 'boolean', default: false },
-    'same-session': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
   },
 });
-const ep = values.ep as Ep;
-const P = Number(values.prompt);
-const N = Number(values.gen);
 const rounds = Number(values.rounds);
-const reps = Number(values.reps);
-const dtype = (values.dtype ?? (ep === 'webgpu' ? 'fp16' : 'fp32')) as 'fp32' | 'fp16';
-const cfg = PRESETS[values.model!];
-if (!cfg) throw new Error(`--model ${values.model}: presets only (${Object.keys(PRESETS).join(', ')})`);
-const m = ensureModel(values.model!, { dtype, variant: 'gqa' });
-
-/** Session options of the bare loop: the plain ones any onnxruntime-node user would write. */
-function bareSessionOptions(): ort.InferenceSession.SessionOptions {
-  const opts: ort.InferenceSession.SessionOptions = { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
-  if (ep === 'webgpu') {
-    const loc: Record<string, 'gpu-buffer'> = {};
-    for (let l = 0; l < cfg!.numLayers; l++) loc[`present.${l}.key`] = loc[`present.${l}.value`] = 'gpu-buffer';
-    opts.preferredOutputLocation = loc;
-  }
-  return opts;
+const common = ['--prompt', values.prompt!, '--gen', values.gen!, ...(values.threads ? ['--threads', values.threads] : [])];
+if (!existsSync(CLI)) {
+  process.stderr.write(`infer-bare-loop: ${CLI} missing; run 'npm run build' first (the harness is measured as users run it)\n`);
+  process.exit(2);
 }
 
-/** The bare loop on session `s`: the least code that prefills P tokens and decodes N with the KV cache fed back; returns tg tokens/s. */
-async function bareOnce(s: ort.InferenceSession): Promise<number> {
-  const L = cfg!.numLayers;
-  const hasPos = s.inputNames.includes('position_ids');
-  const kvType = dtype === 'fp32' ? 'float32' : 'float16';
-  const empty = () => new ort.Tensor(kvType, dtype === 'fp32' ? new Float32Array(0) : new Uint16Array(0), [1, cfg!.numKvHeads, 0, cfg!.headDim]);
-  const past: Record<string, ort.Tensor> = {};
-  for (let l = 0; l < L; l++) {
-    past[`past_key_values.${l}.key`] = empty();
-    past[`past_key_values.${l}.value`] = empty();
-  }
-  const run = async (ids: BigInt64Array, pos0: number) => {
-    const S = ids.length;
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [1, S]), attention_mask: new ort.Tensor('int64', new BigInt64Array(pos0 + S).fill(1n), [1, pos0 + S]), ...past };
-    if (hasPos) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: S }, (_, i) => BigInt(pos0 + i)), [1, S]);
-    const out = await s.run(feeds);
-    for (let l = 0; l < L; l++) {
-      for (const kv of ['key', 'value']) {
-        const old = past[`past_key_values.${l}.${kv}`]!;
-        if (old.location === 'gpu-buffer') old.dispose();
-        past[`past_key_values.${l}.${kv}`] = out[`present.${l}.${kv}`]!;
-      }
+/** Run a node process to completion (bounded); returns stdout. */
+function run(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const t = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(t);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${args.slice(0, 4).join(' ')} … exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+}
+
+const median = (xs: number[]) => percentileSorted([...xs].sort((a, b) => a - b), 0.5);
+
+async function harness(model: string): Promise<number[]> {
+  const extra = values['harness-args']!.split(/\s+/).filter(Boolean);
+  const out = await run([CLI, 'infer', 'bench', '--model', model, '--ep', 'cpu', '--dtype', 'fp32', '-r', values.reps!, ...common, ...extra, '--json']);
+  return (JSON.parse(out) as { metrics: { decodeTokensPerSecond: { samples: number[] } } }).metrics.decodeTokensPerSecond.samples;
+}
+
+async function bare(file: string): Promise<number[]> {
+  const out = await run([BARE, '--model', file, '--reps', values.reps!, ...common]);
+  return (JSON.parse(out.trim().split('\n').at(-1)!) as { tg: number[] }).tg;
+}
+
+/** 95 % percentile-bootstrap interval of the median (seeded: the same data gives the same interval). */
+function bootstrapMedian(xs: number[], seed = 13, n = 4000): [number, number] {
+  const rnd = mulberry32(seed);
+  const meds: number[] = [];
+  for (let b = 0; b < n; b++) meds.push(median(Array.from({ length: xs.length }, () => xs[rnd() % xs.length]!)));
+  meds.sort((a, b) => a - b);
+  return [percentileSorted(meds, 0.025), percentileSorted(meds, 0.975)];
+}
+
+function spread(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: percentileSorted(s, 0.5), p25: percentileSorted(s, 0.25), p75: percentileSorted(s, 0.75), min: s[0]!, max: s.at(-1)!, mean: summarize(xs).mean, n: xs.length };
+}
+
+function cpuFacts() {
+  const info = readFileSync('/proc/cpuinfo', 'utf8');
+  const flags = new Set((/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? '').split(/\s+/));
+  const simd = ['sse4_2', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile'].filter((f) => flags.has(f));
+  return { model: os.cpus()[0]?.model ?? 'unknown', logicalCpus: os.cpus().length, simdFlags: simd };
+}
+
+const report: Record<string, unknown>[] = [];
+let pass = true;
+for (const model of values.models!.split(',')) {
+  const built = JSON.parse(await run([CLI, 'infer', 'build', model, '--dtype', 'fp32', '--json'])) as { dir: string };
+  const file = join(built.dir, 'model.onnx');
+  const h: number[] = [];
+  const b: number[] = [];
+  const pairs: number[] = [];
+  const loads: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['harness', 'bare'] : ['bare', 'harness'];
+    const got: Record<string, number> = {};
+    for (const side of order) {
+      loads.push(os.loadavg()[0]!);
+      got[side] = median(side === 'harness' ? await harness(model) : await bare(file));
     }
-  };
-  await run(BigInt64Array.from({ length: P }, (_, i) => BigInt((i * 31 + 7) % cfg!.vocabSize)), 0);
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) await run(BigInt64Array.of(BigInt((i * 17 + 3) % cfg!.vocabSize)), P + i);
-  const dt = performance.now() - t0;
-  for (const t of Object.values(past)) if (t.location === 'gpu-buffer') t.dispose();
-  return N / (dt / 1000);
-}
-
-/** The bare loop with its own session (default mode): warmup + `reps` timed repetitions. */
-async function bare(): Promise<number[]> {
-  const s = await ort.InferenceSession.create(m.modelPath, bareSessionOptions());
-  await bareOnce(s); // warmup, as the harness does
-  const out: number[] = [];
-  for (let r = 0; r < reps; r++) out.push(await bareOnce(s));
-  await s.release();
-  return out;
-}
-
-/**
- * The harness's decode loop on a given runner, as runInferBench runs it (src/infer/bench.ts
- * `repetition`): reset, prefill through DecoderRunner.step, then N single-token steps with the
- * per-step timestamps it keeps for latency percentiles.
- */
-async function harnessLoopOnce(runner: DecoderRunner): Promise<number> {
-  runner.reset();
-  await runner.step(Int32Array.from({ length: P }, (_, i) => (i * 31 + 7) % cfg!.vocabSize), P);
-  const steps: number[] = new Array(N);
-  const tok = new Int32Array(1);
-  let tStep = performance.now();
-  const t0 = tStep;
-  for (let i = 0; i < N; i++) {
-    tok[0] = (i * 17 + 3) % cfg!.vocabSize;
-    await runner.step(tok, 1);
-    const now = performance.now();
-    steps[i] = now - tStep;
-    tStep = now;
+    h.push(got.harness!);
+    b.push(got.bare!);
+    pairs.push(got.harness! / got.bare!);
+    if (!values.json) process.stderr.write(`${model} round ${r + 1}/${rounds} (${order.join(' → ')}): harness ${got.harness!.toFixed(2)} t/s, bare ${got.bare!.toFixed(2)} t/s, ratio ${pairs.at(-1)!.toFixed(3)}, load ${loads.at(-1)!.toFixed(2)}\n`);
   }
-  return N / ((tStep - t0) / 1000);
-}
-
-/** --same-session: paired repetitions on one session; returns [harness tg, bare tg] per pair. */
-async function sameSession(pairs: number): Promise<Array<[number, number]>> {
-  const presentNames = Array.from({ length: cfg!.numLayers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
-  const { session, io } = await openDecoderSession(m.modelPath, ep, { presentNames });
-  const runner = new DecoderRunner(session, io, 1);
-  try {
-    await harnessLoopOnce(runner);
-    await bareOnce(session);
-    const out: Array<[number, number]> = [];
-    for (let r = 0; r < pairs; r++) {
-      if (r % 2 === 0) {
-        const h = await harnessLoopOnce(runner);
-        out.push([h, await bareOnce(session)]);
-      } else {
-        const b = await bareOnce(session);
-        out.push([await harnessLoopOnce(runner), b]);
-      }
-    }
-    return out;
-  } finally {
-    runner.close();
-    await session.release();
-  }
-}
-
-async function harness(): Promise<number[]> {
-  const meas = await runInferBench({ model: values.model!, ep, dtype, variant: 'gqa', batch: 1, prompt: P, gen: N, repetitions: reps, allowAdapterMismatch: false, profile: !values['no-profile'] });
-  return meas.metrics.decodeTokensPerSecond!.samples!;
-}
-
-if (values['same-session']) {
-  const pairs = await sameSession(rounds * reps);
-  const ratios = pairs.map(([h, b]) => h / b);
-  const ratio = summarize(ratios).median;
-  const hs = summarize(pairs.map((p) => p[0]));
-  const bs = summarize(pairs.map((p) => p[1]));
-  const result = {
-    mode: 'same-session',
-    model: values.model,
-    ep,
-    dtype,
-    prompt: P,
-    gen: N,
-    pairs: pairs.length,
-    harnessDecodeTokensPerSecond: { median: hs.median, mean: hs.mean, sd: hs.sd, samples: pairs.map((p) => p[0]) },
-    bareDecodeTokensPerSecond: { median: bs.median, mean: bs.mean, sd: bs.sd, samples: pairs.map((p) => p[1]) },
-    pairRatios: ratios,
-    ratio,
-    pass: ratio >= 0.97,
+  const ratioMedian = median(pairs);
+  const ci = bootstrapMedian(pairs);
+  const entry = {
+    model,
+    ep: 'cpu',
+    dtype: 'fp32',
+    test: `tg${values.gen} @ d${values.prompt}`,
+    rounds,
+    repsPerProcess: Number(values.reps),
+    harness: spread(h),
+    bare: spread(b),
+    ratioOfMedians: spread(h).median / spread(b).median,
+    perRoundRatio: { ...spread(pairs), ci95: ci },
+    loadAverage1m: spread(loads),
+    pass: ratioMedian >= 0.97,
   };
-  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else
+  pass &&= entry.pass;
+  report.push(entry);
+  if (!values.json) {
+    const f = (s: ReturnType<typeof spread>, d = 2) => `median ${s.median.toFixed(d)} (IQR ${s.p25.toFixed(d)}–${s.p75.toFixed(d)}, range ${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
     process.stdout.write(
-      `${values.model} ${ep} ${dtype} tg${N}@${P}, one session, ${pairs.length} pairs: harness loop ${hs.median.toFixed(2)} t/s, bare ${bs.median.toFixed(2)} t/s → median pair ratio ${ratio.toFixed(3)} ${ratio >= 0.97 ? '≥' : '<'} 0.97\n`,
+      [
+        `${model} cpu fp32 ${entry.test}: ${rounds} rounds, one harness + one bare process each, ${values.reps} timed reps per process`,
+        `  harness t/s  ${f(entry.harness)}`,
+        `  bare    t/s  ${f(entry.bare)}`,
+        `  ratio of medians ${entry.ratioOfMedians.toFixed(3)}; per-round ratio ${f(entry.perRoundRatio, 3)}, 95% bootstrap CI of its median [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}] → ${entry.pass ? '≥' : '<'} 0.97`,
+        `  load average (1 min) before each process: ${f(entry.loadAverage1m)}`,
+        '',
+      ].join('\n'),
     );
-  process.exit(values.check && !result.pass ? 1 : 0);
-}
-
-const h: number[] = [];
-const b: number[] = [];
-for (let r = 0; r < rounds; r++) {
-  // Alternate the order so drift (thermal, other load) does not favour one side.
-  if (r % 2 === 0) {
-    h.push(...(await harness()));
-    b.push(...(await bare()));
-  } else {
-    b.push(...(await bare()));
-    h.push(...(await harness()));
   }
-  if (!values.json) process.stderr.write(`round ${r + 1}/${rounds}: harness ${summarize(h).median.toFixed(2)} t/s, bare ${summarize(b).median.toFixed(2)} t/s\n`);
 }
-const hs = summarize(h);
-const bs = summarize(b);
-const ratio = hs.median / bs.median;
-const result = {
-  model: values.model,
-  harnessProfiledWarmup: !values['no-profile'],
-  ep,
-  dtype,
-  prompt: P,
-  gen: N,
-  rounds,
-  repsPerRound: reps,
-  harnessDecodeTokensPerSecond: { median: hs.median, mean: hs.mean, sd: hs.sd, samples: h },
-  bareDecodeTokensPerSecond: { median: bs.median, mean: bs.mean, sd: bs.sd, samples: b },
-  ratio,
-  pass: ratio >= 0.97,
-};
-if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-else process.stdout.write(`${values.model} ${ep} ${dtype} tg${N}@${P}: harness ${hs.median.toFixed(2)} t/s (sd ${hs.sd.toFixed(2)}), bare ${bs.median.toFixed(2)} t/s (sd ${bs.sd.toFixed(2)}) → ratio ${ratio.toFixed(3)} ${ratio >= 0.97 ? '≥' : '<'} 0.97\n`);
-process.exit(values.check && ratio < 0.97 ? 1 : 0);
+const machine = { ...cpuFacts(), node: process.version, harnessArgs: values['harness-args'] || null };
+if (values.json) process.stdout.write(JSON.stringify({ machine, results: report }, null, 2) + '\n');
+else process.stdout.write(`CPU: ${machine.model}, ${machine.logicalCpus} logical CPUs, SIMD ${machine.simdFlags.join(' ')}; node ${machine.node}\n`);
+process.exit(values.check && !pass ? 1 : 0);

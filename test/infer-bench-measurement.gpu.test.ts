@@ -7,7 +7,7 @@ import { DeclaredMeter } from '../src/power/monitor.js';
 import { measurementSchema } from '../src/report/schema.js';
 import { validateResult } from '../src/report/results.js';
 import { kvCacheBytes, PRESETS } from '../src/infer/presets.js';
-import { runCli } from './helpers.js';
+import { runCliInProcess } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jb-infer-bench-'));
 const prevModels = process.env.JOULEBENCH_MODELS_DIR;
@@ -67,11 +67,11 @@ describe('infer bench produces a schema Measurement with llama-bench metrics', (
   it('CLI on a model directory (user-model path, I/O detected from the session) writes a valid result document', async () => {
     // Build via the CLI into the temp models dir, then bench it as a plain directory.
     const env = { JOULEBENCH_MODELS_DIR: join(dir, 'models') };
-    const b = await runCli(['infer', 'build', 'tiny-gpt2', '--json'], { env });
+    const b = await runCliInProcess(['infer', 'build', 'tiny-gpt2', '--json'], { env });
     expect(b.code, b.stderr).toBe(0);
     const built = JSON.parse(b.stdout);
     const out = join(dir, 'result.json');
-    const r = await runCli(['infer', 'bench', '--model', built.dir, '--ep', 'cpu', '--prompt', '6', '--gen', '3', '-r', '2', '--json', '--out', out], { env });
+    const r = await runCliInProcess(['infer', 'bench', '--model', built.dir, '--ep', 'cpu', '--prompt', '6', '--gen', '3', '-r', '2', '--json', '--out', out], { env });
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.details.model.source).toBe('file');

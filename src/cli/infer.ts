@@ -13,14 +13,14 @@ import { EPS, type Ep } from '../infer/decoder.js';
 import { ensureModel } from '../infer/model-store.js';
 import { PRESETS, PRESET_NAMES, parameterCount } from '../infer/presets.js';
 import { VARIANTS, type Variant } from '../infer/builder.js';
-import type { WeightDtype } from '../infer/weights.js';
+import { MODEL_DTYPES, type ModelDtype } from '../infer/weights.js';
 import { numberArg, printJson, warn } from './common.js';
 import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 
 interface BenchFlags extends MeterOptions {
   model: string;
   ep: Ep;
-  dtype?: WeightDtype;
+  dtype?: ModelDtype;
   variant?: Variant;
   batch: number;
   prompt: number;
@@ -48,6 +48,14 @@ function fmtParams(n: number | null): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(2)} B` : `${(n / 1e6).toFixed(2)} M`;
 }
 
+/** The parameter line: exact count (and how many are stored 4-bit), weight bytes, where the model facts came from. */
+function paramLine(model: Record<string, any>): string {
+  if (model.parameters === null || model.parameters === undefined) return `parameters: unknown (${model.parametersMethod})`;
+  const q = model.quantizedParameters ? ` (${model.quantizedParameters.toLocaleString('en-US')} stored 4-bit)` : '';
+  const w = typeof model.weightBytes === 'number' ? `, weights ${fmtBytes(model.weightBytes)}` : '';
+  return `parameters: ${model.parameters.toLocaleString('en-US')}${q}${w}, counted from the graph's initializers; model facts from ${model.facts?.source ?? '?'}`;
+}
+
 /** llama-bench-like markdown table plus the details people need to trust the numbers. */
 export function formatInferHuman(m: Measurement): string {
   const d = m.details as Record<string, any>;
@@ -73,6 +81,7 @@ export function formatInferHuman(m: Measurement): string {
     const e = m.energy as { meter?: string; method?: string };
     lines.push(`energy (decode window): ${j.energyJ.toFixed(2)} J over ${j.timeS.toFixed(2)} s, ${j.avgPowerW.toFixed(1)} W avg${j.kind === 'declared' ? ' DECLARED' : ''} [${e.meter}: ${e.method}]${j.complete ? '' : ` INCOMPLETE: ${j.incompleteReason ?? ''}`}`);
   }
+  lines.push(paramLine(model));
   lines.push(`KV cache at ${model.kvCacheContextTokens} tokens: ${fmtBytes(model.kvCacheBytes)} (${model.kvType}); peak host RSS ${fmtBytes(d.memory.peakRssBytes)}`);
   if (d.placement) {
     const pl = Object.entries(d.placement.nodesByProvider as Record<string, number>).map(([k, v]) => `${k.replace('ExecutionProvider', '')} ${v}`).join(', ');
@@ -153,7 +162,11 @@ export function registerInfer(program: Command): void {
     .description('prefill (pp) and decode (tg) tokens/s like llama-bench, with TTFT, latency percentiles, tokens/J')
     .option('--model <preset|path>', `preset (${PRESET_NAMES.join(', ')}) or an ONNX decoder export (dir or .onnx)`, 'tiny')
     .addOption(new Option('--ep <ep>', 'onnxruntime execution provider').choices([...EPS]).default('webgpu'))
-    .addOption(new Option('--dtype <dtype>', 'generated models: weight precision (default fp16 on webgpu with shader-f16, else fp32)').choices(['fp32', 'fp16']))
+    .addOption(
+      new Option('--dtype <dtype>', 'generated models: weight precision; q4/q4f16 = 4-bit MatMulNBits linear layers, fp32/fp16 elsewhere (default fp16 on webgpu with shader-f16, else fp32)').choices([
+        ...MODEL_DTYPES,
+      ]),
+    )
     .addOption(new Option('--variant <variant>', 'generated models: gqa (com.microsoft fast path, default) or std (standard opset)').choices([...VARIANTS]))
     .option('--batch <B>', 'sequences per run', numberArg('--batch', { min: 1, max: 4096, integer: true }), INFER_DEFAULTS.batch)
     .option('--prompt <P>', 'prompt tokens (pp test)', numberArg('--prompt', { min: 1, integer: true }), INFER_DEFAULTS.prompt)
@@ -175,17 +188,18 @@ export function registerInfer(program: Command): void {
     .command('build')
     .description('generate (or refresh) a preset model directory under models/')
     .argument('<preset>', `one of ${PRESET_NAMES.join(', ')}`)
-    .addOption(new Option('--dtype <dtype>', 'weight precision').choices(['fp32', 'fp16']).default('fp32'))
+    .addOption(new Option('--dtype <dtype>', 'weight precision (q4/q4f16: 4-bit MatMulNBits linear layers)').choices([...MODEL_DTYPES]).default('fp32'))
     .addOption(new Option('--variant <variant>', 'graph variant').choices([...VARIANTS]).default('gqa'))
     .option('--force', 'rebuild even when cached')
     .option('--json', 'print JSON')
-    .action((preset: string, o: { dtype: WeightDtype; variant: Variant; force?: boolean; json?: boolean }) => {
+    .action((preset: string, o: { dtype: ModelDtype; variant: Variant; force?: boolean; json?: boolean }) => {
       // `build` takes a preset name only (paths are for `bench --model`): say so in its own terms.
       if (!PRESETS[preset]) throw new UsageError(`infer build '${preset}': not a preset; use one of ${PRESET_NAMES.join(', ')} ('joulebench infer presets' lists them)`);
+      if (o.variant === 'std' && (o.dtype === 'q4' || o.dtype === 'q4f16')) throw new UsageError(`--dtype ${o.dtype} with --variant std: 4-bit presets use the gqa graph (MatMulNBits is an onnxruntime contrib op); drop --variant std`);
       const m = ensureModel(preset, { dtype: o.dtype, variant: o.variant, rebuild: o.force });
       const r = { dir: m.dir, built: m.built, buildTimeS: m.buildTimeS, bytesOnDisk: m.bytesOnDisk, ...m.info };
       if (o.json) printJson(r);
-      else process.stdout.write(`${m.built ? 'built' : 'cached'} ${m.dir}: ${fmtParams(m.info.parameters)} params, ${fmtBytes(m.bytesOnDisk)} on disk${m.built ? `, ${m.buildTimeS.toFixed(1)} s` : ''}\n`);
+      else process.stdout.write(`${m.built ? 'built' : 'cached'} ${m.dir}: ${fmtParams(m.info.parameters)} params, weights ${fmtBytes(m.info.weightBytes)}, ${fmtBytes(m.bytesOnDisk)} on disk${m.built ? `, ${m.buildTimeS.toFixed(1)} s` : ''}\n`);
     });
 
   infer

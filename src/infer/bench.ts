@@ -3,15 +3,16 @@
  * onnxruntime-node EP, with TTFT, per-token latency percentiles, energy windows, EP placement from
  * ORT profiling, model size and peak RSS. Programmatic entry: `runInferBench` (used by `run`).
  *
- * Semantics (llama-bench, inference.md §1.1): random seeded token ids, one untimed warmup
- * (prefill + decode), KV cache cleared before every prefill, per-run tokens/s reported as mean ±
- * sample sd with the raw samples kept. pp = batch·prompt / prefill time; tg = batch·gen / decode
- * time, the gen tokens decoded one step at a time after the prompt (depth = prompt, so the test is
- * named `tg<gen> @ d<prompt>`, as llama-bench names a test run at a KV-cache depth). Each test runs
- * in its own energy window, repeated (≥ --repetitions times) until the window is as long as the
- * meter needs (src/infer/phase-windows.ts).
+ * Semantics (llama-bench, https://github.com/ggml-org/llama.cpp/blob/master/tools/llama-bench/README.md):
+ * random seeded token ids, one untimed warmup (prefill + decode), KV cache cleared before every
+ * prefill, per-run tokens/s reported as mean ± sample sd with the raw samples kept. pp =
+ * batch·prompt / prefill time; tg = batch·gen / decode time, the gen tokens decoded one step at a
+ * time after the prompt (depth = prompt, so the test is named `tg<gen> @ d<prompt>`, as llama-bench
+ * names a test run at a KV-cache depth). Each test runs in its own energy window, repeated
+ * (≥ --repetitions times) until the window is as long as the meter needs
+ * (src/infer/phase-windows.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -24,7 +25,9 @@ import { depVersion } from '../report/environment.js';
 import { percentileSorted, summarize } from '../stats/summary.js';
 import { UsageError } from '../util/errors.js';
 import { listAdapters, type AdapterReport } from '../gpu/adapter.js';
-import { modelBytesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
+import { assertReadable, modelFilesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
+import { readOnnxGraph, type OnnxGraphSummary } from './onnx-reader.js';
+import { factsFromGraph, readModelFacts, weightInventory, type ModelFacts, type WeightInventory } from './model-facts.js';
 import { ensureModel, type GeneratedModelInfo, type ModelDir } from './model-store.js';
 import { PRESETS, kvCacheBytes } from './presets.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
@@ -32,15 +35,18 @@ import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
 import { mulberry32 } from './weights.js';
 import { probeEp } from './probe.js';
 import type { Variant } from './builder.js';
-import type { WeightDtype } from './weights.js';
+import type { ModelDtype } from './weights.js';
 
 /** Options of one inference benchmark. */
 export interface InferBenchOptions {
   /** Preset name or path to a model directory / .onnx file. */
   model: string;
   ep?: Ep;
-  /** Generated models only: weight precision (default fp16 on webgpu when the adapter has shader-f16, else fp32). */
-  dtype?: WeightDtype;
+  /**
+   * Generated models only: weight precision (default fp16 on webgpu when the adapter has
+   * shader-f16, else fp32); q4/q4f16 = 4-bit MatMulNBits linear layers with fp32/fp16 elsewhere.
+   */
+  dtype?: ModelDtype;
   /** Generated models only: `gqa` fast path (default) or `std` standard-opset graph. */
   variant?: Variant;
   batch?: number;
@@ -79,10 +85,15 @@ interface ResolvedModel {
    * by path (its weights are synthetic all the same, and results must say so).
    */
   info: GeneratedModelInfo | null;
-  maxContext: number | null;
-  vocabHint: number | null;
-  parameters: number | null;
+  /** From config.json, else genai_config.json; null when neither exists (the graph's I/O then says). */
+  facts: ModelFacts | null;
+  /** The graph's structure (null when the file cannot be parsed: onnxruntime then says why). */
+  graph: OnnxGraphSummary | null;
+  /** Parameters and weight bytes counted from the graph's initializers. */
+  inventory: WeightInventory | null;
   bytesOnDisk: number;
+  /** The model file and the external data files it references. */
+  files: string[];
 }
 
 function readJson(path: string): Record<string, unknown> | null {
@@ -93,41 +104,73 @@ function readJson(path: string): Record<string, unknown> | null {
   }
 }
 
-function resolveModel(opts: InferBenchOptions, dtype: WeightDtype, variant: Variant, log: (s: string) => void): ResolvedModel {
+/** Config files live next to the model, or one level up when the model sits in onnx/ (onnx-community layout). */
+function configDirs(file: string): string[] {
+  const d = dirname(file);
+  return basename(d) === 'onnx' ? [d, dirname(d)] : [d];
+}
+
+/** The graph, its weight inventory and the files on disk of a model file. */
+function inspectModel(file: string, tie: boolean | null): Pick<ResolvedModel, 'graph' | 'inventory' | 'bytesOnDisk' | 'files'> {
+  assertReadable(file);
+  let graph: OnnxGraphSummary | null = null;
+  try {
+    graph = readOnnxGraph(file);
+  } catch {
+    // Not parseable as ONNX: session creation reports onnxruntime's own error.
+    return { graph: null, inventory: null, bytesOnDisk: statSync(file).size, files: [basename(file)] };
+  }
+  const inventory = weightInventory(graph, tie);
+  const disk = modelFilesOnDisk(file, inventory.externalFiles);
+  return { graph, inventory, bytesOnDisk: disk.bytes, files: disk.files };
+}
+
+function resolveModel(opts: InferBenchOptions, dtype: ModelDtype, variant: Variant, log: (s: string) => void): ResolvedModel {
   const isPath = existsSync(opts.model) || /[/\\]|\.onnx$/i.test(opts.model);
   if (!isPath && PRESETS[opts.model]) {
     log(`model: preset ${opts.model} (${dtype}, ${variant}) — generating if not cached`);
     const m = ensureModel(opts.model, { dtype, variant });
     if (m.built) log(`model: generated ${m.dir} in ${m.buildTimeS.toFixed(1)} s`);
-    return {
-      source: 'preset',
-      name: opts.model,
-      file: m.modelPath,
-      generated: m,
-      info: m.info,
-      maxContext: m.config.maxPositions,
-      vocabHint: m.config.vocabSize,
-      parameters: m.info.parameters,
-      bytesOnDisk: m.bytesOnDisk,
-    };
+    return { source: 'preset', name: opts.model, file: m.modelPath, generated: m, info: m.info, facts: readModelFacts(m.dir), ...inspectModel(m.modelPath, m.config.tieWordEmbeddings) };
   }
   if (!isPath) throw new UsageError(`--model '${opts.model}': not a preset (${Object.keys(PRESETS).join(', ')}) nor an existing .onnx file or model directory`);
-  const file = resolveModelFile(opts.model);
-  const cfg = readJson(join(dirname(file), 'config.json'));
+  if (!existsSync(opts.model)) throw new UsageError(`--model ${opts.model}: no such file or directory`);
+  const isDir = statSync(opts.model).isDirectory();
+  if (isDir) assertReadable(opts.model, 'model directory');
+  const dirFacts = isDir ? readModelFacts(opts.model) : null;
+  const file = resolveModelFile(opts.model, dirFacts?.genai?.filename);
+  let facts: ModelFacts | null = null;
+  let cfg: Record<string, unknown> | null = null;
+  for (const d of configDirs(file)) {
+    facts ??= readModelFacts(d);
+    cfg ??= readJson(join(d, 'config.json'));
+  }
   const jb = cfg?.joulebench as Partial<GeneratedModelInfo> | undefined;
   const info = jb?.synthetic === true && basename(file) === 'model.onnx' ? (jb as GeneratedModelInfo) : null;
-  const num = (k: string) => (typeof cfg?.[k] === 'number' ? (cfg[k] as number) : null);
   return {
     source: 'file',
-    name: basename(existsSync(opts.model) && !opts.model.endsWith('.onnx') ? opts.model.replace(/[/\\]+$/, '') : dirname(file)) || basename(file),
+    name: basename(isDir ? opts.model.replace(/[/\\]+$/, '') : dirname(file)) || basename(file),
     file,
     generated: null,
     info,
-    maxContext: num('max_position_embeddings') ?? num('n_positions'),
-    vocabHint: num('vocab_size'),
-    parameters: typeof info?.parameters === 'number' ? info.parameters : null,
-    bytesOnDisk: modelBytesOnDisk(file),
+    facts,
+    ...inspectModel(file, facts?.tieWordEmbeddings ?? null),
   };
+}
+
+/** The precision a model's graph runs at: q4/q4f16 when its linear layers are MatMulNBits, else its KV type. */
+function dtypeOfGraph(graph: OnnxGraphSummary | null, io: DecoderIO): string {
+  const f16 = io.kvType === 'float16';
+  if (graph?.nodes.some((n) => n.opType === 'MatMulNBits')) return f16 ? 'q4f16' : 'q4';
+  return f16 ? 'fp16' : 'fp32';
+}
+
+/** Counts of the graph's non-standard-domain ops (contrib ops such as MatMulNBits, GroupQueryAttention). */
+function contribOps(graph: OnnxGraphSummary | null): Record<string, number> | null {
+  if (!graph) return null;
+  const out: Record<string, number> = {};
+  for (const n of graph.nodes) if (n.domain && n.domain !== 'ai.onnx') out[`${n.domain}.${n.opType}`] = (out[`${n.domain}.${n.opType}`] ?? 0) + 1;
+  return out;
 }
 
 function metric(value: number | null, unit: string, higherIsBetter: boolean, method: string, samples?: number[], reason?: string, energyBasis?: 'metered' | 'declared' | null): Metric {
@@ -184,12 +227,16 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     if (ortAd?.isSoftware) warnings.push(`software adapter '${ortAd.name}': WebGPU EP timings are CPU timings, not GPU figures`);
   }
   const ortAdapter = match ? adapters!.find((a) => a.index === (match!.onnxruntime ?? match!.hashing).index) : undefined;
-  const dtype: WeightDtype = opts.dtype ?? (ep === 'webgpu' && ortAdapter?.features.includes('shader-f16') ? 'fp16' : 'fp32');
+  const dtype: ModelDtype = opts.dtype ?? (ep === 'webgpu' && ortAdapter?.features.includes('shader-f16') ? 'fp16' : 'fp32');
   const variant: Variant = opts.variant ?? 'gqa';
+  if (variant === 'std' && (dtype === 'q4' || dtype === 'q4f16')) {
+    throw new UsageError(`--dtype ${dtype} with --variant std: 4-bit presets use the gqa graph (MatMulNBits is an onnxruntime contrib op; std is standard ONNX only); drop --variant std`);
+  }
 
   const model = resolveModel(opts, dtype, variant, log);
-  if (model.maxContext !== null && prompt + gen > model.maxContext) {
-    throw new UsageError(`--prompt ${prompt} + --gen ${gen} = ${prompt + gen} tokens: exceeds the model's context of ${model.maxContext}`);
+  const maxContext = model.generated?.config.maxPositions ?? model.facts?.contextLength ?? null;
+  if (maxContext !== null && prompt + gen > maxContext) {
+    throw new UsageError(`--prompt ${prompt} + --gen ${gen} = ${prompt + gen} tokens: exceeds the model's context of ${maxContext}${model.facts ? ` (${model.facts.source})` : ''}`);
   }
 
   // --- session (profiling on for the warmup only: endProfiling() stops it before the timed runs).
@@ -199,9 +246,15 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   const profilePrefix = profileDir ? join(profileDir, 'ort') : undefined;
   const presentNames = model.generated ? Array.from({ length: model.generated.config.numLayers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat() : undefined;
   log(`session: creating on ${ep} EP`);
-  const { session, io, createTimeS } = await openDecoderSession(model.file, ep, { profilePrefix, threads: opts.threads, presentNames });
+  const f = model.facts;
+  const hints = { numKvHeads: f?.numKvHeads, headDim: f?.headDim, vocabSize: f?.vocabSize, pastKey: f?.genai?.pastKey, pastValue: f?.genai?.pastValue, presentKey: f?.genai?.presentKey, presentValue: f?.genai?.presentValue };
+  const { session, io, createTimeS } = await openDecoderSession(model.file, ep, { profilePrefix, threads: opts.threads, presentNames, graph: model.graph ?? undefined, hints });
+  const facts = model.facts ?? factsFromGraph({ layers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim, vocabSize: io.vocabSize });
+  if (facts.source !== 'graph' && facts.numLayers !== null && facts.numLayers !== io.layers.length) {
+    warnings.push(`${facts.source} says ${facts.numLayers} layers, the graph has ${io.layers.length} past/present KV pairs: figures use the graph's`);
+  }
   const rssAfterLoad = process.memoryUsage().rss;
-  const vocab = io.vocabSize ?? model.vocabHint ?? 1000;
+  const vocab = io.vocabSize ?? facts.vocabSize ?? 1000;
   const rnd = mulberry32(seed);
   const randomTokens = (n: number) => Int32Array.from({ length: n }, () => rnd() % vocab);
   const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
@@ -210,7 +263,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
 
   // --- the two tests (pp and tg), each in its own energy window (src/infer/phase-windows.ts)
   let placement: Placement | null = null;
-  const status = { timedOut: false };
+  const status: { timedOut: boolean; kvLocation?: string | null } = { timedOut: false };
   let bm: BatchMeasurement;
   try {
     bm = await measureBatch(
@@ -225,11 +278,10 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         monitor,
         maxWindowS: opts.maxWindowS,
         warmup: opts.warmup !== false,
+        // The profile is written after the warmup but parsed after the timed runs: parsing it
+        // (MBs of JSON) here would leave that garbage for the collector to take during timed steps.
         afterWarmup: () => {
-          if (!profilePrefix) return;
-          session.endProfiling();
-          placement = readProfile(profilePrefix);
-          if (!placement) warnings.push('onnxruntime profile not found: EP placement unknown');
+          if (profilePrefix) session.endProfiling();
         },
         kvBytesPerRunner: kvBytes,
         log,
@@ -237,6 +289,10 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       },
       batch,
     );
+    if (profilePrefix) {
+      placement = readProfile(profilePrefix);
+      if (!placement) warnings.push('onnxruntime profile not found: EP placement unknown');
+    }
   } finally {
     // After a timed-out run() onnxruntime may still be using the session and the KV tensors:
     // releasing them under it can crash the process, so leave them to process exit.
@@ -269,12 +325,12 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
 
   const sortedSteps = [...stepMs].sort((a, b) => a - b);
   const pct = (p: number) => percentileSorted(sortedSteps, p);
-  const vocabForBytes = io.vocabSize ?? model.vocabHint;
+  const vocabForBytes = io.vocabSize ?? facts.vocabSize;
   const prefillLogitsBytes = vocabForBytes === null ? null : batch * prompt * vocabForBytes * (io.logitsType === 'float16' ? 2 : 4);
   const prefillLogitsText = prefillLogitsBytes === null ? 'size unknown' : `${(prefillLogitsBytes / 2 ** 20).toFixed(2)} MiB of logits per prefill${ep === 'webgpu' ? ', copied back from the device' : ''}`;
   const synthetic = model.info !== null;
   const mirrors = model.info?.mirrors ?? null;
-  const generator = `joulebench generator${model.source === 'file' ? `, preset ${model.info!.preset}` : ''}`;
+  const generator = `joulebench generator${model.source === 'file' && model.info ? `, preset ${model.info.preset}` : ''}`;
   // Test presets mirror no public model: their figures check the harness, they say nothing about a real LLM.
   const testModel = synthetic && /^synthetic test model/.test(mirrors ?? '');
   const modelNote = !synthetic
@@ -326,7 +382,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     params: {
       model: opts.model,
       ep,
-      dtype: model.generated ? dtype : (model.info?.dtype ?? (io.kvType === 'float16' ? 'fp16' : 'fp32')),
+      dtype: model.generated ? dtype : (model.info?.dtype ?? dtypeOfGraph(model.graph, io)),
       variant: model.generated ? variant : (model.info?.variant ?? null),
       batch,
       prompt,
@@ -350,14 +406,21 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         synthetic,
         note: modelNote,
         mirrors,
-        parameters: model.parameters,
-        parametersNote: model.parameters === null ? 'not known for a user model (count initializers with onnx tools)' : undefined,
+        parameters: model.inventory?.parameters ?? null,
+        parametersMethod: model.inventory?.method ?? 'not counted: the model file could not be parsed',
+        quantizedParameters: model.inventory?.quantizedParameters ?? null,
+        weightBytes: model.inventory?.weightBytes ?? null,
+        weightBytesMethod: model.inventory?.weightBytesMethod ?? null,
         bytesOnDisk: model.bytesOnDisk,
-        externalData: model.info?.externalData ?? null,
+        files: model.files,
+        externalData: model.inventory ? model.inventory.externalFiles.length > 0 : null,
+        externalDataFiles: model.inventory?.externalFiles ?? null,
+        facts: { ...facts, genai: undefined },
+        contribOps: contribOps(model.graph),
         layers: io.layers.length,
         numKvHeads: io.numKvHeads,
         headDim: io.headDim,
-        vocabSize: io.vocabSize ?? model.vocabHint,
+        vocabSize: io.vocabSize ?? facts.vocabSize,
         kvType: io.kvType,
         kvCacheBytes: kvBytes,
         kvCacheContextTokens: context,
@@ -367,7 +430,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         io: summarizeIO(io),
       },
       memory: { peakRssBytes, rssBeforeLoadBytes: rssBefore, rssAfterLoadBytes: rssAfterLoad, method: 'process.resourceUsage().maxRSS (peak resident set of the whole process)' },
-      session: { createTimeS, buildTimeS: model.generated?.buildTimeS ?? 0, onnxruntime: depVersion('onnxruntime-node'), graphOptimizationLevel: 'all', kvOnDevice: ep === 'webgpu' },
+      session: { createTimeS, buildTimeS: model.generated?.buildTimeS ?? 0, onnxruntime: depVersion('onnxruntime-node'), graphOptimizationLevel: 'all', kvOnDevice: status.kvLocation === 'gpu-buffer', kvLocation: status.kvLocation ?? null },
       placement,
       fallbackOps: fallback ? { cpuComputeOps: fallback.cpuComputeOps, cpuShapeOps: fallback.cpuShapeOps } : null,
       adapterMatch: match

@@ -6,8 +6,9 @@
  *   `SimplifiedLayerNormalization` (domain "", as ORT registers it) / `SkipSimplifiedLayerNormalization`,
  *   `SkipLayerNormalization` + `FastGelu` for GPT-2, and genai's mask reformatting
  *   (attention_mask → seqlens_k / total_sequence_length) without `Shape`.
- * - `std`: standard ONNX opset 17 only (any EP; the correctness baseline), per
- *   /work/shared/reference/inference.md §4.3.
+ * - `std`: standard ONNX opset 17 only (any EP; the correctness baseline): RMSNorm from
+ *   ReduceMean/Sqrt, Hugging Face's rotate_half rotary, attention from MatMul/Softmax with an
+ *   additive causal + padding mask.
  *
  * I/O follows Hugging Face Optimum / onnxruntime-genai: `input_ids`, `attention_mask`,
  * [`position_ids`], `past_key_values.{i}.key|value` [batch, kv_heads, past, head_dim] →
@@ -15,7 +16,8 @@
  * (genai's form: GQA derives positions from seqlens_k); every other graph does.
  */
 import { DT, type AttrValue, type DataTypeCode, type Dim, type LazyBytes, Msg, graph, model, node, tensorExternal, tensorInline, valueInfo } from './onnx-writer.js';
-import { weightBytes, type Fill, type WeightDtype } from './weights.js';
+import { floatDtypeOf, weightBytes, weightStream, type Fill, type ModelDtype, type WeightDtype } from './weights.js';
+import { Q4_BLOCK_SIZE, allocQ4, dequantizeQ4, q4Bytes, quantizeRowsInto, scaleBytes, transposeKN, type Q4Matrix } from './q4.js';
 import type { DecoderConfig } from './presets.js';
 
 /** Graph variant. */
@@ -47,13 +49,82 @@ class G {
   readonly inits: InitSpec[] = [];
   private n = 0;
   private readonly consts = new Map<string, string>();
+  /** Float storage of every non-quantized tensor. */
+  readonly wdt: WeightDtype;
+  /**
+   * @param q4Reference - q4 dtypes only: emit plain MatMul over the dequantized 4-bit weights instead
+   *   of MatMulNBits (the reference the quantized graph is checked against).
+   */
   constructor(
     readonly seed: number,
-    readonly wdt: WeightDtype,
-  ) {}
+    readonly dtype: ModelDtype,
+    readonly q4Reference = false,
+  ) {
+    this.wdt = floatDtypeOf(dtype);
+  }
 
   get fdt(): DataTypeCode {
     return this.wdt === 'fp32' ? DT.FLOAT : DT.FLOAT16;
+  }
+
+  get quantized(): boolean {
+    return this.dtype === 'q4' || this.dtype === 'q4f16';
+  }
+
+  /**
+   * A linear layer x·W with W [K, N] (MatMul layout): MatMul on a float weight, or for q4 dtypes
+   * `com.microsoft.MatMulNBits` (4-bit, block 32, per-block scales and zero points) quantized from
+   * the same seeded values. `out` names the output.
+   */
+  linear(x: string, name: string, K: number, N: number, fill: Fill, out?: string): string {
+    if (!this.quantized) return this.opN('MatMul', [x, this.weight(name, [K, N], fill)], out ? [out] : 1)[0]!;
+    return this.q4Linear(x, name, N, K, (m) => {
+      const w = new Float32Array(K * N);
+      weightStream(fill, this.seed, name)(w);
+      quantizeRowsInto(m, transposeKN(w, K, N), 0);
+    }, out);
+  }
+
+  /**
+   * A 4-bit linear layer with N outputs over K inputs whose rows come from `source` (which fills a
+   * Q4Matrix; called when the weights are written, and again if they are written again). The three
+   * MatMulNBits initializers share one quantization, released once all three are written.
+   */
+  q4Linear(x: string, name: string, N: number, K: number, source: (m: Q4Matrix) => void, out?: string): string {
+    const scaleType = this.wdt;
+    let cached: Q4Matrix | null = null;
+    let written = 0;
+    const get = () => {
+      if (!cached) {
+        cached = allocQ4(N, K, scaleType);
+        source(cached);
+      }
+      return cached;
+    };
+    const lazy = (byteLength: number, pick: (m: Q4Matrix) => Uint8Array): LazyBytes => ({
+      byteLength,
+      write(sink) {
+        sink(pick(get()));
+        if (++written === 3) {
+          written = 0;
+          cached = null;
+        }
+      },
+    });
+    if (this.q4Reference) {
+      const deq = dequantizeQ4(get());
+      const kn = transposeKN(deq, N, K); // N×K rows → K×N MatMul layout
+      cached = null;
+      return this.opN('MatMul', [x, this.weight(`${name}.dequantized`, [K, N], { kind: 'values', values: kn })], out ? [out] : 1)[0]!;
+    }
+    const bytes = q4Bytes(N, K, scaleType);
+    const kBlocks = Math.ceil(K / Q4_BLOCK_SIZE);
+    // Initializer names as onnxruntime's MatMul4BitsQuantizer writes them.
+    this.inits.push({ name: `${name}_Q4`, dt: DT.UINT8, dims: [N, kBlocks, Q4_BLOCK_SIZE / 2], data: lazy(bytes.packed, (m) => m.packed) });
+    this.inits.push({ name: `${name}_scales`, dt: this.fdt, dims: [N * kBlocks], data: lazy(bytes.scales, scaleBytes) });
+    this.inits.push({ name: `${name}_zero_points`, dt: DT.UINT8, dims: [N * Math.ceil(kBlocks / 2)], data: lazy(bytes.zeroPoints, (m) => m.zeroPoints) });
+    const attrs: Record<string, AttrValue> = { K: { i: K }, N: { i: N }, bits: { i: 4 }, block_size: { i: Q4_BLOCK_SIZE } };
+    return this.opN('MatMulNBits', [x, `${name}_Q4`, `${name}_scales`, `${name}_zero_points`], out ? [out] : 1, attrs, 'com.microsoft')[0]!;
   }
 
   /** Add a node with `outs` outputs (or named outputs); returns output names. */
@@ -136,9 +207,13 @@ export function rotaryTables(maxPos: number, headDim: number, theta: number): { 
   return { cos, sin };
 }
 
-/** Build the graph (weights stay lazy). */
-export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: WeightDtype; variant: Variant; seed: number }): BuiltGraph {
-  const g = new G(opts.seed, opts.dtype);
+/**
+ * Build the graph (weights stay lazy). `q4Reference` (q4 dtypes): MatMul over the dequantized
+ * weights in place of MatMulNBits, the graph the quantized one is checked against.
+ */
+export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; variant: Variant; seed: number; q4Reference?: boolean }): BuiltGraph {
+  if (opts.variant === 'std' && (opts.dtype === 'q4' || opts.dtype === 'q4f16')) throw new Error(`dtype ${opts.dtype} needs the gqa variant (MatMulNBits is an onnxruntime contrib op)`);
+  const g = new G(opts.seed, opts.dtype, opts.q4Reference ?? false);
   const fdt = g.fdt;
   const { numLayers: L, hiddenSize: H, numHeads: Nq, numKvHeads: Nkv, headDim: hd, vocabSize: V } = c;
   const gqa = opts.variant === 'gqa';
@@ -294,21 +369,21 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: WeightDtype; 
     for (let l = 0; l < L; l++) {
       const p = `model.layers.${l}`;
       const h = norm(g.weight(`${p}.input_layernorm.weight`, [H], NORM));
-      let q = g.op('MatMul', [h, g.weight(`${p}.self_attn.q_proj.weight`, [H, qd], W)]);
-      let k = g.op('MatMul', [h, g.weight(`${p}.self_attn.k_proj.weight`, [H, kvd], W)]);
-      let v = g.op('MatMul', [h, g.weight(`${p}.self_attn.v_proj.weight`, [H, kvd], W)]);
+      let q = g.linear(h, `${p}.self_attn.q_proj.weight`, H, qd, W);
+      let k = g.linear(h, `${p}.self_attn.k_proj.weight`, H, kvd, W);
+      let v = g.linear(h, `${p}.self_attn.v_proj.weight`, H, kvd, W);
       if (c.qkvBias) {
         q = g.op('Add', [q, g.weight(`${p}.self_attn.q_proj.bias`, [qd], BIAS)]);
         k = g.op('Add', [k, g.weight(`${p}.self_attn.k_proj.bias`, [kvd], BIAS)]);
         v = g.op('Add', [v, g.weight(`${p}.self_attn.v_proj.bias`, [kvd], BIAS)]);
       }
       const a = attn(l, q, k, v);
-      pendingAdd = g.op('MatMul', [a, g.weight(`${p}.self_attn.o_proj.weight`, [qd, H], W)]);
+      pendingAdd = g.linear(a, `${p}.self_attn.o_proj.weight`, qd, H, W);
       const h2 = norm(g.weight(`${p}.post_attention_layernorm.weight`, [H], NORM));
-      const gate = g.op('MatMul', [h2, g.weight(`${p}.mlp.gate_proj.weight`, [H, c.intermediateSize], W)]);
-      const up = g.op('MatMul', [h2, g.weight(`${p}.mlp.up_proj.weight`, [H, c.intermediateSize], W)]);
+      const gate = g.linear(h2, `${p}.mlp.gate_proj.weight`, H, c.intermediateSize, W);
+      const up = g.linear(h2, `${p}.mlp.up_proj.weight`, H, c.intermediateSize, W);
       const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-      pendingAdd = g.op('MatMul', [act, g.weight(`${p}.mlp.down_proj.weight`, [c.intermediateSize, H], W)]);
+      pendingAdd = g.linear(act, `${p}.mlp.down_proj.weight`, c.intermediateSize, H, W);
     }
     x = norm(g.weight('model.norm.weight', [H], NORM));
   } else {
@@ -331,12 +406,12 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: WeightDtype; 
     for (let l = 0; l < L; l++) {
       const p = `model.layers.${l}`;
       const h = norm(g.weight(`${p}.ln_1.weight`, [H], NORM), g.weight(`${p}.ln_1.bias`, [H], BIAS));
-      const qkv = g.op('Add', [g.op('MatMul', [h, g.weight(`${p}.attn.c_attn.weight`, [H, 3 * H], W)]), g.weight(`${p}.attn.c_attn.bias`, [3 * H], BIAS)]);
+      const qkv = g.op('Add', [g.linear(h, `${p}.attn.c_attn.weight`, H, 3 * H, W), g.weight(`${p}.attn.c_attn.bias`, [3 * H], BIAS)]);
       const [q, k, v] = g.opN('Split', [qkv, g.i64([H, H, H])], 3, { axis: { i: -1 } });
       const a = attn(l, q!, k!, v!);
-      pendingAdd = g.op('Add', [g.op('MatMul', [a, g.weight(`${p}.attn.c_proj.weight`, [H, H], W)]), g.weight(`${p}.attn.c_proj.bias`, [H], BIAS)]);
+      pendingAdd = g.op('Add', [g.linear(a, `${p}.attn.c_proj.weight`, H, H, W), g.weight(`${p}.attn.c_proj.bias`, [H], BIAS)]);
       const h2 = norm(g.weight(`${p}.ln_2.weight`, [H], NORM), g.weight(`${p}.ln_2.bias`, [H], BIAS));
-      const fc = g.op('MatMul', [h2, g.weight(`${p}.mlp.c_fc.weight`, [H, c.intermediateSize], W)]);
+      const fc = g.linear(h2, `${p}.mlp.c_fc.weight`, H, c.intermediateSize, W);
       const fcBias = g.weight(`${p}.mlp.c_fc.bias`, [c.intermediateSize], BIAS);
       let act: string;
       if (gqa) act = g.op('FastGelu', [fc, fcBias], {}, 'com.microsoft');
@@ -347,23 +422,38 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: WeightDtype; 
         const inner = g.op('Mul', [g.op('Add', [u, g.op('Mul', [u3, g.f([0.044715])])]), g.f([Math.sqrt(2 / Math.PI)])]);
         act = g.op('Mul', [g.op('Mul', [u, g.f([0.5])]), g.op('Add', [g.op('Tanh', [inner]), g.f([1])])]);
       }
-      pendingAdd = g.op('Add', [g.op('MatMul', [act, g.weight(`${p}.mlp.c_proj.weight`, [c.intermediateSize, H], W)]), g.weight(`${p}.mlp.c_proj.bias`, [H], BIAS)]);
+      pendingAdd = g.op('Add', [g.linear(act, `${p}.mlp.c_proj.weight`, c.intermediateSize, H, W), g.weight(`${p}.mlp.c_proj.bias`, [H], BIAS)]);
     }
     x = norm(g.weight('model.norm.weight', [H], NORM), g.weight('model.norm.bias', [H], BIAS));
   }
 
   // LM head. Tied embeddings use Gemm(transB=1) on the [V,H] table so the weights exist once
   // (MatMul with a Transpose would be constant-folded into a second copy).
-  if (c.tieWordEmbeddings) {
+  if (c.tieWordEmbeddings && g.quantized) {
+    // onnx-community's q4 exports keep the embedding table in float for the Gather and store the
+    // LM head as its own 4-bit copy of the table: transformers.js quantizes with
+    // MatMul4BitsQuantizer, which rewrites MatMuls only
+    // (https://github.com/huggingface/transformers.js/blob/main/scripts/quantize.py). The table is [V, H] = MatMulNBits' [N, K]:
+    // quantized row-chunk by row-chunk from the embedding's own seeded stream.
+    g.q4Linear(x, 'lm_head.weight', V, H, (m) => {
+      const next = weightStream(EMB, opts.seed, 'model.embed_tokens.weight');
+      const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / H));
+      for (let r = 0; r < V; r += rowsPerChunk) {
+        const chunk = new Float32Array(Math.min(rowsPerChunk, V - r) * H);
+        next(chunk);
+        quantizeRowsInto(m, chunk, r);
+      }
+    }, 'logits');
+  } else if (c.tieWordEmbeddings) {
     const flat = g.op('Reshape', [x, g.i64([-1, H])]);
     const l2 = g.op('Gemm', [flat, embed], { transB: { i: 1 } });
     const shape = g.op('Concat', [g.op('Shape', ['input_ids']), g.i64([V])], { axis: { i: 0 } });
     g.opN('Reshape', [l2, shape], ['logits']);
   } else {
-    g.opN('MatMul', [x, g.weight('lm_head.weight', [H, V], EMB)], ['logits']);
+    g.linear(x, 'lm_head.weight', H, V, EMB, 'logits');
   }
   const opsets: Record<string, number> = { '': 17 };
-  if (gqa) opsets['com.microsoft'] = 1;
+  if (gqa || g.quantized) opsets['com.microsoft'] = 1;
   return { nodes: g.nodes, inits: g.inits, inputs, outputs, opsets, inputNames, outputNames };
 }
 

@@ -12,7 +12,9 @@ import { packageRoot } from '../report/environment.js';
 import { writeMsgToFile } from './onnx-writer.js';
 import { buildDecoderGraph, serializeModel, type Variant } from './builder.js';
 import { getPreset, parameterCount, type DecoderConfig } from './presets.js';
-import type { WeightDtype } from './weights.js';
+import { floatDtypeOf, type ModelDtype } from './weights.js';
+import { readOnnxGraph } from './onnx-reader.js';
+import { weightInventory } from './model-facts.js';
 
 /** Bump when the generated graph changes (invalidates cached models). */
 export const BUILDER_VERSION = 1;
@@ -30,10 +32,11 @@ export interface GeneratedModelInfo {
   builderVersion: number;
   preset: string;
   mirrors: string;
-  dtype: WeightDtype;
+  dtype: ModelDtype;
   variant: Variant;
   seed: number;
   parameters: number;
+  /** Bytes of the weights as stored (4-bit codes, scales and zero points for q4 dtypes), counted from the written graph. */
   weightBytes: number;
   externalData: boolean;
   synthetic: true;
@@ -59,12 +62,12 @@ export function modelsDir(): string {
 }
 
 /** Directory name for a preset/dtype/variant: `<preset>-<dtype>` (+ `-std` for the standard-op graph). */
-export function modelDirName(preset: string, dtype: WeightDtype, variant: Variant): string {
+export function modelDirName(preset: string, dtype: ModelDtype, variant: Variant): string {
   return `${preset}-${dtype}${variant === 'std' ? '-std' : ''}`;
 }
 
 function hfConfig(c: DecoderConfig, info: GeneratedModelInfo): Record<string, unknown> {
-  const common = { vocab_size: c.vocabSize, torch_dtype: info.dtype === 'fp16' ? 'float16' : 'float32', tie_word_embeddings: c.tieWordEmbeddings };
+  const common = { vocab_size: c.vocabSize, torch_dtype: floatDtypeOf(info.dtype) === 'fp16' ? 'float16' : 'float32', tie_word_embeddings: c.tieWordEmbeddings };
   const cfg =
     c.family === 'gpt2'
       ? { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', n_embd: c.hiddenSize, n_layer: c.numLayers, n_head: c.numHeads, n_inner: c.intermediateSize, n_positions: c.maxPositions, layer_norm_epsilon: c.normEps, activation_function: 'gelu_new', ...common }
@@ -116,14 +119,18 @@ function genaiConfig(c: DecoderConfig, info: GeneratedModelInfo, withPositionIds
 }
 
 /** Generate a model directory at `dir` (replaced atomically). */
-export function buildModelDir(preset: string, opts: { dtype: WeightDtype; variant: Variant; seed?: number; dir: string; externalThresholdBytes?: number }): ModelDir {
+export function buildModelDir(
+  preset: string,
+  opts: { dtype: ModelDtype; variant: Variant; seed?: number; dir: string; externalThresholdBytes?: number; q4Reference?: boolean },
+): ModelDir {
   const c = getPreset(preset);
   const t0 = performance.now();
   const seed = opts.seed ?? DEFAULT_WEIGHT_SEED;
   const params = parameterCount(c);
-  const bytesPerParam = opts.dtype === 'fp32' ? 4 : 2;
-  const weightBytes = params * bytesPerParam;
-  const external = weightBytes > (opts.externalThresholdBytes ?? EXTERNAL_DATA_THRESHOLD_BYTES);
+  const built = buildDecoderGraph(c, { dtype: opts.dtype, variant: opts.variant, seed, q4Reference: opts.q4Reference });
+  const plannedBytes = built.inits.reduce((s, t) => s + t.data.byteLength, 0);
+  const external = plannedBytes > (opts.externalThresholdBytes ?? EXTERNAL_DATA_THRESHOLD_BYTES);
+  let weightBytes = plannedBytes; // replaced by the count from the written graph below
   const info: GeneratedModelInfo = {
     builderVersion: BUILDER_VERSION,
     preset,
@@ -142,7 +149,6 @@ export function buildModelDir(preset: string, opts: { dtype: WeightDtype; varian
   const tmp = join(parent, `.tmp-${preset}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
-    const built = buildDecoderGraph(c, { dtype: opts.dtype, variant: opts.variant, seed });
     let ext: { location: string; writeChunk: (b: Uint8Array) => void } | null = null;
     let dataFd: number | null = null;
     if (external) {
@@ -166,6 +172,12 @@ export function buildModelDir(preset: string, opts: { dtype: WeightDtype; varian
     } finally {
       if (dataFd !== null) closeSync(dataFd);
     }
+    // Self-check: the parameters counted from the written graph (as `infer bench` counts any
+    // model) must be the preset's; a mismatch is a builder bug, never a model to cache.
+    const inv = weightInventory(readOnnxGraph(join(tmp, 'model.onnx')), c.tieWordEmbeddings);
+    if (inv.parameters !== params) throw new Error(`builder: ${preset} ${opts.dtype}: graph holds ${inv.parameters} parameters, the preset has ${params}`);
+    weightBytes = inv.weightBytes;
+    info.weightBytes = weightBytes;
     writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(hfConfig(c, info), null, 2) + '\n');
     writeFileAtomic(join(tmp, 'genai_config.json'), JSON.stringify(genaiConfig(c, info, built.inputNames.includes('position_ids')), null, 2) + '\n');
     rmSync(opts.dir, { recursive: true, force: true });
@@ -201,7 +213,7 @@ export function readGeneratedInfo(dir: string): GeneratedModelInfo | null {
 }
 
 /** The cached model for a preset, generating it when missing or stale. */
-export function ensureModel(preset: string, opts: { dtype: WeightDtype; variant: Variant; seed?: number; rebuild?: boolean; root?: string }): ModelDir {
+export function ensureModel(preset: string, opts: { dtype: ModelDtype; variant: Variant; seed?: number; rebuild?: boolean; root?: string }): ModelDir {
   const c = getPreset(preset);
   const seed = opts.seed ?? DEFAULT_WEIGHT_SEED;
   const dir = join(opts.root ?? modelsDir(), modelDirName(preset, opts.dtype, opts.variant) + (seed === DEFAULT_WEIGHT_SEED ? '' : `-seed${seed}`));

@@ -47,7 +47,8 @@ export interface BatchContext {
   kvBytesPerRunner: number;
   log?: (line: string) => void;
   /** Set when a run() timed out: onnxruntime may still use the session (do not release it). */
-  status: { timedOut: boolean };
+  /** Set by the runs: a run() timed out; where the KV cache lived (gpu-buffer, cpu) after a step. */
+  status: { timedOut: boolean; kvLocation?: string | null };
 }
 
 /** One phase's figures. */
@@ -123,6 +124,7 @@ export async function measureBatch(ctx: BatchContext, batch: number): Promise<Ba
 
 function release(ctx: BatchContext, r: DecoderRunner): void {
   if (r.timedOut) ctx.status.timedOut = true;
+  if (r.kvLocation) ctx.status.kvLocation = r.kvLocation;
   else r.close();
 }
 

@@ -1,7 +1,8 @@
 /**
  * EP node placement from an onnxruntime profile (Chrome-trace JSON written by `endProfiling()`):
  * every kernel run is an event `cat: "Node"`, `name: "<node>_kernel_time"` with `args.provider` and
- * `args.op_name` (inference.md §3.2). Which EP ran which node is what shows CPU fallbacks.
+ * `args.op_name` (https://onnxruntime.ai/docs/performance/tune-performance/profiling-tools.html).
+ * Which EP ran which node is what shows CPU fallbacks.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -77,8 +77,39 @@ export type Fill =
   | { kind: 'uniform'; scale: number; center?: number }
   | { kind: 'values'; values: Float32Array };
 
-/** Storage precision of a weight tensor. */
+/** Storage precision of a float weight tensor. */
 export type WeightDtype = 'fp32' | 'fp16';
+
+/**
+ * Precision of a generated model: float weights throughout (fp32, fp16), or 4-bit linear layers
+ * (MatMulNBits, block 32) with the rest fp32 (`q4`) or fp16 (`q4f16`), as onnx-community names its
+ * `model_q4.onnx` / `model_q4f16.onnx` exports.
+ */
+export type ModelDtype = WeightDtype | 'q4' | 'q4f16';
+
+/** Every model dtype, in listing order. */
+export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q4', 'q4f16'];
+
+/** The float type of a model dtype's non-quantized tensors (and of MatMulNBits scales). */
+export function floatDtypeOf(d: ModelDtype): WeightDtype {
+  return d === 'fp16' || d === 'q4f16' ? 'fp16' : 'fp32';
+}
+
+/**
+ * The tensor's values in order, `out.length` at a time (the same values {@link weightBytes}
+ * writes as fp32): for quantizing a weight without going through its byte encoding.
+ */
+export function weightStream(fill: Fill, seed: number, name: string): (out: Float32Array) => void {
+  const rnd = fill.kind === 'uniform' ? mulberry32(tensorSeed(seed, name)) : null;
+  const k = fill.kind === 'uniform' ? (2 * fill.scale) / 4294967296 : 0;
+  const c0 = fill.kind === 'uniform' ? (fill.center ?? 0) - fill.scale : 0;
+  let pos = 0;
+  return (out) => {
+    if (rnd) for (let i = 0; i < out.length; i++) out[i] = c0 + rnd() * k;
+    else out.set((fill as { values: Float32Array }).values.subarray(pos, pos + out.length));
+    pos += out.length;
+  };
+}
 
 /**
  * Lazy bytes for a weight tensor of `count` elements: uniform in [center−scale, center+scale)
