@@ -16,6 +16,8 @@ import { addMeterOptions, createEnergyMonitor, type MeterOptions } from '../powe
 import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
+import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
+import { headlineOf, plusMinus } from '../report/headline.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
@@ -40,7 +42,7 @@ interface SearchFlags extends LaunchFlags {
   json?: boolean;
 }
 
-interface BenchFlags extends LaunchFlags, MeterOptions {
+interface BenchFlags extends LaunchFlags, MeterOptions, TimedPhaseFlags {
   seconds: number;
   autotune: boolean;
   json?: boolean;
@@ -173,7 +175,9 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
     for (const t of trials) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
   }
   out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
-  out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
+  if (d.autotuneCache) out.push(`autotune cache: ${d.autotuneCache.note}`);
+  const hl = headlineOf(m, 'hashesPerSecond', hps);
+  out.push(`throughput: ${mh(hps.value!)}${plusMinus(hl)}  (${hl.statistic}${hl.ci95HalfWidth !== null ? `, ± ${hl.intervalMethod}` : ''}; median slice ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} slices over ${Number(d.timedS).toFixed(1)} s, ${hl.outliers ?? 0} outlier(s) labelled and kept, stopped by ${d.stoppedBy})`);
   const hpj = m.metrics.hashesPerJoule!;
   out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J`);
   out.push(`shares (difficulty 1) found: ${d.sharesFound}, all verified on the host`);
@@ -187,6 +191,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     f.kernel = 'x1';
   }
   launchFromFlags(f, null); // validate flags before opening anything
+  const timed = timedPhaseOptions(f, f.seconds);
   const r = await withDevice(cmd, f, async (ctx) => {
     const choice = await createEnergyMonitor(f, { adapter: ctx.report });
     for (const w of choice.warnings) warn(w);
@@ -194,7 +199,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     try {
       if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
       const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-      const m = await runHashBench(ctx, { seconds: f.seconds, launch }, monitor, choice.monitor ? undefined : choice.reason);
+      const m = await runHashBench(ctx, { seconds: f.seconds, launch, ...timed }, monitor, choice.monitor ? undefined : choice.reason);
       return { m, isSoftware: ctx.report.isSoftware };
     } finally {
       await monitor?.close();
@@ -250,10 +255,11 @@ export function registerHash(program: Command): void {
   const bench = hash
     .command('bench')
     .description('sustained SHA256d search throughput (H/s) with autotuned launch configuration, and H/J with a meter')
-    .option('--seconds <S>', 'length of the timed phase, seconds', numberArg('--seconds', { min: 0.5, max: 86_400 }), 10)
+    .option('--seconds <S>', 'time limit of the timed phase, seconds (it stops earlier once the rate is within --target-rel-ci)', numberArg('--seconds', { min: 0.5, max: 86_400 }), 10)
     .option('--no-autotune', 'skip autotune (use --kernel/--wg/--npi or the default x1 kernel)')
     .option('--json', 'print JSON: { hashesPerSecond, hashesPerJoule, energy, measurement, ... }');
   addResultFileOptions(bench);
+  addTimedPhaseOptions(bench);
   addLaunchOptions(bench);
   addMeterOptions(bench);
   bench.action(benchAction);

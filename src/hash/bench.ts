@@ -17,7 +17,9 @@ import { perJoule, perJouleReason } from '../power/monitor.js';
 import type { Energy, Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
-import { StoppingState } from '../stats/stopping.js';
+import { hashStoppingParams, hashStoppingRule, StoppingState } from '../stats/stopping.js';
+import { toolVersion } from '../report/environment.js';
+import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
 import { HashEngine, type Slice } from './engine.js';
 import { encodeHeader } from './header.js';
 import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type LaunchConfig } from './kernels.js';
@@ -38,6 +40,12 @@ export interface HashBenchOptions {
   inFlight?: number;
   /** Target time per dispatch (slice), seconds. */
   sliceSeconds?: number;
+  /** Seconds before the CI target may stop the timed phase (default min(seconds, 5)); `seconds` is the time limit. */
+  minSeconds?: number;
+  /** Target 95 % CI half-width of the rate, relative (default 0.01); 0 runs to the time limit. */
+  targetRelCi?: number;
+  /** Autotune cache use (src/hash/autotune-cache.ts); absent = no cache. */
+  autotuneCache?: AutotuneCacheMode;
 }
 
 /** One autotune trial. */
@@ -105,7 +113,7 @@ function sliceFor(engine: HashEngine, nonces: number): number {
  */
 async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: StoppingState | null, seconds: number): Promise<RunStats> {
   const top = targetTopWord(BENCH_TARGET);
-  const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time', sleptMs: 0, mapWaitMs: 0 };
+  const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time-limit', sleptMs: 0, mapWaitMs: 0 };
   const t0 = performance.now();
   const sleep0 = engine.waits.sleptMs;
   const map0 = engine.waits.mapWaitMs;
@@ -142,7 +150,7 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
           st.stoppedBy = why;
           stop = true;
         } else if (!stopping && elapsed >= seconds) {
-          st.stoppedBy = 'time';
+          st.stoppedBy = 'time-limit';
           stop = true;
         }
       }
@@ -193,8 +201,15 @@ export async function runHashBench(
   if (ctx.report.isSoftware) warnings.push('software adapter: CPU timings, not a GPU figure');
   let trials: AutotuneTrial[] = [];
   let launch = opts.launch;
+  let cacheInfo: AutotuneCacheInfo | null = null;
   if (!launch) {
-    trials = await autotune(ctx, opts.candidates ?? AUTOTUNE_CANDIDATES, opts.trialSeconds ?? 0.6, inFlight);
+    const candidates = opts.candidates ?? AUTOTUNE_CANDIDATES;
+    const trialSeconds = opts.trialSeconds ?? 0.6;
+    const tune = () => autotune(ctx, candidates, trialSeconds, inFlight);
+    if (opts.autotuneCache) {
+      const params = { trialSeconds, inFlight, toolVersion: toolVersion() };
+      ({ trials, cache: cacheInfo } = await cachedAutotune(identityOf(ctx.report), candidates, params, opts.autotuneCache, tune, (w) => warnings.push(w)));
+    } else trials = await tune();
     launch = trials[0]!.launch;
   }
   const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
@@ -206,7 +221,7 @@ export async function runHashBench(
     const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)));
     const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
     sliceNonces = sliceFor(engine, rate * (opts.sliceSeconds ?? 0.2));
-    const stopping = new StoppingState({ minSamples: 5, minTimeS: opts.seconds, maxRelNoise: 0.01, maxSamples: 1_000_000, timeoutS: opts.seconds });
+    const stopping = new StoppingState(hashStoppingRule(opts));
     await ctx.drain(60_000, 'GPU queue drain before the energy window');
     if (monitor) await monitor.begin('hash.sha256d');
     try {
@@ -233,13 +248,14 @@ export async function runHashBench(
     status: 'complete',
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
-    params: { seconds: opts.seconds, target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0 },
+    params: { seconds: opts.seconds, ...hashStoppingParams(opts), target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0, autotuneCache: cacheInfo?.status ?? (trials.length ? 'off' : null) },
     metrics: {
       hashesPerSecond: {
         value: hps,
         unit: 'H/s',
         higherIsBetter: true,
         samples: run.samples,
+        sampleDurationsS: run.sampleTimesS,
         summary,
         method:
           'SHA256d nonces searched per second of wall time, slices kept in flight back to back; one sample per slice = nonces / time since the previous completion; value = total nonces / total timed time',
@@ -261,6 +277,7 @@ export async function runHashBench(
         inFlight,
       },
       autotune: trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
+      ...(cacheInfo ? { autotuneCache: cacheInfo } : {}),
       stoppedBy: run.stoppedBy,
       totalHashes: run.nonces,
       windowHashes: run.allNonces,

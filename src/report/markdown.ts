@@ -3,6 +3,7 @@
  * per-MW earnings table, and numbered notes (energy methods, incomplete runs, warnings).
  * Deterministic: no wall-clock date, rows in the order of buildRows().
  */
+import { HEADLINES, headlineLegend } from './headline.js';
 import { energyShort, formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
 
 /** Escape a table cell (pipes and newlines break GitHub tables). */
@@ -48,6 +49,7 @@ export function renderMarkdown(rows: readonly RunRow[]): string {
       'Rows marked [software] ran on a CPU rasteriser: their timings are CPU timings, not GPU figures.',
     '',
   );
+  out.push(`Figures (one definition each, as in \`run\` and \`compare\`): ${headlineLegend(HEADLINES.filter((h) => h.kind !== 'micro')).join('; ')}.`, '');
   out.push('## Efficiency per device', '');
   out.push(
     table(

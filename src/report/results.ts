@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { SCHEMA_VERSION, SUPPORTED_MAJORS, resultSchema, type ResultDoc } from './schema.js';
 import type { Summary as StatsSummary } from '../stats/summary.js';
+import { annotateHeadlines } from './headline.js';
 
 /** Format a zod error as one line naming the field path. */
 export function zodOneLine(err: ZodError, where: string): string {
@@ -62,10 +63,10 @@ export function serializeResult(doc: ResultDoc): string {
   return JSON.stringify(valid, null, 2) + '\n';
 }
 
-/** Validate and write atomically (temp + rename). */
+/** Validate and write atomically (temp + rename); each metric says which statistic it is (headline.ts). */
 export function writeResult(path: string, doc: ResultDoc): void {
   checkSchemaVersion(doc, 'result being written');
-  writeFileAtomic(path, serializeResult(doc));
+  writeFileAtomic(path, serializeResult(annotateHeadlines(doc)));
 }
 
 function slug(s: string): string {

@@ -7,7 +7,8 @@
  * method/scope and tool version; a software adapter is labelled as such (its timings are CPU timings).
  */
 import { basename } from 'node:path';
-import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+import type { Energy, Measurement, ResultDoc } from './schema.js';
+import { headlineOf } from './headline.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -26,9 +27,11 @@ export interface Figure {
   unit: string;
   /** Samples behind the value (0 when a single window). */
   n: number;
-  /** 95 % CI half-width relative to the mean, when a summary holds one. */
+  /** 95 % CI half-width relative to the value, as its headline definition computes it (headline.ts). */
   relCi95: number | null;
   method: string;
+  /** Which statistic the value is (headline.ts), e.g. "total nonces / timed span". */
+  statistic?: string;
 }
 
 /** A figure that is absent and why (e.g. "energy not measured: …"). */
@@ -113,12 +116,12 @@ export function deviceLabel(adapter: AdapterLike | null | undefined, cpuModel: s
   return adapter.isSoftware ? `${name} [software]` : name;
 }
 
-function figure(m: Metric | undefined): Figure | MissingFigure | null {
-  if (!m) return null;
+function figure(meas: Measurement | undefined, name: string): Figure | MissingFigure | null {
+  const m = meas?.metrics[name];
+  if (!meas || !m) return null;
   if (m.value === null) return { value: null, reason: m.reason ?? 'not measured' };
-  const s = m.summary;
-  const relCi95 = s && s.ci95HalfWidth !== null && s.mean !== 0 ? Math.abs(s.ci95HalfWidth / s.mean) : null;
-  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method };
+  const h = headlineOf(meas, name, m);
+  return { value: m.value, unit: m.unit, n: h.n, relCi95: h.relCi95, method: m.method, statistic: h.statistic };
 }
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
@@ -257,11 +260,11 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         model: infer ? str(infer.params.model) ?? infer.id.replace(/^infer\./, '') : null,
         toolVersion: doc.tool.version,
         gitSha: doc.git.sha,
-        hashesPerSecond: figure(hash?.metrics.hashesPerSecond),
-        hashesPerJoule: figure(hash?.metrics.hashesPerJoule),
-        prefillTokensPerSecond: figure(infer?.metrics.prefillTokensPerSecond),
-        decodeTokensPerSecond: figure(infer?.metrics.decodeTokensPerSecond),
-        tokensPerJoule: figure(infer?.metrics.tokensPerJoule),
+        hashesPerSecond: figure(hash, 'hashesPerSecond'),
+        hashesPerJoule: figure(hash, 'hashesPerJoule'),
+        prefillTokensPerSecond: figure(infer, 'prefillTokensPerSecond'),
+        decodeTokensPerSecond: figure(infer, 'decodeTokensPerSecond'),
+        tokensPerJoule: figure(infer, 'tokensPerJoule'),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),
         profit,

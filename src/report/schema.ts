@@ -54,6 +54,23 @@ export const metricSchema = z.object({
   method: z.string(),
   /** Why value is null (e.g. "energy not measured: no meter; pass --watts or --meter"). */
   reason: z.string().optional(),
+  /** Seconds each sample covers (rates over slices), in sample order: weights for time-weighted intervals. */
+  sampleDurationsS: z.array(num).optional(),
+  /** Outliers among the samples, labelled and counted, never removed (src/stats/outliers.ts). */
+  outliers: z.object({
+    method: z.string(),
+    threshold: num,
+    count: z.number().int().nonnegative(),
+    fraction: num,
+    indices: z.array(z.number().int().nonnegative()),
+  }).passthrough().optional(),
+  /** Which statistic `value` is and how its ± is computed (src/report/headline.ts). */
+  headline: z.object({
+    statistic: z.string(),
+    ci95HalfWidth: num.nullable(),
+    ci95Method: z.string(),
+    gated: z.boolean().optional(),
+  }).passthrough().optional(),
 }).passthrough();
 
 /** Energy over a measurement window (see src/power). `measured: false` carries the reason. */
