@@ -182,16 +182,19 @@ function exclusion(c: Cell): string | null {
   return null;
 }
 
-/** The first energy-basis mismatch among the runs that have a value, or null. */
-function basisMismatch(cells: Array<{ side: string; cell: Cell }>): string | null {
-  const withValue = cells.filter((c) => exclusion(c.cell) === null);
-  const first = withValue[0];
-  if (!first) return null;
-  for (const c of withValue.slice(1)) {
-    const why = energyBasisMismatch(first.cell.meas!.energy as Energy | undefined, c.cell.meas!.energy as Energy | undefined);
-    if (why) return first.side === c.side ? `${why} (within the ${c.side} runs)` : why;
+/** The first energy-basis mismatch among the runs that have a value (within a side first, then across), or null. */
+function basisMismatch(sides: Array<{ side: string; cells: Cell[] }>): string | null {
+  const firsts: Cell[] = [];
+  for (const { side, cells } of sides) {
+    const withValue = cells.filter((c) => exclusion(c) === null);
+    if (!withValue.length) continue;
+    firsts.push(withValue[0]!);
+    for (const c of withValue.slice(1)) {
+      const why = energyBasisMismatch(withValue[0]!.meas!.energy as Energy | undefined, c.meas!.energy as Energy | undefined);
+      if (why) return `${why} (within the ${side} runs)`;
+    }
   }
-  return null;
+  return firsts.length === 2 ? energyBasisMismatch(firsts[0]!.meas!.energy as Energy | undefined, firsts[1]!.meas!.energy as Energy | undefined) : null;
 }
 
 function gateHeadline(g: Record<RowVerdict, number>, gatedRows: readonly MetricRow[], minRuns: number): string {
@@ -286,7 +289,10 @@ export function compareRunSets(
       continue;
     }
     if (def.perJoule) {
-      const why = basisMismatch([...bCells.map((cell) => ({ side: 'baseline', cell })), ...cCells.map((cell) => ({ side: 'candidate', cell }))]);
+      const why = basisMismatch([
+        { side: 'baseline', cells: bCells },
+        { side: 'candidate', cells: cCells },
+      ]);
       if (why) {
         rows.push(refuse(`not compared: ${why}`));
         continue;
