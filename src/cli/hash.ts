@@ -177,7 +177,8 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
   out.push(`kernel: ${d.kernel.variant} (${d.kernel.file}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
   if (d.autotuneCache) out.push(`autotune cache: ${d.autotuneCache.note}`);
   const hl = headlineOf(m, 'hashesPerSecond', hps);
-  out.push(`throughput: ${mh(hps.value!)}${plusMinus(hl)}  (${hl.statistic}${hl.ci95HalfWidth !== null ? `, ± ${hl.intervalMethod}` : ''}; median slice ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} slices over ${Number(d.timedS).toFixed(1)} s, ${hl.outliers ?? 0} outlier(s) labelled and kept, stopped by ${d.stoppedBy})`);
+  out.push(`throughput: ${mh(hps.value!)}${plusMinus(hl)}${hl.ci95HalfWidth !== null ? ' (95 % CI, batch means)' : ''} = ${hl.statistic}; stopped by ${d.stoppedBy}`);
+  out.push(`  ${s.n} slices over ${Number(d.timedS).toFixed(1)} s: median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, ${hl.outliers ?? 0} outlier(s) labelled and kept`);
   const hpj = m.metrics.hashesPerJoule!;
   out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J`);
   out.push(`shares (difficulty 1) found: ${d.sharesFound}, all verified on the host`);

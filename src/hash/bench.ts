@@ -275,6 +275,7 @@ export async function runHashBench(
         noncesPerInvocation: noncesPerInvocation(launch),
         sliceNonces,
         inFlight,
+        compileTimeMs: engine.compileTimeMs,
       },
       autotune: trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
       ...(cacheInfo ? { autotuneCache: cacheInfo } : {}),
