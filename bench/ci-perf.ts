@@ -142,7 +142,7 @@ export async function runMicro(timeMs: number, log: (s: string) => void): Promis
     // Latency samples are ms per batch of n calls → calls per second per sample.
     const opsPerSecond = r.latency.samples.filter((ms) => ms > 0).map((ms) => (n * 1000) / ms);
     const s = summarize(opsPerSecond);
-    log(`${c.id}: ${s.mean.toPrecision(4)} ops/s ±${(s.relStdev * 100).toFixed(1)} % (n=${s.n}, ${n} calls/sample)`);
+    log(`${c.id}: ${s.mean.toPrecision(4)} ops/s (mean of ${s.n} samples of ${n} calls, rel. stdev ${(s.relStdev * 100).toFixed(1)} %)`);
     out.push({
       id: c.id,
       kind: 'micro',
