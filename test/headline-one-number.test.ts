@@ -40,11 +40,11 @@ describe('headline figure', () => {
     const pm = `± ${(h.relCi95! * 100).toFixed(1)} %`;
     const summary = formatRunSummary(doc, null, 'r.json');
     expect(summary).toContain(`SHA256d ${(total / 1e6).toPrecision(3)} MH/s ${pm}`);
-    expect(summary).toMatch(/figures\s+H\/s = total nonces \/ timed span, ± 95 % CI by batch means/);
+    expect(summary).toMatch(/figures\s+H\/s = total nonces \/ timed span ± 95 % CI \(batch means/);
     const row = buildRows([{ path: 'r.json', doc }])[0]!;
     expect(row.hashesPerSecond!.value).toBe(total);
     expect((row.hashesPerSecond as { relCi95: number }).relCi95).toBeCloseTo(h.relCi95!, 12);
-    expect(renderMarkdown([row])).toMatch(/H\/s = total nonces \/ timed span, ± 95 % CI by batch means/);
+    expect(renderMarkdown([row])).toMatch(/H\/s = total nonces \/ timed span ± 95 % CI \(batch means/);
     const cmp = compareRunSets([{ path: 'a.json', doc }], [{ path: 'b.json', doc: structuredClone(doc) }], { baseline: 'a', candidate: 'b' });
     expect(cmp.rows[0]!.centerBaseline! / total).toBeCloseTo(1, 12);
     const gha = ghaEntries([{ path: 'r.json', doc }], true).entries[0]!;

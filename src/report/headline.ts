@@ -239,7 +239,7 @@ export function headlineLegend(defs: readonly HeadlineDef[]): string[] {
     const key = `${d.kind}.${d.metric}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(`${d.label} = ${d.statistic}${d.interval === 'none' ? '' : `, ± ${intervalText(d.interval, d.timeWeighted)}`}`);
+    out.push(`${d.label} = ${d.statistic}${d.interval === 'none' ? '' : ` ± 95 % CI (${d.interval === 'batch-means' ? 'batch means of the samples' : 'Student t over the repetitions'})`}`);
   }
   return out;
 }
