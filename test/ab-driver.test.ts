@@ -16,21 +16,24 @@ const root = mkdtempSync(join(tmpdir(), 'jb-ab-'));
 const repo = join(root, 'repo');
 const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' }).trim();
 
-// The fake benchmark: a valid joulebench result whose hash rate is speed.txt × a small wobble.
-const template = runDoc([{ measurement: 'hash.sha256d', kind: 'hash', metric: 'hashesPerSecond', unit: 'H/s', higherIsBetter: true, value: 1 }], minute(0));
-const benchJs = `
-import { readFileSync, writeFileSync } from 'node:fs';
-const doc = JSON.parse(readFileSync('template.json', 'utf8'));
-const speed = Number(readFileSync('speed.txt', 'utf8'));
-const run = Number(process.env.JOULEBENCH_AB_RUN);
-doc.startedAt = doc.endedAt = new Date().toISOString();
-doc.argv = [process.env.JOULEBENCH_AB_SIDE, process.env.JOULEBENCH_AB_ROUND];
-doc.measurements[0].metrics.hashesPerSecond.value = speed * (1 + 0.003 * (((run * 7) % 5) - 2));
-writeFileSync(process.argv[2], JSON.stringify(doc));
+// The fake benchmark (POSIX sh, fast to start): a valid joulebench result whose hash rate is
+// speed.txt × a small wobble, recording its side and round in argv.
+const template = JSON.stringify(
+  runDoc([{ measurement: 'hash.sha256d', kind: 'hash', metric: 'hashesPerSecond', unit: 'H/s', higherIsBetter: true, value: 1 }], minute(0)),
+)
+  .replace('"value":1', '"value":__VALUE__')
+  .replace(/"startedAt":"[^"]*"/, '"startedAt":"__T__"')
+  .replace(/"endedAt":"[^"]*"/, '"endedAt":"__T__"')
+  .replace('"argv":["synthetic"]', '"argv":["__SIDE__","__ROUND__"]');
+const benchSh = `#!/bin/sh
+set -e
+v=$(awk -v s="$(cat speed.txt)" -v r="$JOULEBENCH_AB_RUN" 'BEGIN { printf "%.6f", s * (1 + 0.003 * (((r * 7) % 5) - 2)) }')
+t=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+sed -e "s/__VALUE__/$v/" -e "s/__T__/$t/g" -e "s/__SIDE__/$JOULEBENCH_AB_SIDE/" -e "s/__ROUND__/$JOULEBENCH_AB_ROUND/" template.json > "$1"
 `;
 execFileSync('git', ['init', '-q', repo]);
-writeFileSync(join(repo, 'template.json'), JSON.stringify(template));
-writeFileSync(join(repo, 'bench.mjs'), benchJs);
+writeFileSync(join(repo, 'template.json'), template);
+writeFileSync(join(repo, 'bench.sh'), benchSh);
 writeFileSync(join(repo, 'speed.txt'), '1000');
 git('add', '.');
 git('commit', '-qm', 'base');
@@ -39,7 +42,7 @@ writeFileSync(join(repo, 'speed.txt'), '900');
 git('commit', '-qam', 'slower');
 const candSha = git('rev-parse', 'HEAD');
 
-const BENCH = 'test -f built.txt && node bench.mjs {out}';
+const BENCH = 'test -f built.txt && sh bench.sh {out}';
 const common = ['--repo', repo, '--bench', BENCH, '--build', 'echo built > built.txt', '--seed', '42', '--rounds', '5', '--warmup-runs', '1'];
 
 describe('joulebench ab', () => {
@@ -86,7 +89,7 @@ describe('joulebench ab', () => {
     expect(r.stderr).toMatch(/did not finish within 1 s \(--run-timeout\)/);
   });
   it('bad input is exit 2 with one line, before anything runs', async () => {
-    const noOut = await runCliInProcess(['ab', '--baseline-ref', baseSha, '--candidate-ref', candSha, ...common, '--bench', 'node bench.mjs', '--out-dir', join(root, 'ab5')]);
+    const noOut = await runCliInProcess(['ab', '--baseline-ref', baseSha, '--candidate-ref', candSha, ...common, '--bench', 'sh bench.sh', '--out-dir', join(root, 'ab5')]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--bench: the benchmark command must contain \{out\}/);
     const both = await runCliInProcess(['ab', '--baseline-ref', baseSha, '--baseline-dir', repo, '--candidate-ref', candSha, ...common]);

@@ -80,10 +80,12 @@ export function si(x: number | null | undefined, digits = 3): string {
   return `${(Math.sign(x) * v).toPrecision(digits)}${units[i] ? ` ${units[i]}` : ' '}`;
 }
 
-/** " ± 1.7 %": the 95 % CI of the figure as its headline definition computes it (src/report/headline.ts). */
+/** " ± 1.7 % (2 outliers kept)": the 95 % CI of the figure as its headline definition computes it (src/report/headline.ts). */
 function noise(meas: Measurement, name: string): string {
   const m: Metric | undefined = meas.metrics[name];
-  return m && m.value !== null ? plusMinus(headlineOf(meas, name, m)) : '';
+  if (!m || m.value === null) return '';
+  const h = headlineOf(meas, name, m);
+  return `${plusMinus(h)}${h.outliers ? ` (${h.outliers} outlier${h.outliers === 1 ? '' : 's'} kept)` : ''}`;
 }
 
 /**

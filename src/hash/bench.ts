@@ -182,9 +182,10 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
 }
 
 /**
- * Run the hash benchmark: autotune (unless `opts.launch` is given), then a timed phase of
- * `opts.seconds` inside an energy window when `monitor` is given (queue drained before `begin`
- * and before `end`). Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
+ * Run the hash benchmark: autotune (unless `opts.launch` is given; from the autotune cache when
+ * `opts.autotuneCache` allows), then a timed phase inside an energy window when `monitor` is given
+ * (queue drained before `begin` and before `end`). The timed phase stops when the rate's 95 % CI is
+ * within `opts.targetRelCi` after `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts). Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
  * summary) and `hashesPerJoule` (null + reason without a monitor; `notMeasuredReason` is that
  * reason, e.g. createEnergyMonitor's), details with the kernel, launch configuration, autotune
  * trials (best first) and stoppedBy. Throws if any GPU candidate fails the host check.

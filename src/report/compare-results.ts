@@ -228,7 +228,7 @@ export function compareRunSets(
   if (pairingMode === 'paired' && !('rounds' in inter)) throw new CompareInputError(`--pairing paired: ${inter.why}`);
   const rounds = 'rounds' in inter ? inter.rounds : null;
   const pairing = rounds
-    ? { paired: true, why: `${rounds.length} rounds interleaved in start time: paired by round (log ratio per round)` }
+    ? { paired: true, why: `${rounds.length} rounds interleaved in start time` }
     : { paired: false, why: `unpaired (${(inter as { why: string }).why})` };
 
   const rows: MetricRow[] = [];
