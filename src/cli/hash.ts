@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { openDevice, type GpuContext } from '../gpu/adapter.js';
 import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
-import type { Measurement } from '../report/schema.js';
+import type { Measurement, ResultDoc } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
 import { defaultLaunch, KERNEL_VARIANTS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
@@ -17,7 +17,7 @@ import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, writeMeasurementResult } from './result-file.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
-import { headlineOf, plusMinus } from '../report/headline.js';
+import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
@@ -214,6 +214,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   }
   writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' });
   if (f.json) {
+    annotateHeadlines({ measurements: [m] } as ResultDoc); // statistic + outliers, as result files carry them
     printJson({
       hashesPerSecond: m.metrics.hashesPerSecond!.value,
       hashesPerJoule: m.metrics.hashesPerJoule!.value,
