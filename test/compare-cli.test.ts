@@ -111,6 +111,15 @@ describe('joulebench compare (run sets)', () => {
     expect(forced.code).toBe(2);
     expect(forced.stderr).toMatch(/--pairing paired: runs were not interleaved/);
   });
+  it('--gate declares the gated family; a key that is not compared is warned about', async () => {
+    const r = await runCliInProcess(['compare', '--baseline', base, '--candidate', slower, '--gate', 'micro.sha256.latencyUs,hash.sha256d.nope', '--fail-on-regression', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rows.filter((x: { gated: boolean }) => x.gated).map((x: { metric: string }) => x.metric)).toEqual(['latencyUs']);
+    expect(j.gatedCounts.SAME).toBe(1);
+    expect(r.stderr).toMatch(/--gate hash\.sha256d\.nope: no such metric compared on both sides/);
+    expect((await runCliInProcess(['compare', '--baseline', base, '--candidate', slower, '--gate', 'bogus'])).code).toBe(2);
+  });
   it('documents the exit codes in --help', async () => {
     const r = await runCliInProcess(['compare', '--help']);
     expect(r.code).toBe(0);

@@ -24,7 +24,7 @@ const candidates: LaunchConfig[] = [
   { variant: 'x1', workgroupSize: 64, valuesPerInvocation: 4 },
   { variant: 'x2', workgroupSize: 256, valuesPerInvocation: 8 },
 ];
-const params = { trialSeconds: 0.6, inFlight: 3, toolVersion: '0.1.0' };
+const params = { trialSeconds: 0.6, inFlight: 3 };
 const rw = { read: true, write: true };
 
 let tuned = 0;
@@ -48,14 +48,14 @@ afterEach(() => {
 describe('autotune cache', () => {
   it('tunes once, then reuses the stored choice and says so', async () => {
     const first = await cachedAutotune(adapter, candidates, params, rw, tune);
-    expect(first.cache.status).toBe('miss');
-    expect(first.cache.note).toMatch(/autotuned now \(2 trials\); choice stored in/);
+    expect(first.cache!.status).toBe('miss');
+    expect(first.cache!.note).toMatch(/autotuned now \(2 trials\); choice stored in/);
     const second = await cachedAutotune(adapter, candidates, params, rw, tune);
     expect(tuned).toBe(1);
-    expect(second.cache.status).toBe('hit');
+    expect(second.cache!.status).toBe('hit');
     expect(second.trials.map((t) => t.label)).toEqual(first.trials.map((t) => t.label));
     expect(second.trials[0]!.launch).toEqual(candidates[1]);
-    expect(second.cache.note).toMatch(/^launch configuration x2 wg=256 npi=8 .* read from the autotune cache \(2 trials measured /);
+    expect(second.cache!.note).toMatch(/^launch configuration x2 wg=256 npi=8 .* read from the autotune cache \(2 trials measured /);
     expect(readdirSync(join(cacheRoot(), 'autotune'))).toHaveLength(1);
   });
   it('re-tunes when the adapter, driver, driver settings or candidates change', async () => {
@@ -76,11 +76,16 @@ describe('autotune cache', () => {
     await cachedAutotune({ ...adapter, index: 3 }, candidates, params, rw, tune);
     expect(tuned).toBe(6);
   });
+  it('without a cache mode it just tunes', async () => {
+    const r = await cachedAutotune(adapter, candidates, params, undefined, tune);
+    expect(r.cache).toBeNull();
+    expect(tuned).toBe(1);
+  });
   it('--no-autotune-cache re-tunes and refreshes the stored choice', async () => {
     await cachedAutotune(adapter, candidates, params, rw, tune);
     const fresh = await cachedAutotune(adapter, candidates, params, { read: false, write: true }, tune);
     expect(tuned).toBe(2);
-    expect(fresh.cache.status).toBe('refreshed');
+    expect(fresh.cache!.status).toBe('refreshed');
   });
   it('ignores a corrupt cache file with a warning and re-tunes; an unwritable cache is not fatal', async () => {
     const { file } = cacheFileFor(autotuneCacheKey(adapter, candidates, params.trialSeconds, params.inFlight));
@@ -89,7 +94,7 @@ describe('autotune cache', () => {
     const warnings: string[] = [];
     const r = await cachedAutotune(adapter, candidates, params, rw, tune, (w) => warnings.push(w));
     expect(tuned).toBe(2);
-    expect(r.cache.status).toBe('miss');
+    expect(r.cache!.status).toBe('miss');
     expect(warnings[0]).toMatch(/autotune cache ignored: .* is not a valid autotune cache file/);
     // A cache path under a regular file cannot be created (ENOTDIR), even as root.
     const blocker = join(process.env.JOULEBENCH_CACHE_DIR!, 'a-file');

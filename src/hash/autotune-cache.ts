@@ -22,7 +22,7 @@ import { z } from 'zod';
 import type { AdapterIdentity } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import { loadShaderSource } from '../gpu/shaders.js';
-import { depVersion } from '../report/environment.js';
+import { depVersion, toolVersion } from '../report/environment.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { AutotuneTrial } from './bench.js';
 import { KERNELS, launchLabel, type LaunchConfig } from './kernels.js';
@@ -153,17 +153,19 @@ export interface AutotuneCacheMode {
 }
 
 /**
- * The autotuned trials for this adapter: from the cache when allowed and present, else by running
- * `tune` (and storing its trials). A cache that cannot be written is reported, never fatal.
+ * The autotuned trials for this adapter: from the cache when `mode` allows and it holds them, else
+ * by running `tune` (and storing its trials). No `mode`: just `tune` (cache null). A cache that
+ * cannot be written is reported, never fatal.
  */
 export async function cachedAutotune(
   adapter: AdapterIdentity,
   candidates: readonly LaunchConfig[],
-  params: { trialSeconds: number; inFlight: number; toolVersion: string | null },
-  mode: AutotuneCacheMode,
+  params: { trialSeconds: number; inFlight: number },
+  mode: AutotuneCacheMode | undefined,
   tune: () => Promise<AutotuneTrial[]>,
   onWarning: (m: string) => void = () => {},
-): Promise<{ trials: AutotuneTrial[]; cache: AutotuneCacheInfo }> {
+): Promise<{ trials: AutotuneTrial[]; cache: AutotuneCacheInfo | null }> {
+  if (!mode) return { trials: await tune(), cache: null };
   const key = autotuneCacheKey(adapter, candidates, params.trialSeconds, params.inFlight);
   let ignored: string | undefined;
   if (mode.read) {
@@ -192,7 +194,7 @@ export async function cachedAutotune(
   let written = false;
   if (mode.write) {
     try {
-      tunedAt = writeAutotuneCache(key, trials, params.toolVersion).tunedAt;
+      tunedAt = writeAutotuneCache(key, trials, toolVersion()).tunedAt;
       written = true;
     } catch (e) {
       onWarning(`autotune cache not written (${(e as Error).message}); set JOULEBENCH_CACHE_DIR to a writable directory`);

@@ -18,7 +18,6 @@ import type { Energy, Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
 import { hashStoppingParams, hashStoppingRule, StoppingState } from '../stats/stopping.js';
-import { toolVersion } from '../report/environment.js';
 import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
 import { HashEngine, type Slice } from './engine.js';
 import { encodeHeader } from './header.js';
@@ -185,7 +184,8 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
  * Run the hash benchmark: autotune (unless `opts.launch` is given; from the autotune cache when
  * `opts.autotuneCache` allows), then a timed phase inside an energy window when `monitor` is given
  * (queue drained before `begin` and before `end`). The timed phase stops when the rate's 95 % CI is
- * within `opts.targetRelCi` after `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts). Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
+ * within `opts.targetRelCi` after `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts).
+ * Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
  * summary) and `hashesPerJoule` (null + reason without a monitor; `notMeasuredReason` is that
  * reason, e.g. createEnergyMonitor's), details with the kernel, launch configuration, autotune
  * trials (best first) and stoppedBy. Throws if any GPU candidate fails the host check.
@@ -207,10 +207,7 @@ export async function runHashBench(
     const candidates = opts.candidates ?? AUTOTUNE_CANDIDATES;
     const trialSeconds = opts.trialSeconds ?? 0.6;
     const tune = () => autotune(ctx, candidates, trialSeconds, inFlight);
-    if (opts.autotuneCache) {
-      const params = { trialSeconds, inFlight, toolVersion: toolVersion() };
-      ({ trials, cache: cacheInfo } = await cachedAutotune(identityOf(ctx.report), candidates, params, opts.autotuneCache, tune, (w) => warnings.push(w)));
-    } else trials = await tune();
+    ({ trials, cache: cacheInfo } = await cachedAutotune(identityOf(ctx.report), candidates, { trialSeconds, inFlight }, opts.autotuneCache, tune, (w) => warnings.push(w)));
     launch = trials[0]!.launch;
   }
   const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });

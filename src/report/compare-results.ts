@@ -348,6 +348,9 @@ export function compareRunSets(
     const noisy = [r.cvBaseline, r.cvCandidate].filter((x): x is number => x !== null && x > 0.1);
     if (noisy.length) warnings.push(`${r.measurementId}.${r.metric}: run values vary by CV ${(Math.max(...noisy) * 100).toFixed(1)} % (> 10 %): quieten the machine or add runs`);
   }
+  if (Array.isArray(options.gate)) {
+    for (const k of options.gate) if (!rows.some((r) => `${r.measurementId}.${r.metric}` === k)) warnings.push(`--gate ${k}: no such metric compared on both sides (not gated)`);
+  }
   if (b.runs === 1 && c.runs === 1) warnings.push(`one run a side: verdicts need ≥ ${o.minRuns} runs a side (joulebench ab runs them interleaved)`);
   const gatedRows = rows.filter((r) => r.gated);
   return {
