@@ -103,7 +103,8 @@ export function registerAb(program: Command): void {
       }
       throw e;
     }
-    const { code } = runCompare(files.baselineFiles, files.candidateFiles, { ...f, md: f.md ?? join(outDir, 'compare.md') });
+    const labels = { baseline: join(outDir, 'baseline'), candidate: join(outDir, 'candidate') };
+    const { code } = runCompare(files.baselineFiles, files.candidateFiles, { ...f, md: f.md ?? join(outDir, 'compare.md') }, labels);
     log(`manifest ${files.manifestPath}; re-compare with: joulebench compare --baseline ${join(outDir, 'baseline')} --candidate ${join(outDir, 'candidate')}`);
     process.exitCode = code;
   });

@@ -84,7 +84,12 @@ function load(args: string[]): RunFile[] {
  * Compare, write the side outputs (Markdown file, github-action-benchmark JSON), print the Markdown
  * (or JSON) and return the report with the gate's exit code and why.
  */
-export function runCompare(baselineArgs: string[], candidateArgs: string[], opts: CompareCliOptions): { report: ComparisonReport; code: 0 | 1; why: string | null } {
+export function runCompare(
+  baselineArgs: string[],
+  candidateArgs: string[],
+  opts: CompareCliOptions,
+  labels = { baseline: baselineArgs.join(' '), candidate: candidateArgs.join(' ') },
+): { report: ComparisonReport; code: 0 | 1; why: string | null } {
   if (opts.minSamples !== undefined) warn('--min-samples is replaced by --min-runs (runs, not within-run samples, are the replicates); using its value as --min-runs');
   const gate = parseGate(opts.gate);
   const baseline = load(baselineArgs);
@@ -93,7 +98,7 @@ export function runCompare(baselineArgs: string[], candidateArgs: string[], opts
   if (overlap.length) throw new UsageError(`${overlap[0]!.path}: given as both baseline and candidate`);
   let report: ComparisonReport;
   try {
-    report = compareRunSets(baseline, candidate, { baseline: baselineArgs.join(' '), candidate: candidateArgs.join(' ') }, {
+    report = compareRunSets(baseline, candidate, labels, {
       noiseThreshold: opts.noiseThreshold / 100,
       tolerance: opts.tolerance / 100,
       alpha: opts.alpha,
