@@ -3,9 +3,11 @@
 // must pass `compare --fail-on-regression`; the same candidate files with the rate scaled by 0.8
 // must be SLOWER and exit 1. Not timing-gated: the verdicts hold whatever the machine's speed.
 // The test's own false-alarm rate: with the defaults (one-sided α = 0.05 per direction) identical
-// code is SLOWER ≈ 1–2 % of the time on a quiet machine, too often for CI, so both comparisons use
-// --alpha 0.01, unpaired (exact U with 5 runs a side still reaches p = 1/252 ≈ 0.004 < 0.01).
-const GATE = ['--alpha', '0.01', '--pairing', 'unpaired', '--fail-on-regression', '--json'];
+// code is SLOWER ≈ 1–2 % of the time on a quiet machine (test/compare-simulation.test.ts), too often
+// for CI, so both comparisons use --alpha 0.025 (≈ 0.5 %), unpaired: exact U with 5 runs a side
+// still reaches p = 1/252 ≈ 0.004, and a 20 % drop stays SLOWER with one of the ten runs hit by a
+// 30 % load spike.
+const GATE = ['--alpha', '0.025', '--pairing', 'unpaired', '--fail-on-regression', '--json'];
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +24,10 @@ describe('compare on real interleaved runs (software adapter)', () => {
     const out = mkdtempSync(join(tmpdir(), 'jb-ab-real-'));
     const ab = await runCliInProcess(
       ['ab', '--baseline-dir', ROOT, '--candidate-dir', ROOT, '--no-build', '--rounds', String(RUNS), '--warmup-runs', '0', '--seed', '10', '--bench', BENCH, '--out-dir', out, ...GATE],
-      { env: { JOULEBENCH_CACHE_DIR: join(out, 'cache') } },
+      // One llvmpipe thread: far steadier on 2 shared cores (measured quiet: run CV ≈ 2 % vs ≈ 5 %
+      // with the default 2 threads, which wait on each other at every dispatch); the test is about
+      // the gate, not the throughput. The setting is recorded in each result (driverSettings).
+      { env: { JOULEBENCH_CACHE_DIR: join(out, 'cache'), LP_NUM_THREADS: '1' } },
     );
     expect(ab.code, ab.stderr).toBe(0);
     const same = JSON.parse(ab.stdout);
@@ -37,6 +42,7 @@ describe('compare on real interleaved runs (software adapter)', () => {
     for (const f of cand) {
       const doc = readResult(f);
       expect(doc.environment.adapter?.isSoftware).toBe(true);
+      expect((doc.measurements[0]!.details as Record<string, any>).driverSettings.LP_NUM_THREADS).toBe('1');
       expect(doc.measurements[0]!.metrics.hashesPerSecond!.value).toBeGreaterThan(0);
     }
     // The candidate's files with the rate scaled by 0.8 (value and every slice).
