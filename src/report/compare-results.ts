@@ -213,6 +213,122 @@ function gateHeadline(g: Record<RowVerdict, number>, gatedRows: readonly MetricR
   return parts.join('; ');
 }
 
+interface Ctx {
+  baselineRuns: readonly RunFile[];
+  candidateRuns: readonly RunFile[];
+  o: Required<CompareOptions>;
+  gate: CompareSetOptions['gate'];
+  /** [baseline index, candidate index] per round when the runs are paired. */
+  rounds: Array<[number, number]> | null;
+}
+
+function runValues(runs: readonly RunFile[], cells: Cell[]): RunValue[] {
+  return cells.map((c, i) => {
+    const why = exclusion(c);
+    return why === null ? { file: runs[i]!.path, value: c.metric!.value } : { file: runs[i]!.path, value: null, excluded: why };
+  });
+}
+
+/** Why a metric cannot be compared at all (REFUSED), or null. */
+function refusal(def: HeadlineDef, bCells: Cell[], cCells: Cell[]): string | null {
+  const all = [...bCells, ...cCells].filter((c) => c.metric);
+  if (uniq(all.map((c) => `${c.metric!.unit}|${c.metric!.higherIsBetter}`)).length > 1) {
+    return `not compared: unit or direction differs between runs (${uniq(all.map((c) => c.metric!.unit)).join(' vs ')})`;
+  }
+  if (!def.perJoule) return null;
+  const why = basisMismatch([
+    { side: 'baseline', cells: bCells },
+    { side: 'candidate', cells: cCells },
+  ]);
+  return why ? `not compared: ${why}` : null;
+}
+
+/** One metric across the runs: a row, or the reason it was measured in no run. */
+function compareKey(ctx: Ctx, id: string, kind: Measurement['kind'], name: string): MetricRow | { notMeasured: string } {
+  const { o } = ctx;
+  const key = `${id}.${name}`;
+  const bCells = ctx.baselineRuns.map((r) => cellOf(r, id, name));
+  const cCells = ctx.candidateRuns.map((r) => cellOf(r, id, name));
+  const ref = [...bCells, ...cCells].find((c) => c.metric)!.metric!;
+  const def = headlineDef(kind, name, ref.unit);
+  const bVals = runValues(ctx.baselineRuns, bCells);
+  const cVals = runValues(ctx.candidateRuns, cCells);
+  const row: Omit<MetricRow, keyof MetricComparison> = {
+    measurementId: id,
+    metric: name,
+    unit: ref.unit,
+    higherIsBetter: ref.higherIsBetter,
+    gated: isGated(def, key, ctx.gate),
+    statistic: def.statistic,
+    baselineRuns: bVals,
+    candidateRuns: cVals,
+  };
+  const present = [...bVals, ...cVals].filter((v) => v.excluded !== 'absent');
+  if (present.every((v) => v.value === null)) return { notMeasured: `${key}: ${uniq(present.map((v) => v.excluded!)).join('; ')}` };
+  const unknown = (reason: string, extra: Partial<MetricComparison> = {}): MetricRow => ({
+    ...compareRuns({ values: [] }, { values: [] }, ref.higherIsBetter, o),
+    ...row,
+    ...extra,
+    verdict: 'UNKNOWN',
+    reason,
+  });
+  const refused = refusal(def, bCells, cCells);
+  if (refused) return { ...unknown(refused), verdict: 'REFUSED', needRuns: null };
+  const failed = [...bVals.map((v) => ({ side: 'baseline', v })), ...cVals.map((v) => ({ side: 'candidate', v }))].filter((x) => /^measurement /.test(x.v.excluded ?? ''));
+  if (failed.length) {
+    return unknown(`${failed.length} run(s) did not complete this measurement (${uniq(failed.map((x) => `${x.side}: ${x.v.excluded}`)).join('; ')}): a verdict needs every run`);
+  }
+  const bOk = bVals.filter((v) => v.value !== null).map((v) => v.value!);
+  const cOk = cVals.filter((v) => v.value !== null).map((v) => v.value!);
+  const missing = [...bVals, ...cVals].filter((v) => v.value === null);
+  if (bOk.length === 0 || cOk.length === 0) {
+    const side = bOk.length === 0 ? 'baseline' : 'candidate';
+    return unknown(`no value in the ${side} runs (${uniq((side === 'baseline' ? bVals : cVals).map((v) => v.excluded ?? '')).join('; ')})`, { needRuns: o.minRuns });
+  }
+  let cmp: MetricComparison;
+  if (ctx.rounds && !missing.length) {
+    const rs = ctx.rounds;
+    cmp = compareRuns({ values: rs.map(([bi]) => bVals[bi]!.value!) }, { values: rs.map(([, ci]) => cVals[ci]!.value!) }, ref.higherIsBetter, { ...o, paired: true });
+  } else {
+    // One run a side: its within-run samples (batch means only, see compareRuns).
+    const side = (cells: Cell[], ok: number[]) => {
+      if (ok.length !== 1) return { values: ok };
+      const m = cells.find((c) => exclusion(c) === null)!.metric!;
+      const weights = def.timeWeighted ? weightsOf(m) : undefined;
+      return { values: ok, ...(m.samples ? { samples: m.samples } : {}), ...(weights ? { sampleWeights: weights } : {}) };
+    };
+    cmp = compareRuns(side(bCells, bOk), side(cCells, cOk), ref.higherIsBetter, o);
+  }
+  const r: MetricRow = { ...cmp, ...row };
+  if (missing.length) r.reason = `${r.reason} (${missing.length} run(s) without a value left out)`;
+  return r;
+}
+
+/** Whether the runs pair by round (as asked), and why. */
+function pairingOf(baselineRuns: readonly RunFile[], candidateRuns: readonly RunFile[], mode: CompareSetOptions['pairing']): { rounds: Array<[number, number]> | null; pairing: ComparisonReport['pairing'] } {
+  const inter = mode === 'unpaired' ? { why: 'unpaired analysis requested' } : interleavedRounds(baselineRuns, candidateRuns);
+  if ('rounds' in inter) return { rounds: inter.rounds, pairing: { paired: true, why: `${inter.rounds.length} rounds interleaved in start time` } };
+  if (mode === 'paired') throw new CompareInputError(`--pairing paired: ${inter.why}`);
+  return { rounds: null, pairing: { paired: false, why: `unpaired (${inter.why})` } };
+}
+
+function reportWarnings(b: SideInfo, c: SideInfo, rows: readonly MetricRow[], gate: CompareSetOptions['gate'], minRuns: number): string[] {
+  const warnings: string[] = [];
+  const devices = uniq([...b.devices, ...c.devices]);
+  if (devices.length > 1) warnings.push(`runs on different devices: baseline ${b.devices.join(', ')}; candidate ${c.devices.join(', ')}`);
+  if (b.incompleteRuns) warnings.push(`${b.incompleteRuns} baseline run(s) incomplete (their completed measurements are used)`);
+  if (c.incompleteRuns) warnings.push(`${c.incompleteRuns} candidate run(s) incomplete (their completed measurements are used)`);
+  for (const r of rows) {
+    const noisy = [r.cvBaseline, r.cvCandidate].filter((x): x is number => x !== null && x > 0.1);
+    if (noisy.length) warnings.push(`${r.measurementId}.${r.metric}: run values vary by CV ${(Math.max(...noisy) * 100).toFixed(1)} % (> 10 %): quieten the machine or add runs`);
+  }
+  if (Array.isArray(gate)) {
+    for (const k of gate) if (!rows.some((r) => `${r.measurementId}.${r.metric}` === k)) warnings.push(`--gate ${k}: no such metric compared on both sides (not gated)`);
+  }
+  if (b.runs === 1 && c.runs === 1) warnings.push(`one run a side: verdicts need ≥ ${minRuns} runs a side (joulebench ab runs them interleaved)`);
+  return warnings;
+}
+
 /** Compare the candidate runs against the baseline runs. */
 export function compareRunSets(
   baselineRuns: readonly RunFile[],
@@ -222,15 +338,8 @@ export function compareRunSets(
 ): ComparisonReport {
   if (!baselineRuns.length || !candidateRuns.length) throw new CompareInputError(`no ${baselineRuns.length ? 'candidate' : 'baseline'} result file to compare`);
   const o = { ...DEFAULT_COMPARE, ...options };
-  const warnings: string[] = [];
-  const pairingMode = options.pairing ?? 'auto';
-  const inter = pairingMode === 'unpaired' ? { why: 'unpaired analysis requested' } : interleavedRounds(baselineRuns, candidateRuns);
-  if (pairingMode === 'paired' && !('rounds' in inter)) throw new CompareInputError(`--pairing paired: ${inter.why}`);
-  const rounds = 'rounds' in inter ? inter.rounds : null;
-  const pairing = rounds
-    ? { paired: true, why: `${rounds.length} rounds interleaved in start time` }
-    : { paired: false, why: `unpaired (${(inter as { why: string }).why})` };
-
+  const { rounds, pairing } = pairingOf(baselineRuns, candidateRuns, options.pairing ?? 'auto');
+  const ctx: Ctx = { baselineRuns, candidateRuns, o, gate: options.gate, rounds };
   const rows: MetricRow[] = [];
   const onlyBaseline: string[] = [];
   const onlyCandidate: string[] = [];
@@ -239,99 +348,16 @@ export function compareRunSets(
   const cKeys = new Set(keysOf(candidateRuns).map((k) => `${k.id}.${k.name}`));
   for (const { id, kind, name } of keysOf([...baselineRuns, ...candidateRuns])) {
     const key = `${id}.${name}`;
-    if (!cKeys.has(key)) {
-      onlyBaseline.push(key);
-      continue;
+    if (!cKeys.has(key)) onlyBaseline.push(key);
+    else if (!bKeys.has(key)) onlyCandidate.push(key);
+    else {
+      const r = compareKey(ctx, id, kind, name);
+      if ('notMeasured' in r) notMeasured.push(r.notMeasured);
+      else rows.push(r);
     }
-    if (!bKeys.has(key)) {
-      onlyCandidate.push(key);
-      continue;
-    }
-    const bCells = baselineRuns.map((r) => cellOf(r, id, name));
-    const cCells = candidateRuns.map((r) => cellOf(r, id, name));
-    const ref = [...bCells, ...cCells].find((c) => c.metric)!.metric!;
-    const def = headlineDef(kind, name, ref.unit);
-    const runValues = (runs: readonly RunFile[], cells: Cell[]): RunValue[] =>
-      cells.map((c, i) => {
-        const why = exclusion(c);
-        return why === null ? { file: runs[i]!.path, value: c.metric!.value } : { file: runs[i]!.path, value: null, excluded: why };
-      });
-    const bVals = runValues(baselineRuns, bCells);
-    const cVals = runValues(candidateRuns, cCells);
-    const row: Omit<MetricRow, keyof MetricComparison> = {
-      measurementId: id,
-      metric: name,
-      unit: ref.unit,
-      higherIsBetter: ref.higherIsBetter,
-      gated: isGated(def, key, options.gate),
-      statistic: def.statistic,
-      baselineRuns: bVals,
-      candidateRuns: cVals,
-    };
-    const present = [...bVals, ...cVals].filter((v) => v.excluded !== 'absent');
-    if (present.every((v) => v.value === null)) {
-      const reasons = uniq(present.map((v) => v.excluded!));
-      notMeasured.push(`${key}: ${reasons.join('; ')}`);
-      continue;
-    }
-    const unknown = (reason: string, extra: Partial<MetricComparison> = {}): MetricRow => ({
-      ...compareRuns({ values: [] }, { values: [] }, ref.higherIsBetter, o),
-      ...row,
-      ...extra,
-      verdict: 'UNKNOWN',
-      reason,
-    });
-    const refuse = (reason: string): MetricRow => ({ ...unknown(reason), verdict: 'REFUSED', needRuns: null });
-    const allCells = [...bCells, ...cCells].filter((c) => c.metric);
-    const dirs = uniq(allCells.map((c) => `${c.metric!.unit}|${c.metric!.higherIsBetter}`));
-    if (dirs.length > 1) {
-      rows.push(refuse(`not compared: unit or direction differs between runs (${uniq(allCells.map((c) => c.metric!.unit)).join(' vs ')})`));
-      continue;
-    }
-    if (def.perJoule) {
-      const why = basisMismatch([
-        { side: 'baseline', cells: bCells },
-        { side: 'candidate', cells: cCells },
-      ]);
-      if (why) {
-        rows.push(refuse(`not compared: ${why}`));
-        continue;
-      }
-    }
-    const bOk = bVals.filter((v) => v.value !== null).map((v) => v.value!);
-    const cOk = cVals.filter((v) => v.value !== null).map((v) => v.value!);
-    const failed = [...bVals.map((v) => ({ side: 'baseline', v })), ...cVals.map((v) => ({ side: 'candidate', v }))].filter((x) => /^measurement /.test(x.v.excluded ?? ''));
-    if (failed.length) {
-      rows.push(unknown(`${failed.length} run(s) did not complete this measurement (${uniq(failed.map((x) => `${x.side}: ${x.v.excluded}`)).join('; ')}): a verdict needs every run`));
-      continue;
-    }
-    const missing = [...bVals, ...cVals].filter((v) => v.value === null);
-    if (missing.length && (bOk.length === 0 || cOk.length === 0)) {
-      const side = bOk.length === 0 ? 'baseline' : 'candidate';
-      rows.push(unknown(`no value in the ${side} runs (${uniq((side === 'baseline' ? bVals : cVals).map((v) => v.excluded ?? '')).join('; ')})`, { needRuns: o.minRuns }));
-      continue;
-    }
-    const allPresent = bOk.length === bVals.length && cOk.length === cVals.length;
-    let cmp: MetricComparison;
-    if (rounds && allPresent) {
-      cmp = compareRuns({ values: rounds.map(([bi]) => bVals[bi]!.value!) }, { values: rounds.map(([, ci]) => cVals[ci]!.value!) }, ref.higherIsBetter, { ...o, paired: true });
-    } else {
-      const one = (cells: Cell[], ok: number[]) => {
-        if (ok.length !== 1) return { values: ok };
-        const m = cells.find((c) => exclusion(c) === null)!.metric!;
-        const weights = def.timeWeighted ? weightsOf(m) : undefined;
-        return { values: ok, ...(m.samples ? { samples: m.samples } : {}), ...(weights ? { sampleWeights: weights } : {}) };
-      };
-      cmp = compareRuns(one(bCells, bOk), one(cCells, cOk), ref.higherIsBetter, o);
-    }
-    const r: MetricRow = { ...cmp, ...row };
-    if (missing.length) r.reason = `${r.reason} (${missing.length} run(s) without a value left out)`;
-    rows.push(r);
   }
-
   // Holm over the gated family (directional verdicts that do not survive become UNKNOWN).
   applyHolm(rows.filter((r) => r.gated) as MetricComparison[], o.alpha);
-
   const counts = emptyCounts();
   const gatedCounts = emptyCounts();
   for (const r of rows) {
@@ -340,19 +366,6 @@ export function compareRunSets(
   }
   const b = sideInfo(labels.baseline, baselineRuns);
   const c = sideInfo(labels.candidate, candidateRuns);
-  const devices = uniq([...b.devices, ...c.devices]);
-  if (devices.length > 1) warnings.push(`runs on different devices: baseline ${b.devices.join(', ')}; candidate ${c.devices.join(', ')}`);
-  if (b.incompleteRuns) warnings.push(`${b.incompleteRuns} baseline run(s) incomplete (their completed measurements are used)`);
-  if (c.incompleteRuns) warnings.push(`${c.incompleteRuns} candidate run(s) incomplete (their completed measurements are used)`);
-  for (const r of rows) {
-    const noisy = [r.cvBaseline, r.cvCandidate].filter((x): x is number => x !== null && x > 0.1);
-    if (noisy.length) warnings.push(`${r.measurementId}.${r.metric}: run values vary by CV ${(Math.max(...noisy) * 100).toFixed(1)} % (> 10 %): quieten the machine or add runs`);
-  }
-  if (Array.isArray(options.gate)) {
-    for (const k of options.gate) if (!rows.some((r) => `${r.measurementId}.${r.metric}` === k)) warnings.push(`--gate ${k}: no such metric compared on both sides (not gated)`);
-  }
-  if (b.runs === 1 && c.runs === 1) warnings.push(`one run a side: verdicts need ≥ ${o.minRuns} runs a side (joulebench ab runs them interleaved)`);
-  const gatedRows = rows.filter((r) => r.gated);
   return {
     baseline: b,
     candidate: c,
@@ -367,8 +380,8 @@ export function compareRunSets(
     notMeasured,
     counts,
     gatedCounts,
-    headline: gateHeadline(gatedCounts, gatedRows, o.minRuns),
-    warnings,
+    headline: gateHeadline(gatedCounts, rows.filter((r) => r.gated), o.minRuns),
+    warnings: reportWarnings(b, c, rows, options.gate, o.minRuns),
   };
 }
 

@@ -262,40 +262,48 @@ export function compareRuns(
     pValue: down ? tails.pLess : tails.pGreater,
     rankPValue: down ? rank.pLess : rank.pGreater,
   };
+  return decide(res, e, tc, { nA: a.length, nB: b.length, higherIsBetter, paired, o });
+}
+
+/**
+ * The verdict table applied to an interval (log scale: d ± tc·se), first match wins: beyond the
+ * floor → FASTER/SLOWER (with enough runs and the rank test agreeing), within the tolerance →
+ * SAME, else UNKNOWN with the runs a side likely to settle it.
+ */
+function decide(
+  res: MetricComparison,
+  e: LogEstimate,
+  tc: number,
+  x: { nA: number; nB: number; higherIsBetter: boolean; paired: boolean; o: Required<CompareOptions> },
+): MetricComparison {
+  const { o } = x;
+  const lo = e.d - tc * e.se;
+  const hi = e.d + tc * e.se;
   const floorLog = Math.log1p(o.noiseThreshold);
   const tolLog = Math.log1p(o.tolerance);
-  const ciText = `${Math.round(level * 100)} % CI [${pct(res.ciLow!)}, ${pct(res.ciHigh!)}]`;
-  const beyond = hi < -floorLog || lo > floorLog;
-  if (beyond) {
-    const better = lo > floorLog === higherIsBetter;
-    const word = better ? 'FASTER' : 'SLOWER';
-    if (a.length < o.minRuns || b.length < o.minRuns) {
-      return { ...res, reason: `${ciText} beyond ±${(o.noiseThreshold * 100).toFixed(1)} % but ${a.length}/${b.length} runs: ${need} for ${word}`, needRuns: o.minRuns };
+  const floorText = `±${(o.noiseThreshold * 100).toFixed(1)} %`;
+  const ciText = `${Math.round(res.ciLevel * 100)} % CI [${pct(res.ciLow!)}, ${pct(res.ciHigh!)}]`;
+  if (hi < -floorLog || lo > floorLog) {
+    const word = lo > floorLog === x.higherIsBetter ? 'FASTER' : 'SLOWER';
+    if (x.nA < o.minRuns || x.nB < o.minRuns) {
+      return { ...res, reason: `${ciText} beyond ${floorText} but ${x.nA}/${x.nB} runs: need ≥ ${o.minRuns} runs a side for ${word}`, needRuns: o.minRuns };
     }
-    const rankName = paired ? 'signed-rank' : 'Mann–Whitney U';
+    const rankName = x.paired ? 'signed-rank' : 'Mann–Whitney U';
     if (res.rankPValue! >= o.alpha) {
       return {
         ...res,
-        reason: `${ciText} beyond ±${(o.noiseThreshold * 100).toFixed(1)} %, but the ${rankName} cross-check disagrees (one-sided p = ${res.rankPValue!.toPrecision(2)} ≥ ${o.alpha}); take more runs`,
-        needRuns: Math.max(o.minRuns, Math.max(a.length, b.length) * 2),
+        reason: `${ciText} beyond ${floorText}, but the ${rankName} cross-check disagrees (one-sided p = ${res.rankPValue!.toPrecision(2)} ≥ ${o.alpha}); take more runs`,
+        needRuns: Math.max(o.minRuns, Math.max(x.nA, x.nB) * 2),
       };
     }
-    return {
-      ...res,
-      verdict: word,
-      directional: true,
-      reason: `${ciText}: beyond the ±${(o.noiseThreshold * 100).toFixed(1)} % noise floor (t p = ${fmtP(res.pValue!)}, ${rankName} p = ${fmtP(res.rankPValue!)})`,
-    };
+    return { ...res, verdict: word, directional: true, reason: `${ciText}: beyond the ${floorText} noise floor (t p = ${fmtP(res.pValue!)}, ${rankName} p = ${fmtP(res.rankPValue!)})` };
   }
-  if (lo > -tolLog && hi < tolLog) {
-    return { ...res, verdict: 'SAME', reason: `${ciText}: within ±${(o.tolerance * 100).toFixed(1)} % (equivalence)` };
-  }
-  const n = Math.min(a.length, b.length);
-  const needRuns = runsToSettle(n, e.d, tc * e.se, floorLog, tolLog, o.minRuns);
+  if (lo > -tolLog && hi < tolLog) return { ...res, verdict: 'SAME', reason: `${ciText}: within ±${(o.tolerance * 100).toFixed(1)} % (equivalence)` };
+  const needRuns = runsToSettle(Math.min(x.nA, x.nB), e.d, tc * e.se, floorLog, tolLog, o.minRuns);
   return {
     ...res,
     needRuns,
-    reason: `${ciText}: neither beyond ±${(o.noiseThreshold * 100).toFixed(1)} % nor within ±${(o.tolerance * 100).toFixed(1)} %${needRuns ? `; need ≈ ${needRuns} runs a side` : '; a change near the noise floor: more runs may not settle it'}`,
+    reason: `${ciText}: neither beyond ${floorText} nor within ±${(o.tolerance * 100).toFixed(1)} %${needRuns ? `; need ≈ ${needRuns} runs a side` : '; a change near the noise floor: more runs may not settle it'}`,
   };
 }
 
