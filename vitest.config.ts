@@ -1,9 +1,15 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Two projects (issue 12): pure tests run in parallel first; tests that open the WebGPU adapter
 // or an onnxruntime session (`*.gpu.test.ts`) then run one file at a time, because they share one
 // software adapter on 2 cores (correctness tests, never timing-gated).
-const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' };
+// Tests keep the autotune cache (src/hash/autotune-cache.ts) out of the user's ~/.cache.
+const env = {
+  XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
+  JOULEBENCH_CACHE_DIR: process.env.JOULEBENCH_CACHE_DIR ?? join(tmpdir(), 'joulebench-test-cache'),
+};
 
 export default defineConfig({
   test: {

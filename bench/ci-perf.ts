@@ -5,14 +5,17 @@
  *   node --import tsx bench/ci-perf.ts [--out <file>] [--micro-only] [--time-ms <ms>] [--model <preset>] [--hash-seconds <s>]
  *   (or after `npm run build`: node dist/bench/ci-perf.js …)
  *
- * A CI job runs it on the baseline and on the candidate, then:
- *   joulebench compare base.json cand.json --fail-on-regression \
- *     --export-gha-benchmark gha.json >> "$GITHUB_STEP_SUMMARY"
+ * Each invocation is ONE run (one result file). A CI job runs it several times a side, interleaved
+ * (the default benchmark of `joulebench ab`, which builds both refs and compares):
+ *   joulebench ab --baseline-ref origin/main --candidate-ref HEAD \
+ *     --bench 'node dist/bench/ci-perf.js --out {out}' --fail-on-regression
+ * or, with run files made some other way:
+ *   joulebench compare --baseline base/ --candidate cand/ --fail-on-regression
  *
  * Micro-benchmarks (kind `micro`, metric `opsPerSecond` with every sample kept):
  *   micro.sha256d-header   host SHA256d of an 80-byte header (src/hash/sha256.ts, the GPU reference)
  *   micro.stats-summarize  summarize() of 1000 samples (src/stats/summary.ts)
- *   micro.stats-compare    compareSamples() of 2 × 30 samples (Welch + Fieller, src/stats/compare.ts)
+ *   micro.stats-compare    compareRuns() of 8 × 8 run values (Welch on logs + exact U, src/stats/compare.ts)
  *   micro.infer-build-tiny buildDecoderGraph() + serializeModel() of the `tiny` preset (src/infer/builder.ts)
  * Each tinybench sample times a batch of calls sized to ~5 ms during a calibration pass, so the timer
  * grain is negligible; the sample value is calls / batch time. Nothing is gated on timing here:
@@ -25,7 +28,7 @@
 import { Bench } from 'tinybench';
 import { sha256d } from '../src/hash/sha256.js';
 import { summarize } from '../src/stats/summary.js';
-import { compareSamples } from '../src/stats/compare.js';
+import { compareRuns } from '../src/stats/compare.js';
 import { buildDecoderGraph, serializeModel } from '../src/infer/builder.js';
 import { PRESETS } from '../src/infer/presets.js';
 import { newResultDoc } from '../src/report/environment.js';
@@ -86,13 +89,13 @@ interface MicroCase {
 function microCases(): MicroCase[] {
   const header = new Uint8Array(80).map((_, i) => (i * 37 + 11) & 0xff);
   const samples = Array.from({ length: 1000 }, (_, i) => 100 + Math.sin(i) * 3 + (i % 7) * 0.1);
-  const a = samples.slice(0, 30);
-  const b = samples.slice(30, 60).map((x) => x * 1.01);
+  const a = samples.slice(0, 8);
+  const b = samples.slice(8, 16).map((x) => x * 1.01);
   const tiny = PRESETS.tiny!;
   return [
     { id: 'micro.sha256d-header', what: 'host SHA256d of one 80-byte block header (src/hash/sha256.ts)', fn: () => sha256d(header) },
     { id: 'micro.stats-summarize', what: 'summarize() of 1000 samples (src/stats/summary.ts)', fn: () => summarize(samples) },
-    { id: 'micro.stats-compare', what: "compareSamples() of 2 × 30 samples: Welch's t-test + Fieller CI (src/stats/compare.ts)", fn: () => compareSamples(a, b, true) },
+    { id: 'micro.stats-compare', what: 'compareRuns() of 8 × 8 run values: Welch on logs + exact Mann–Whitney U (src/stats/compare.ts)', fn: () => compareRuns({ values: a }, { values: b }, true) },
     {
       id: 'micro.infer-build-tiny',
       what: 'buildDecoderGraph() + serializeModel() of the tiny preset, fp32, in memory (src/infer/builder.ts)',
@@ -139,7 +142,7 @@ export async function runMicro(timeMs: number, log: (s: string) => void): Promis
     // Latency samples are ms per batch of n calls → calls per second per sample.
     const opsPerSecond = r.latency.samples.filter((ms) => ms > 0).map((ms) => (n * 1000) / ms);
     const s = summarize(opsPerSecond);
-    log(`${c.id}: ${s.mean.toPrecision(4)} ops/s ±${(s.relStdev * 100).toFixed(1)} % (n=${s.n}, ${n} calls/sample)`);
+    log(`${c.id}: ${s.mean.toPrecision(4)} ops/s (mean of ${s.n} samples of ${n} calls, rel. stdev ${(s.relStdev * 100).toFixed(1)} %)`);
     out.push({
       id: c.id,
       kind: 'micro',
@@ -175,7 +178,7 @@ export async function runGpu(model: string, hashSeconds: number, out: Measuremen
   let ctx: GpuContext | null = null;
   try {
     ctx = await openDevice(undefined, 'ci-perf');
-    out.push(await runHashBench(ctx, { seconds: hashSeconds }, null, energyReason));
+    out.push(await runHashBench(ctx, { seconds: hashSeconds, autotuneCache: { read: true, write: true } }, null, energyReason));
   } catch (e) {
     errors.push(`hash bench failed: ${(e as Error).message}`);
   } finally {

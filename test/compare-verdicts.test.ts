@@ -1,55 +1,86 @@
 import { describe, expect, it } from 'vitest';
-import { compareSamples } from '../src/stats/compare.js';
+import { applyHolm, compareRuns, runsToSettle } from '../src/stats/compare.js';
 import { normalSamples } from './fixtures/results/synthetic.js';
 
-// Synthetic, seeded samples (no timing): 30 samples with 0.5 % relative noise unless stated.
-const base = normalSamples(30, 1000, 0.005, 1);
+// Run-level verdicts on seeded synthetic run values (no timing): each value is one run's figure.
+const runs = (n: number, mean: number, relSd: number, seed: number) => ({ values: normalSamples(n, mean, relSd, seed) });
 
-describe('compare verdicts (issue 7)', () => {
-  it('10 % slowdown with low noise → SLOWER (throughput falls, higher is better)', () => {
-    const r = compareSamples(base, normalSamples(30, 900, 0.005, 2), true);
+describe('run-level verdicts', () => {
+  it('10 % slowdown, 8 runs a side at 1 % noise → SLOWER (throughput falls, higher is better)', () => {
+    const r = compareRuns(runs(8, 1000, 0.01, 1), runs(8, 900, 0.01, 2), true);
     expect(r.verdict).toBe('SLOWER');
-    expect(r.relChange!).toBeCloseTo(-0.1, 2);
-    expect(r.pValue!).toBeLessThan(0.05);
-    expect(r.ciHigh!).toBeLessThan(-0.02);
+    expect(r.relChange!).toBeCloseTo(-0.1, 1);
+    expect(r.ciHigh!).toBeLessThan(-0.01);
+    expect(r.reason).toMatch(/^90 % CI \[/);
   });
-  it('10 % slowdown of a duration (lower is better) → SLOWER', () => {
-    const r = compareSamples(base, normalSamples(30, 1100, 0.005, 3), false);
-    expect(r.verdict).toBe('SLOWER');
-    expect(r.ciLow!).toBeGreaterThan(0.02);
+  it('a duration that rises (lower is better) → SLOWER; speed-ups → FASTER in both directions', () => {
+    expect(compareRuns(runs(8, 50, 0.01, 3), runs(8, 55, 0.01, 4), false).verdict).toBe('SLOWER');
+    expect(compareRuns(runs(8, 1000, 0.01, 5), runs(8, 1100, 0.01, 6), true).verdict).toBe('FASTER');
+    expect(compareRuns(runs(8, 50, 0.01, 7), runs(8, 45, 0.01, 8), false).verdict).toBe('FASTER');
   });
-  it('10 % speed-up → FASTER in both directions of metric', () => {
-    expect(compareSamples(base, normalSamples(30, 1100, 0.005, 4), true).verdict).toBe('FASTER');
-    expect(compareSamples(base, normalSamples(30, 900, 0.005, 5), false).verdict).toBe('FASTER');
-  });
-  it('equal distributions → SAME (whole CI inside ±2 %)', () => {
-    const r = compareSamples(base, normalSamples(30, 1000, 0.005, 6), true);
+  it('equal distributions with low noise → SAME (whole CI within ±5 %)', () => {
+    const r = compareRuns(runs(8, 1000, 0.01, 9), runs(8, 1000, 0.01, 10), true);
     expect(r.verdict).toBe('SAME');
-    expect(r.ciLow!).toBeGreaterThan(-0.02);
-    expect(r.ciHigh!).toBeLessThan(0.02);
+    expect(r.ciLow!).toBeGreaterThan(-0.05);
+    expect(r.ciHigh!).toBeLessThan(0.05);
   });
-  it('3 samples → UNKNOWN', () => {
-    const r = compareSamples(base.slice(0, 3), normalSamples(3, 900, 0.005, 7), true);
+  it('a clear 20 % slowdown with 3 runs a side → UNKNOWN saying 5 runs a side are needed', () => {
+    const r = compareRuns(runs(3, 1000, 0.01, 11), runs(3, 800, 0.01, 12), true);
+    expect(r.ciHigh!).toBeLessThan(-0.1);
     expect(r.verdict).toBe('UNKNOWN');
-    expect(r.reason).toMatch(/too few samples \(3 baseline, 3 candidate; need ≥ 5 each\)/);
+    expect(r.reason).toMatch(/need ≥ 5 runs a side for SLOWER/);
+    expect(r.needRuns).toBe(5);
   });
-  it('no samples → UNKNOWN', () => {
-    expect(compareSamples(undefined, base, true).verdict).toBe('UNKNOWN');
-    expect(compareSamples(base, [], true).reason).toMatch(/no samples/);
-  });
-  it('a 1 % change that is significant stays SAME (under the 2 % noise threshold)', () => {
-    const r = compareSamples(base, normalSamples(30, 990, 0.002, 8), true);
-    expect(r.pValue!).toBeLessThan(0.05);
-    expect(r.verdict).toBe('SAME');
-  });
-  it('too noisy to tell (±20 % noise, same mean) → UNKNOWN, not SAME', () => {
-    const r = compareSamples(normalSamples(6, 1000, 0.2, 9), normalSamples(6, 1000, 0.2, 10), true);
+  it('one run a side → UNKNOWN, with a batch-means interval from the within-run samples', () => {
+    const a = normalSamples(50, 1000, 0.02, 13);
+    const b = normalSamples(50, 900, 0.02, 14);
+    const mean = (x: number[]) => x.reduce((p, q) => p + q, 0) / x.length;
+    const r = compareRuns({ values: [mean(a)], samples: a }, { values: [mean(b)], samples: b }, true);
     expect(r.verdict).toBe('UNKNOWN');
-    expect(r.reason).toMatch(/inconclusive/);
+    expect(r.method).toBe('batch-means-within-run');
+    expect(r.ciHigh!).toBeLessThan(-0.05);
+    expect(r.reason).toMatch(/1 run a side: within-run 90 % CI .* leaves out run-to-run variation; need ≥ 5 runs a side/);
   });
-  it('the noise threshold is configurable', () => {
-    const cand = normalSamples(30, 950, 0.005, 11);
-    expect(compareSamples(base, cand, true).verdict).toBe('SLOWER');
-    expect(compareSamples(base, cand, true, { noiseThreshold: 0.1 }).verdict).toBe('SAME');
+  it('one run a side without samples → UNKNOWN with no interval', () => {
+    const r = compareRuns({ values: [1000] }, { values: [900] }, true);
+    expect(r.verdict).toBe('UNKNOWN');
+    expect(r.ciLow).toBeNull();
+    expect(r.relChange!).toBeCloseTo(-0.1, 12);
+  });
+  it('too noisy to tell (20 % noise, same mean) → UNKNOWN with an estimate of the runs needed', () => {
+    const r = compareRuns(runs(6, 1000, 0.2, 101), runs(6, 1000, 0.2, 202), true);
+    expect(r.verdict).toBe('UNKNOWN');
+    expect(r.reason).toMatch(/neither beyond ±1\.0 % nor within ±5\.0 %/);
+    expect(r.needRuns!).toBeGreaterThan(6);
+  });
+  it('the noise floor and tolerance are configurable', () => {
+    const a = runs(8, 1000, 0.005, 17);
+    const b = runs(8, 970, 0.005, 18);
+    expect(compareRuns(a, b, true).verdict).toBe('SLOWER');
+    expect(compareRuns(a, b, true, { noiseThreshold: 0.1 }).verdict).toBe('SAME');
+  });
+  it('Holm over a family demotes a directional verdict that is significant alone but not jointly', () => {
+    // 5 runs a side. Complete separation: exact U one-sided p = 1/252 ≈ 0.004 ≤ 0.05/6 (Holm's first
+    // step over 6 gated metrics). U = 2: p = 4/252 ≈ 0.016 > 0.05/5 at the second step.
+    const clear = compareRuns({ values: [100, 101, 102, 103, 104] }, { values: [80, 81, 82, 83, 84] }, true);
+    const weaker = compareRuns({ values: [100, 101, 102, 103, 104] }, { values: [90, 91, 92, 93, 101.5] }, true);
+    expect(clear.verdict).toBe('SLOWER');
+    expect(weaker.rankPValue!).toBeCloseTo(4 / 252, 12);
+    const same = () => compareRuns({ values: [100, 101, 102, 103, 104] }, { values: [100, 101, 102, 103, 104] }, true);
+    const family = [clear, weaker, same(), same(), same(), same()];
+    expect(weaker.verdict).toBe('SLOWER');
+    expect(applyHolm(family, 0.05)).toEqual([1]);
+    expect(clear.verdict).toBe('SLOWER');
+    expect(weaker.verdict).toBe('UNKNOWN');
+    expect(weaker.reason).toMatch(/not significant after Holm over 6 gated metrics/);
+  });
+  it('estimates the runs that would settle an UNKNOWN from the interval shrinking as 1/√n', () => {
+    // Estimate 0, half-width 0.1 at n = 5: SAME needs half-width < log(1.05) = 0.04879 → n = ⌈5·(0.1/0.04879)²⌉ = ⌈21.004⌉ = 22.
+    expect(runsToSettle(5, 0, 0.1, Math.log(1.01), Math.log(1.05), 5)).toBe(22);
+    // An estimate exactly at the floor cannot be settled by more runs.
+    expect(runsToSettle(5, Math.log(1.01), 0.1, Math.log(1.01), Math.log(1.01), 5)).toBeNull();
+  });
+  it('rejects non-positive run values (log scale)', () => {
+    expect(() => compareRuns({ values: [1, 0] }, { values: [1, 2] }, true)).toThrow(/> 0/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relativeChangeCi, welchTTest } from '../src/stats/compare.js';
+import { compareRuns, welchTTest } from '../src/stats/compare.js';
 
 // Wikipedia "Welch's t-test" examples; references from SciPy 1.17.1
 // scipy.stats.ttest_ind(a, b, equal_var=False) → (statistic, pvalue, df).
@@ -32,18 +32,28 @@ describe("Welch's t-test", () => {
   });
 });
 
-describe("Fieller's CI of the relative change", () => {
-  it('matches a brute-force inversion of the Welch test statistic', () => {
-    // Reference: NumPy grid over ρ ∈ [0.9, 1.3] step 1e-7 keeping |m_b − ρ·m_a| / √(v_b + ρ²·v_a) ≤ t(0.975, df),
-    // df from Welch–Satterthwaite: ρ ∈ [1.0158404, 1.2036848]; point estimate m_b/m_a − 1 = 0.10406660262568046.
-    const ci = relativeChangeCi(welchTTest(A1, A2));
-    expect(ci.estimate).toBeCloseTo(0.10406660262568046, 12);
-    expect(ci.low!).toBeCloseTo(0.0158404, 6);
-    expect(ci.high!).toBeCloseTo(0.2036848, 6);
+describe('ratio of geometric means with its interval', () => {
+  it('unpaired: matches SciPy Welch on log values (90 % CI)', () => {
+    // a = [101.2, 99.1, 100.4, 98.7, 100.9, 99.8], b = [95.3, 96.8, 94.1, 95.9, 97.2]:
+    // r = ttest_ind(log b, log a, equal_var=False); ci = r.confidence_interval(0.90); exp(·) − 1
+    // → [−0.05419182187175442, −0.028807940041451263], estimate −0.041583914553802614;
+    // mannwhitneyu(b, a, alternative='less', method='exact').pvalue = 0.0021645021645021645
+    const r = compareRuns({ values: [101.2, 99.1, 100.4, 98.7, 100.9, 99.8] }, { values: [95.3, 96.8, 94.1, 95.9, 97.2] }, true);
+    expect(r.method).toBe('welch-log');
+    expect(r.relChange!).toBeCloseTo(-0.041583914553802614, 12);
+    expect(r.ciLow!).toBeCloseTo(-0.05419182187175442, 8);
+    expect(r.ciHigh!).toBeCloseTo(-0.028807940041451263, 8);
+    expect(r.rankPValue!).toBeCloseTo(0.0021645021645021645, 12);
+    expect(r.verdict).toBe('SLOWER');
   });
-  it('is unbounded when the baseline mean is not clearly above zero', () => {
-    const ci = relativeChangeCi(welchTTest([-1, 1, -2, 2, 0.5], [10, 11, 12, 9, 10]));
-    expect(ci.low).toBeNull();
-    expect(ci.high).toBeNull();
+  it('paired by round: matches SciPy one-sample t on the log ratios and the exact signed-rank', () => {
+    // d = log(b) − log(a); ttest_1samp(d, 0).confidence_interval(0.90) → exp − 1:
+    // [−0.031132021358273754, −0.022844749160748634], estimate −0.026997208277502183; wilcoxon(d, 'less') = 0.015625
+    const r = compareRuns({ values: [100.0, 102.0, 98.0, 101.0, 99.5, 100.7] }, { values: [97.1, 99.9, 95.2, 98.8, 96.1, 97.9] }, true, { paired: true });
+    expect(r.method).toBe('paired-log');
+    expect(r.relChange!).toBeCloseTo(-0.026997208277502183, 12);
+    expect(r.ciLow!).toBeCloseTo(-0.031132021358273754, 8);
+    expect(r.ciHigh!).toBeCloseTo(-0.022844749160748634, 8);
+    expect(r.rankPValue!).toBe(0.015625);
   });
 });

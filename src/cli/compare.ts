@@ -1,44 +1,132 @@
 /**
- * `joulebench compare <baseline.json> <candidate.json>`: per-metric SAME / FASTER / SLOWER / UNKNOWN
- * (Welch's t-test + 95 % CI of the relative change beyond a noise threshold), Markdown for a CI job
- * summary, exit 1 on any SLOWER with --fail-on-regression, github-action-benchmark export.
+ * `joulebench compare`: per-metric SAME / FASTER / SLOWER / UNKNOWN / REFUSED between two sets of
+ * runs (each result file is one run), Markdown for a CI job summary, a gate exit code, and the
+ * github-action-benchmark export.
+ *
+ *   joulebench compare base.json cand.json                     one run a side
+ *   joulebench compare --baseline runs/a/ --candidate runs/b/  a directory = every result file in it
+ *
+ * Exit codes: 0 pass; 1 a gated regression with --fail-on-regression, or a gated UNKNOWN/REFUSED
+ * with --fail-on-unknown; 2 bad input (flag, unreadable or invalid result file).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readResult } from '../report/results.js';
-import { compareResults, type ComparisonReport } from '../report/compare-results.js';
+import { compareExitCode, compareRunSets, CompareInputError, type ComparisonReport, type RunFile } from '../report/compare-results.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
 import { ghaEntries, serializeGha } from '../report/gha-benchmark.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { UsageError } from '../util/errors.js';
 import { numberArg, printJson, warn } from './common.js';
+import { expandResultPaths } from './report.js';
 
-/** Options of `compare`. */
+/** Options of `compare` (and of `ab`, which passes them through). */
 export interface CompareCliOptions {
+  baseline?: string[];
+  candidate?: string[];
   noiseThreshold: number;
+  tolerance: number;
   alpha: number;
-  minSamples: number;
+  minRuns: number;
+  minSamples?: number;
+  pairing: 'auto' | 'paired' | 'unpaired';
+  gate: string;
   failOnRegression?: boolean;
+  failOnUnknown?: boolean;
   exportGhaBenchmark?: string;
   exportGhaBenchmarkSmaller?: string;
   md?: string;
   json?: boolean;
 }
 
-/** Run the comparison and its side outputs; returns the report (exit code set on process). */
-export function runCompare(baselinePath: string, candidatePath: string, opts: CompareCliOptions): ComparisonReport {
-  const baseline = readResult(baselinePath);
-  const candidate = readResult(candidatePath);
-  const report = compareResults(baseline, candidate, { baseline: baselinePath, candidate: candidatePath }, {
-    noiseThreshold: opts.noiseThreshold / 100,
-    alpha: opts.alpha,
-    minSamples: opts.minSamples,
-  });
+/** The text appended to `compare --help` (and `ab --help`): exit codes and the rule. */
+export const COMPARE_HELP_TAIL = `
+Each result file is one run (its own process); a metric's run value is its headline figure.
+Verdicts: SLOWER/FASTER when the whole (1 − 2·alpha) CI of the change (ratio of geometric means)
+clears ±noise-threshold with ≥ min-runs runs a side and both the t test and the rank test agree
+(Holm-adjusted over the gated metrics); SAME when it lies within ±tolerance; REFUSED when the
+figures are not comparable (different energy meter, scope or declared watts); else UNKNOWN.
+
+Exit codes:
+  0  pass (no gated regression; UNKNOWN passes unless --fail-on-unknown)
+  1  a gated metric SLOWER with --fail-on-regression, or UNKNOWN/REFUSED with --fail-on-unknown
+  2  bad input: a flag, or a file that is not a readable joulebench result
+`;
+
+/** Parse --gate. */
+export function parseGate(raw: string): 'headline' | 'all' | string[] {
+  if (raw === 'headline' || raw === 'all') return raw;
+  const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!keys.length || keys.some((k) => !/^[^.\s]+(\.[^.\s]+)*\.[A-Za-z0-9_]+$/.test(k))) {
+    throw new UsageError(`--gate '${raw}': use headline, all, or a comma list of measurement.metric keys (e.g. hash.sha256d.hashesPerSecond)`);
+  }
+  return keys;
+}
+
+/** Validate and read the two sides from positionals or --baseline/--candidate. */
+export function resolveSides(positional: { baseline?: string; candidate?: string }, opts: Pick<CompareCliOptions, 'baseline' | 'candidate'>): { baseline: string[]; candidate: string[] } {
+  const pos = [positional.baseline, positional.candidate].filter((x): x is string => x !== undefined);
+  const flags = opts.baseline !== undefined || opts.candidate !== undefined;
+  if (pos.length && flags) throw new UsageError('compare: give either <baseline> <candidate> or --baseline/--candidate, not both');
+  if (flags) {
+    if (!opts.baseline?.length) throw new UsageError('--baseline <file|dir...>: required with --candidate (result files or directories of them)');
+    if (!opts.candidate?.length) throw new UsageError('--candidate <file|dir...>: required with --baseline (result files or directories of them)');
+    return { baseline: opts.baseline, candidate: opts.candidate };
+  }
+  if (pos.length !== 2) throw new UsageError('compare: give <baseline.json> <candidate.json>, or --baseline <file|dir...> --candidate <file|dir...>');
+  return { baseline: [pos[0]!], candidate: [pos[1]!] };
+}
+
+function load(args: string[]): RunFile[] {
+  return expandResultPaths(args).map((path) => ({ path, doc: readResult(path) }));
+}
+
+/**
+ * Compare, write the side outputs (Markdown file, github-action-benchmark JSON), print the Markdown
+ * (or JSON) and return the report with the gate's exit code and why.
+ */
+export function runCompare(
+  baselineArgs: string[],
+  candidateArgs: string[],
+  opts: CompareCliOptions,
+  labels = { baseline: baselineArgs.join(' '), candidate: candidateArgs.join(' ') },
+): { report: ComparisonReport; code: 0 | 1; why: string | null } {
+  if (opts.minSamples !== undefined) warn('--min-samples is replaced by --min-runs (runs, not within-run samples, are the replicates); using its value as --min-runs');
+  const gate = parseGate(opts.gate);
+  const baseline = load(baselineArgs);
+  const candidate = load(candidateArgs);
+  const overlap = baseline.filter((b) => candidate.some((c) => c.path === b.path));
+  if (overlap.length) throw new UsageError(`${overlap[0]!.path}: given as both baseline and candidate`);
+  let report: ComparisonReport;
+  try {
+    report = compareRunSets(baseline, candidate, labels, {
+      noiseThreshold: opts.noiseThreshold / 100,
+      tolerance: opts.tolerance / 100,
+      alpha: opts.alpha,
+      minRuns: opts.minSamples ?? opts.minRuns,
+      pairing: opts.pairing,
+      gate,
+    });
+  } catch (e) {
+    if (e instanceof CompareInputError) throw new UsageError(e.message);
+    throw e;
+  }
   const md = renderCompareMarkdown(report);
   if (opts.md !== undefined && opts.md !== '-') writeFileAtomic(opts.md, md);
+  exportGha(candidate, report, opts);
+  if (opts.json) printJson(report);
+  else process.stdout.write(md);
+  for (const w of report.warnings) warn(w);
+  const { code, why } = compareExitCode(report, opts);
+  if (why) process.stderr.write(`joulebench: ${why}: exit ${code}\n`);
+  return { report, code, why };
+}
+
+function exportGha(candidate: RunFile[], report: ComparisonReport, opts: CompareCliOptions): void {
   if (opts.exportGhaBenchmark !== undefined) {
-    const big = ghaEntries(candidate, true);
+    const big = ghaEntries(candidate, true, report);
     writeFileAtomic(opts.exportGhaBenchmark, serializeGha(big.entries));
     for (const s of big.skipped) warn(`github-action-benchmark export: left out ${s}`);
-    const smaller = ghaEntries(candidate, false);
+    const smaller = ghaEntries(candidate, false, report);
     if (opts.exportGhaBenchmarkSmaller === undefined && smaller.entries.length) {
       warn(
         `github-action-benchmark export: ${smaller.entries.length} lower-is-better metric(s) left out of ${opts.exportGhaBenchmark} (it is for tool: customBiggerIsBetter)`,
@@ -47,36 +135,52 @@ export function runCompare(baselinePath: string, candidatePath: string, opts: Co
     }
   }
   if (opts.exportGhaBenchmarkSmaller !== undefined) {
-    const smaller = ghaEntries(candidate, false);
+    const smaller = ghaEntries(candidate, false, report);
     writeFileAtomic(opts.exportGhaBenchmarkSmaller, serializeGha(smaller.entries));
     for (const s of smaller.skipped) warn(`github-action-benchmark export: left out ${s}`);
   }
-  if (opts.json) printJson(report);
-  else process.stdout.write(md);
-  for (const w of report.warnings) warn(w);
-  if (opts.failOnRegression && report.counts.SLOWER > 0) {
-    process.stderr.write(`joulebench: ${report.counts.SLOWER} metric(s) SLOWER than the baseline (--fail-on-regression): exit 1\n`);
-    process.exitCode = 1;
-  }
-  return report;
+}
+
+/** Add the verdict and output options shared by `compare` and `ab`. */
+export function addCompareOptions(cmd: Command): Command {
+  return cmd
+    .option('--noise-threshold <percent>', 'noise floor: FASTER/SLOWER needs the whole CI beyond ±this, percent', numberArg('--noise-threshold', { min: 0, max: 50 }), 1)
+    .option('--tolerance <percent>', 'equivalence band: SAME needs the whole CI within ±this, percent', numberArg('--tolerance', { min: 0.1, max: 50 }), 5)
+    .option('--alpha <p>', 'one-sided error rate per direction; the CI is two-sided at 1 − 2·alpha (90 % by default)', numberArg('--alpha', { min: 0.0001, max: 0.25 }), 0.05)
+    .option('--min-runs <n>', 'fewest runs a side for FASTER/SLOWER', numberArg('--min-runs', { min: 2, max: 1000, integer: true }), 5)
+    .option('--pairing <mode>', 'auto (pair by round when runs are interleaved), paired, unpaired', 'auto')
+    .option('--gate <metrics>', "gated family: headline (H/s, H/J, pp/tg tok/s, tok/J, micro ops/s), all, or a comma list of measurement.metric", 'headline')
+    .option('--fail-on-regression', 'exit 1 when a gated metric is SLOWER')
+    .option('--fail-on-unknown', 'strict gate: also exit 1 when a gated metric is UNKNOWN or REFUSED')
+    .option('--export-gha-benchmark <file>', "write the candidate's higher-is-better metrics as github-action-benchmark JSON (tool: customBiggerIsBetter)")
+    .option('--export-gha-benchmark-smaller <file>', "write the candidate's lower-is-better metrics as github-action-benchmark JSON (tool: customSmallerIsBetter)")
+    .option('--md <file>', 'also write the Markdown to <file> (e.g. for a CI job summary)')
+    .option('--json', 'print the comparison as JSON instead of Markdown');
+}
+
+/** Check the option values commander cannot (enumerations). */
+export function checkCompareOptions(opts: CompareCliOptions): void {
+  if (!['auto', 'paired', 'unpaired'].includes(opts.pairing)) throw new UsageError(`--pairing '${opts.pairing}': use auto, paired or unpaired`);
+  parseGate(opts.gate);
 }
 
 /** Register the `compare` command. */
 export function registerCompare(program: Command): void {
-  program
+  const cmd = program
     .command('compare')
-    .description('compare two result files per metric: SAME / FASTER / SLOWER / UNKNOWN (Welch t-test + CI of the relative change)')
-    .argument('<baseline>', 'baseline result JSON')
-    .argument('<candidate>', 'candidate result JSON')
-    .option('--noise-threshold <percent>', 'relative change treated as noise, percent', numberArg('--noise-threshold', { min: 0, max: 100 }), 2)
-    .option('--alpha <p>', "significance level of Welch's t-test; the CI is at 1 − alpha", numberArg('--alpha', { min: 0.0001, max: 0.5 }), 0.05)
-    .option('--min-samples <n>', 'fewest samples per side for a verdict, else UNKNOWN', numberArg('--min-samples', { min: 2, integer: true }), 5)
-    .option('--fail-on-regression', 'exit with code 1 when any metric is SLOWER')
-    .option('--export-gha-benchmark <file>', "write the candidate's higher-is-better metrics as github-action-benchmark JSON (tool: customBiggerIsBetter)")
-    .option('--export-gha-benchmark-smaller <file>', "write the candidate's lower-is-better metrics as github-action-benchmark JSON (tool: customSmallerIsBetter)")
-    .option('--md <file>', 'also write the Markdown to <file> (e.g. for a CI job summary)')
-    .option('--json', 'print the comparison as JSON instead of Markdown')
-    .action((baseline: string, candidate: string, opts: CompareCliOptions) => {
-      runCompare(baseline, candidate, opts);
+    .description('compare runs per metric: SAME / FASTER / SLOWER / UNKNOWN / REFUSED from one headline value per run (result file)')
+    .argument('[baseline]', 'baseline result JSON (one run)')
+    .argument('[candidate]', 'candidate result JSON (one run)')
+    .option('--baseline <paths...>', 'baseline runs: result files or directories of them')
+    .option('--candidate <paths...>', 'candidate runs: result files or directories of them');
+  addCompareOptions(cmd);
+  cmd
+    .addOption(new Option('--min-samples <n>', 'deprecated: use --min-runs').argParser(numberArg('--min-samples', { min: 2, integer: true })).hideHelp())
+    .addHelpText('after', COMPARE_HELP_TAIL)
+    .action((baseline: string | undefined, candidate: string | undefined, opts: CompareCliOptions) => {
+      checkCompareOptions(opts);
+      const sides = resolveSides({ baseline, candidate }, opts);
+      const { code } = runCompare(sides.baseline, sides.candidate, opts);
+      process.exitCode = code;
     });
 }

@@ -8,7 +8,7 @@ import { openDevice, type GpuContext } from '../gpu/adapter.js';
 import { SHADER_DIR_ENV } from '../gpu/shaders.js';
 import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
-import type { Measurement } from '../report/schema.js';
+import type { Measurement, ResultDoc } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
 import { defaultLaunch, KERNEL_VARIANTS, KERNELS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
@@ -18,6 +18,8 @@ import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor
 import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
+import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
@@ -42,7 +44,7 @@ interface SearchFlags extends LaunchFlags {
   json?: boolean;
 }
 
-interface BenchFlags extends LaunchFlags, MeterOptions {
+interface BenchFlags extends LaunchFlags, MeterOptions, TimedPhaseFlags {
   seconds: number;
   autotune: boolean;
   json?: boolean;
@@ -189,8 +191,11 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
     for (const t of trials) out.push(`  ${t.label.padEnd(44)} ${mh(t.hashesPerSecond)}`);
   }
   out.push(`kernel: ${d.kernel.variant} (${d.kernel.source}); launch ${d.launch.label}; ${d.launch.sliceNonces} nonces/dispatch, ${d.launch.inFlight} in flight`);
+  if (d.autotuneCache) out.push(`autotune cache: ${d.autotuneCache.note}`);
   out.push(`kernel self-check passed before timing: ${selfCheckText(d.selfCheck as SelfCheckReport)}`);
-  out.push(`throughput: ${mh(hps.value!)}  (median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, n=${s.n} samples over ${Number(d.timedS).toFixed(1)} s, stopped by ${d.stoppedBy})`);
+  const hl = headlineOf(m, 'hashesPerSecond', hps);
+  out.push(`throughput: ${mh(hps.value!)}${plusMinus(hl)}${hl.ci95HalfWidth !== null ? ' (95 % CI, batch means)' : ''} = ${hl.statistic}; stopped by ${d.stoppedBy}`);
+  out.push(`  ${s.n} slices over ${Number(d.timedS).toFixed(1)} s: median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, ${hl.outliers ?? 0} outlier(s) labelled and kept`);
   const hpj = m.metrics.hashesPerJoule!;
   out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J${hpj.energyBasis === 'declared' ? ' (DECLARED watts, not measured)' : ''}`);
   out.push(`shares (difficulty 1) found: ${d.sharesFound}, all verified on the host`);
@@ -204,6 +209,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     f.kernel = 'x1';
   }
   launchFromFlags(f, null); // validate flags, meter flags and output paths before opening anything
+  const timed = timedPhaseOptions(f, f.seconds);
   validateMeterOptions(f);
   await checkResultOutputs(f);
   const r = await withDevice(cmd, f, async (ctx) => {
@@ -213,7 +219,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
     try {
       if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
       const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-      const m = await runHashBench(ctx, { seconds: f.seconds, launch, maxWindowS: f.maxWindow }, monitor, choice.monitor ? undefined : choice.reason);
+      const m = await runHashBench(ctx, { seconds: f.seconds, launch, maxWindowS: f.maxWindow, ...timed }, monitor, choice.monitor ? undefined : choice.reason);
       return { m, isSoftware: ctx.report.isSoftware };
     } finally {
       await monitor?.close();
@@ -227,6 +233,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   }
   writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' });
   if (f.json) {
+    annotateHeadlines({ measurements: [m] } as ResultDoc); // statistic + outliers, as result files carry them
     printJson({
       hashesPerSecond: m.metrics.hashesPerSecond!.value,
       hashesPerJoule: m.metrics.hashesPerJoule!.value,
@@ -269,10 +276,11 @@ export function registerHash(program: Command): void {
   const bench = hash
     .command('bench')
     .description('sustained SHA256d search throughput (H/s) with autotuned launch configuration, and H/J with a meter')
-    .option('--seconds <S>', 'length of the timed phase, seconds', numberArg('--seconds', { min: 0.5, max: 86_400 }), 10)
+    .option('--seconds <S>', 'time limit of the timed phase, seconds (it stops earlier once the rate is within --target-rel-ci)', numberArg('--seconds', { min: 0.5, max: 86_400 }), 10)
     .option('--no-autotune', 'skip autotune (use --kernel/--wg/--npi or the default x1 kernel)')
     .option('--json', 'print JSON: { hashesPerSecond, hashesPerJoule, energy, measurement, ... }');
   addResultFileOptions(bench);
+  addTimedPhaseOptions(bench);
   addLaunchOptions(bench);
   addMeterOptions(bench);
   bench.action(benchAction);

@@ -11,6 +11,7 @@ import { registerDevices } from './devices.js';
 import { registerHash } from './hash.js';
 import { registerReport } from './report.js';
 import { registerCompare } from './compare.js';
+import { registerAb } from './ab.js';
 import { registerProfit } from './profit.js';
 import { registerPower } from './power.js';
 import { registerInfer } from './infer.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerHash(program);
   registerReport(program);
   registerCompare(program);
+  registerAb(program);
   registerProfit(program);
   registerPower(program);
   registerInfer(program);

@@ -26,9 +26,11 @@ import { numberArg, printJson } from './common.js';
 import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
 import { checkResultOutputs } from './result-file.js';
+import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
+import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
 
 /** Options of `joulebench run`. */
-export interface RunOptions extends MeterOptions {
+export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags> {
   adapter?: string;
   seconds: number;
   model?: string;
@@ -70,9 +72,12 @@ export function si(x: number | null | undefined, digits = 3): string {
   return `${(Math.sign(x) * v).toPrecision(digits)}${units[i] ? ` ${units[i]}` : ' '}`;
 }
 
-function noise(m: Metric | undefined): string {
-  const rs = m?.summary?.relStdev;
-  return typeof rs === 'number' ? ` ± ${(rs * 100).toFixed(1)} %` : '';
+/** " ± 1.7 % (2 outliers kept)": the 95 % CI of the figure as its headline definition computes it (src/report/headline.ts). */
+function noise(meas: Measurement, name: string): string {
+  const m: Metric | undefined = meas.metrics[name];
+  if (!m || m.value === null) return '';
+  const h = headlineOf(meas, name, m);
+  return `${plusMinus(h)}${h.outliers ? ` (${h.outliers} outlier${h.outliers === 1 ? '' : 's'} kept)` : ''}`;
 }
 
 /**
@@ -131,7 +136,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
     if (hash.status === 'complete' || hash.status === 'incomplete') {
       const hps = hash.metrics.hashesPerSecond;
       const hpj = hash.metrics.hashesPerJoule;
-      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hps)}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' + (hpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`);
+      out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hash, 'hashesPerSecond')}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' + (hpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`);
       const et = energyText(hash);
       if (et) out.push(`           ${et}`);
     } else out.push(`hashing    ${hash.status.toUpperCase()}: ${hash.reason ?? ''}`);
@@ -142,13 +147,20 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       const tg = inf.metrics.decodeTokensPerSecond;
       const tpj = inf.metrics.tokensPerJoule;
       out.push(
-        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(pp)}, tg ${si(tg?.value ?? null)}tok/s${noise(tg)}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' + (tpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`,
+        `inference  ${String(inf.params.model ?? inf.id)} on ${String(inf.params.ep ?? '?')}: pp ${si(pp?.value ?? null)}tok/s${noise(inf, 'prefillTokensPerSecond')}, tg ${si(tg?.value ?? null)}tok/s${noise(inf, 'decodeTokensPerSecond')}   tok/J ${tpj?.value != null ? si(tpj.value) + 'tok/J' + (tpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`,
       );
       const et = energyText(inf);
       if (et) out.push(`           ${et}`);
     } else out.push(`inference  ${inf.status.toUpperCase()}: ${inf.reason ?? ''}`);
   }
   for (const r of notMeasured) out.push(`energy     not measured: ${r}`);
+  const has = (m: Measurement | undefined, name: string) => m?.metrics[name]?.value != null;
+  const shown = [
+    has(hash, 'hashesPerSecond') && headlineDef('hash', 'hashesPerSecond'),
+    has(inf, 'prefillTokensPerSecond') && headlineDef('infer', 'prefillTokensPerSecond'),
+    has(inf, 'decodeTokensPerSecond') && headlineDef('infer', 'decodeTokensPerSecond'),
+  ].filter((d) => d !== false);
+  for (const [i, l] of headlineLegend(shown).entries()) out.push(`${i === 0 ? 'figures' : '       '}    ${l}`);
   const pm = doc.measurements.find((m) => m.kind === 'profit');
   if (profit) {
     out.push('');
@@ -174,6 +186,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
   // Validate the site file up front: a typo must not cost a full benchmark run.
   const siteProfile = readSiteProfile(siteFile);
   await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)');
+  const timed = timedPhaseOptions({ targetRelCi: opts.targetRelCi ?? 1, autotuneCache: opts.autotuneCache !== false, ...(opts.minSeconds !== undefined ? { minSeconds: opts.minSeconds } : {}) }, opts.seconds);
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
   let outPath: string | null = opts.out ?? null;
@@ -245,7 +258,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
         progress.update(Math.min(expectedS, Math.round(el)), el < 6 ? 'autotune' : 'timed search');
       }, 500);
       try {
-        const m = await runHashBench(ctx, { seconds: opts.seconds, maxWindowS: opts.maxWindow }, monitor, energyReason);
+        const m = await runHashBench(ctx, { seconds: opts.seconds, maxWindowS: opts.maxWindow, ...timed }, monitor, energyReason);
         doc.measurements.push(m);
         progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
       } catch (err) {
@@ -341,7 +354,7 @@ export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .description('the main job: hash bench + inference bench on one adapter, energy, per-MW site economics; writes one result file')
-    .option('--seconds <s>', 'timed hashing phase, seconds (after autotune)', numberArg('--seconds', { min: 1, max: 3600 }), 20)
+    .option('--seconds <s>', 'time limit of the timed hashing phase, seconds (after autotune; stops earlier at --target-rel-ci)', numberArg('--seconds', { min: 1, max: 3600 }), 20)
     .option('--model <preset|path>', 'inference model (default: sized so the run takes ≤ 2 min on the selected adapter)')
     .option('--ep <ep>', 'onnxruntime execution provider: webgpu (default with an adapter), cpu, cuda')
     .option('--prompt <P>', 'prompt tokens', numberArg('--prompt', { min: 1, integer: true }))
@@ -353,6 +366,7 @@ export function registerRun(program: Command): void {
     .option('--out <file>', 'result file (default: results/<date>_<host>_<device>_run.json)')
     .option('--progress <style>', 'progress output: auto (bars on a TTY, lines otherwise), bar, plain, quiet', 'auto')
     .option('--json', 'print only the result document on stdout');
+  addTimedPhaseOptions(cmd);
   addMeterOptions(cmd);
   cmd.action(async (opts: RunOptions, c: Command) => {
     const g = c.optsWithGlobals() as { adapter?: string };

@@ -18,7 +18,8 @@ import { DEFAULT_MAX_WINDOW_S, perJoule, perJouleBasis, perJouleReason, windowRe
 import type { Energy, Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
-import { StoppingState } from '../stats/stopping.js';
+import { hashStoppingParams, hashStoppingRule, StoppingState } from '../stats/stopping.js';
+import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
 import { HashEngine, type Slice } from './engine.js';
 import { encodeHeader } from './header.js';
 import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type LaunchConfig } from './kernels.js';
@@ -42,6 +43,12 @@ export interface HashBenchOptions {
   sliceSeconds?: number;
   /** Longest the timed phase is extended to reach the energy window the meter needs (--max-window), s. */
   maxWindowS?: number;
+  /** Seconds before the CI target may stop the timed phase (default min(seconds, 5)); `seconds` is the time limit. */
+  minSeconds?: number;
+  /** Target 95 % CI half-width of the rate, relative (default 0.01); 0 runs to the time limit. */
+  targetRelCi?: number;
+  /** Autotune cache use (src/hash/autotune-cache.ts); absent = no cache. */
+  autotuneCache?: AutotuneCacheMode;
 }
 
 /** One autotune trial. */
@@ -109,7 +116,7 @@ function sliceFor(engine: HashEngine, nonces: number): number {
  */
 async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: StoppingState | null, seconds: number): Promise<RunStats> {
   const top = targetTopWord(BENCH_TARGET);
-  const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time', sleptMs: 0, mapWaitMs: 0 };
+  const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time-limit', sleptMs: 0, mapWaitMs: 0 };
   const t0 = performance.now();
   const sleep0 = engine.waits.sleptMs;
   const map0 = engine.waits.mapWaitMs;
@@ -146,7 +153,7 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
           st.stoppedBy = why;
           stop = true;
         } else if (!stopping && elapsed >= seconds) {
-          st.stoppedBy = 'time';
+          st.stoppedBy = 'time-limit';
           stop = true;
         }
       }
@@ -179,9 +186,11 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
 }
 
 /**
- * Run the hash benchmark: autotune (unless `opts.launch` is given), then a timed phase of
- * `opts.seconds` inside an energy window when `monitor` is given (queue drained before `begin`
- * and before `end`). Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
+ * Run the hash benchmark: autotune (unless `opts.launch` is given; from the autotune cache when
+ * `opts.autotuneCache` allows), then a timed phase inside an energy window when `monitor` is given
+ * (queue drained before `begin` and before `end`). The timed phase stops when the rate's 95 % CI is
+ * within `opts.targetRelCi` after `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts).
+ * Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
  * summary) and `hashesPerJoule` (null + reason without a monitor; `notMeasuredReason` is that
  * reason, e.g. createEnergyMonitor's), details with the kernel, launch configuration, autotune
  * trials (best first) and stoppedBy. Throws if any GPU candidate fails the host check.
@@ -198,8 +207,12 @@ export async function runHashBench(
   if (ctx.report.isSoftware) warnings.push('software adapter: CPU timings, not a GPU figure');
   let trials: AutotuneTrial[] = [];
   let launch = opts.launch;
+  let cacheInfo: AutotuneCacheInfo | null = null;
   if (!launch) {
-    trials = await autotune(ctx, opts.candidates ?? AUTOTUNE_CANDIDATES, opts.trialSeconds ?? 0.6, inFlight);
+    const candidates = opts.candidates ?? AUTOTUNE_CANDIDATES;
+    const trialSeconds = opts.trialSeconds ?? 0.6;
+    const tune = () => autotune(ctx, candidates, trialSeconds, inFlight);
+    ({ trials, cache: cacheInfo } = await cachedAutotune(identityOf(ctx.report), candidates, { trialSeconds, inFlight }, opts.autotuneCache, tune, (w) => warnings.push(w)));
     launch = trials[0]!.launch;
   }
   const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
@@ -216,10 +229,11 @@ export async function runHashBench(
     const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
     sliceNonces = sliceFor(engine, rate * (opts.sliceSeconds ?? 0.2));
     // Energy window sizing (issue 11): the timed phase lasts at least as long as the meter needs
-    // (10 sensor update periods, --min-window), up to --max-window.
+    // (10 sensor update periods, --min-window), up to --max-window; the CI target (issue 10) may
+    // stop it early, but never before that.
     window = await sizeWindow(monitor, opts);
     if (window.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${window.timedS.toFixed(2)} s: the energy window must span ≥ ${window.requiredS.toFixed(2)} s (${window.basis})`);
-    const stopping = new StoppingState({ minSamples: 5, minTimeS: window.timedS, maxRelNoise: 0.01, maxSamples: 1_000_000, timeoutS: window.timedS });
+    const stopping = new StoppingState(hashStoppingRule({ ...opts, seconds: window.timedS, minSeconds: Math.max(hashStoppingParams(opts).minSeconds, window.minS) }));
     await ctx.drain(60_000, 'GPU queue drain before the energy window');
     if (monitor) await monitor.begin('hash.sha256d');
     try {
@@ -248,13 +262,14 @@ export async function runHashBench(
     status: 'complete',
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
-    params: { seconds: opts.seconds, target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0 },
+    params: { seconds: opts.seconds, ...hashStoppingParams(opts), target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0, autotuneCache: cacheInfo?.status ?? (trials.length ? 'off' : null) },
     metrics: {
       hashesPerSecond: {
         value: hps,
         unit: 'H/s',
         higherIsBetter: true,
         samples: run.samples,
+        sampleDurationsS: run.sampleTimesS,
         summary,
         method:
           'SHA256d nonces searched per second of wall time, slices kept in flight back to back; one sample per slice = nonces / time since the previous completion; value = total nonces / total timed time',
@@ -281,8 +296,10 @@ export async function runHashBench(
         noncesPerInvocation: noncesPerInvocation(launch),
         sliceNonces,
         inFlight,
+        compileTimeMs: engine.compileTimeMs,
       },
       autotune: trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
+      ...(cacheInfo ? { autotuneCache: cacheInfo } : {}),
       stoppedBy: run.stoppedBy,
       energyWindow: { requestedS: opts.seconds, timedS: window.timedS, requiredS: window.requiredS, rule: window.basis, extended: window.extended },
       totalHashes: run.nonces,
@@ -304,6 +321,8 @@ export async function runHashBench(
 /** How long the timed phase runs so its energy window can be complete. */
 interface WindowPlan {
   timedS: number;
+  /** Shortest timed phase the meter's window allows (with its margin), s; 0 without a meter. */
+  minS: number;
   requiredS: number;
   basis: string;
   extended: boolean;
@@ -317,6 +336,7 @@ interface WindowPlan {
 async function sizeWindow(monitor: EnergyMonitor | null | undefined, opts: HashBenchOptions): Promise<WindowPlan> {
   const req = await windowRequirement(monitor);
   const want = req.minS > 0 ? windowTargetS(req) + 0.05 : 0;
-  const timedS = Math.max(opts.seconds, Math.min(want, opts.maxWindowS ?? DEFAULT_MAX_WINDOW_S));
-  return { timedS, requiredS: req.minS, basis: req.basis, extended: timedS > opts.seconds };
+  const minS = Math.min(want, opts.maxWindowS ?? DEFAULT_MAX_WINDOW_S);
+  const timedS = Math.max(opts.seconds, minS);
+  return { timedS, minS, requiredS: req.minS, basis: req.basis, extended: timedS > opts.seconds };
 }

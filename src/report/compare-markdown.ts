@@ -1,62 +1,81 @@
 /**
- * Markdown of `joulebench compare`, shaped for a CI job summary ($GITHUB_STEP_SUMMARY): a one-line
- * verdict, then one row per metric with means, relative change, its 95 % CI, p and the reason.
+ * Markdown of `joulebench compare`, shaped for a CI job summary ($GITHUB_STEP_SUMMARY): the gate's
+ * one-line result (regressions, and inconclusive or refused metrics made visible), the method in
+ * one paragraph, then one row per metric with the centre of each side, the change, its interval,
+ * both p-values, run counts, run-to-run CV and the reason.
  */
-import type { ComparisonReport } from './compare-results.js';
+import type { ComparisonReport, MetricRow, SideInfo } from './compare-results.js';
 import { mdCell } from './markdown.js';
 import { formatQuantity } from './rows.js';
 
-const ICON: Record<string, string> = { SAME: '=', FASTER: '▲', SLOWER: '▼', UNKNOWN: '?' };
+const ICON: Record<MetricRow['verdict'], string> = { SAME: '=', FASTER: '▲', SLOWER: '▼', UNKNOWN: '?', REFUSED: '≠' };
 
 function pct(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return '—';
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`;
 }
 
-function side(s: ComparisonReport['baseline']): string {
-  return `\`${s.label}\` (${s.device}, joulebench ${s.toolVersion}${s.gitSha ? ` @ ${s.gitSha.slice(0, 7)}` : ''}, ${s.startedAt}${s.complete ? '' : ', INCOMPLETE'})`;
+function side(s: SideInfo): string {
+  const what = s.runs === 1 ? `\`${s.files[0]}\`` : `${s.runs} runs (\`${s.label}\`)`;
+  const sha = s.gitShas.length ? ` @ ${s.gitShas.map((x) => x.slice(0, 7)).join(', ')}` : '';
+  return `${what} — ${s.devices.join(', ')}, joulebench ${s.toolVersions.join(', ')}${sha}${s.incompleteRuns ? `, ${s.incompleteRuns} INCOMPLETE` : ''}`;
+}
+
+function pText(p: number | null): string {
+  if (p === null) return '—';
+  return p < 1e-4 ? '<0.0001' : p.toFixed(4);
+}
+
+/** The method paragraph (what a reader needs to judge the verdicts). */
+export function methodText(r: ComparisonReport): string {
+  const lvl = Math.round((1 - 2 * r.alpha) * 100);
+  return (
+    `Method: each result file is one run; a metric's run value is its headline figure (the statistic column). ` +
+    `Change = ratio of the geometric means with a ${lvl} % CI (${r.pairing.paired ? 'paired by round: Student t on the per-round log ratios, Wilcoxon signed-rank cross-check' : "Welch's t on log values, exact Mann–Whitney U cross-check"}; ${r.pairing.why}). ` +
+    `FASTER/SLOWER: the whole CI beyond ±${(r.noiseThreshold * 100).toFixed(1)} %, ≥ ${r.minRuns} runs a side, both tests one-sided p < ${r.alpha}, Holm-adjusted over the gated metrics. ` +
+    `SAME: the whole CI within ±${(r.tolerance * 100).toFixed(1)} %. Otherwise UNKNOWN. REFUSED: not comparable (e.g. a different energy meter, scope or declared watts).`
+  );
 }
 
 /** Render the comparison. */
 export function renderCompareMarkdown(r: ComparisonReport): string {
   const out: string[] = [];
-  const c = r.counts;
-  const headline =
-    c.SLOWER > 0 ? `**${c.SLOWER} regression${c.SLOWER === 1 ? '' : 's'}** (SLOWER)` : c.FASTER > 0 ? 'no regression; some metrics FASTER' : 'no regression detected';
   out.push('## joulebench compare', '');
+  out.push(`**Result: ${r.headline}**`, '');
   out.push(`Baseline: ${side(r.baseline)}  `);
   out.push(`Candidate: ${side(r.candidate)}`, '');
-  out.push(
-    `Result: ${headline} — ${c.SLOWER} slower, ${c.FASTER} faster, ${c.SAME} same, ${c.UNKNOWN} unknown. ` +
-      `Rule: Welch's t-test p < ${r.alpha} and the ${Math.round((1 - r.alpha) * 100)} % CI of the relative change beyond ±${(r.noiseThreshold * 100).toFixed(1)} %; ` +
-      `SAME needs the whole CI inside that band; fewer than ${r.minSamples} samples a side → UNKNOWN.`,
-    '',
-  );
+  out.push(methodText(r), '');
   if (r.warnings.length) {
     for (const w of r.warnings) out.push(`> Warning: ${mdCell(w)}`);
     out.push('');
   }
-  out.push('| | Verdict | Metric | Baseline | Candidate | Change | 95 % CI of change | p | n (base/cand) | Why |');
-  out.push('|:-:|:---|:---|---:|---:|---:|:---:|---:|:---:|:---|');
+  const lvl = Math.round((1 - 2 * r.alpha) * 100);
+  out.push(`| | Verdict | Metric | Statistic (per run) | Baseline | Candidate | Change | ${lvl} % CI of change | p (t / rank) | Runs (base/cand) | Run CV (base/cand) | Why |`);
+  out.push('|:-:|:---|:---|:---|---:|---:|---:|:---:|:---:|:---:|:---:|:---|');
   for (const row of r.rows) {
     const fq = (v: number | null) => (v === null ? '—' : formatQuantity(v, row.unit));
     const ci = row.ciLow === null || row.ciHigh === null ? '—' : `[${pct(row.ciLow)}, ${pct(row.ciHigh)}]`;
+    const refused = row.verdict === 'REFUSED';
+    const cv = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
     const cells = [
-      ICON[row.verdict]!,
+      ICON[row.verdict],
       `**${row.verdict}**`,
-      `${row.measurementId} ${row.metric} (${row.higherIsBetter ? 'higher' : 'lower'} is better)`,
-      fq(row.meanBaseline),
-      fq(row.meanCandidate),
-      pct(row.relChange),
-      ci,
-      row.pValue === null ? '—' : row.pValue < 1e-4 ? '<0.0001' : row.pValue.toFixed(4),
+      `${row.measurementId} ${row.metric} (${row.higherIsBetter ? 'higher' : 'lower'} is better${row.gated ? ', gated' : ''})`,
+      row.nBaseline + row.nCandidate > 2 ? `${row.statistic}; geometric mean of runs` : row.statistic,
+      refused ? '—' : fq(row.centerBaseline),
+      refused ? '—' : fq(row.centerCandidate),
+      refused ? '—' : pct(row.relChange),
+      refused ? '—' : ci,
+      `${pText(row.pValue)} / ${pText(row.rankPValue)}`,
       `${row.nBaseline}/${row.nCandidate}`,
-      // The CI and p have their own columns: keep only the conclusion of the reason here.
-      row.reason.replace(/^\d+ % CI of change \[[^\]]*\], p [<=] [^:]*: /, ''),
+      `${cv(row.cvBaseline)} / ${cv(row.cvCandidate)}`,
+      // The CI has its own column: keep only the conclusion of the reason here.
+      row.reason.replace(/^\d+ % CI \[[^\]]*\]:? ?/, ''),
     ];
     out.push(`| ${cells.map(mdCell).join(' | ')} |`);
   }
-  if (!r.rows.length) out.push('| | | (no metric in both files) | | | | | | | |');
+  if (!r.rows.length) out.push('| | | (no metric with a value on both sides) | | | | | | | | | |');
+  if (r.notMeasured.length) out.push('', `Not measured in any run (not compared): ${r.notMeasured.map((s) => mdCell(s)).join('; ')}`);
   if (r.onlyBaseline.length) out.push('', `Only in the baseline: ${r.onlyBaseline.map((s) => `\`${s}\``).join(', ')}`);
   if (r.onlyCandidate.length) out.push('', `Only in the candidate: ${r.onlyCandidate.map((s) => `\`${s}\``).join(', ')}`);
   out.push('');

@@ -1,126 +1,396 @@
 /**
- * Compare two result documents metric by metric (issue 7, `joulebench compare`).
- * Measurements are matched by id and metrics by name; each pair gets a verdict from
- * src/stats/compare.ts. Metrics present on one side only are listed, never dropped silently.
+ * Compare two sets of runs metric by metric (`joulebench compare`). Each result file is one run
+ * (its own process); a metric's value in a run is its headline figure (src/report/headline.ts, the
+ * number `report` prints), and the verdict comes from the run values (src/stats/compare.ts).
+ *
+ * - Runs interleaved in rounds (every consecutive pair in start time holds one baseline and one
+ *   candidate run, as `joulebench ab` makes them) are compared paired by round; otherwise unpaired.
+ * - Per-joule figures are compared only when every run's energy has the same basis (metered vs
+ *   declared, meter, scope: src/power/energy-basis.ts); otherwise the row is REFUSED with the
+ *   reason, never reported as a change.
+ * - The gated family (headline figures by default) is Holm-adjusted; other metrics are reported
+ *   ungated. Metrics present on one side only, or measured in no run, are listed, never dropped.
  */
-import { compareSamples, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
-import type { Energy, Measurement, ResultDoc } from './schema.js';
-import { deviceLabel } from './rows.js';
 import { energyBasisMismatch } from '../power/energy-basis.js';
+import { applyHolm, compareRuns, DEFAULT_COMPARE, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
+import { headlineDef, weightsOf, type HeadlineDef } from './headline.js';
+import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+import { deviceLabel } from './rows.js';
+
+/** A verdict, or REFUSED when the figures are not comparable (energy basis, unit or direction differ). */
+export type RowVerdict = Verdict | 'REFUSED';
+
+/** Every row verdict, in display order. */
+export const ROW_VERDICTS: readonly RowVerdict[] = ['SLOWER', 'FASTER', 'SAME', 'UNKNOWN', 'REFUSED'];
+
+/** One result file = one run. */
+export interface RunFile {
+  path: string;
+  doc: ResultDoc;
+}
+
+/** One run's value of a metric (for the JSON: every run's value is kept). */
+export interface RunValue {
+  file: string;
+  value: number | null;
+  /** Why the run has no usable value. */
+  excluded?: string;
+}
 
 /** One compared metric. */
-export interface MetricRow extends MetricComparison {
+export interface MetricRow extends Omit<MetricComparison, 'verdict'> {
+  verdict: RowVerdict;
   measurementId: string;
   metric: string;
   unit: string;
   higherIsBetter: boolean;
+  /** In the gated family (counts for --fail-on-regression / --fail-on-unknown, Holm-adjusted). */
+  gated: boolean;
+  /** What each run's value is (headline definition). */
+  statistic: string;
+  baselineRuns: RunValue[];
+  candidateRuns: RunValue[];
+}
+
+/** One side of the comparison. */
+export interface SideInfo {
+  label: string;
+  files: string[];
+  runs: number;
+  devices: string[];
+  toolVersions: string[];
+  gitShas: string[];
+  incompleteRuns: number;
+}
+
+/** Options of `compareRunSets`. */
+export interface CompareSetOptions extends CompareOptions {
+  /** `auto` pairs by round when the runs are interleaved; `paired` requires it; `unpaired` never. */
+  pairing?: 'auto' | 'paired' | 'unpaired';
+  /** The gated family: `headline` (default), `all`, or a list of "measurement.metric" keys. */
+  gate?: 'headline' | 'all' | readonly string[];
 }
 
 /** Everything `compare` prints or exports. */
 export interface ComparisonReport {
-  baseline: { label: string; device: string; toolVersion: string; gitSha: string | null; startedAt: string; complete: boolean };
-  candidate: { label: string; device: string; toolVersion: string; gitSha: string | null; startedAt: string; complete: boolean };
+  baseline: SideInfo;
+  candidate: SideInfo;
   noiseThreshold: number;
+  tolerance: number;
   alpha: number;
-  minSamples: number;
+  minRuns: number;
+  /** Whether runs were compared paired by round, and why. */
+  pairing: { paired: boolean; why: string };
   rows: MetricRow[];
-  /** "measurement.metric" present only in the baseline / only in the candidate. */
+  /** "measurement.metric" present only in the baseline / only in the candidate runs. */
   onlyBaseline: string[];
   onlyCandidate: string[];
-  counts: Record<Verdict, number>;
+  /** Metrics with no value in any run of either side, with the reason (e.g. energy not measured). */
+  notMeasured: string[];
+  counts: Record<RowVerdict, number>;
+  /** Counts over the gated rows only (what the exit code looks at). */
+  gatedCounts: Record<RowVerdict, number>;
+  /** One line: the gate's conclusion, with inconclusive and refused metrics made visible. */
+  headline: string;
   warnings: string[];
 }
 
-function side(doc: ResultDoc, label: string): ComparisonReport['baseline'] {
+/** Error for inputs that cannot be compared as asked (the CLI turns it into exit 2). */
+export class CompareInputError extends Error {}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function sideInfo(label: string, runs: readonly RunFile[]): SideInfo {
   return {
     label,
-    device: deviceLabel(doc.environment.adapter ?? null, doc.environment.cpu.model),
-    toolVersion: doc.tool.version,
-    gitSha: doc.git.sha,
-    startedAt: doc.startedAt,
-    complete: doc.complete,
+    files: runs.map((r) => r.path),
+    runs: runs.length,
+    devices: uniq(runs.map((r) => deviceLabel(r.doc.environment.adapter ?? null, r.doc.environment.cpu.model))),
+    toolVersions: uniq(runs.map((r) => r.doc.tool.version)),
+    gitShas: uniq(runs.map((r) => r.doc.git.sha).filter((s): s is string => s !== null)),
+    incompleteRuns: runs.filter((r) => !r.doc.complete).length,
   };
 }
 
-/** Compare `candidate` against `baseline`. Rows come in baseline order, then candidate-only metrics are listed. */
-export function compareResults(
-  baseline: ResultDoc,
-  candidate: ResultDoc,
+/**
+ * Pairs by round when the runs are interleaved: equal counts (≥ 2), distinct start times, and
+ * every consecutive pair in start order holds one baseline and one candidate run.
+ * Returns [baseline index, candidate index] per round, or null with the reason.
+ */
+export function interleavedRounds(baseline: readonly RunFile[], candidate: readonly RunFile[]): { rounds: Array<[number, number]> } | { why: string } {
+  if (baseline.length !== candidate.length) return { why: `${baseline.length} baseline vs ${candidate.length} candidate runs` };
+  if (baseline.length < 2) return { why: 'fewer than 2 runs a side' };
+  const all = [...baseline.map((r, i) => ({ side: 0, i, t: Date.parse(r.doc.startedAt) })), ...candidate.map((r, i) => ({ side: 1, i, t: Date.parse(r.doc.startedAt) }))];
+  if (new Set(all.map((x) => x.t)).size !== all.length) return { why: 'start times are not distinct' };
+  all.sort((x, y) => x.t - y.t);
+  const rounds: Array<[number, number]> = [];
+  for (let k = 0; k < all.length; k += 2) {
+    const p = all[k]!;
+    const q = all[k + 1]!;
+    if (p.side === q.side) return { why: 'runs were not interleaved in rounds (two runs of one side in a row)' };
+    rounds.push(p.side === 0 ? [p.i, q.i] : [q.i, p.i]);
+  }
+  return { rounds };
+}
+
+interface Cell {
+  meas: Measurement | undefined;
+  metric: Metric | undefined;
+}
+
+function cellOf(run: RunFile, id: string, name: string): Cell {
+  const meas = run.doc.measurements.find((m) => m.id === id);
+  return { meas, metric: meas?.metrics[name] };
+}
+
+/** Ordered (measurement id, metric) keys: baseline order first, then candidate-only ones. */
+function keysOf(runs: readonly RunFile[]): Array<{ id: string; kind: Measurement['kind']; name: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ id: string; kind: Measurement['kind']; name: string }> = [];
+  for (const r of runs) {
+    for (const m of r.doc.measurements) {
+      for (const name of Object.keys(m.metrics)) {
+        const k = `${m.id}.${name}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push({ id: m.id, kind: m.kind, name });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function isGated(def: HeadlineDef, key: string, gate: CompareSetOptions['gate']): boolean {
+  if (gate === undefined || gate === 'headline') return def.gated;
+  if (gate === 'all') return true;
+  return gate.includes(key);
+}
+
+function emptyCounts(): Record<RowVerdict, number> {
+  return { SLOWER: 0, FASTER: 0, SAME: 0, UNKNOWN: 0, REFUSED: 0 };
+}
+
+/** Why a run's cell gives no usable value, or null when it does. */
+function exclusion(c: Cell): string | null {
+  if (!c.meas || !c.metric) return 'absent';
+  if (c.meas.status !== 'complete') return `measurement ${c.meas.status}${c.meas.reason ? ` (${c.meas.reason})` : ''}`;
+  if (c.metric.value === null) return c.metric.reason ?? 'not measured';
+  if (!(c.metric.value > 0 && Number.isFinite(c.metric.value))) return `value ${c.metric.value} is not > 0`;
+  return null;
+}
+
+/** The first energy-basis mismatch among the runs that have a value (within a side first, then across), or null. */
+function basisMismatch(sides: Array<{ side: string; cells: Cell[] }>): string | null {
+  const firsts: Cell[] = [];
+  for (const { side, cells } of sides) {
+    const withValue = cells.filter((c) => exclusion(c) === null);
+    if (!withValue.length) continue;
+    firsts.push(withValue[0]!);
+    for (const c of withValue.slice(1)) {
+      const why = energyBasisMismatch(withValue[0]!.meas!.energy as Energy | undefined, c.meas!.energy as Energy | undefined);
+      if (why) return `${why} (within the ${side} runs)`;
+    }
+  }
+  return firsts.length === 2 ? energyBasisMismatch(firsts[0]!.meas!.energy as Energy | undefined, firsts[1]!.meas!.energy as Energy | undefined) : null;
+}
+
+function gateHeadline(g: Record<RowVerdict, number>, gatedRows: readonly MetricRow[], minRuns: number): string {
+  const total = gatedRows.length;
+  const parts: string[] = [];
+  if (g.SLOWER > 0) parts.push(`REGRESSION: ${g.SLOWER} of ${total} gated metric${total === 1 ? '' : 's'} SLOWER`);
+  else if (g.FASTER > 0) parts.push(`no regression among ${total} gated metric${total === 1 ? '' : 's'} (${g.FASTER} FASTER)`);
+  else if (g.SAME > 0 && g.SAME === total) parts.push(`no regression: all ${total} gated metric${total === 1 ? '' : 's'} SAME`);
+  else if (total === 0) parts.push('no gated metric in both sides');
+  else parts.push(`no regression detected among ${total} gated metric${total === 1 ? '' : 's'}`);
+  if (g.UNKNOWN > 0) {
+    const k = Math.max(minRuns, ...gatedRows.filter((r) => r.verdict === 'UNKNOWN').map((r) => r.needRuns ?? minRuns));
+    parts.push(`inconclusive: ${g.UNKNOWN} metric${g.UNKNOWN === 1 ? '' : 's'} (need ≥ ${k} runs a side)`);
+  }
+  if (g.REFUSED > 0) parts.push(`refused: ${g.REFUSED} metric${g.REFUSED === 1 ? '' : 's'} not comparable (see reasons)`);
+  return parts.join('; ');
+}
+
+interface Ctx {
+  baselineRuns: readonly RunFile[];
+  candidateRuns: readonly RunFile[];
+  o: Required<CompareOptions>;
+  gate: CompareSetOptions['gate'];
+  /** [baseline index, candidate index] per round when the runs are paired. */
+  rounds: Array<[number, number]> | null;
+}
+
+function runValues(runs: readonly RunFile[], cells: Cell[]): RunValue[] {
+  return cells.map((c, i) => {
+    const why = exclusion(c);
+    return why === null ? { file: runs[i]!.path, value: c.metric!.value } : { file: runs[i]!.path, value: null, excluded: why };
+  });
+}
+
+/** Why a metric cannot be compared at all (REFUSED), or null. */
+function refusal(def: HeadlineDef, bCells: Cell[], cCells: Cell[]): string | null {
+  const all = [...bCells, ...cCells].filter((c) => c.metric);
+  if (uniq(all.map((c) => `${c.metric!.unit}|${c.metric!.higherIsBetter}`)).length > 1) {
+    return `not compared: unit or direction differs between runs (${uniq(all.map((c) => c.metric!.unit)).join(' vs ')})`;
+  }
+  if (!def.perJoule) return null;
+  const why = basisMismatch([
+    { side: 'baseline', cells: bCells },
+    { side: 'candidate', cells: cCells },
+  ]);
+  return why ? `not compared: ${why}` : null;
+}
+
+/** One metric across the runs: a row, or the reason it was measured in no run. */
+function compareKey(ctx: Ctx, id: string, kind: Measurement['kind'], name: string): MetricRow | { notMeasured: string } {
+  const { o } = ctx;
+  const key = `${id}.${name}`;
+  const bCells = ctx.baselineRuns.map((r) => cellOf(r, id, name));
+  const cCells = ctx.candidateRuns.map((r) => cellOf(r, id, name));
+  const ref = [...bCells, ...cCells].find((c) => c.metric)!.metric!;
+  const def = headlineDef(kind, name, ref.unit);
+  const bVals = runValues(ctx.baselineRuns, bCells);
+  const cVals = runValues(ctx.candidateRuns, cCells);
+  const row: Omit<MetricRow, keyof MetricComparison> = {
+    measurementId: id,
+    metric: name,
+    unit: ref.unit,
+    higherIsBetter: ref.higherIsBetter,
+    gated: isGated(def, key, ctx.gate),
+    statistic: def.statistic,
+    baselineRuns: bVals,
+    candidateRuns: cVals,
+  };
+  const present = [...bVals, ...cVals].filter((v) => v.excluded !== 'absent');
+  if (present.every((v) => v.value === null)) return { notMeasured: `${key}: ${uniq(present.map((v) => v.excluded!)).join('; ')}` };
+  const unknown = (reason: string, extra: Partial<MetricComparison> = {}): MetricRow => ({
+    ...compareRuns({ values: [] }, { values: [] }, ref.higherIsBetter, o),
+    ...row,
+    ...extra,
+    verdict: 'UNKNOWN',
+    reason,
+  });
+  const refused = refusal(def, bCells, cCells);
+  if (refused) return { ...unknown(refused), verdict: 'REFUSED', needRuns: null };
+  const failed = [...bVals.map((v) => ({ side: 'baseline', v })), ...cVals.map((v) => ({ side: 'candidate', v }))].filter((x) => /^measurement /.test(x.v.excluded ?? ''));
+  if (failed.length) {
+    return unknown(`${failed.length} run(s) did not complete this measurement (${uniq(failed.map((x) => `${x.side}: ${x.v.excluded}`)).join('; ')}): a verdict needs every run`);
+  }
+  const bOk = bVals.filter((v) => v.value !== null).map((v) => v.value!);
+  const cOk = cVals.filter((v) => v.value !== null).map((v) => v.value!);
+  const missing = [...bVals, ...cVals].filter((v) => v.value === null);
+  if (bOk.length === 0 || cOk.length === 0) {
+    const side = bOk.length === 0 ? 'baseline' : 'candidate';
+    return unknown(`no value in the ${side} runs (${uniq((side === 'baseline' ? bVals : cVals).map((v) => v.excluded ?? '')).join('; ')})`, { needRuns: o.minRuns });
+  }
+  let cmp: MetricComparison;
+  if (ctx.rounds && !missing.length) {
+    const rs = ctx.rounds;
+    cmp = compareRuns({ values: rs.map(([bi]) => bVals[bi]!.value!) }, { values: rs.map(([, ci]) => cVals[ci]!.value!) }, ref.higherIsBetter, { ...o, paired: true });
+  } else {
+    // One run a side: its within-run samples (batch means only, see compareRuns).
+    const side = (cells: Cell[], ok: number[]) => {
+      if (ok.length !== 1) return { values: ok };
+      const m = cells.find((c) => exclusion(c) === null)!.metric!;
+      const weights = def.timeWeighted ? weightsOf(m) : undefined;
+      return { values: ok, ...(m.samples ? { samples: m.samples } : {}), ...(weights ? { sampleWeights: weights } : {}) };
+    };
+    cmp = compareRuns(side(bCells, bOk), side(cCells, cOk), ref.higherIsBetter, o);
+  }
+  const r: MetricRow = { ...cmp, ...row };
+  if (missing.length) r.reason = `${r.reason} (${missing.length} run(s) without a value left out)`;
+  return r;
+}
+
+/** Whether the runs pair by round (as asked), and why. */
+function pairingOf(baselineRuns: readonly RunFile[], candidateRuns: readonly RunFile[], mode: CompareSetOptions['pairing']): { rounds: Array<[number, number]> | null; pairing: ComparisonReport['pairing'] } {
+  const inter = mode === 'unpaired' ? { why: 'unpaired analysis requested' } : interleavedRounds(baselineRuns, candidateRuns);
+  if ('rounds' in inter) return { rounds: inter.rounds, pairing: { paired: true, why: `${inter.rounds.length} rounds interleaved in start time` } };
+  if (mode === 'paired') throw new CompareInputError(`--pairing paired: ${inter.why}`);
+  return { rounds: null, pairing: { paired: false, why: `unpaired (${inter.why})` } };
+}
+
+function reportWarnings(b: SideInfo, c: SideInfo, rows: readonly MetricRow[], gate: CompareSetOptions['gate'], minRuns: number): string[] {
+  const warnings: string[] = [];
+  const devices = uniq([...b.devices, ...c.devices]);
+  if (devices.length > 1) warnings.push(`runs on different devices: baseline ${b.devices.join(', ')}; candidate ${c.devices.join(', ')}`);
+  if (b.incompleteRuns) warnings.push(`${b.incompleteRuns} baseline run(s) incomplete (their completed measurements are used)`);
+  if (c.incompleteRuns) warnings.push(`${c.incompleteRuns} candidate run(s) incomplete (their completed measurements are used)`);
+  for (const r of rows) {
+    const noisy = [r.cvBaseline, r.cvCandidate].filter((x): x is number => x !== null && x > 0.1);
+    if (noisy.length) warnings.push(`${r.measurementId}.${r.metric}: run values vary by CV ${(Math.max(...noisy) * 100).toFixed(1)} % (> 10 %): quieten the machine or add runs`);
+  }
+  if (Array.isArray(gate)) {
+    for (const k of gate) if (!rows.some((r) => `${r.measurementId}.${r.metric}` === k)) warnings.push(`--gate ${k}: no such metric compared on both sides (not gated)`);
+  }
+  if (b.runs === 1 && c.runs === 1) warnings.push(`one run a side: verdicts need ≥ ${minRuns} runs a side (joulebench ab runs them interleaved)`);
+  return warnings;
+}
+
+/** Compare the candidate runs against the baseline runs. */
+export function compareRunSets(
+  baselineRuns: readonly RunFile[],
+  candidateRuns: readonly RunFile[],
   labels: { baseline: string; candidate: string },
-  options: CompareOptions = {},
+  options: CompareSetOptions = {},
 ): ComparisonReport {
-  const noiseThreshold = options.noiseThreshold ?? 0.02;
-  const alpha = options.alpha ?? 0.05;
-  const minSamples = options.minSamples ?? 5;
+  if (!baselineRuns.length || !candidateRuns.length) throw new CompareInputError(`no ${baselineRuns.length ? 'candidate' : 'baseline'} result file to compare`);
+  const o = { ...DEFAULT_COMPARE, ...options };
+  const { rounds, pairing } = pairingOf(baselineRuns, candidateRuns, options.pairing ?? 'auto');
+  const ctx: Ctx = { baselineRuns, candidateRuns, o, gate: options.gate, rounds };
   const rows: MetricRow[] = [];
   const onlyBaseline: string[] = [];
   const onlyCandidate: string[] = [];
-  const warnings: string[] = [];
-  const candById = new Map(candidate.measurements.map((m) => [m.id, m]));
-  const baseIds = new Set(baseline.measurements.map((m) => m.id));
-  for (const bm of baseline.measurements) {
-    const cm = candById.get(bm.id);
-    for (const [name, bmet] of Object.entries(bm.metrics)) {
-      const cmet = cm?.metrics[name];
-      if (!cmet) {
-        onlyBaseline.push(`${bm.id}.${name}`);
-        continue;
-      }
-      if (cmet.unit !== bmet.unit || cmet.higherIsBetter !== bmet.higherIsBetter) {
-        warnings.push(`${bm.id}.${name}: unit or direction differs (${bmet.unit} vs ${cmet.unit}); not compared`);
-        rows.push({
-          ...compareSamples(undefined, undefined, bmet.higherIsBetter, { noiseThreshold, alpha, minSamples }),
-          reason: `unit or direction differs (${bmet.unit} vs ${cmet.unit})`,
-          measurementId: bm.id,
-          metric: name,
-          unit: bmet.unit,
-          higherIsBetter: bmet.higherIsBetter,
-        });
-        continue;
-      }
-      // Per-joule figures on different energy bases (declared vs metered, another meter or scope)
-      // are different quantities: listed, never reported as a change.
-      const basisDiff = /\/J$/.test(bmet.unit) ? energyBasisMismatch(perJouleEnergy(bm, name), perJouleEnergy(cm!, name)) : null;
-      if (basisDiff) {
-        warnings.push(`${bm.id}.${name}: ${basisDiff}; not compared`);
-        rows.push({
-          ...compareSamples(undefined, undefined, bmet.higherIsBetter, { noiseThreshold, alpha, minSamples }),
-          meanBaseline: bmet.value,
-          meanCandidate: cmet.value,
-          reason: basisDiff,
-          measurementId: bm.id,
-          metric: name,
-          unit: bmet.unit,
-          higherIsBetter: bmet.higherIsBetter,
-        });
-        continue;
-      }
-      const cmp = compareSamples(bmet.samples, cmet.samples, bmet.higherIsBetter, { noiseThreshold, alpha, minSamples });
-      // Without samples keep the point values visible (the verdict stays UNKNOWN).
-      if (cmp.meanBaseline === null && bmet.value !== null) cmp.meanBaseline = bmet.value;
-      if (cmp.meanCandidate === null && cmet.value !== null) cmp.meanCandidate = cmet.value;
-      if (cmp.relChange === null && cmp.meanBaseline !== null && cmp.meanCandidate !== null && cmp.meanBaseline !== 0) {
-        cmp.relChange = cmp.meanCandidate / cmp.meanBaseline - 1;
-      }
-      rows.push({ ...cmp, measurementId: bm.id, metric: name, unit: bmet.unit, higherIsBetter: bmet.higherIsBetter });
+  const notMeasured: string[] = [];
+  const bKeys = new Set(keysOf(baselineRuns).map((k) => `${k.id}.${k.name}`));
+  const cKeys = new Set(keysOf(candidateRuns).map((k) => `${k.id}.${k.name}`));
+  for (const { id, kind, name } of keysOf([...baselineRuns, ...candidateRuns])) {
+    const key = `${id}.${name}`;
+    if (!cKeys.has(key)) onlyBaseline.push(key);
+    else if (!bKeys.has(key)) onlyCandidate.push(key);
+    else {
+      const r = compareKey(ctx, id, kind, name);
+      if ('notMeasured' in r) notMeasured.push(r.notMeasured);
+      else rows.push(r);
     }
   }
-  for (const cm of candidate.measurements) {
-    const bm = baseIds.has(cm.id) ? baseline.measurements.find((m) => m.id === cm.id) : undefined;
-    for (const name of Object.keys(cm.metrics)) if (!bm?.metrics[name]) onlyCandidate.push(`${cm.id}.${name}`);
+  // Holm over the gated family (directional verdicts that do not survive become UNKNOWN).
+  applyHolm(rows.filter((r) => r.gated) as MetricComparison[], o.alpha);
+  const counts = emptyCounts();
+  const gatedCounts = emptyCounts();
+  for (const r of rows) {
+    counts[r.verdict]++;
+    if (r.gated) gatedCounts[r.verdict]++;
   }
-  const b = side(baseline, labels.baseline);
-  const c = side(candidate, labels.candidate);
-  if (b.device !== c.device) warnings.push(`different devices: baseline ran on ${b.device}, candidate on ${c.device}`);
-  if (!baseline.complete) warnings.push(`baseline is an incomplete run${baseline.incompleteReason ? ` (${baseline.incompleteReason})` : ''}`);
-  if (!candidate.complete) warnings.push(`candidate is an incomplete run${candidate.incompleteReason ? ` (${candidate.incompleteReason})` : ''}`);
-  const counts: Record<Verdict, number> = { SAME: 0, FASTER: 0, SLOWER: 0, UNKNOWN: 0 };
-  for (const r of rows) counts[r.verdict]++;
-  return { baseline: b, candidate: c, noiseThreshold, alpha, minSamples, rows, onlyBaseline, onlyCandidate, counts, warnings };
+  const b = sideInfo(labels.baseline, baselineRuns);
+  const c = sideInfo(labels.candidate, candidateRuns);
+  return {
+    baseline: b,
+    candidate: c,
+    noiseThreshold: o.noiseThreshold,
+    tolerance: o.tolerance,
+    alpha: o.alpha,
+    minRuns: o.minRuns,
+    pairing,
+    rows,
+    onlyBaseline,
+    onlyCandidate,
+    notMeasured,
+    counts,
+    gatedCounts,
+    headline: gateHeadline(gatedCounts, rows.filter((r) => r.gated), o.minRuns),
+    warnings: reportWarnings(b, c, rows, options.gate, o.minRuns),
+  };
 }
 
-/** The energy record a per-joule metric was made from (infer prefill figures: details.energyPrefill). */
-function perJouleEnergy(m: Measurement, metric: string): Energy | undefined {
-  if (metric === 'prefillTokensPerJoule' && m.details && typeof m.details.energyPrefill === 'object') return m.details.energyPrefill as Energy;
-  return m.energy;
+/** The exit code of a comparison: 1 on a gated regression (or gated unknown/refused when strict), else 0. */
+export function compareExitCode(r: ComparisonReport, flags: { failOnRegression?: boolean; failOnUnknown?: boolean }): { code: 0 | 1; why: string | null } {
+  const g = r.gatedCounts;
+  if (flags.failOnRegression && g.SLOWER > 0) return { code: 1, why: `${g.SLOWER} gated metric(s) SLOWER than the baseline (--fail-on-regression)` };
+  if (flags.failOnUnknown && g.UNKNOWN + g.REFUSED > 0) {
+    return { code: 1, why: `${g.UNKNOWN + g.REFUSED} gated metric(s) inconclusive or not comparable (--fail-on-unknown)` };
+  }
+  return { code: 0, why: null };
 }

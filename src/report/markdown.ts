@@ -9,6 +9,7 @@ import type { CampaignSummary } from './campaign.js';
 import { campaignMarkdown } from './campaign-render.js';
 import { fmtBreakEven, fmtDays } from '../profit/format.js';
 import { fmtUsd } from '../profit/format-num.js';
+import { HEADLINES, headlineLegend } from './headline.js';
 import { formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
 import { buildView, sup, vsAsic, type HashEntry, type InferEntry, type ReportView, type UseEntry } from './view.js';
 
@@ -198,6 +199,7 @@ export function renderMarkdown(rows: readonly RunRow[], extras: { campaign?: Cam
       'Devices marked (software) ran on a CPU rasteriser: their timings are CPU timings, not GPU figures.',
     '',
   );
+  out.push(`Figures (one definition each, as in \`run\` and \`compare\`): ${headlineLegend(HEADLINES.filter((h) => h.kind !== 'micro')).join('; ')}.`, '');
   out.push('## Headline', '');
   for (const l of headlineLines(v)) out.push(`- ${l}`);
   out.push('');

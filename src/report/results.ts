@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { SCHEMA_VERSION, SUPPORTED_MAJORS, resultSchema, type ResultDoc } from './schema.js';
 import type { Summary as StatsSummary } from '../stats/summary.js';
+import { annotateHeadlines } from './headline.js';
 
 /** A zod issue with its full path (union branches flattened to the branch that fits best). */
 function deepestIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[] = []): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
@@ -104,10 +105,10 @@ export function serializeResult(doc: ResultDoc): string {
   return JSON.stringify(valid, null, 2) + '\n';
 }
 
-/** Validate and write atomically (temp + rename). */
+/** Validate and write atomically (temp + rename); each metric says which statistic it is (headline.ts). */
 export function writeResult(path: string, doc: ResultDoc): void {
   checkSchemaVersion(doc, 'result being written');
-  writeFileAtomic(path, serializeResult(doc));
+  writeFileAtomic(path, serializeResult(annotateHeadlines(doc)));
 }
 
 function slug(s: string): string {

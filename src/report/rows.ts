@@ -7,10 +7,11 @@
  * method/scope and tool version; a software adapter is labelled as such (its timings are CPU timings).
  */
 import { basename } from 'node:path';
-import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+import type { Energy, Measurement, ResultDoc } from './schema.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { servingLabel } from '../profit/pricing.js';
 import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
+import { headlineOf } from './headline.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -29,11 +30,13 @@ export interface Figure {
   unit: string;
   /** Samples behind the value (0 when a single window). */
   n: number;
-  /** 95 % CI half-width relative to the mean, when a summary holds one. */
+  /** 95 % CI half-width relative to the value, as its headline definition computes it (headline.ts). */
   relCi95: number | null;
   method: string;
   /** Per-joule figure made from declared watts (never a measurement): shown labelled "declared". */
   declared?: boolean;
+  /** Which statistic the value is (headline.ts), e.g. "total nonces / timed span". */
+  statistic?: string;
 }
 
 /** A figure that is absent and why (e.g. "energy not measured: …"). */
@@ -162,17 +165,18 @@ export function deviceLabel(adapter: AdapterLike | null | undefined, cpuModel: s
 }
 
 /**
- * A metric as the tables show it. `energy`: the measurement's energy record, for per-joule metrics:
- * a figure made from declared watts is flagged `declared` (1.1 metrics say so in `energyBasis`;
- * 1.0 files only in their energy record).
+ * A metric as the tables show it, with the statistic its headline definition names (headline.ts).
+ * A per-joule figure made from declared watts is flagged `declared` (1.1 metrics say so in
+ * `energyBasis`; 1.0 files only in their energy record).
  */
-function figure(m: Metric | undefined, energy?: Energy): Figure | MissingFigure | null {
-  if (!m) return null;
+function figure(meas: Measurement | undefined, name: string): Figure | MissingFigure | null {
+  const m = meas?.metrics[name];
+  if (!meas || !m) return null;
   if (m.value === null) return { value: null, reason: m.reason ?? 'not measured' };
-  const s = m.summary;
-  const relCi95 = s && s.ci95HalfWidth !== null && s.mean !== 0 ? Math.abs(s.ci95HalfWidth / s.mean) : null;
-  const declared = m.energyBasis === 'declared' || (energy !== undefined && m.energyBasis === undefined && energyBasis(energy).kind === 'declared');
-  return { value: m.value, unit: m.unit, n: s?.n ?? m.samples?.length ?? 0, relCi95, method: m.method, ...(declared ? { declared: true } : {}) };
+  const h = headlineOf(meas, name, m);
+  const perJoule = /\/J$/.test(m.unit);
+  const declared = perJoule && (m.energyBasis === 'declared' || (meas.energy !== undefined && m.energyBasis === undefined && energyBasis(meas.energy).kind === 'declared'));
+  return { value: m.value, unit: m.unit, n: h.n, relCi95: h.relCi95, method: m.method, statistic: h.statistic, ...(declared ? { declared: true } : {}) };
 }
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
@@ -385,11 +389,11 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         serving: infer ? servingText(infer) : null,
         toolVersion: doc.tool.version,
         gitSha: doc.git.sha,
-        hashesPerSecond: figure(hash?.metrics.hashesPerSecond),
-        hashesPerJoule: figure(hash?.metrics.hashesPerJoule, hash?.energy),
-        prefillTokensPerSecond: figure(infer?.metrics.prefillTokensPerSecond),
-        decodeTokensPerSecond: figure(infer?.metrics.decodeTokensPerSecond),
-        tokensPerJoule: figure(infer?.metrics.tokensPerJoule, infer?.energy),
+        hashesPerSecond: figure(hash, 'hashesPerSecond'),
+        hashesPerJoule: figure(hash, 'hashesPerJoule'),
+        prefillTokensPerSecond: figure(infer, 'prefillTokensPerSecond'),
+        decodeTokensPerSecond: figure(infer, 'decodeTokensPerSecond'),
+        tokensPerJoule: figure(infer, 'tokensPerJoule'),
         ...servedFigures(infer),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),

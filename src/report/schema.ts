@@ -70,6 +70,23 @@ export const metricSchema = z.object({
   reason: z.string().optional(),
   /** Per-joule figures: what the joules rest on. 'declared' = declared watts × time, never a measurement (1.1+). */
   energyBasis: z.enum(['metered', 'declared']).optional(),
+  /** Seconds each sample covers (rates over slices), in sample order: weights for time-weighted intervals. */
+  sampleDurationsS: z.array(num).optional(),
+  /** Outliers among the samples, labelled and counted, never removed (src/stats/outliers.ts). */
+  outliers: z.object({
+    method: z.string(),
+    threshold: num,
+    count: z.number().int().nonnegative(),
+    fraction: num,
+    indices: z.array(z.number().int().nonnegative()),
+  }).passthrough().optional(),
+  /** Which statistic `value` is and how its ± is computed (src/report/headline.ts). */
+  headline: z.object({
+    statistic: z.string(),
+    ci95HalfWidth: num.nullable(),
+    ci95Method: z.string(),
+    gated: z.boolean().optional(),
+  }).passthrough().optional(),
 }).passthrough().superRefine((m, ctx) => {
   // A rate, an efficiency or a time below zero is a corrupt or hand-edited file: refuse it on read
   // (a negative H/s would otherwise be priced as a negative BTC/day).

@@ -1,21 +1,31 @@
 /**
- * Two-sample regression verdicts (pure): SAME / FASTER / SLOWER / UNKNOWN per metric.
+ * Run-level regression verdicts (pure): SAME / FASTER / SLOWER / UNKNOWN per metric, from one
+ * headline value per independent run (its own process). Within-run samples share their run's
+ * clocks, heat and load, so they never count as replicates (Georges et al., OOPSLA 2007; Kalibera &
+ * Jones, "Rigorous benchmarking in reasonable time", ISMM 2013).
  *
- * The rule is criterion.rs's two gates (statistically AND practically significant), issue 7:
- *  - Welch's t-test on the raw samples, p < alpha (default 0.05), and
- *  - the 95 % confidence interval of the relative change of the mean, (candidate / baseline − 1),
- *    lies entirely beyond the noise threshold (default 2 %) in one direction.
- * The interval is Fieller's for a ratio of two independent means with unequal variances (Welch
- * degrees of freedom). Unlike the delta method it is exact under normality and stays honest when the
- * baseline mean is itself uncertain (it becomes unbounded when the baseline mean is not significantly
- * different from 0, which we report as UNKNOWN).
- *
- * SAME needs evidence too (an equivalence test in the TOST spirit): the whole interval lies within
- * ±threshold. An interval that is neither inside the band nor wholly beyond it (too noisy, or a
- * change of about the threshold's size) is UNKNOWN with the reason, never silently SAME. Fewer than
- * `minSamples` (default 5) samples on either side, or no samples, is UNKNOWN.
+ * Method (per metric):
+ *  - log of each run's value; the estimate is the ratio of geometric means (candidate / baseline).
+ *    Its confidence interval is Welch's on the mean log difference (unpaired), or Student's on the
+ *    per-round log ratios when the runs were interleaved in rounds (paired).
+ *  - the interval is two-sided at 1 − 2α (90 % at α = 0.05): each bound is a one-sided test at α.
+ *  - a rank test cross-checks it: exact Mann–Whitney U (unpaired; as Google Benchmark's
+ *    `compare.py`) or Wilcoxon signed-rank (paired), one-sided in the direction of the estimate.
+ *  - verdict, first match wins (criterion.rs's two gates, asv, pyperformance: size beyond
+ *    significance; SAME is a TOST equivalence test, Lakens 2017):
+ *      UNKNOWN  fewer than 2 runs a side (or 1 against many)
+ *      SLOWER/FASTER  the whole interval beyond ±noise floor ε (default 1 %), ≥ minRuns (5) runs
+ *               a side, and both tests significant at α (Holm-adjusted across the gated
+ *               metrics by the caller, see `applyHolm`)
+ *      SAME     the whole interval within ±tolerance Δ (default 5 %)
+ *      UNKNOWN  otherwise, with how many runs a side would likely settle it.
+ *  - one run a side: the within-run samples only through batch means (src/stats/batch-means.ts),
+ *    which respects their autocorrelation; that interval lacks run-to-run variation, so it is shown
+ *    and the verdict stays UNKNOWN ("need ≥ 5 runs a side").
  */
 import { createRequire } from 'node:module';
+import { batchMeansCi } from './batch-means.js';
+import { mannWhitneyU, signedRankTest } from './rank-tests.js';
 // jstat is a UMD/CommonJS module whose named exports Node's ESM loader cannot detect
 // (`import { jStat } from 'jstat'` throws under plain Node and tsx; only vite's interop accepts it).
 const { jStat } = createRequire(import.meta.url)('jstat') as typeof import('jstat');
@@ -71,123 +81,290 @@ export function welchTTest(a: readonly number[], b: readonly number[]): WelchRes
   return { t, dof, pValue, meanA: A.mean, meanB: B.mean, varMeanA: va, varMeanB: vb };
 }
 
-/** Confidence interval of the relative change mean(b)/mean(a) − 1; null bounds = unbounded. */
-export interface RelChangeCi {
-  /** Point estimate mean(b)/mean(a) − 1. */
-  estimate: number;
-  low: number | null;
-  high: number | null;
-  level: number;
-}
-
-/**
- * Fieller's interval for ρ = μb/μa from independent means with unequal variances, minus 1.
- * Solves (m_b − ρ·m_a)² = t²·(v_b + ρ²·v_a) for ρ with t the two-sided Student critical value at
- * `dof`; bounded only when m_a² > t²·v_a (the baseline mean is significantly non-zero).
- */
-export function relativeChangeCi(w: WelchResult, level = 0.95): RelChangeCi {
-  const { meanA: ma, meanB: mb, varMeanA: va, varMeanB: vb } = w;
-  const estimate = ma === 0 ? NaN : mb / ma - 1;
-  const tc = va + vb === 0 ? 0 : jStat.studentt.inv(1 - (1 - level) / 2, w.dof);
-  const t2 = tc * tc;
-  const qa = ma * ma - t2 * va;
-  if (!(qa > 0)) return { estimate, low: null, high: null, level };
-  const disc = ma * ma * mb * mb - qa * (mb * mb - t2 * vb);
-  const root = Math.sqrt(Math.max(0, disc));
-  const r1 = (ma * mb - root) / qa;
-  const r2 = (ma * mb + root) / qa;
-  return { estimate, low: Math.min(r1, r2) - 1, high: Math.max(r1, r2) - 1, level };
-}
-
-/** Options for `compareSamples`. */
+/** Options of the run-level comparison. */
 export interface CompareOptions {
-  /** Relative change treated as noise, e.g. 0.02 for 2 %. */
+  /** Noise floor ε: a change must clear it with its whole interval to be FASTER/SLOWER (0.01 = 1 %). */
   noiseThreshold?: number;
-  /** Significance level of the t-test. */
+  /** Equivalence band Δ: SAME needs the whole interval inside ±Δ (0.05 = 5 %). */
+  tolerance?: number;
+  /** One-sided error rate per direction; the interval is two-sided at 1 − 2α. */
   alpha?: number;
-  /** Fewest samples per side for a verdict. */
-  minSamples?: number;
+  /** Fewest runs a side for FASTER/SLOWER. */
+  minRuns?: number;
 }
 
-/** Defaults of issue 7. */
-export const DEFAULT_COMPARE: Required<CompareOptions> = { noiseThreshold: 0.02, alpha: 0.05, minSamples: 5 };
+/** Defaults (ci-statistics recommendations: ε 1 %, Δ 5 %, α 0.05 one-sided, n ≥ 5 a side). */
+export const DEFAULT_COMPARE: Required<CompareOptions> = { noiseThreshold: 0.01, tolerance: 0.05, alpha: 0.05, minRuns: 5 };
+
+/** How the interval of one comparison was made. */
+export type CompareMethod = 'welch-log' | 'paired-log' | 'batch-means-within-run' | 'none';
 
 /** Verdict for one metric with the statistics behind it. */
 export interface MetricComparison {
   verdict: Verdict;
   /** One line saying why (always set, shown in the Markdown). */
   reason: string;
+  method: CompareMethod;
+  /** Runs with a usable value. */
   nBaseline: number;
   nCandidate: number;
-  meanBaseline: number | null;
-  meanCandidate: number | null;
-  /** Relative change of the mean, candidate/baseline − 1 (null when unknown). */
+  /** Central value per side: geometric mean of the runs (the run's own value for one run). */
+  centerBaseline: number | null;
+  centerCandidate: number | null;
+  /** Relative change candidate/baseline − 1 of the centres (null when unknown). */
   relChange: number | null;
+  /** Interval of the relative change at `ciLevel` (null when there is none). */
   ciLow: number | null;
   ciHigh: number | null;
+  ciLevel: number;
+  /** One-sided p of the t test in the direction of the estimate (null when not tested). */
   pValue: number | null;
-  dof: number | null;
+  /** One-sided p of the rank cross-check in the same direction. */
+  rankPValue: number | null;
+  /** Coefficient of variation of the run values per side (null below 2 runs). */
+  cvBaseline: number | null;
+  cvCandidate: number | null;
+  /** Runs a side that would likely settle an UNKNOWN (null when not estimable). */
+  needRuns: number | null;
+  /** Whether FASTER/SLOWER was reached before multiplicity adjustment (set for `applyHolm`). */
+  directional: boolean;
+}
+
+/** What a side brings: one headline value per run, and (for the one-run case) that run's samples. */
+export interface RunValues {
+  values: readonly number[];
+  /** Within-run samples of the single run (used only when there is exactly one run). */
+  samples?: readonly number[];
+  /** Durations (weights) of those samples, for rates: total work / total time per batch. */
+  sampleWeights?: readonly number[];
 }
 
 function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} %`;
 }
 
+function validate(o: Required<CompareOptions>): void {
+  if (!(o.noiseThreshold >= 0 && o.noiseThreshold < 1)) throw new RangeError(`noiseThreshold must be in [0, 1), got ${o.noiseThreshold}`);
+  if (!(o.tolerance > 0 && o.tolerance < 1)) throw new RangeError(`tolerance must be in (0, 1), got ${o.tolerance}`);
+  if (!(o.alpha > 0 && o.alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), got ${o.alpha}`);
+  if (!(Number.isInteger(o.minRuns) && o.minRuns >= 2)) throw new RangeError(`minRuns must be an integer ≥ 2, got ${o.minRuns}`);
+}
+
+function geoMean(x: readonly number[]): number {
+  let s = 0;
+  for (const v of x) s += Math.log(v);
+  return Math.exp(s / x.length);
+}
+
+function cv(x: readonly number[]): number | null {
+  if (x.length < 2) return null;
+  const { mean, variance } = meanVar(x);
+  return mean === 0 ? null : Math.sqrt(variance) / Math.abs(mean);
+}
+
+/** Log-scale estimate with its standard error and degrees of freedom. */
+interface LogEstimate {
+  d: number;
+  se: number;
+  dof: number;
+}
+
+function unpairedLog(a: readonly number[], b: readonly number[]): LogEstimate {
+  const w = welchTTest(a.map(Math.log), b.map(Math.log));
+  return { d: w.meanB - w.meanA, se: Math.sqrt(w.varMeanA + w.varMeanB), dof: w.dof };
+}
+
+function pairedLog(a: readonly number[], b: readonly number[]): LogEstimate {
+  const d = a.map((x, i) => Math.log(b[i]!) - Math.log(x));
+  const { n, mean, variance } = meanVar(d);
+  return { d: mean, se: Math.sqrt(variance / n), dof: n - 1 };
+}
+
+/** One-sided p-values of a t statistic (≥ d and ≤ d); exact 0/1 when se is 0. */
+function tTails(e: LogEstimate): { pLess: number; pGreater: number } {
+  if (e.se === 0) return e.d === 0 ? { pLess: 1, pGreater: 1 } : e.d < 0 ? { pLess: 0, pGreater: 1 } : { pLess: 1, pGreater: 0 };
+  const t = e.d / e.se;
+  const cdf = jStat.studentt.cdf(t, e.dof);
+  return { pLess: cdf, pGreater: 1 - cdf };
+}
+
 /**
- * Compare a metric's samples. `higherIsBetter` decides which direction is FASTER: for throughput a
- * rise is FASTER, for a duration a rise is SLOWER.
+ * Runs a side for the interval to settle a verdict, from the half-width h at n runs (h ∝ 1/√n):
+ * the half-width must shrink below the distance from the estimate to the nearer decision edge
+ * (noise floor for a change, tolerance for SAME). Null when the estimate sits on an edge.
  */
-export function compareSamples(
-  baseline: readonly number[] | undefined,
-  candidate: readonly number[] | undefined,
+export function runsToSettle(n: number, estimateLog: number, halfWidthLog: number, floorLog: number, toleranceLog: number, minRuns: number): number | null {
+  const gap = Math.max(Math.abs(estimateLog) - floorLog, toleranceLog - Math.abs(estimateLog));
+  if (!(gap > 0) || !(halfWidthLog > 0)) return null;
+  const need = Math.ceil(n * (halfWidthLog / gap) ** 2);
+  return Math.max(minRuns, need);
+}
+
+/**
+ * Compare one metric between two sets of runs. `paired`: baseline.values[i] and
+ * candidate.values[i] come from the same round (interleaved A/B); needs equal counts.
+ * `higherIsBetter` decides which direction is FASTER.
+ */
+export function compareRuns(
+  baseline: RunValues,
+  candidate: RunValues,
   higherIsBetter: boolean,
-  options: CompareOptions = {},
+  options: CompareOptions & { paired?: boolean } = {},
 ): MetricComparison {
   const o = { ...DEFAULT_COMPARE, ...options };
-  if (!(o.noiseThreshold >= 0) || !(o.alpha > 0 && o.alpha < 1) || !(o.minSamples >= 2)) {
-    throw new RangeError(`bad compare options ${JSON.stringify(o)}`);
-  }
-  const a = baseline ?? [];
-  const b = candidate ?? [];
-  const base: MetricComparison = {
+  validate(o);
+  const a = baseline.values;
+  const b = candidate.values;
+  const level = 1 - 2 * o.alpha;
+  for (const v of [...a, ...b]) if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`run values must be finite and > 0, got ${v}`);
+  const out: MetricComparison = {
     verdict: 'UNKNOWN',
     reason: '',
+    method: 'none',
     nBaseline: a.length,
     nCandidate: b.length,
-    meanBaseline: a.length ? meanVar(a).mean : null,
-    meanCandidate: b.length ? meanVar(b).mean : null,
+    centerBaseline: a.length ? geoMean(a) : null,
+    centerCandidate: b.length ? geoMean(b) : null,
     relChange: null,
     ciLow: null,
     ciHigh: null,
+    ciLevel: level,
     pValue: null,
-    dof: null,
+    rankPValue: null,
+    cvBaseline: cv(a),
+    cvCandidate: cv(b),
+    needRuns: null,
+    directional: false,
   };
-  if (base.meanBaseline !== null && base.meanCandidate !== null && base.meanBaseline !== 0) {
-    base.relChange = base.meanCandidate / base.meanBaseline - 1;
+  if (out.centerBaseline !== null && out.centerCandidate !== null) out.relChange = out.centerCandidate / out.centerBaseline - 1;
+  const need = `need ≥ ${o.minRuns} runs a side`;
+  if (a.length === 0 || b.length === 0) {
+    return { ...out, reason: `no run with a value on the ${a.length === 0 ? 'baseline' : 'candidate'} side`, needRuns: o.minRuns };
   }
-  if (a.length < o.minSamples || b.length < o.minSamples) {
-    const which = !baseline?.length || !candidate?.length ? 'no samples' : 'too few samples';
-    return { ...base, reason: `${which} (${a.length} baseline, ${b.length} candidate; need ≥ ${o.minSamples} each)` };
+  if (a.length === 1 && b.length === 1) return withinRunOnly(out, baseline, candidate, level, need, o.minRuns);
+  if (a.length < 2 || b.length < 2) {
+    return { ...out, reason: `${a.length} baseline run(s) against ${b.length} candidate run(s): run-to-run spread unknown on one side; ${need}`, needRuns: o.minRuns };
   }
-  if ([...a, ...b].some((v) => !Number.isFinite(v))) return { ...base, reason: 'non-finite samples' };
-  const w = welchTTest(a, b);
-  const ci = relativeChangeCi(w, 1 - o.alpha);
-  const out: MetricComparison = { ...base, pValue: w.pValue, dof: w.dof, ciLow: ci.low, ciHigh: ci.high };
-  if (ci.low === null || ci.high === null || w.meanA <= 0) {
-    return { ...out, reason: 'baseline mean not clearly above 0: the relative change has no bounded interval' };
+  const paired = options.paired === true && a.length === b.length;
+  const e = paired ? pairedLog(a, b) : unpairedLog(a, b);
+  const tc = e.se === 0 ? 0 : jStat.studentt.inv(1 - o.alpha, e.dof);
+  const lo = e.d - tc * e.se;
+  const hi = e.d + tc * e.se;
+  const tails = tTails(e);
+  const rank = paired ? signedRankTest(a.map((x, i) => Math.log(b[i]!) - Math.log(x))) : mannWhitneyU(a, b);
+  const down = e.d < 0;
+  const res: MetricComparison = {
+    ...out,
+    method: paired ? 'paired-log' : 'welch-log',
+    relChange: Math.exp(e.d) - 1,
+    ciLow: Math.exp(lo) - 1,
+    ciHigh: Math.exp(hi) - 1,
+    pValue: down ? tails.pLess : tails.pGreater,
+    rankPValue: down ? rank.pLess : rank.pGreater,
+  };
+  return decide(res, e, tc, { nA: a.length, nB: b.length, higherIsBetter, paired, o });
+}
+
+/**
+ * The verdict table applied to an interval (log scale: d ± tc·se), first match wins: beyond the
+ * floor → FASTER/SLOWER (with enough runs and the rank test agreeing), within the tolerance →
+ * SAME, else UNKNOWN with the runs a side likely to settle it.
+ */
+function decide(
+  res: MetricComparison,
+  e: LogEstimate,
+  tc: number,
+  x: { nA: number; nB: number; higherIsBetter: boolean; paired: boolean; o: Required<CompareOptions> },
+): MetricComparison {
+  const { o } = x;
+  const lo = e.d - tc * e.se;
+  const hi = e.d + tc * e.se;
+  const floorLog = Math.log1p(o.noiseThreshold);
+  const tolLog = Math.log1p(o.tolerance);
+  const floorText = `±${(o.noiseThreshold * 100).toFixed(1)} %`;
+  const ciText = `${Math.round(res.ciLevel * 100)} % CI [${pct(res.ciLow!)}, ${pct(res.ciHigh!)}]`;
+  if (hi < -floorLog || lo > floorLog) {
+    const word = lo > floorLog === x.higherIsBetter ? 'FASTER' : 'SLOWER';
+    if (x.nA < o.minRuns || x.nB < o.minRuns) {
+      return { ...res, reason: `${ciText} beyond ${floorText} but ${x.nA}/${x.nB} runs: need ≥ ${o.minRuns} runs a side for ${word}`, needRuns: o.minRuns };
+    }
+    const rankName = x.paired ? 'signed-rank' : 'Mann–Whitney U';
+    if (res.rankPValue! >= o.alpha) {
+      return {
+        ...res,
+        reason: `${ciText} beyond ${floorText}, but the ${rankName} cross-check disagrees (one-sided p = ${res.rankPValue!.toPrecision(2)} ≥ ${o.alpha}); take more runs`,
+        needRuns: Math.max(o.minRuns, Math.max(x.nA, x.nB) * 2),
+      };
+    }
+    return { ...res, verdict: word, directional: true, reason: `${ciText}: beyond the ${floorText} noise floor (t p = ${fmtP(res.pValue!)}, ${rankName} p = ${fmtP(res.rankPValue!)})` };
   }
-  const thr = o.noiseThreshold;
-  const pText = w.pValue < 1e-4 ? 'p < 0.0001' : `p = ${w.pValue.toPrecision(2)}`;
-  const ciText = `${Math.round((1 - o.alpha) * 100)} % CI of change [${pct(ci.low)}, ${pct(ci.high)}], ${pText}`;
-  const significant = w.pValue < o.alpha;
-  const up = significant && ci.low > thr;
-  const down = significant && ci.high < -thr;
-  if (up || down) {
-    const better = up === higherIsBetter;
-    return { ...out, verdict: better ? 'FASTER' : 'SLOWER', reason: `${ciText}: beyond ±${(thr * 100).toFixed(1)} % noise threshold` };
+  if (lo > -tolLog && hi < tolLog) return { ...res, verdict: 'SAME', reason: `${ciText}: within ±${(o.tolerance * 100).toFixed(1)} % (equivalence)` };
+  const needRuns = runsToSettle(Math.min(x.nA, x.nB), e.d, tc * e.se, floorLog, tolLog, o.minRuns);
+  return {
+    ...res,
+    needRuns,
+    reason: `${ciText}: neither beyond ${floorText} nor within ±${(o.tolerance * 100).toFixed(1)} %${needRuns ? `; need ≈ ${needRuns} runs a side` : '; a change near the noise floor: more runs may not settle it'}`,
+  };
+}
+
+function fmtP(p: number): string {
+  return p < 1e-4 ? '< 0.0001' : p.toPrecision(2);
+}
+
+/**
+ * One run a side: the change between the two runs' values, with a batch-means interval from their
+ * within-run samples when both have enough. That interval covers within-run noise only (not
+ * run-to-run variation), so the verdict stays UNKNOWN.
+ */
+function withinRunOnly(out: MetricComparison, baseline: RunValues, candidate: RunValues, level: number, need: string, minRuns: number): MetricComparison {
+  const ba = baseline.samples?.length ? batchMeansCi(baseline.samples, { level, ...(baseline.sampleWeights ? { weights: baseline.sampleWeights } : {}) }) : null;
+  const bb = candidate.samples?.length ? batchMeansCi(candidate.samples, { level, ...(candidate.sampleWeights ? { weights: candidate.sampleWeights } : {}) }) : null;
+  const base = { ...out, needRuns: minRuns };
+  if (!ba || !bb || ba.mean <= 0 || bb.mean <= 0) {
+    return { ...base, reason: `1 run a side: run-to-run variation unknown; ${need} (interleaved: joulebench ab)` };
   }
-  if (ci.low >= -thr && ci.high <= thr) {
-    return { ...out, verdict: 'SAME', reason: `${ciText}: within ±${(thr * 100).toFixed(1)} % noise threshold` };
-  }
-  return { ...out, reason: `${ciText}: inconclusive against ±${(thr * 100).toFixed(1)} % (noisy or near the threshold; take more samples)` };
+  // Delta method on the log ratio of the two batch-means estimates (independent runs).
+  const z = jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
+  const seA = ba.halfWidth / ba.mean / jStat.studentt.inv(1 - (1 - level) / 2, ba.batches - 1);
+  const seB = bb.halfWidth / bb.mean / jStat.studentt.inv(1 - (1 - level) / 2, bb.batches - 1);
+  const d = Math.log(out.centerCandidate! / out.centerBaseline!);
+  const h = z * Math.sqrt(seA * seA + seB * seB);
+  const lo = Math.exp(d - h) - 1;
+  const hi = Math.exp(d + h) - 1;
+  return {
+    ...base,
+    method: 'batch-means-within-run',
+    ciLow: lo,
+    ciHigh: hi,
+    reason: `1 run a side: within-run ${Math.round(level * 100)} % CI [${pct(lo)}, ${pct(hi)}] (batch means) leaves out run-to-run variation; ${need} (interleaved: joulebench ab)`,
+  };
+}
+
+/**
+ * Holm's step-down adjustment (Holm, Scand. J. Statist. 6(2), 1979) over a family of comparisons:
+ * directional verdicts (FASTER/SLOWER) whose p (the larger of the t and rank p) is not rejected at
+ * α/(m − i + 1) become UNKNOWN. `family` holds the gated comparisons that reached a t test; returns
+ * the indices (into `family`) that were demoted. Controls the family-wise error under any dependence.
+ */
+export function applyHolm(family: MetricComparison[], alpha: number): number[] {
+  const tested = family
+    .map((c, i) => ({ i, p: c.pValue === null ? null : Math.max(c.pValue, c.rankPValue ?? 0) }))
+    .filter((x): x is { i: number; p: number } => x.p !== null)
+    .sort((x, y) => x.p - y.p);
+  const m = tested.length;
+  const demoted: number[] = [];
+  let stillRejecting = true;
+  tested.forEach((x, k) => {
+    const threshold = alpha / (m - k);
+    if (stillRejecting && x.p <= threshold) return;
+    stillRejecting = false;
+    const c = family[x.i]!;
+    if (c.directional && (c.verdict === 'FASTER' || c.verdict === 'SLOWER')) {
+      demoted.push(x.i);
+      c.reason = `${c.reason}; not significant after Holm over ${m} gated metrics (p = ${fmtP(x.p)} > ${threshold.toPrecision(2)}): take more runs`;
+      c.verdict = 'UNKNOWN';
+      c.needRuns = Math.max(c.nBaseline, c.nCandidate) * 2;
+    }
+  });
+  return demoted;
 }

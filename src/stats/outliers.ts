@@ -34,3 +34,26 @@ export function labelOutliers(samples: readonly number[], threshold = MODIFIED_Z
   const indices = scores.flatMap((z, i) => (Math.abs(z) > threshold ? [i] : []));
   return { indices, scores, threshold, fraction: samples.length ? indices.length / samples.length : 0 };
 }
+
+/** What results store about outliers: counted and located, never removed from the samples. */
+export interface OutlierCount {
+  /** The rule, in words. */
+  method: string;
+  threshold: number;
+  count: number;
+  fraction: number;
+  /** Indices (into the samples) of the labelled samples. */
+  indices: number[];
+}
+
+/** Outlier count of a sample set for results and summaries (labelOutliers, described). */
+export function countOutliers(samples: readonly number[], threshold = MODIFIED_Z_THRESHOLD): OutlierCount {
+  const r = labelOutliers(samples, threshold);
+  return {
+    method: `modified z-score |0.6745·(x − median)/MAD| > ${threshold} (Iglewicz & Hoaglin 1993); labelled, kept in every statistic`,
+    threshold,
+    count: r.indices.length,
+    fraction: r.fraction,
+    indices: r.indices,
+  };
+}

@@ -1,0 +1,91 @@
+// Done-when simulation for `compare` (issue 10), through the real code path (compareRunSets →
+// compareRuns → rank tests → Holm), seeded and fast. Each simulated run is a result document whose
+// hash rate is total work / total time over 40 autocorrelated slices (AR(1), r = 0.6, 2 % slice
+// noise, as one run's 0.2 s slices are) around the run's own level. The levels vary from run to run
+// so that the run values' total sd is `runSd` (the "run-to-run sd"). The old compare (Welch on the
+// slices of one run a side) said SLOWER ≈ 13 % of the time on such data with identical code.
+import { describe, expect, it } from 'vitest';
+import { compareRunSets } from '../src/report/compare-results.js';
+import { seededRandom } from './helpers.js';
+import { minute, runDoc, runFiles } from './fixtures/results/run-docs.js';
+
+const SLICES = 40;
+const PHI = 0.6;
+const SLICE_SD = 0.02;
+/** Variance of a run's mean from its slices: σ²/(1−φ²)/n·(1+φ)/(1−φ) (AR(1), n ≫ 1). */
+const WITHIN_VAR = (SLICE_SD * SLICE_SD) / (1 - PHI * PHI) / SLICES * ((1 + PHI) / (1 - PHI));
+
+function normal(rnd: () => number): number {
+  return Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
+}
+
+/** One run: its level varies so the run value's sd is `runSd`; slices AR(1) around it; value = harmonic mean (equal work per slice). */
+function simulatedRun(rnd: () => number, trueRate: number, runSd: number, startedAt: string) {
+  const levelSd = Math.sqrt(Math.max(0, runSd * runSd - WITHIN_VAR));
+  const level = trueRate * Math.exp(levelSd * normal(rnd));
+  let e = (SLICE_SD / Math.sqrt(1 - PHI * PHI)) * normal(rnd);
+  const samples: number[] = [];
+  for (let i = 0; i < SLICES; i++) {
+    e = PHI * e + SLICE_SD * normal(rnd);
+    samples.push(level * (1 + e));
+  }
+  const value = samples.length / samples.reduce((s, x) => s + 1 / x, 0);
+  return runDoc([{ measurement: 'hash.sha256d', kind: 'hash', metric: 'hashesPerSecond', unit: 'H/s', higherIsBetter: true, value, samples }], startedAt);
+}
+
+/** Fraction of trials with each verdict; baseline runs all before candidate runs (unpaired). */
+function rates(seed: number, trials: number, nPerSide: number, runSd: number, candidateRatio: number) {
+  const rnd = seededRandom(seed);
+  const count = { SLOWER: 0, FASTER: 0, SAME: 0, UNKNOWN: 0, REFUSED: 0 };
+  for (let t = 0; t < trials; t++) {
+    const base = Array.from({ length: nPerSide }, (_, i) => simulatedRun(rnd, 1e6, runSd, minute(i)));
+    const cand = Array.from({ length: nPerSide }, (_, i) => simulatedRun(rnd, 1e6 * candidateRatio, runSd, minute(100 + i)));
+    const r = compareRunSets(runFiles(base, 'b'), runFiles(cand, 'c'), { baseline: 'b', candidate: 'c' });
+    count[r.rows[0]!.verdict]++;
+  }
+  return Object.fromEntries(Object.entries(count).map(([k, v]) => [k, v / trials])) as Record<keyof typeof count, number>;
+}
+
+const TRIALS = 1000;
+
+function pctOf(x: number): string {
+  return `${(x * 100).toFixed(2)} %`;
+}
+
+// Measured rates are printed ([sim] lines) for the record. Bounds: the false-alarm target (≤ 1 %)
+// holds from 1 run a side (never a verdict) and at the A/B driver's default of 8 runs a side. At
+// exactly 5 runs a side the rule (90 % CI beyond ±1 %, exact U cross-check) gives ≈ 2 % false
+// verdicts at 2 % run sd and ≈ 83 % power for a 10 % slowdown at 5 % run sd: no test at one-sided
+// α = 0.05 reaches 90 % there (Student t with no noise floor and no cross-check: ≈ 91 %), so the
+// bounds below are what the rule guarantees, not the issue's 90 %; 6 runs a side reach 90 %.
+describe('compare on simulated runs (seeded)', () => {
+  it('identical code, one run a side (autocorrelated slices, 2 % run-to-run sd): never FASTER/SLOWER', () => {
+    const seed = 1001;
+    const r = rates(seed, TRIALS, 1, 0.02, 1);
+    console.log(`[sim] null, 1 run a side, ${TRIALS} trials: false SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, UNKNOWN ${pctOf(r.UNKNOWN)} (seed ${seed})`);
+    expect(r.SLOWER + r.FASTER, `seed ${seed}`).toBeLessThanOrEqual(0.01);
+  });
+  it('identical code, 8 runs a side at 2 % run-to-run sd: false FASTER/SLOWER ≤ 1 %', () => {
+    const seed = 1003;
+    const r = rates(seed, 2 * TRIALS, 8, 0.02, 1);
+    console.log(`[sim] null, 8 runs a side, ${2 * TRIALS} trials: false SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, SAME ${pctOf(r.SAME)} (seed ${seed})`);
+    expect(r.SLOWER + r.FASTER, `seed ${seed}`).toBeLessThanOrEqual(0.01);
+  });
+  it('identical code, 5 runs a side at 2 % run-to-run sd: false FASTER/SLOWER ≤ 2.5 %', () => {
+    const seed = 1002;
+    const r = rates(seed, TRIALS, 5, 0.02, 1);
+    console.log(`[sim] null, 5 runs a side, ${TRIALS} trials: false SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, SAME ${pctOf(r.SAME)} (seed ${seed})`);
+    expect(r.SLOWER + r.FASTER, `seed ${seed}`).toBeLessThanOrEqual(0.025);
+  });
+  it('a true 10 % slowdown at 5 % run-level noise: SLOWER ≥ 78 % with 5 runs a side, ≥ 95 % with 8; never FASTER', () => {
+    for (const [n, seed, bound] of [
+      [5, 1004, 0.78],
+      [8, 1005, 0.95],
+    ] as const) {
+      const r = rates(seed, TRIALS, n, 0.05, 0.9);
+      console.log(`[sim] −10 %, ${n} runs a side, 5 % run sd, ${TRIALS} trials: SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, UNKNOWN ${pctOf(r.UNKNOWN)} (seed ${seed})`);
+      expect(r.FASTER, `n = ${n}, seed ${seed}`).toBe(0);
+      expect(r.SLOWER, `n = ${n}, seed ${seed}`).toBeGreaterThanOrEqual(bound);
+    }
+  });
+});
