@@ -2,7 +2,8 @@
 // process that asked for 512-bit SIMD (the genesis nonce must still be found; on llvmpipe the
 // adapter must then report 512 bits).
 import { describe, expect, it } from 'vitest';
-import { llvmpipeWidthOf, parseLlvmpipeWidth } from '../src/gpu/llvmpipe.js';
+import { listAdapters } from '../src/gpu/adapter.js';
+import { llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../src/gpu/llvmpipe.js';
 import { UsageError } from '../src/util/errors.js';
 import { runCli } from './helpers.js';
 
@@ -31,5 +32,13 @@ describe('llvmpipe SIMD width', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.nonces).toEqual([2083236893]);
     if (/llvmpipe/i.test(doc.adapter.name)) expect(llvmpipeWidthOf(doc.adapter.name)).toBe(512);
+  });
+
+  it('refuses to change the width once this process opened a WebGPU instance (mixing widths computes wrong results)', async () => {
+    await listAdapters(); // creates Dawn instances: llvmpipe's width is now fixed in this process
+    const now = process.env.LP_NATIVE_VECTOR_WIDTH;
+    const other = now === '512' ? 128 : 512;
+    expect(() => setLlvmpipeVectorWidth(other)).toThrow(/already initialised in this process .*before the first WebGPU adapter or session opens/);
+    expect(process.env.LP_NATIVE_VECTOR_WIDTH).toBe(now);
   });
 });

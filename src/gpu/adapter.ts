@@ -8,6 +8,7 @@
  */
 import { create, globals } from 'webgpu';
 import { UsageError } from '../util/errors.js';
+import { noteGpuInstance } from './llvmpipe.js';
 import { withTimeout } from '../util/timeout.js';
 
 // WebGPU enums (GPUBufferUsage, GPUMapMode, ...) live on globalThis in browsers; dawn.node exports them.
@@ -79,6 +80,7 @@ export function parseAdapterList(message: string): Array<{ backend: string; name
 export async function discoverAdapterNames(): Promise<Array<{ backend: string; name: string }>> {
   let message = '';
   try {
+    noteGpuInstance();
     const gpu = create(['adapter=__joulebench_list_adapters__']);
     await withTimeout(gpu.requestAdapter(), ADAPTER_TIMEOUT_MS, 'Dawn adapter discovery');
   } catch (err) {
@@ -93,6 +95,7 @@ function featureLevelFor(backend: string): 'core' | 'compatibility' {
 }
 
 async function openNamed(backend: string, name: string, index: number): Promise<OpenedAdapter | null> {
+  noteGpuInstance();
   const gpu = create([`backend=${backend}`, `adapter=${name}`]);
   const featureLevel = featureLevelFor(backend);
   let adapter: GPUAdapter | null = null;

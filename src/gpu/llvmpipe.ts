@@ -34,8 +34,32 @@ export function parseLlvmpipeWidth(raw: string, flag = '--llvmpipe-width'): numb
  */
 export function setLlvmpipeVectorWidth(bits: number): void {
   parseLlvmpipeWidth(String(bits));
+  if (gpuInstanceWidth !== undefined && gpuInstanceWidth !== String(bits)) {
+    // Measured here: a Dawn/onnxruntime device created after the change ran onnxruntime's
+    // MatMulNBits WGSL with logits off by ~10 (the process's llvmpipe had initialised at the old
+    // width), while the same graph in a fresh process at either width was exact.
+    throw new Error(
+      `LP_NATIVE_VECTOR_WIDTH ${bits}: llvmpipe already initialised in this process at ${gpuInstanceWidth === '' ? 'its default width' : `${gpuInstanceWidth} bits`}; the width can only be chosen before the first WebGPU adapter or session opens (mixing widths in one process computes wrong results)`,
+    );
+  }
   process.env.LP_NATIVE_VECTOR_WIDTH = String(bits);
   isolateShaderCache();
+}
+
+/** LP_NATIVE_VECTOR_WIDTH ('' = default) when this process first created a WebGPU instance; undefined before. */
+let gpuInstanceWidth: string | undefined;
+
+/**
+ * Record that this process is about to create a WebGPU instance (Dawn for hashing, or onnxruntime's
+ * WebGPU EP): llvmpipe reads its width once per process, so later width changes are refused.
+ */
+export function noteGpuInstance(): void {
+  gpuInstanceWidth ??= process.env.LP_NATIVE_VECTOR_WIDTH ?? '';
+}
+
+/** True once this process created a WebGPU instance (the llvmpipe width is then fixed). */
+export function gpuInstanceCreated(): boolean {
+  return gpuInstanceWidth !== undefined;
 }
 
 /** Give a non-default LP_NATIVE_VECTOR_WIDTH its own Mesa shader cache (unless the user chose a cache dir). */

@@ -5,6 +5,7 @@
  * (on the device for WebGPU: onnxruntime-node's `preferredOutputLocation`,
  * https://github.com/microsoft/onnxruntime/pull/22660).
  */
+import { noteGpuInstance } from '../gpu/llvmpipe.js';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -284,6 +285,7 @@ export async function openDecoderSession(
 ): Promise<{ session: ort.InferenceSession; io: DecoderIO; createTimeS: number }> {
   const timeoutMs = extra.timeoutMs ?? 600_000;
   const create = async (opts: ort.InferenceSession.SessionOptions) => {
+    if (ep === 'webgpu') noteGpuInstance(); // onnxruntime's own Dawn fixes llvmpipe's width too
     try {
       return await withTimeout(ort.InferenceSession.create(modelFile, opts), timeoutMs, `onnxruntime ${ep} session creation for ${modelFile}`);
     } catch (err) {

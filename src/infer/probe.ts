@@ -2,6 +2,7 @@
  * Which onnxruntime-node execution providers are usable here, and why one is not.
  * "Usable" is tested for real: a one-node model (y = x + x) is created and run on the EP.
  */
+import { noteGpuInstance } from '../gpu/llvmpipe.js';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -46,6 +47,7 @@ export async function probeEp(name: string, timeoutMs = 30_000): Promise<{ usabl
     };
   }
   try {
+    if (name === 'webgpu') noteGpuInstance();
     const session = await withTimeout(
       ort.InferenceSession.create(probeModelBytes(), { executionProviders: [name], logSeverityLevel: 3 }),
       timeoutMs,
