@@ -16,8 +16,9 @@ import { readResult } from '../src/report/results.js';
 import { ROOT, runCliInProcess } from './helpers.js';
 
 const RUNS = 5;
-// Fixed launch configuration (no autotune), 1 s timed phase: ≈ 3–5 s a run on 2 cores.
-const BENCH = `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts hash bench --kernel x1 --wg 128 --npi 8 --seconds 1 --out {out}`;
+// Fixed launch configuration (no autotune), 1 s timed phase, the built CLI (`npm test` builds dist/
+// first; tsx would add ≈ 1 s of transpiling to every run): ≈ 2–3 s a run on 2 cores.
+const BENCH = `${JSON.stringify(process.execPath)} dist/src/cli/main.js hash bench --kernel x1 --wg 128 --npi 8 --seconds 1 --out {out}`;
 
 describe('compare on real interleaved runs (software adapter)', () => {
   it('identical code passes the gate; the candidate scaled by 0.8 is SLOWER with exit 1', async () => {

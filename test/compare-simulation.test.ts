@@ -52,12 +52,10 @@ function pctOf(x: number): string {
   return `${(x * 100).toFixed(2)} %`;
 }
 
-// Measured rates are printed ([sim] lines) for the record. Bounds: the false-alarm target (≤ 1 %)
-// holds from 1 run a side (never a verdict) and at the A/B driver's default of 8 runs a side. At
-// exactly 5 runs a side the rule (90 % CI beyond ±1 %, exact U cross-check) gives ≈ 2 % false
-// verdicts at 2 % run sd and ≈ 83 % power for a 10 % slowdown at 5 % run sd: no test at one-sided
-// α = 0.05 reaches 90 % there (Student t with no noise floor and no cross-check: ≈ 91 %), so the
-// bounds below are what the rule guarantees, not the issue's 90 %; 6 runs a side reach 90 %.
+// Measured rates are printed ([sim] lines) for the record; the bounds are the issue's targets:
+// identical code → false FASTER/SLOWER ≤ 1 % (1, 5 and 8 runs a side); a true 10 % slowdown at
+// 5 % run-level noise with 5 runs a side → SLOWER ≥ 90 % (2,000 trials: the rule's rate is ≈ 91 %,
+// and 1,000 trials leave ±1 point of chance).
 describe('compare on simulated runs (seeded)', () => {
   it('identical code, one run a side (autocorrelated slices, 2 % run-to-run sd): never FASTER/SLOWER', () => {
     const seed = 1001;
@@ -71,19 +69,19 @@ describe('compare on simulated runs (seeded)', () => {
     console.log(`[sim] null, 8 runs a side, ${2 * TRIALS} trials: false SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, SAME ${pctOf(r.SAME)} (seed ${seed})`);
     expect(r.SLOWER + r.FASTER, `seed ${seed}`).toBeLessThanOrEqual(0.01);
   });
-  it('identical code, 5 runs a side at 2 % run-to-run sd: false FASTER/SLOWER ≤ 2.5 %', () => {
+  it('identical code, 5 runs a side at 2 % run-to-run sd: false FASTER/SLOWER ≤ 1 %', () => {
     const seed = 1002;
     const r = rates(seed, TRIALS, 5, 0.02, 1);
     console.log(`[sim] null, 5 runs a side, ${TRIALS} trials: false SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, SAME ${pctOf(r.SAME)} (seed ${seed})`);
-    expect(r.SLOWER + r.FASTER, `seed ${seed}`).toBeLessThanOrEqual(0.025);
+    expect(r.SLOWER + r.FASTER, `seed ${seed}`).toBeLessThanOrEqual(0.01);
   });
-  it('a true 10 % slowdown at 5 % run-level noise: SLOWER ≥ 78 % with 5 runs a side, ≥ 95 % with 8; never FASTER', () => {
-    for (const [n, seed, bound] of [
-      [5, 1004, 0.78],
-      [8, 1005, 0.95],
+  it('a true 10 % slowdown at 5 % run-level noise: SLOWER ≥ 90 % with 5 runs a side, ≥ 95 % with 8; never FASTER', () => {
+    for (const [n, seed, trials, bound] of [
+      [5, 1004, 2 * TRIALS, 0.9],
+      [8, 1005, TRIALS, 0.95],
     ] as const) {
-      const r = rates(seed, TRIALS, n, 0.05, 0.9);
-      console.log(`[sim] −10 %, ${n} runs a side, 5 % run sd, ${TRIALS} trials: SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, UNKNOWN ${pctOf(r.UNKNOWN)} (seed ${seed})`);
+      const r = rates(seed, trials, n, 0.05, 0.9);
+      console.log(`[sim] −10 %, ${n} runs a side, 5 % run sd, ${trials} trials: SLOWER ${pctOf(r.SLOWER)}, FASTER ${pctOf(r.FASTER)}, UNKNOWN ${pctOf(r.UNKNOWN)} (seed ${seed})`);
       expect(r.FASTER, `n = ${n}, seed ${seed}`).toBe(0);
       expect(r.SLOWER, `n = ${n}, seed ${seed}`).toBeGreaterThanOrEqual(bound);
     }

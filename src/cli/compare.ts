@@ -41,9 +41,10 @@ export interface CompareCliOptions {
 /** The text appended to `compare --help` (and `ab --help`): exit codes and the rule. */
 export const COMPARE_HELP_TAIL = `
 Each result file is one run (its own process); a metric's run value is its headline figure.
-Verdicts: SLOWER/FASTER when the whole (1 − 2·alpha) CI of the change (ratio of geometric means)
-clears ±noise-threshold with ≥ min-runs runs a side and both the t test and the rank test agree
-(Holm-adjusted over the gated metrics); SAME when it lies within ±tolerance; REFUSED when the
+Verdicts: SLOWER/FASTER when the change (ratio of geometric means) is significant (its one-sided
+t test at alpha, i.e. the (1 − 2·alpha) CI excludes no change; Holm-adjusted over the gated
+metrics), is estimated beyond ±noise-threshold, and there are ≥ min-runs runs a side (the rank test
+is reported next to it); SAME when the whole CI lies within ±tolerance; REFUSED when the
 figures are not comparable (different energy meter, scope or declared watts); else UNKNOWN.
 
 Exit codes:
@@ -144,7 +145,7 @@ function exportGha(candidate: RunFile[], report: ComparisonReport, opts: Compare
 /** Add the verdict and output options shared by `compare` and `ab`. */
 export function addCompareOptions(cmd: Command): Command {
   return cmd
-    .option('--noise-threshold <percent>', 'noise floor: FASTER/SLOWER needs the whole CI beyond ±this, percent', numberArg('--noise-threshold', { min: 0, max: 50 }), 1)
+    .option('--noise-threshold <percent>', 'noise threshold: FASTER/SLOWER needs a significant change estimated beyond ±this, percent', numberArg('--noise-threshold', { min: 0, max: 50 }), 3.5)
     .option('--tolerance <percent>', 'equivalence band: SAME needs the whole CI within ±this, percent', numberArg('--tolerance', { min: 0.1, max: 50 }), 5)
     .option('--alpha <p>', 'one-sided error rate per direction; the CI is two-sided at 1 − 2·alpha (90 % by default)', numberArg('--alpha', { min: 0.0001, max: 0.25 }), 0.05)
     .option('--min-runs <n>', 'fewest runs a side for FASTER/SLOWER', numberArg('--min-runs', { min: 2, max: 1000, integer: true }), 5)

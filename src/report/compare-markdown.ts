@@ -32,7 +32,7 @@ export function methodText(r: ComparisonReport): string {
   return (
     `Method: each result file is one run; a metric's run value is its headline figure (the statistic column). ` +
     `Change = ratio of the geometric means with a ${lvl} % CI (${r.pairing.paired ? 'paired by round: Student t on the per-round log ratios, Wilcoxon signed-rank cross-check' : "Welch's t on log values, exact Mann–Whitney U cross-check"}; ${r.pairing.why}). ` +
-    `FASTER/SLOWER: the whole CI beyond ±${(r.noiseThreshold * 100).toFixed(1)} %, ≥ ${r.minRuns} runs a side, both tests one-sided p < ${r.alpha}, Holm-adjusted over the gated metrics. ` +
+    `FASTER/SLOWER: the t test one-sided p < ${r.alpha} (Holm-adjusted over the gated metrics), the change estimated beyond ±${(r.noiseThreshold * 100).toFixed(1)} %, ≥ ${r.minRuns} runs a side; the rank test is shown beside it. ` +
     `SAME: the whole CI within ±${(r.tolerance * 100).toFixed(1)} %. Otherwise UNKNOWN. REFUSED: not comparable (e.g. a different energy meter, scope or declared watts).`
   );
 }
