@@ -61,6 +61,16 @@ export function integratePower(samples: readonly PowerSample[], t0Ms: number, t1
     }
   }
   pts.push({ tMs: t1Ms, powerW: powerAt(samples, t1Ms) });
+  const t = trapezoids(pts);
+  return { energyJ: t.energyJ, samplesInside: inside, interpolationUncertaintyJ: t.uncertaintyJ, minPowerW: t.minPowerW, maxPowerW: t.maxPowerW };
+}
+
+/**
+ * Trapezoids through sorted points: ∫P dt, its interpolation bound Σ|ΔP|·Δt/2 (plus
+ * Σ|ΔP|·halfMs when a point's reading took time: where inside the read the sensor was sampled),
+ * and the power range.
+ */
+function trapezoids(pts: ReadonlyArray<{ tMs: number; powerW: number; halfMs?: number }>): { energyJ: number; uncertaintyJ: number; minPowerW: number; maxPowerW: number } {
   let eJ = 0;
   let uJ = 0;
   let minW = Infinity;
@@ -72,10 +82,11 @@ export function integratePower(samples: readonly PowerSample[], t0Ms: number, t1
     if (i === 0) continue;
     const q = pts[i - 1]!;
     const dtS = (p.tMs - q.tMs) / 1000;
+    const dP = Math.abs(p.powerW - q.powerW);
     eJ += ((p.powerW + q.powerW) / 2) * dtS;
-    uJ += (Math.abs(p.powerW - q.powerW) * dtS) / 2;
+    uJ += (dP * dtS) / 2 + (dP * Math.max(p.halfMs ?? 0, q.halfMs ?? 0)) / 1000;
   }
-  return { energyJ: eJ, samplesInside: inside, interpolationUncertaintyJ: uJ, minPowerW: minW, maxPowerW: maxW };
+  return { energyJ: eJ, uncertaintyJ: uJ, minPowerW: minW, maxPowerW: maxW };
 }
 
 /**
@@ -330,20 +341,8 @@ export function integratePowerWindow(
     uJ += (Math.abs(pts[1]!.powerW - first.powerW) * (first.tMs - t0Ms)) / 2000;
     uJ += (Math.abs(last.powerW - pts[pts.length - 2]!.powerW) * (t1Ms - last.tMs)) / 2000;
   }
-  let minW = Infinity;
-  let maxW = -Infinity;
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i]!;
-    minW = Math.min(minW, p.powerW);
-    maxW = Math.max(maxW, p.powerW);
-    if (i === 0) continue;
-    const q = pts[i - 1]!;
-    const dtS = (p.tMs - q.tMs) / 1000;
-    const dP = Math.abs(p.powerW - q.powerW);
-    eJ += ((p.powerW + q.powerW) / 2) * dtS;
-    uJ += (dP * dtS) / 2 + (dP * Math.max(p.halfMs, q.halfMs)) / 1000;
-  }
-  return { energyJ: eJ, uncertaintyJ: uJ, samplesInside: pts.length, minPowerW: minW, maxPowerW: maxW };
+  const t = trapezoids(pts);
+  return { energyJ: eJ + t.energyJ, uncertaintyJ: uJ + t.uncertaintyJ, samplesInside: pts.length, minPowerW: t.minPowerW, maxPowerW: t.maxPowerW };
 }
 
 /**
