@@ -90,7 +90,9 @@ export async function runSweep(ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'win
     } catch (err) {
       // Nothing measured yet, a hung run() or a single batch: the error is the outcome.
       if (!measured.length || err instanceof TimeoutError || ctx.status.timedOut || !sweep) throw err;
-      failed = { batch: f.batch, message: String((err as Error).message).split('\n')[0]!.slice(0, 300) };
+      // onnxruntime's own words (DecoderRunner wraps them with a context-length hint that does not apply here).
+      const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error) : (err as Error);
+      failed = { batch: f.batch, message: String(cause.message).split('\n')[0]!.slice(0, 300) };
       skipped.push({ batch: f.batch, reason: `failed: ${failed.message}` });
       log(`batch ${f.batch}: failed (${failed.message}); larger batches are skipped`);
     } finally {
