@@ -180,7 +180,11 @@ export function registerInfer(program: Command): void {
       ]),
     )
     .addOption(new Option('--variant <variant>', 'generated models: gqa (com.microsoft fast path, default) or std (standard opset)').choices([...VARIANTS]))
-    .option('--batch <B[,B...]>', `sequences per run; a comma-separated list (e.g. 1,4,16,64) sweeps batch sizes, each its own test and energy windows (1 to ${MAX_BATCH}, each once)`, (raw: string) => parseBatchList(raw), [INFER_DEFAULTS.batch])
+    .addOption(
+      new Option('--batch <B[,B...]>', `sequences per run; a comma-separated list (e.g. 1,4,16,64) sweeps batch sizes, each its own test and energy windows (1 to ${MAX_BATCH}, each once)`)
+        .argParser((raw: string) => parseBatchList(raw))
+        .default([INFER_DEFAULTS.batch], String(INFER_DEFAULTS.batch)),
+    )
     .option('--slo-ms-per-token <ms>', 'latency target: the serving figure is the most energy-efficient batch whose p99 decode step latency meets it (MLPerf Server-style)', (raw: string) => parseSloMsPerToken(raw))
     .option('--prompt <P>', 'prompt tokens (pp test)', numberArg('--prompt', { min: 1, integer: true }), INFER_DEFAULTS.prompt)
     .option('--gen <N>', 'generated tokens (tg test, decoded after the prompt)', numberArg('--gen', { min: 1, integer: true }), INFER_DEFAULTS.gen)

@@ -573,7 +573,12 @@ export function defaultRunInferOptions(
   };
 }
 
-/** `run`'s sweep on a software adapter (measured: see the integration notes in README). */
+/**
+ * `run`'s sweep on a software adapter. Whole `run` measured on the 2-core dev machine (llvmpipe,
+ * other jobs running, load average 1–5): 46.7 s with no meter; with --watts 100 (every window
+ * ≥ --min-window 5 s) 74.2 s for batch 1,4 against 54.5 s for batch 1 alone. 1,4,16 adds a third
+ * pair of windows (≈ +10 s more with a meter) for no extra information on a CPU rasteriser.
+ */
 export const BATCH_SWEEP_SOFTWARE = { batch: [1, 4], batchReason: 'software adapter: a small sweep (1,4) to exercise the serving figure; CPU timings, never priced' };
-/** `run`'s sweep on the CPU execution provider (no WebGPU adapter). */
+/** `run`'s sweep on the CPU execution provider (no WebGPU adapter): gpt2 pp128/tg32 ×3 at batch 1,4, whole `run` 34 s with no meter on the dev machine. */
 export const BATCH_SWEEP_CPU = { batch: [1, 4], batchReason: 'CPU execution provider: a small sweep (1,4); CPU timings, never priced as a GPU' };
