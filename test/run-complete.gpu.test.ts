@@ -51,6 +51,12 @@ describe('joulebench run', () => {
     expect(inf.metrics.tokensPerJoule!.value).toBeGreaterThan(0);
     const rows = (profit.details as { rows: Array<{ kind: string }> }).rows;
     expect(rows.map((x) => x.kind)).toEqual(expect.arrayContaining(['gpu-mining', 'gpu-inference-tokens', 'asic-mining']));
+    // The default sweep on a software adapter (1,4) with the default 50 ms/token target.
+    expect(inf.params.batch).toEqual([1, 4]);
+    expect(inf.params.sloMsPerToken).toBe(50);
+    const sv = (inf.details as { serving: { basis: string; batch: number } }).serving;
+    expect(['slo', 'slo-unmet', 'batch-1-only']).toContain(sv.basis);
+    expect(r.stdout).toMatch(/serving\s+.*\[sweep 1,4\]/);
     expect(r.stdout).toMatch(/hashing\s+SHA256d .*H\/s/);
     expect(r.stdout).toMatch(/Per MW of site power/);
     expect(r.stdout).toMatch(/software adapter: CPU timings/);

@@ -14,6 +14,8 @@ import { ensureModel } from '../infer/model-store.js';
 import { PRESETS, PRESET_NAMES, parameterCount } from '../infer/presets.js';
 import { VARIANTS, type Variant } from '../infer/builder.js';
 import { MODEL_DTYPES, type ModelDtype } from '../infer/weights.js';
+import { MAX_BATCH, parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
+import { formatSweepHuman } from '../infer/sweep-format.js';
 import { numberArg, printJson, warn } from './common.js';
 import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 
@@ -22,7 +24,8 @@ interface BenchFlags extends MeterOptions {
   ep: Ep;
   dtype?: ModelDtype;
   variant?: Variant;
-  batch: number;
+  batch: number[];
+  sloMsPerToken?: number;
   prompt: number;
   gen: number;
   repetitions: number;
@@ -65,24 +68,30 @@ export function formatInferHuman(m: Measurement): string {
   const name = `${model.name}${model.synthetic ? ' (synthetic)' : ''}`;
   lines.push('| model | params | size | ep | dtype | batch | test | t/s |');
   lines.push('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
-  for (const [test, v] of Object.entries(d.llamaBench as Record<string, string>)) {
-    lines.push(`| ${name} | ${fmtParams(model.parameters)} | ${fmtBytes(model.bytesOnDisk)} | ${p.ep} | ${p.dtype}${p.variant ? `/${p.variant}` : ''} | ${p.batch} | ${test} | ${v} |`);
+  // A sweep: one pp and one tg row per batch, as llama-bench prints one row per test.
+  const tests: Array<[number, string, string]> = Array.isArray(d.batchSweep) && Array.isArray(p.batch)
+    ? (d.batchSweep as Array<{ batch: number; llamaBench: Record<string, string> }>).flatMap((r) => Object.entries(r.llamaBench).map(([t, v]): [number, string, string] => [r.batch, t, v]))
+    : Object.entries(d.llamaBench as Record<string, string>).map(([t, v]): [number, string, string] => [p.batch as number, t, v]);
+  for (const [b, test, v] of tests) {
+    lines.push(`| ${name} | ${fmtParams(model.parameters)} | ${fmtBytes(model.bytesOnDisk)} | ${p.ep} | ${p.dtype}${p.variant ? `/${p.variant}` : ''} | ${b} | ${test} | ${v} |`);
   }
   const mt = m.metrics;
   const lat = d.tokenLatencyPercentilesMs;
   lines.push('');
-  lines.push(`time to first token: ${mt.timeToFirstTokenMs!.value!.toFixed(2)} ms (mean of ${p.repetitions})`);
-  if (lat) lines.push(`decode step latency: p50 ${lat.p50.toFixed(3)} ms, p90 ${lat.p90.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, max ${lat.max.toFixed(3)} ms (${lat.n} steps)`);
+  // In a sweep these lines are the headline (smallest) batch's; the sweep table has every batch.
+  const hb = Array.isArray(p.batch) ? ` at batch ${d.headlineBatch?.batch ?? '?'}` : '';
+  lines.push(`time to first token${hb}: ${mt.timeToFirstTokenMs!.value!.toFixed(2)} ms (mean of ${p.repetitions})`);
+  if (lat) lines.push(`decode step latency${hb}: p50 ${lat.p50.toFixed(3)} ms, p90 ${lat.p90.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, max ${lat.max.toFixed(3)} ms (${lat.n} steps)`);
   const tpj = mt.tokensPerJoule!;
   const declared = tpj.energyBasis === 'declared' ? ' (DECLARED watts, not measured)' : '';
-  lines.push(`tokens/J (decode): ${tpj.value === null ? `not measured (${tpj.reason})` : tpj.value.toFixed(3) + declared}`);
+  lines.push(`tokens/J (decode${hb}): ${tpj.value === null ? `not measured (${tpj.reason})` : tpj.value.toFixed(3) + declared}`);
   const j = energyJoules(m.energy);
   if (j && m.energy) {
     const e = m.energy as { meter?: string; method?: string };
-    lines.push(`energy (decode window): ${j.energyJ.toFixed(2)} J over ${j.timeS.toFixed(2)} s, ${j.avgPowerW.toFixed(1)} W avg${j.kind === 'declared' ? ' DECLARED' : ''} [${e.meter}: ${e.method}]${j.complete ? '' : ` INCOMPLETE: ${j.incompleteReason ?? ''}`}`);
+    lines.push(`energy (decode window${hb}): ${j.energyJ.toFixed(2)} J over ${j.timeS.toFixed(2)} s, ${j.avgPowerW.toFixed(1)} W avg${j.kind === 'declared' ? ' DECLARED' : ''} [${e.meter}: ${e.method}]${j.complete ? '' : ` INCOMPLETE: ${j.incompleteReason ?? ''}`}`);
   }
   lines.push(paramLine(model));
-  lines.push(`KV cache at ${model.kvCacheContextTokens} tokens: ${fmtBytes(model.kvCacheBytes)} (${model.kvType}); peak host RSS ${fmtBytes(d.memory.peakRssBytes)}`);
+  lines.push(`KV cache${hb} at ${model.kvCacheContextTokens} tokens: ${fmtBytes(model.kvCacheBytes)} (${model.kvType}); peak host RSS ${fmtBytes(d.memory.peakRssBytes)}`);
   if (d.placement) {
     const pl = Object.entries(d.placement.nodesByProvider as Record<string, number>).map(([k, v]) => `${k.replace('ExecutionProvider', '')} ${v}`).join(', ');
     lines.push(`node placement (ORT profile of the warmup): ${pl}`);
@@ -92,6 +101,8 @@ export function formatInferHuman(m: Measurement): string {
     lines.push(`adapter: hashing '${a.hashing.name}', onnxruntime WebGPU EP '${a.onnxruntime?.name ?? '?'}' (${a.same ? 'same' : 'DIFFERENT'}, ${a.confidence})`);
   }
   lines.push(`model: ${model.note}`);
+  const sweep = formatSweepHuman(m);
+  if (sweep) lines.push('', sweep);
   return lines.join('\n');
 }
 
@@ -126,6 +137,7 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
         dtype: flags.dtype,
         variant: flags.variant,
         batch: flags.batch,
+        sloMsPerToken: flags.sloMsPerToken ?? null,
         prompt: flags.prompt,
         gen: flags.gen,
         repetitions: flags.repetitions,
@@ -168,7 +180,12 @@ export function registerInfer(program: Command): void {
       ]),
     )
     .addOption(new Option('--variant <variant>', 'generated models: gqa (com.microsoft fast path, default) or std (standard opset)').choices([...VARIANTS]))
-    .option('--batch <B>', 'sequences per run', numberArg('--batch', { min: 1, max: 4096, integer: true }), INFER_DEFAULTS.batch)
+    .addOption(
+      new Option('--batch <B[,B...]>', `sequences per run; a comma-separated list (e.g. 1,4,16,64) sweeps batch sizes, each its own test and energy windows (1 to ${MAX_BATCH}, each once)`)
+        .argParser((raw: string) => parseBatchList(raw))
+        .default([INFER_DEFAULTS.batch], String(INFER_DEFAULTS.batch)),
+    )
+    .option('--slo-ms-per-token <ms>', 'latency target: the serving figure is the most energy-efficient batch whose p99 decode step latency meets it (MLPerf Server-style)', (raw: string) => parseSloMsPerToken(raw))
     .option('--prompt <P>', 'prompt tokens (pp test)', numberArg('--prompt', { min: 1, integer: true }), INFER_DEFAULTS.prompt)
     .option('--gen <N>', 'generated tokens (tg test, decoded after the prompt)', numberArg('--gen', { min: 1, integer: true }), INFER_DEFAULTS.gen)
     .option('-r, --repetitions <R>', 'timed repetitions', numberArg('--repetitions', { min: 1, max: 1000, integer: true }), INFER_DEFAULTS.repetitions)

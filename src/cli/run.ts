@@ -15,6 +15,8 @@ import type { Command } from 'commander';
 import { NoAdapterError, identityOf, openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
 import { runHashBench } from '../hash/bench.js';
 import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
+import { parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
+import { servingLine } from '../infer/sweep-format.js';
 import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, validateMeterOptions, workloadFor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
 import { formatComparison, type ProfitReport, type SiteProfile } from '../profit/index.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
@@ -38,6 +40,9 @@ export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags> {
   prompt?: number;
   gen?: number;
   repetitions?: number;
+  /** Inference batch sizes (a sweep when several); default per adapter (src/infer/bench.ts defaultRunInferOptions). */
+  batch?: number[];
+  sloMsPerToken?: number;
   site?: string;
   powerPrice?: number;
   json?: boolean;
@@ -151,6 +156,8 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       );
       const et = energyText(inf);
       if (et) out.push(`           ${et}`);
+      const sl = servingLine(inf);
+      if (sl) out.push(`serving    ${sl}${Array.isArray(inf.params.batch) ? ` [sweep ${inf.params.batch.join(',')}]` : ''}`);
     } else out.push(`inference  ${inf.status.toUpperCase()}: ${inf.reason ?? ''}`);
   }
   for (const r of notMeasured) out.push(`energy     not measured: ${r}`);
@@ -278,7 +285,10 @@ export async function runMain(opts: RunOptions): Promise<number> {
     const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
     const model = opts.model ?? defaults.model;
     const repetitions = opts.repetitions ?? defaults.repetitions ?? 5;
+    const batch = opts.batch ?? defaults.batch;
+    const sloMsPerToken = opts.sloMsPerToken ?? defaults.sloMsPerToken;
     if (!opts.model) progress.info(`inference: default model '${model}' (${defaults.reason})`);
+    if (!opts.batch) progress.info(`inference: batch ${batch.join(',')}, target ${sloMsPerToken} ms/token p99 (${defaults.batchReason})`);
     // Inference on another device than hashing (--ep cpu next to a GPU): a meter that matches it.
     const next = await monitorForNextWorkload(monitor, opts, { adapter: adapterId, from: firstWork, to: workloadFor(ep, adapterId) });
     if (next) {
@@ -286,7 +296,8 @@ export async function runMain(opts: RunOptions): Promise<number> {
       energyReason = next.monitor ? undefined : next.reason;
       doc.warnings.push(...next.warnings);
     }
-    progress.phase('inference', repetitions + 1, 'reps');
+    // runInferBench logs "warmup: …" and one line per test (pp, tg) of each batch.
+    progress.phase('inference', 3 * batch.length, 'tests');
     let reps = 0;
     try {
       const m = await runInferBench(
@@ -296,12 +307,13 @@ export async function runMain(opts: RunOptions): Promise<number> {
           prompt: opts.prompt ?? defaults.prompt,
           gen: opts.gen ?? defaults.gen,
           repetitions,
+          batch,
+          sloMsPerToken,
           ...(opts.adapter !== undefined ? { adapterSpec: opts.adapter } : {}),
           allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
           ...(energyReason ? { energyReason } : {}),
           maxWindowS: opts.maxWindow,
           log: (line: string) => {
-            // runInferBench logs "warmup: …" once, then one line per test (pp, tg).
             if (/^warmup|^pp\d|^tg\d/.test(line)) progress.update(++reps, line.slice(0, 60));
             else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
           },
@@ -360,6 +372,8 @@ export function registerRun(program: Command): void {
     .option('--prompt <P>', 'prompt tokens', numberArg('--prompt', { min: 1, integer: true }))
     .option('--gen <N>', 'generated tokens', numberArg('--gen', { min: 1, integer: true }))
     .option('-r, --repetitions <R>', 'timed inference repetitions', numberArg('--repetitions', { min: 1, integer: true }))
+    .option('--batch <B[,B...]>', 'inference batch sizes, a list sweeps them (default: 1,4,16 on a hardware adapter, smaller on a software one or the CPU)', (raw: string) => parseBatchList(raw))
+    .option('--slo-ms-per-token <ms>', 'latency target of the serving figure, p99 ms per output token (default 50)', (raw: string) => parseSloMsPerToken(raw))
     .option('--site <file>', 'site profile (JSON/YAML) for the per-MW economics (default: sites/boden-sweden.yaml)')
     .option('--power-price <USD/kWh>', 'override the site power price', numberArg('--power-price', { min: 0 }))
     .option('--allow-adapter-mismatch', "run even when onnxruntime's WebGPU adapter differs from the hashing adapter")

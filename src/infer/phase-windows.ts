@@ -11,7 +11,8 @@
  * A window must last max(10 sensor update periods, --min-window) (the monitor's `requirement()`),
  * capped by --max-window; a phase that cannot reach it is still measured for tokens/s and its
  * energy record says why it is incomplete, so no per-joule figure comes from it.
- * `measureBatch(ctx, batch)` is the unit a batch sweep (`--batch 1,4,16`) repeats.
+ * `measureBatch(ctx, batch)` is the unit a batch sweep (`--batch 1,4,16`) repeats, each batch in
+ * its own windows (`windowTag`).
  */
 import type * as ort from 'onnxruntime-node';
 import type { Energy } from '../report/schema.js';
@@ -45,6 +46,8 @@ export interface BatchContext {
   afterWarmup?: () => void;
   /** KV-cache bytes of one runner at full context (pool cap). */
   kvBytesPerRunner: number;
+  /** Appended to the energy window names ('infer.pp' + tag): a sweep names each batch's windows. */
+  windowTag?: string;
   log?: (line: string) => void;
   /** Set when a run() timed out: onnxruntime may still use the session (do not release it). */
   /** Set by the runs: a run() timed out; where the KV cache lived (gpu-buffer, cpu) after a step. */
@@ -71,6 +74,11 @@ export interface PhaseStats {
   energy: Energy | null;
   /** Why the window is shorter than needed (cap, pool), when it is. */
   note: string | null;
+  /**
+   * Largest process RSS sampled while the phase held the most memory (after each prefill; after
+   * the decode pool was filled and after its window), bytes.
+   */
+  peakRssBytes: number;
 }
 
 /** Both tests of one batch size. */
@@ -86,6 +94,18 @@ interface Plan {
   rule: string;
   maxS: number;
 }
+
+/** Most runners the decode pool holds at once: ≥ minRuns, grown up to KV_POOL_MAX_BYTES of KV cache only when a meter needs a longer window. */
+export function decodePoolMaxRunners(minRuns: number, kvBytesPerRunner: number, metered: boolean): number {
+  return metered ? Math.max(minRuns, Math.floor(KV_POOL_MAX_BYTES / Math.max(1, kvBytesPerRunner))) : minRuns;
+}
+
+/** Close a window the work failed inside (its record is dropped: the error is what is reported). */
+async function abandon(ctx: BatchContext, name: string): Promise<void> {
+  await ctx.monitor?.end(name).catch(() => undefined);
+}
+
+const rss = () => process.memoryUsage.rss();
 
 async function plan(ctx: BatchContext): Promise<Plan> {
   const req = await windowRequirement(ctx.monitor);
@@ -175,29 +195,39 @@ async function prefillPhase(ctx: BatchContext, batch: number): Promise<PhaseStat
   const ms: number[] = [];
   let energy: Energy | null = null;
   let windowS = 0;
+  let peak = rss();
+  const name = `infer.pp${ctx.windowTag ?? ''}`;
   try {
-    if (ctx.monitor) await ctx.monitor.begin('infer.pp');
+    if (ctx.monitor) await ctx.monitor.begin(name);
     const t0 = performance.now();
-    for (;;) {
-      const one = await prefill(ctx, r, batch);
-      ms.push(one.ms);
-      tps.push((batch * ctx.prompt) / (one.ms / 1000));
-      windowS = (performance.now() - t0) / 1000;
-      if (tps.length >= ctx.minRuns && (windowS >= p.targetS || windowS >= p.maxS)) break;
+    try {
+      for (;;) {
+        const one = await prefill(ctx, r, batch);
+        ms.push(one.ms);
+        tps.push((batch * ctx.prompt) / (one.ms / 1000));
+        peak = Math.max(peak, rss());
+        windowS = (performance.now() - t0) / 1000;
+        if (tps.length >= ctx.minRuns && (windowS >= p.targetS || windowS >= p.maxS)) break;
+      }
+    } catch (err) {
+      await abandon(ctx, name);
+      throw err;
     }
-    if (ctx.monitor) energy = await ctx.monitor.end('infer.pp');
+    if (ctx.monitor) energy = await ctx.monitor.end(name);
   } finally {
     release(ctx, r);
   }
   const note = shortNote(p, windowS, `--max-window ${p.maxS} s reached`);
   ctx.log?.(`pp${ctx.prompt}: ${tps.length} prefills back to back in one ${windowS.toFixed(2)} s window${p.requiredS ? ` (needs ≥ ${p.requiredS.toFixed(2)} s: ${p.rule})` : ''}`);
-  return { runs: tps.length, tokens: batch * ctx.prompt * tps.length, tokensPerSecond: tps, runMs: ms, windowS, requiredS: p.requiredS, rule: p.rule, attempts: 1, energy, note };
+  return { runs: tps.length, tokens: batch * ctx.prompt * tps.length, tokensPerSecond: tps, runMs: ms, windowS, requiredS: p.requiredS, rule: p.rule, attempts: 1, energy, note, peakRssBytes: peak };
 }
 
 /** tg: decode sequences from a pool of prefilled runners, back to back in one window. */
 async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: number | null): Promise<PhaseStats & { stepMs: number[] }> {
   const p = await plan(ctx);
-  const cap = Math.max(ctx.minRuns, Math.floor(KV_POOL_MAX_BYTES / Math.max(1, ctx.kvBytesPerRunner)));
+  const cap = decodePoolMaxRunners(ctx.minRuns, ctx.kvBytesPerRunner, true);
+  const name = `infer.tg${ctx.windowTag ?? ''}`;
+  let peak = 0;
   let k = ctx.minRuns;
   if (p.targetS > 0 && seqEstimateS !== null && seqEstimateS > 0) k = Math.max(k, Math.ceil((p.targetS / seqEstimateS) * 1.2));
   let result: (PhaseStats & { stepMs: number[] }) | null = null;
@@ -215,19 +245,26 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
         pool.push({ r, next: new Int32Array(batch) });
         pool[i]!.next = (await prefill(ctx, r, batch)).next;
       }
-      if (ctx.monitor) await ctx.monitor.begin('infer.tg');
+      peak = Math.max(peak, rss());
+      if (ctx.monitor) await ctx.monitor.begin(name);
       const t0 = performance.now();
-      for (const { r, next } of pool) {
-        const steps = await decode(ctx, r, batch, next);
-        const sum = steps.reduce((a, b) => a + b, 0);
-        seqMs.push(sum);
-        stepMs.push(...steps);
-        tps.push((batch * ctx.gen) / (sum / 1000));
-        windowS = (performance.now() - t0) / 1000;
-        if (windowS >= p.maxS && tps.length >= ctx.minRuns) break;
+      try {
+        for (const { r, next } of pool) {
+          const steps = await decode(ctx, r, batch, next);
+          const sum = steps.reduce((a, b) => a + b, 0);
+          seqMs.push(sum);
+          stepMs.push(...steps);
+          tps.push((batch * ctx.gen) / (sum / 1000));
+          windowS = (performance.now() - t0) / 1000;
+          if (windowS >= p.maxS && tps.length >= ctx.minRuns) break;
+        }
+      } catch (err) {
+        await abandon(ctx, name);
+        throw err;
       }
       windowS = (performance.now() - t0) / 1000;
-      if (ctx.monitor) energy = await ctx.monitor.end('infer.tg');
+      if (ctx.monitor) energy = await ctx.monitor.end(name);
+      peak = Math.max(peak, rss());
     } finally {
       for (const { r } of pool) release(ctx, r);
     }
@@ -235,7 +272,7 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
     const note = capped
       ? shortNote(p, windowS, `the decode pool is capped at ${cap} prefilled sequences (${(KV_POOL_MAX_BYTES / 2 ** 20).toFixed(0)} MiB of KV cache)`)
       : shortNote(p, windowS, windowS >= p.maxS ? `--max-window ${p.maxS} s reached` : `${TG_MAX_ATTEMPTS} attempts at sizing the decode pool`);
-    result = { runs: tps.length, tokens: batch * ctx.gen * tps.length, tokensPerSecond: tps, runMs: seqMs, stepMs, windowS, requiredS: p.requiredS, rule: p.rule, attempts: attempt, energy, note };
+    result = { runs: tps.length, tokens: batch * ctx.gen * tps.length, tokensPerSecond: tps, runMs: seqMs, stepMs, windowS, requiredS: p.requiredS, rule: p.rule, attempts: attempt, energy, note, peakRssBytes: peak };
     if (!ctx.monitor || windowS >= p.targetS || capped || windowS >= p.maxS) break;
     // Too short (no warmup estimate, or the decode ran faster than the warmup): size from this attempt.
     const perSeqS = windowS / Math.max(1, tps.length);

@@ -470,7 +470,7 @@ function resolveFigure(ctx: DeviceCtx, what: 'hash' | 'infer'): ResolvedFigure |
   R.inputs[name] = rate;
   const d = m ? (m.device ?? { kind: 'unknown' as const }) : undefined;
   const mi = what === 'infer' ? (m as MeasuredInferRate | null) : null;
-  const pricing: Pricing = !m ? { priced: true, reason: null } : what === 'hash' ? hashPricing(d, anyway) : inferPricing(d, mi!.model, targets.usdPerMTok, targets.gpuCapex, anyway);
+  const pricing: Pricing = !m ? { priced: true, reason: null } : what === 'hash' ? hashPricing(d, anyway) : inferPricing(d, mi!.model, targets.usdPerMTok, targets.gpuCapex, anyway, mi!.serving);
   const pw = powerFor(ctx, what, m, d, pricing);
   if (pw) R.inputs[`${what}PowerW`] = pw.power;
   if (m && pw && m.energyReason && pw.power.provenance.kind !== 'measured' && pw.power.provenance.kind !== 'declared') R.warnings.push(`${what}: energy not measured in ${measured?.file} (${m.energyReason}); using ${pw.power.value} W (${pw.basis})`);

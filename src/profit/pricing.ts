@@ -10,16 +10,22 @@ import type { Pricing } from './model.js';
 
 /** How an inference figure was served. */
 export interface ServingInfo {
-  /** 'slo' | 'best-efficiency' (a sweep), 'batch-1-only', or 'batch-1-decode' (no sweep at all). */
-  basis: 'slo' | 'best-efficiency' | 'batch-1-only' | 'batch-1-decode';
+  /**
+   * 'slo' | 'best-efficiency' (a sweep), 'batch-1-only', 'batch-1-decode' (no sweep at all), or
+   * 'slo-unmet' (a latency target no batch met: the closest batch, never priced as served).
+   */
+  basis: 'slo' | 'best-efficiency' | 'batch-1-only' | 'batch-1-decode' | 'slo-unmet';
   batch: number;
   sloMsPerToken: number | null;
+  /** p99 decode step latency of the batch, ms (named when the target was missed). */
+  stepLatencyP99Ms?: number | null;
 }
 
 /** Label of a serving figure, as every table prints it. */
 export function servingLabel(s: ServingInfo | null | undefined): string {
   if (!s || s.basis === 'batch-1-decode' || s.basis === 'batch-1-only') return 'batch-1 decode, not a served figure';
   if (s.basis === 'slo') return `served at batch ${s.batch} within ${s.sloMsPerToken ?? '?'} ms/token p99`;
+  if (s.basis === 'slo-unmet') return `NO batch within ${s.sloMsPerToken ?? '?'} ms/token p99 (closest: batch ${s.batch}${typeof s.stepLatencyP99Ms === 'number' ? `, p99 ${s.stepLatencyP99Ms.toFixed(1)} ms` : ''})`;
   return `served at batch ${s.batch} (most efficient; no latency target)`;
 }
 
@@ -55,8 +61,10 @@ export function hashPricing(d: MeasuredDevice | undefined, anyway: boolean): Pri
  * Pricing of a measured inference figure against the token price's model and the GPU the site's
  * capex is for (`capexGpu`, null when the capex is for the measured GPU or unknown).
  */
-export function inferPricing(d: MeasuredDevice | undefined, model: MeasuredModel | null | undefined, priceModel: PricedModel | null, capexGpu: string | null, anyway: boolean): Pricing {
+export function inferPricing(d: MeasuredDevice | undefined, model: MeasuredModel | null | undefined, priceModel: PricedModel | null, capexGpu: string | null, anyway: boolean, serving?: ServingInfo | null): Pricing {
   const reasons: string[] = [];
+  // A token price is for a service at some latency; a device that meets no tested batch's target does not sell it.
+  if (serving?.basis === 'slo-unmet') reasons.push(`no measured batch met the ${serving.sloMsPerToken ?? '?'} ms/token p99 latency target (${servingLabel(serving)})`);
   const m = model ?? null;
   if (priceModel) {
     const why = m ? modelMismatch(m, priceModel) : `the result does not name the model it measured; the price is for ${priceModel.name}`;

@@ -18,6 +18,7 @@ import { OLD_NOTE, figureText, isOld, jPerTHText, runLabel, useCells, verdictTex
 import { formatQuantity, formatUsd, valueOf, type Figure, type MissingFigure, type RunRow } from './rows.js';
 import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 import { powerTraceSection } from './power-trace-svg.js';
+import { sweepHtml } from './sweep-view.js';
 import { buildView, powerPriceRange, vsAsic, type DeviceNote, type ReportView, type UseEntry } from './view.js';
 
 /** What every section sees. */
@@ -393,6 +394,8 @@ const priceSection: HtmlSection = ({ view: v }) => {
 /** Power over time per result file, phases shaded (issue 11); nothing for files without window edges. */
 const powerSection: HtmlSection = ({ rows }) => powerTraceSection(rows) || null;
 
+const sweepSection: HtmlSection = ({ rows }) => sweepHtml(rows);
+
 const campaignSection: HtmlSection = ({ extras }) => (extras.campaign ? campaignHtml(extras.campaign) : null);
 
 const devicesSection: HtmlSection = ({ view: v }) =>
@@ -411,7 +414,7 @@ const notesSection: HtmlSection = ({ rows }) => {
 };
 
 /** The page, section by section (insert a section function to add one). */
-export const HTML_SECTIONS: HtmlSection[] = [titleSection, headlineSection, softwareBanner, efficiencySection, campaignSection, scatterSection, perMwSection, priceSection, powerSection, devicesSection, notesSection];
+export const HTML_SECTIONS: HtmlSection[] = [titleSection, headlineSection, softwareBanner, efficiencySection, sweepSection, campaignSection, scatterSection, perMwSection, priceSection, powerSection, devicesSection, notesSection];
 
 /** The whole page. */
 export function renderHtml(rows: readonly RunRow[], extras: ReportExtras = {}, sections: readonly HtmlSection[] = HTML_SECTIONS): string {

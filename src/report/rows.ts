@@ -12,6 +12,7 @@ import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { servingLabel } from '../profit/pricing.js';
 import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
 import { headlineOf } from './headline.js';
+import { sweepViewOf, type SweepView } from './sweep-view.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -142,6 +143,10 @@ export interface RunRow {
   /** The serving figure (details.serving of a batch sweep), when the result has one. */
   servedTokensPerSecond: Figure | null;
   servedTokensPerJoule: Figure | MissingFigure | null;
+  /** Average power of the serving batch's decode window, W (null without energy or serving figure). */
+  servedPowerW?: number | null;
+  /** The run's batch sweep (details.batchSweep), when it has one. */
+  batchSweep?: SweepView | null;
   hashEnergy: EnergyLabel | null;
   inferEnergy: EnergyLabel | null;
   profit: ProfitBlock | null;
@@ -333,14 +338,15 @@ export function extractProfit(m: Measurement): ProfitBlock | null {
 }
 
 /** The serving figure of a batch sweep (details.serving), as figures the tables can show. */
-function servedFigures(m: Measurement | undefined): Pick<RunRow, 'servedTokensPerSecond' | 'servedTokensPerJoule'> {
+function servedFigures(m: Measurement | undefined): Pick<RunRow, 'servedTokensPerSecond' | 'servedTokensPerJoule' | 'servedPowerW'> {
   const sv = m?.details?.serving;
-  if (!isObj(sv) || num(sv.decodeTokensPerSecond) === null) return { servedTokensPerSecond: null, servedTokensPerJoule: null };
+  if (!isObj(sv) || num(sv.decodeTokensPerSecond) === null) return { servedTokensPerSecond: null, servedTokensPerJoule: null, servedPowerW: null };
   const method = `serving figure (details.serving): ${servingText(m!)}`;
   const tpj = num(sv.tokensPerJoule);
   return {
     servedTokensPerSecond: { value: num(sv.decodeTokensPerSecond)!, unit: 'tokens/s', n: 0, relCi95: null, method },
     servedTokensPerJoule: tpj === null ? { value: null, reason: 'the serving figure carries no energy' } : { value: tpj, unit: 'tokens/J', n: 0, relCi95: null, method },
+    servedPowerW: num(sv.avgPowerW),
   };
 }
 
@@ -348,8 +354,8 @@ function servedFigures(m: Measurement | undefined): Pick<RunRow, 'servedTokensPe
 function servingText(m: Measurement): string {
   const sv = m.details?.serving;
   if (!isObj(sv)) return servingLabel(null);
-  const basis = sv.basis === 'slo' || sv.basis === 'best-efficiency' ? sv.basis : 'batch-1-only';
-  return servingLabel({ basis, batch: num(sv.batch) ?? 1, sloMsPerToken: num(sv.sloMsPerToken) });
+  const basis = sv.basis === 'slo' || sv.basis === 'best-efficiency' || sv.basis === 'slo-unmet' ? sv.basis : 'batch-1-only';
+  return servingLabel({ basis, batch: num(sv.batch) ?? 1, sloMsPerToken: num(sv.sloMsPerToken), stepLatencyP99Ms: num(sv.stepLatencyP99Ms) });
 }
 
 function byKind(doc: ResultDoc, kind: Measurement['kind']): Measurement[] {
@@ -395,6 +401,7 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         decodeTokensPerSecond: figure(infer, 'decodeTokensPerSecond'),
         tokensPerJoule: figure(infer, 'tokensPerJoule'),
         ...servedFigures(infer),
+        batchSweep: sweepViewOf(infer),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),
         profit,

@@ -224,7 +224,8 @@ export function buildView(rows: readonly RunRow[]): ReportView {
           serving: r.serving ?? 'batch-1 decode, not a served figure',
           tokensPerSecond: r.servedTokensPerSecond ?? r.decodeTokensPerSecond,
           prefillTokensPerSecond: r.prefillTokensPerSecond,
-          powerW: r.inferEnergy?.avgPowerW ?? null,
+          // The serving batch's own decode-window power when the row shows the serving figure.
+          powerW: (r.servedTokensPerSecond ? r.servedPowerW : null) ?? r.inferEnergy?.avgPowerW ?? null,
           tokensPerJoule: tpj,
           jPerToken: v && v > 0 ? 1 / v : null,
           energy: energyText(r.inferEnergy),
