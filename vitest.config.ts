@@ -21,7 +21,8 @@ export default defineConfig({
           exclude: ['test/**/*.gpu.test.ts', '**/node_modules/**'],
           // vitest's default is (CPUs − 1) workers: ONE on a 2-core machine, which ran these files
           // one after another. Many wait on timers, meters and child processes, so two overlap.
-          maxWorkers: 2,
+          maxWorkers: 4,
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 0 },

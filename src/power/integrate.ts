@@ -124,7 +124,9 @@ export class CounterUnwrapper {
   peek(rawJ: number): number {
     if (this.lastRaw === null) return rawJ;
     if (rawJ >= this.lastRaw) return rawJ + this.offsetJ;
-    return rawJ + this.offsetJ + (this.rangeJ !== null && this.rangeJ > 0 ? this.rangeJ : this.lastRaw);
+    // Same association as value() after update(): rawJ + (new offset). Summing in another order
+    // gave the same reading a value one ulp apart, which a later equal reading saw as "going back".
+    return rawJ + (this.offsetJ + (this.rangeJ !== null && this.rangeJ > 0 ? this.rangeJ : this.lastRaw));
   }
 
   /** Current unwrapped value (J); NaN before the first reading. */
