@@ -1,14 +1,32 @@
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Two projects (issue 12): pure tests run in parallel first; tests that open the WebGPU adapter
-// or an onnxruntime session (`*.gpu.test.ts`) then run one file at a time, because they share one
-// software adapter on 2 cores (correctness tests, never timing-gated).
+// Three groups, run one after another (issue 12: `npm test` ≤ 2 min on a 2-core machine):
+//  1. unit  (`*.test.ts`): no GPU, no onnxruntime; many wait on timers, fake meters and child
+//     processes, so two workers overlap them. vitest's default is (CPUs − 1) = ONE worker here.
+//  2. gpu   (`*.gpu.test.ts`): open the WebGPU adapter or an onnxruntime session (directly or via
+//     a spawned CLI). Two workers share the 2 cores: these are correctness tests, never timing-gated.
+//  3. solo  (`*.solo.test.ts`): end-to-end checks whose verdict depends on run-to-run noise (the
+//     interleaved A/B gate on real runs); they run alone, after everything else.
+// `isolate: false` keeps one module graph per worker (no per-file re-import of Dawn, onnxruntime
+// and the CLI program: ~20 s per run here); each file restores the environment it changes. The
+// llvmpipe SIMD width is fixed per process once a WebGPU instance exists (src/gpu/llvmpipe.ts).
 // Tests keep the autotune cache (src/hash/autotune-cache.ts) out of the user's ~/.cache.
 const env = {
   XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
   JOULEBENCH_CACHE_DIR: process.env.JOULEBENCH_CACHE_DIR ?? join(tmpdir(), 'joulebench-test-cache'),
+};
+const common = { isolate: false, env };
+// GPU files run llvmpipe at 128-bit SIMD with its own Mesa shader cache (what
+// src/gpu/llvmpipe.ts setLlvmpipeVectorWidth does; spawned CLIs inherit it): on a cold cache most
+// of their time is llvmpipe JIT-compiling onnxruntime's WGSL, and that compile time grows with the
+// width (tiny GQA prefill: 11.7 s at 128 bits vs 28.9 s at 256). The width changes how invocations
+// are vectorised, not what a shader computes; `hash-llvmpipe-width` runs a 512-bit process too.
+const gpuEnv = {
+  ...env,
+  LP_NATIVE_VECTOR_WIDTH: process.env.LP_NATIVE_VECTOR_WIDTH ?? '128',
+  MESA_SHADER_CACHE_DIR: process.env.MESA_SHADER_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), `joulebench-mesa-lp${process.env.LP_NATIVE_VECTOR_WIDTH ?? '128'}`),
 };
 
 export default defineConfig({
@@ -16,32 +34,38 @@ export default defineConfig({
     projects: [
       {
         test: {
+          ...common,
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.gpu.test.ts', '**/node_modules/**'],
-          // vitest's default is (CPUs − 1) workers: ONE on a 2-core machine, which ran these files
-          // one after another. Many wait on timers, meters and child processes, so two overlap.
-          maxWorkers: 4,
-          isolate: false,
+          exclude: ['test/**/*.gpu.test.ts', 'test/**/*.solo.test.ts', '**/node_modules/**'],
+          maxWorkers: 3,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 0 },
-          env,
         },
       },
       {
         test: {
+          ...common,
           name: 'gpu',
+          env: gpuEnv,
           include: ['test/**/*.gpu.test.ts'],
-          fileParallelism: false,
-          // One worker process for all GPU files (no per-file re-import of Dawn, onnxruntime and
-          // the source graph: ~40 s of a loaded run). Each file opens and closes its own device
-          // (test/helpers.ts useGpu) and restores any environment variable it sets.
-          isolate: false,
+          maxWorkers: 2,
           testTimeout: 120_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },
-          env,
+        },
+      },
+      {
+        test: {
+          ...common,
+          name: 'solo',
+          env: gpuEnv,
+          include: ['test/**/*.solo.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

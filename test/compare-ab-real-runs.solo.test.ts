@@ -15,9 +15,9 @@ import { readResult } from '../src/report/results.js';
 import { ROOT, runCliInProcess } from './helpers.js';
 
 const RUNS = 5;
-// Fixed launch configuration (no autotune), 1 s timed phase, the built CLI (`npm test` builds dist/
+// Fixed launch configuration (no autotune), 0.5 s timed phase, the built CLI (`npm test` builds dist/
 // first; tsx would add ≈ 1 s of transpiling to every run): ≈ 2–3 s a run on 2 cores.
-const BENCH = `${JSON.stringify(process.execPath)} dist/src/cli/main.js hash bench --kernel x1 --wg 128 --npi 8 --seconds 1 --out {out}`;
+const BENCH = `${JSON.stringify(process.execPath)} dist/src/cli/main.js hash bench --kernel x1 --wg 128 --npi 8 --seconds 0.5 --out {out}`;
 
 describe('compare on real interleaved runs (software adapter)', () => {
   it('identical code passes the gate; the candidate scaled by 0.8 is SLOWER with exit 1', async () => {
