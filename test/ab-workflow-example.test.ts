@@ -13,7 +13,7 @@ const wf = parse(readFileSync(join(ROOT, 'examples/github-actions/perf-ab.yml'),
   jobs: { ab: { steps: Array<{ name?: string; run?: string; uses?: string; with?: Record<string, string> }> } };
 };
 const steps = wf.jobs.ab.steps;
-const abStep = steps.find((s) => s.run?.includes('jb -- ab'))!;
+const abStep = steps.find((s) => /(jb -- |joulebench )ab /.test(s.run ?? ''))!;
 // Flags of `ab` itself: the quoted --bench command's own flags (run's) are left out.
 const abFlags = [...abStep.run!.replace(/'[^']*'/g, "''").matchAll(/(--[a-z-]+)/g)].map((m) => m[1]!).filter((f) => f !== '--');
 
