@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // Three groups, run one after another (issue 12: `npm test` ≤ 2 min on a 2-core machine):
 //  1. unit  (`*.test.ts`): no GPU, no onnxruntime; many wait on timers, fake meters and child
-//     processes, so two workers overlap them. vitest's default is (CPUs − 1) = ONE worker here.
+//     processes, so four workers overlap them. vitest's default is (CPUs − 1) = ONE worker here.
 //  2. gpu   (`*.gpu.test.ts`): open the WebGPU adapter or an onnxruntime session (directly or via
 //     a spawned CLI). Two workers share the 2 cores: these are correctness tests, never timing-gated.
 //  3. solo  (`*.solo.test.ts`): end-to-end checks whose verdict depends on run-to-run noise (the
@@ -23,8 +23,12 @@ const common = { isolate: false, env };
 // of their time is llvmpipe JIT-compiling onnxruntime's WGSL, and that compile time grows with the
 // width (tiny GQA prefill: 11.7 s at 128 bits vs 28.9 s at 256). The width changes how invocations
 // are vectorised, not what a shader computes; `hash-llvmpipe-width` runs a 512-bit process too.
+// One llvmpipe thread per process (LP_NUM_THREADS): two workers, their spawned CLIs and
+// onnxruntime's own threads already cover the 2 cores; a second llvmpipe thread each only added
+// contention.
 const gpuEnv = {
   ...env,
+  LP_NUM_THREADS: process.env.LP_NUM_THREADS ?? '1',
   LP_NATIVE_VECTOR_WIDTH: process.env.LP_NATIVE_VECTOR_WIDTH ?? '128',
   MESA_SHADER_CACHE_DIR: process.env.MESA_SHADER_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), `joulebench-mesa-lp${process.env.LP_NATIVE_VECTOR_WIDTH ?? '128'}`),
 };
@@ -38,7 +42,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.gpu.test.ts', 'test/**/*.solo.test.ts', '**/node_modules/**'],
-          maxWorkers: 3,
+          maxWorkers: 4,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 0 },

@@ -10,10 +10,13 @@
  * - `seededRandom` / `seededBytes`: the one seeded PRNG for tests; print the seed in assertion
  *   messages (`SEED` is the per-run seed: set JOULEBENCH_TEST_SEED to replay a failure).
  * - `useGpu`: the shared lazily opened WebGPU context of a `*.gpu.test.ts` file.
+ * - `useTempModelsDir`: a file's own models directory (JOULEBENCH_MODELS_DIR), restored after it.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll } from 'vitest';
 import type { GpuContext } from '../src/gpu/adapter.js';
 import { mulberry32 } from '../src/util/random.js';
 
@@ -146,4 +149,23 @@ export function useGpu(): () => Promise<GpuContext> {
     if (ctxP) (await ctxP.catch(() => null))?.close();
   });
   return () => (ctxP ??= import('../src/gpu/adapter.js').then((m) => m.openDevice(process.env.JOULEBENCH_TEST_ADAPTER)));
+}
+
+/**
+ * A temporary directory whose `models/` is JOULEBENCH_MODELS_DIR for this file's tests (set in
+ * beforeAll, restored and removed in afterAll: the gpu workers share one process between files).
+ * Call at module level; returns the directory.
+ */
+export function useTempModelsDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const prevModels = process.env.JOULEBENCH_MODELS_DIR;
+  beforeAll(() => {
+    process.env.JOULEBENCH_MODELS_DIR = join(dir, 'models');
+  });
+  afterAll(() => {
+    if (prevModels === undefined) delete process.env.JOULEBENCH_MODELS_DIR;
+    else process.env.JOULEBENCH_MODELS_DIR = prevModels;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
 }

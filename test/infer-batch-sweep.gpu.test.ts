@@ -5,10 +5,8 @@
  * throughput against its recorded step latencies (batch × 1000 / mean step ms) and against the
  * decode window's own wall time (a separate clock from the per-step timer).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempModelsDir } from './helpers.js';
 import { runInferBench } from '../src/infer/bench.js';
 import { DecoderRunner, openDecoderSession } from '../src/infer/decoder.js';
 import { ensureModel } from '../src/infer/model-store.js';
@@ -16,16 +14,7 @@ import type { EnergyMonitor } from '../src/power/monitor.js';
 import { DeclaredMeter } from '../src/power/monitor.js';
 import { measurementSchema, type Energy } from '../src/report/schema.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jb-sweep-'));
-const prevModels = process.env.JOULEBENCH_MODELS_DIR;
-beforeAll(() => {
-  process.env.JOULEBENCH_MODELS_DIR = join(dir, 'models');
-});
-afterAll(() => {
-  if (prevModels === undefined) delete process.env.JOULEBENCH_MODELS_DIR;
-  else process.env.JOULEBENCH_MODELS_DIR = prevModels;
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempModelsDir('jb-sweep-');
 
 /** Records which windows were opened (names) around the declared meter. */
 function recording(inner: DeclaredMeter): EnergyMonitor & { names: string[] } {

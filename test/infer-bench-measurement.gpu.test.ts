@@ -1,24 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInferBench } from '../src/infer/bench.js';
 import { DeclaredMeter } from '../src/power/monitor.js';
 import { measurementSchema } from '../src/report/schema.js';
 import { validateResult } from '../src/report/results.js';
 import { kvCacheBytes, PRESETS } from '../src/infer/presets.js';
-import { runCliInProcess } from './helpers.js';
+import { runCliInProcess, useTempModelsDir } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jb-infer-bench-'));
-const prevModels = process.env.JOULEBENCH_MODELS_DIR;
-beforeAll(() => {
-  process.env.JOULEBENCH_MODELS_DIR = join(dir, 'models');
-});
-afterAll(() => {
-  if (prevModels === undefined) delete process.env.JOULEBENCH_MODELS_DIR;
-  else process.env.JOULEBENCH_MODELS_DIR = prevModels;
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempModelsDir('jb-infer-bench-');
 
 describe('infer bench produces a schema Measurement with llama-bench metrics', () => {
   it('cpu EP, tiny preset: per-run samples, latency percentiles, model size, declared energy', async () => {

@@ -1,21 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempModelsDir } from './helpers.js';
 import { runInferBench } from '../src/infer/bench.js';
 import type { EnergyMonitor } from '../src/power/monitor.js';
 import type { Energy } from '../src/report/schema.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jb-infer-energy-'));
-const prevModels = process.env.JOULEBENCH_MODELS_DIR;
-beforeAll(() => {
-  process.env.JOULEBENCH_MODELS_DIR = join(dir, 'models');
-});
-afterAll(() => {
-  if (prevModels === undefined) delete process.env.JOULEBENCH_MODELS_DIR;
-  else process.env.JOULEBENCH_MODELS_DIR = prevModels;
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempModelsDir('jb-infer-energy-');
 
 /** A meter whose windows all come back measured but incomplete (a meter that died mid-window). */
 function incompleteMeter(): EnergyMonitor & { names: string[] } {

@@ -16,15 +16,17 @@ import { runCli, useGpu } from './helpers.js';
 const gpu = useGpu();
 
 // The main job: one end-to-end run in its own process on the software adapter (fails without one,
-// by design): hashing (autotuned, self-checked) and inference on the same adapter, declared watts
-// → per-joule and per-MW figures, one valid result file. The other behaviours call the run's
-// phases directly with a fixed launch configuration (no autotune).
+// by design): hashing (self-checked) and inference on the same adapter, declared watts → per-joule
+// and per-MW figures, one valid result file. The hashing launch is fixed (--kernel/--wg/--npi, the
+// default launch): the seven-candidate autotune costs ~15 s of both cores on llvmpipe and is tested
+// in process (hash-bench-measurement, hash-autotune-cache). The other behaviours call the run's
+// phases directly.
 describe('joulebench run', () => {
   it('writes one complete result with hash, inference and per-MW economics, and prints the summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-run-'));
     const out = join(dir, 'run.json');
     // --min-window 0.5: declared watts need no sensor period, and each inference test then runs ≥ 0.5 s.
-    const r = await runCli(['run', '--seconds', '1', '--watts', '300', '--min-window', '0.5', '--prompt', '16', '--gen', '8', '-r', '2', '--out', out, '--progress', 'plain'], { timeoutMs: 240_000 });
+    const r = await runCli(['run', '--kernel', 'x1', '--wg', '128', '--npi', '8', '--seconds', '1', '--watts', '300', '--min-window', '0.5', '--prompt', '16', '--gen', '8', '-r', '2', '--out', out, '--progress', 'plain'], { timeoutMs: 240_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = validateResult(JSON.parse(readFileSync(out, 'utf8')), out);
     expect(doc.complete).toBe(true);
@@ -39,6 +41,8 @@ describe('joulebench run', () => {
     expect(match.same).toBe(true);
     expect(match.onnxruntime).toMatchObject({ name: hash.adapter!.name, backend: hash.adapter!.backend });
     expect((hash.details as { selfCheck: { passed: boolean } }).selfCheck.passed).toBe(true);
+    expect((hash.details as { launch: { label: string } }).launch.label).toMatch(/^x1 wg=128 npi=8/);
+    expect(hash.params.autotune).toBe(false);
     expect(hash.metrics.hashesPerSecond!.value).toBeGreaterThan(0);
     // Declared energy: 300 W × window time, labelled declared, never measured.
     expect(hash.energy).toMatchObject({ measured: false, declared: true, scope: 'declared', avgPowerW: 300, complete: true });

@@ -6,12 +6,14 @@ import { validateResult } from '../src/report/results.js';
 import { spawnCli } from './helpers.js';
 
 // Ctrl-C during the inference phase: the hash measurement already taken is kept, the file is a
-// valid result marked incomplete, and the exit code is non-zero (130, as for SIGINT).
+// valid result marked incomplete, and the exit code is non-zero (130, as for SIGINT). Hashing runs
+// the default launch (--no-autotune) and inference the shapes run-complete uses, so that on a fresh
+// machine the two share llvmpipe's shader cache instead of each compiling their own.
 describe('joulebench run interrupted', () => {
   it('leaves a valid, incomplete-marked result with what was measured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-int-'));
     const out = join(dir, 'run.json');
-    const child = spawnCli(['run', '--seconds', '1', '--watts', '100', '--prompt', '64', '--gen', '128', '-r', '200', '--out', out, '--progress', 'plain']);
+    const child = spawnCli(['run', '--no-autotune', '--seconds', '1', '--watts', '100', '--prompt', '16', '--gen', '8', '-r', '2000', '--out', out, '--progress', 'plain']);
     child.stdin.end();
     let stderr = '';
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -37,6 +39,8 @@ describe('joulebench run interrupted', () => {
     const hash = doc.measurements.find((m) => m.kind === 'hash');
     expect(hash?.status).toBe('complete');
     expect(hash?.metrics.hashesPerSecond?.value).toBeGreaterThan(0);
+    expect(hash?.params.autotune).toBe(false);
+    expect((hash?.details as { launch: { label: string } }).launch.label).toMatch(/^x1 wg=128 npi=8/);
     expect(doc.measurements.find((m) => m.kind === 'infer')).toBeUndefined();
     expect(stderr).toMatch(/partial result written/);
   });

@@ -24,7 +24,8 @@ import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js'
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
 
-interface LaunchFlags {
+/** --kernel/--wg/--npi (and, for hash commands, --llvmpipe-width). */
+export interface LaunchFlags {
   kernel?: string;
   wg?: number;
   npi?: number;
@@ -62,7 +63,7 @@ function cpuHasAvx512(): boolean {
 }
 
 /** A launch config from --kernel/--wg/--npi, or undefined (autotune / default). */
-function launchFromFlags(f: LaunchFlags, adapterMaxWg: number | null): LaunchConfig | undefined {
+export function launchFromFlags(f: LaunchFlags, adapterMaxWg: number | null): LaunchConfig | undefined {
   if (f.kernel === undefined && f.wg === undefined && f.npi === undefined) return undefined;
   const variant = parseVariant(f.kernel ?? 'x1');
   if (f.npi !== undefined && !KERNELS[variant].usesNpi) {
@@ -246,11 +247,16 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   } else process.stdout.write(formatBenchHuman(m, r.isSoftware) + '\n');
 }
 
-function addLaunchOptions(cmd: Command): Command {
+/** --kernel, --wg and --npi: a fixed launch configuration (hash commands and `run`). */
+export function addKernelOptions(cmd: Command): Command {
   return cmd
     .option('--kernel <variant>', `kernel: ${KERNEL_VARIANTS.join(', ')} (ref = readable reference; x1/x2/x4 = generated fast kernels with 1/2/4 nonces per value)`)
     .option('--wg <n>', 'workgroup size (override constant WG)', numberArg('--wg', { min: 1, max: 1024, integer: true }))
-    .option('--npi <n>', 'values per invocation (override constant NPI; fast kernels)', numberArg('--npi', { min: 1, max: 256, integer: true }))
+    .option('--npi <n>', 'values per invocation (override constant NPI; fast kernels)', numberArg('--npi', { min: 1, max: 256, integer: true }));
+}
+
+function addLaunchOptions(cmd: Command): Command {
+  return addKernelOptions(cmd)
     .option('--llvmpipe-width <bits>', 'software adapter only: llvmpipe SIMD width 128/256/512 (LP_NATIVE_VECTOR_WIDTH; 512 uses AVX-512 zmm; changes the adapter name)', (raw: string) => parseLlvmpipeWidth(raw));
 }
 

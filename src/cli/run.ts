@@ -28,13 +28,16 @@ import { numberArg, printJson } from './common.js';
 import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
 import { checkResultOutputs } from './result-file.js';
+import { addKernelOptions, launchFromFlags, type LaunchFlags } from './hash.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
 import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
 
 /** Options of `joulebench run`. */
-export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags> {
+export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags>, Omit<LaunchFlags, 'llvmpipeWidth'> {
   adapter?: string;
   seconds: number;
+  /** false: no autotune; the hashing phase uses --kernel/--wg/--npi (or the default x1 kernel). */
+  autotune?: boolean;
   model?: string;
   ep?: 'webgpu' | 'cpu' | 'cuda';
   prompt?: number;
@@ -189,6 +192,9 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
   validateMeterOptions(opts); // before any device or meter opens
+  // --no-autotune alone: the default fast kernel, as in `hash bench`.
+  const launchFlags = opts.autotune === false && opts.kernel === undefined && opts.wg === undefined && opts.npi === undefined ? { ...opts, kernel: 'x1' } : opts;
+  launchFromFlags(launchFlags, null);
   const siteFile = opts.site ?? defaultSiteFile();
   // Validate the site file up front: a typo must not cost a full benchmark run.
   const siteProfile = readSiteProfile(siteFile);
@@ -256,16 +262,19 @@ export async function runMain(opts: RunOptions): Promise<number> {
 
     phase = 'hashing';
     if (ctx) {
-      // Autotune (7 launch configurations × 0.6 s) and a warm-up precede the timed phase.
-      const expectedS = opts.seconds + 6;
+      // Autotune (7 launch configurations × 0.6 s; none with --kernel/--wg/--npi or --no-autotune)
+      // and a warm-up precede the timed phase.
+      const launch = launchFromFlags(launchFlags, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+      const tuneS = launch ? 0 : 6;
+      const expectedS = opts.seconds + tuneS;
       progress.phase('hashing', expectedS, 's');
       const t0 = performance.now();
       const tick = setInterval(() => {
         const el = (performance.now() - t0) / 1000;
-        progress.update(Math.min(expectedS, Math.round(el)), el < 6 ? 'autotune' : 'timed search');
+        progress.update(Math.min(expectedS, Math.round(el)), el < tuneS ? 'autotune' : 'timed search');
       }, 500);
       try {
-        const m = await runHashBench(ctx, { seconds: opts.seconds, maxWindowS: opts.maxWindow, ...timed }, monitor, energyReason);
+        const m = await runHashBench(ctx, { seconds: opts.seconds, launch, maxWindowS: opts.maxWindow, ...timed }, monitor, energyReason);
         doc.measurements.push(m);
         progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
       } catch (err) {
@@ -380,6 +389,8 @@ export function registerRun(program: Command): void {
     .option('--out <file>', 'result file (default: results/<date>_<host>_<device>_run.json)')
     .option('--progress <style>', 'progress output: auto (bars on a TTY, lines otherwise), bar, plain, quiet', 'auto')
     .option('--json', 'print only the result document on stdout');
+  cmd.option('--no-autotune', 'skip the hashing autotune (use --kernel/--wg/--npi or the default x1 kernel)');
+  addKernelOptions(cmd);
   addTimedPhaseOptions(cmd);
   addMeterOptions(cmd);
   cmd.action(async (opts: RunOptions, c: Command) => {

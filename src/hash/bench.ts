@@ -173,8 +173,10 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
     const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
     try {
       await selfCheck(engine); // a kernel that misses known nonces is never timed
-      // Start small, then size slices to ~trialSeconds/4 from the first measurement.
-      const probe = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, 0.05);
+      // Start small, then size slices to ~trialSeconds/4 from the first measurement. The probe's
+      // 64 Ki-nonce slices take ~0.1 ms on a GPU and ~10 ms on llvmpipe: a 1 Mi-nonce probe, with
+      // three in flight, spent seconds on a slow candidate (the reference kernel) of a CPU adapter.
+      const probe = await runBenchJob(engine, sliceFor(engine, 1 << 16), null, 0.05);
       const rate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
       const run = await runBenchJob(engine, sliceFor(engine, (rate * trialSeconds) / 4), null, trialSeconds);
       trials.push({ launch, label: launchLabel(launch), hashesPerSecond: run.nonces / run.wallS, compileTimeMs: engine.compileTimeMs });
