@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // Three groups, run one after another (issue 12: `npm test` ≤ 2 min on a 2-core machine):
 //  1. unit  (`*.test.ts`): no GPU, no onnxruntime; many wait on timers, fake meters and child
-//     processes, so four workers overlap them. vitest's default is (CPUs − 1) = ONE worker here.
+//     processes, so three workers overlap them. vitest's default is (CPUs − 1) = ONE worker here.
 //  2. gpu   (`*.gpu.test.ts`): open the WebGPU adapter or an onnxruntime session (directly or via
 //     a spawned CLI). Two workers share the 2 cores: these are correctness tests, never timing-gated.
 //  3. solo  (`*.solo.test.ts`): end-to-end checks whose verdict depends on run-to-run noise (the
@@ -42,7 +42,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.gpu.test.ts', 'test/**/*.solo.test.ts', '**/node_modules/**'],
-          maxWorkers: 4,
+          maxWorkers: 3,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 0 },
