@@ -46,8 +46,9 @@ describe('measured rows the price is not for are not priced', () => {
     // The measured rows take no part in the verdict; the site's own uses still do.
     expect(rep.decision.uses.map((u) => u.id).sort()).toEqual(['asic:antminer-s21', 'gpu-rental', 'hosting-lease']);
     expect(rep.decision.excluded.map((e) => e.id)).toEqual(['gpu-mining', 'gpu-inference-tokens']);
-    // The declared 65 W is labelled as such in the table.
-    expect(inf.basis).toBe('batch-1 decode, not a served figure; declared, not measured');
+    // The run's serving figure (its batch sweep) is what the row names, and the declared 65 W is
+    // labelled as such in the table.
+    expect(inf.basis).toBe('served at batch 4 within 50 ms/token p99; declared, not measured');
   });
 
   it('an RTX 3060 running Llama-3.2-1B: neither the H100 capex nor the Llama-3.1-8B price applies', async () => {

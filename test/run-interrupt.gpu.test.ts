@@ -13,7 +13,7 @@ describe('joulebench run interrupted', () => {
   it('leaves a valid, incomplete-marked result with what was measured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jb-int-'));
     const out = join(dir, 'run.json');
-    const child = spawnCli(['run', '--no-autotune', '--seconds', '1', '--watts', '100', '--prompt', '16', '--gen', '8', '-r', '2000', '--out', out, '--progress', 'plain']);
+    const child = spawnCli(['run', '--no-autotune', '--seconds', '1', '--watts', '100', '--min-window', '0.5', '--prompt', '16', '--gen', '8', '-r', '2000', '--out', out, '--progress', 'plain']);
     child.stdin.end();
     let stderr = '';
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
