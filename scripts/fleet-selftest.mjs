@@ -218,6 +218,31 @@ function clusterProcesses(all = false) {
   return pids;
 }
 
+/** Live, non-zombie children of `ppid` (/proc/<pid>/stat), e.g. slurmd's slurmstepd job steps. */
+function childrenOf(ppid) {
+  const pids = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && Number(parent) === ppid) pids.push(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+const alive = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
 async function stopDaemon(d, graceMs) {
   if (d.done) return `${d.name} (pid ${d.child.pid}) had already exited`;
   d.child.kill('SIGTERM');
@@ -240,18 +265,26 @@ async function cleanup(reason) {
       const end = Date.now() + 30_000;
       while (Date.now() < end && clusterProcesses().length) await sleep(500);
     }
+    // slurmd's own children (slurmstepd) need not carry SLURM_CONF in their environment: take
+    // them by parentage while slurmd still runs; they outlive it by a moment when it stops.
+    const slurmd = daemons.find((d) => d.name === 'slurmd');
+    const steps = slurmd && !slurmd.done ? childrenOf(slurmd.child.pid) : [];
+    for (const p of steps) seenPids.add(p);
     for (const name of ['slurmd', 'slurmctld', 'munged']) {
       const d = daemons.find((x) => x.name === name);
       if (d) log(await stopDaemon(d, 15_000));
     }
-    let left = clusterProcesses(true);
+    const stepsEnd = Date.now() + 10_000;
+    while (Date.now() < stepsEnd && steps.some(alive)) await sleep(250);
+    const leftover = () => [...new Set([...clusterProcesses(true), ...steps.filter(alive)])];
+    let left = leftover();
     if (left.length) {
       log(`ending ${left.length} leftover process(es) of this cluster: ${left.join(' ')}`);
       for (const p of left) try { process.kill(p, 'SIGTERM'); } catch { /* gone */ }
       await sleep(3000);
-      for (const p of clusterProcesses(true)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      for (const p of leftover()) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
       await sleep(500);
-      left = clusterProcesses(true);
+      left = leftover();
     }
     if (left.length) log(`WARNING: still running after KILL: ${left.join(' ')}`);
     // Ended job steps were re-parented to init, which reaps them: wait (bounded) until they are gone.
