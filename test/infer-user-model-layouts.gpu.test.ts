@@ -71,7 +71,7 @@ describe('infer bench on decoder exports the builder never writes', () => {
   it("the context length comes from genai_config.json: a longer run is refused before any session", async () => {
     const r = await runCliInProcess(['infer', 'bench', '--model', genai, '--ep', 'cpu', '--prompt', '120', '--gen', '20']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^joulebench: error: --prompt 120 \+ --gen 20 = 140 tokens: exceeds the model's context of 128 \(genai_config\.json\)\n$/);
+    expect(r.stderr).toMatch(/^joulebench: error: --prompt 120 \+ --gen 20 = 140 tokens: exceeds the model's context of 128 \(genai_config\.json\); lower them, e\.g\. --prompt 64 --gen 16\n$/);
   });
 
   it('no config file at all, fp16 KV cache, weights in one external file of another name: facts and parameters from the graph', async () => {

@@ -26,8 +26,9 @@ interface BenchFlags extends MeterOptions {
   variant?: Variant;
   batch: number[];
   sloMsPerToken?: number;
-  prompt: number;
-  gen: number;
+  /** Unset: the defaults, fitted to the model's context (src/infer/bench.ts fitTestToContext). */
+  prompt?: number;
+  gen?: number;
   repetitions: number;
   seed: number;
   warmup: boolean;
@@ -186,8 +187,8 @@ export function registerInfer(program: Command): void {
         .default([INFER_DEFAULTS.batch], String(INFER_DEFAULTS.batch)),
     )
     .option('--slo-ms-per-token <ms>', 'latency target: the serving figure is the most energy-efficient batch whose p99 decode step latency meets it (MLPerf Server-style)', (raw: string) => parseSloMsPerToken(raw))
-    .option('--prompt <P>', 'prompt tokens (pp test)', numberArg('--prompt', { min: 1, integer: true }), INFER_DEFAULTS.prompt)
-    .option('--gen <N>', 'generated tokens (tg test, decoded after the prompt)', numberArg('--gen', { min: 1, integer: true }), INFER_DEFAULTS.gen)
+    .option('--prompt <P>', `prompt tokens (pp test; default ${INFER_DEFAULTS.prompt}, or halved with --gen to fit a model with a shorter context)`, numberArg('--prompt', { min: 1, integer: true }))
+    .option('--gen <N>', `generated tokens (tg test, decoded after the prompt; default ${INFER_DEFAULTS.gen})`, numberArg('--gen', { min: 1, integer: true }))
     .option('-r, --repetitions <R>', 'timed repetitions', numberArg('--repetitions', { min: 1, max: 1000, integer: true }), INFER_DEFAULTS.repetitions)
     .option('--seed <n>', 'seed for the random token ids', numberArg('--seed', { min: 0, integer: true }), INFER_DEFAULTS.seed)
     .addOption(new Option('--tokens <mode>', 'decode tokens: random (llama-bench) or greedy (argmax of logits)').choices(['random', 'greedy']).default('random'))

@@ -88,6 +88,20 @@ export interface InferBenchOptions {
 /** Defaults (llama-bench: -p 512 -n 128 -r 5). */
 export const INFER_DEFAULTS = { batch: 1, prompt: 512, gen: 128, repetitions: 5, seed: 1234 } as const;
 
+/**
+ * The default test (pp512, tg128) halved, keeping llama-bench's 4:1 ratio, until prompt + gen fits
+ * a context of `maxContext` tokens (a test model of 256 tokens runs pp128 tg32).
+ */
+export function fitTestToContext(maxContext: number): { prompt: number; gen: number } {
+  let prompt: number = INFER_DEFAULTS.prompt;
+  let gen: number = INFER_DEFAULTS.gen;
+  while (prompt + gen > maxContext && prompt > 1) {
+    prompt = Math.max(1, Math.floor(prompt / 2));
+    gen = Math.max(1, Math.floor(gen / 2));
+  }
+  return { prompt, gen };
+}
+
 interface ResolvedModel {
   source: 'preset' | 'file';
   name: string;
@@ -216,8 +230,8 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   const batches = batchList(opts.batch);
   const slo = opts.sloMsPerToken ?? null;
   if (slo !== null && !(Number.isFinite(slo) && slo > 0 && slo <= MAX_SLO_MS_PER_TOKEN)) throw new UsageError(`--slo-ms-per-token ${slo}: must be > 0 and ≤ ${MAX_SLO_MS_PER_TOKEN} ms per token`);
-  const prompt = checkInt('--prompt', opts.prompt ?? INFER_DEFAULTS.prompt, 1);
-  const gen = checkInt('--gen', opts.gen ?? INFER_DEFAULTS.gen, 1);
+  let prompt = checkInt('--prompt', opts.prompt ?? INFER_DEFAULTS.prompt, 1);
+  let gen = checkInt('--gen', opts.gen ?? INFER_DEFAULTS.gen, 1);
   const reps = checkInt('--repetitions', opts.repetitions ?? INFER_DEFAULTS.repetitions, 1);
   const seed = opts.seed ?? INFER_DEFAULTS.seed;
   const tokensMode = opts.tokens ?? 'random';
@@ -250,8 +264,14 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
 
   const model = resolveModel(opts, dtype, variant, log);
   const maxContext = model.generated?.config.maxPositions ?? model.facts?.contextLength ?? null;
+  if (maxContext !== null && prompt + gen > maxContext && opts.prompt === undefined && opts.gen === undefined) {
+    // Neither was typed: the llama-bench defaults (pp512, tg128) are fitted to a short context.
+    ({ prompt, gen } = fitTestToContext(maxContext));
+    warnings.push(`--prompt/--gen not given: the defaults (pp${INFER_DEFAULTS.prompt} tg${INFER_DEFAULTS.gen}) exceed the model's context of ${maxContext} tokens; running pp${prompt} tg${gen}`);
+  }
   if (maxContext !== null && prompt + gen > maxContext) {
-    throw new UsageError(`--prompt ${prompt} + --gen ${gen} = ${prompt + gen} tokens: exceeds the model's context of ${maxContext}${model.facts ? ` (${model.facts.source})` : ''}`);
+    const fit = fitTestToContext(maxContext);
+    throw new UsageError(`--prompt ${prompt} + --gen ${gen} = ${prompt + gen} tokens: exceeds the model's context of ${maxContext}${model.facts ? ` (${model.facts.source})` : ''}; lower them, e.g. --prompt ${fit.prompt} --gen ${fit.gen}`);
   }
 
   // --- session (profiling on for the warmup only: endProfiling() stops it before the timed runs).
