@@ -11,12 +11,13 @@
  *   messages (`SEED` is the per-run seed: set JOULEBENCH_TEST_SEED to replay a failure).
  * - `useGpu`: the shared lazily opened WebGPU context of a `*.gpu.test.ts` file.
  * - `useTempModelsDir`: a file's own models directory (JOULEBENCH_MODELS_DIR), restored after it.
+ * - `expectUsageRefusal`: bad input refused as the standards say (exit 2, one error line, no stdout).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { GpuContext } from '../src/gpu/adapter.js';
 import { mulberry32 } from '../src/util/random.js';
 
@@ -168,4 +169,14 @@ export function useTempModelsDir(prefix: string): string {
     rmSync(dir, { recursive: true, force: true });
   });
   return dir;
+}
+
+/** Bad input refused: exit 2, exactly one `joulebench: error:` line matching `re`, nothing on stdout. */
+export function expectUsageRefusal(r: CliOutcome, re: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^joulebench: error: /);
+  expect(lines[0]).toMatch(re);
+  expect(r.stdout).toBe('');
 }

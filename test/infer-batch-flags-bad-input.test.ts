@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH, MAX_SWEEP_LENGTH, parseBatchList } from '../src/infer/serving.js';
-import { runCliInProcess } from './helpers.js';
+import { expectUsageRefusal, runCliInProcess } from './helpers.js';
 
 const out = mkdtempSync(join(tmpdir(), 'jb-batch-flags-'));
 
@@ -36,12 +36,7 @@ describe('bad --batch / --slo-ms-per-token: one line, exit 2, nothing written', 
       it(`${cmd.join(' ')} ${flags.join(' ')}`, async () => {
         const file = join(out, 'r.json');
         const r = await runCliInProcess([...cmd, ...flags, '--out', file]);
-        expect(r.code, r.stderr).toBe(2);
-        const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
-        expect(lines, r.stderr).toHaveLength(1);
-        expect(lines[0]).toMatch(/^joulebench: error: /);
-        expect(lines[0]).toMatch(re);
-        expect(r.stdout).toBe('');
+        expectUsageRefusal(r, re);
         expect(readdirSync(out)).toEqual([]);
       });
     }

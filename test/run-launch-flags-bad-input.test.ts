@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliInProcess } from './helpers.js';
+import { expectUsageRefusal, runCliInProcess } from './helpers.js';
 
 const out = mkdtempSync(join(tmpdir(), 'jb-run-launch-'));
 
@@ -24,12 +24,7 @@ describe('bad run --kernel / --wg / --npi: one line, exit 2, nothing written', (
   for (const [flags, re] of cases) {
     it(`run ${flags.join(' ')}`, async () => {
       const r = await runCliInProcess(['run', ...flags, '--out', join(out, 'r.json')]);
-      expect(r.code, r.stderr).toBe(2);
-      const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
-      expect(lines, r.stderr).toHaveLength(1);
-      expect(lines[0]).toMatch(/^joulebench: error: /);
-      expect(lines[0]).toMatch(re);
-      expect(r.stdout).toBe('');
+      expectUsageRefusal(r, re);
       expect(readdirSync(out)).toEqual([]);
     });
   }
