@@ -191,6 +191,20 @@ let clusterEnv = null;
 let jobId = null;
 
 /**
+ * State letter and parent pid from /proc/<pid>/stat ("pid (comm) state ppid ..."; comm may hold
+ * spaces and parentheses, so parse after the last ')'), or null when the process is gone.
+ */
+function procStat(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Pids of live processes whose environment holds this cluster's SLURM_CONF path, other than the
  * daemons and their direct children (slurmctld's slurmscriptd): job steps (slurmstepd is
  * re-parented to init) and the tasks they run. With `all`, the daemons' children too.
@@ -203,10 +217,8 @@ function clusterProcesses(all = false) {
     if (!/^\d+$/.test(p) || own.has(Number(p))) continue;
     try {
       if (readFileSync(`/proc/${p}/environ`, 'latin1').includes(needle)) {
-        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so parse after the last ')'.
-        const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
-        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (state !== 'Z' && (all || !own.has(Number(ppid)))) {
+        const st = procStat(Number(p));
+        if (st && st.state !== 'Z' && (all || !own.has(st.ppid))) {
           pids.push(Number(p));
           seenPids.add(Number(p));
         }
@@ -218,30 +230,19 @@ function clusterProcesses(all = false) {
   return pids;
 }
 
-/** Live, non-zombie children of `ppid` (/proc/<pid>/stat), e.g. slurmd's slurmstepd job steps. */
+/** Live, non-zombie children of `ppid`, e.g. slurmd's slurmstepd job steps. */
 function childrenOf(ppid) {
-  const pids = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
-      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z' && Number(parent) === ppid) pids.push(Number(p));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number)
+    .filter((p) => {
+      const st = procStat(p);
+      return st !== null && st.state !== 'Z' && st.ppid === ppid;
+    });
 }
 
-const alive = (pid) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
+/** The process exists and is not a zombie. */
+const alive = (pid) => (procStat(pid)?.state ?? 'Z') !== 'Z';
 
 async function stopDaemon(d, graceMs) {
   if (d.done) return `${d.name} (pid ${d.child.pid}) had already exited`;

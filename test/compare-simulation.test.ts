@@ -6,7 +6,7 @@
 // slices of one run a side) said SLOWER ≈ 13 % of the time on such data with identical code.
 import { describe, expect, it } from 'vitest';
 import { compareRunSets } from '../src/report/compare-results.js';
-import { seededRandom } from './helpers.js';
+import { ar1, seededNormal as normal, seededRandom } from './helpers.js';
 import { minute, runDoc, runFiles } from './fixtures/results/run-docs.js';
 
 const SLICES = 40;
@@ -15,20 +15,11 @@ const SLICE_SD = 0.02;
 /** Variance of a run's mean from its slices: σ²/(1−φ²)/n·(1+φ)/(1−φ) (AR(1), n ≫ 1). */
 const WITHIN_VAR = (SLICE_SD * SLICE_SD) / (1 - PHI * PHI) / SLICES * ((1 + PHI) / (1 - PHI));
 
-function normal(rnd: () => number): number {
-  return Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
-}
-
 /** One run: its level varies so the run value's sd is `runSd`; slices AR(1) around it; value = harmonic mean (equal work per slice). */
 function simulatedRun(rnd: () => number, trueRate: number, runSd: number, startedAt: string) {
   const levelSd = Math.sqrt(Math.max(0, runSd * runSd - WITHIN_VAR));
   const level = trueRate * Math.exp(levelSd * normal(rnd));
-  let e = (SLICE_SD / Math.sqrt(1 - PHI * PHI)) * normal(rnd);
-  const samples: number[] = [];
-  for (let i = 0; i < SLICES; i++) {
-    e = PHI * e + SLICE_SD * normal(rnd);
-    samples.push(level * (1 + e));
-  }
+  const samples = ar1(SLICES, 0, PHI, SLICE_SD, rnd).map((e) => level * (1 + e));
   const value = samples.length / samples.reduce((s, x) => s + 1 / x, 0);
   return runDoc([{ measurement: 'hash.sha256d', kind: 'hash', metric: 'hashesPerSecond', unit: 'H/s', higherIsBetter: true, value, samples }], startedAt);
 }

@@ -7,7 +7,8 @@
  * - `runCli`: a real child process (tsx), bounded by a timeout: for process exit, native crashes,
  *   stdin, or anything that must not share this worker's state (an open GPU device); `spawnCli`
  *   starts one for a test that signals it.
- * - `seededRandom` / `seededBytes`: the one seeded PRNG for tests; print the seed in assertion
+ * - `seededRandom` / `seededBytes` / `seededNormal` / `ar1`: the one seeded PRNG for tests (and normal,
+ *   AR(1) draws from it); print the seed in assertion
  *   messages (`SEED` is the per-run seed: set JOULEBENCH_TEST_SEED to replay a failure).
  * - `useGpu`: the shared lazily opened WebGPU context of a `*.gpu.test.ts` file.
  * - `useTempModelsDir`: a file's own models directory (JOULEBENCH_MODELS_DIR), restored after it.
@@ -119,6 +120,22 @@ export async function runCliInProcess(args: string[], opts: { env?: Record<strin
 export function seededRandom(seed: number): () => number {
   const next = mulberry32(seed);
   return () => next() / 4294967296;
+}
+
+/** A standard normal draw from `rnd` (Box–Muller, cosine branch). */
+export function seededNormal(rnd: () => number): number {
+  return Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
+}
+
+/** AR(1) series x_t = μ + φ(x_{t−1} − μ) + σ·ε_t from a stationary start, seeded normals. */
+export function ar1(n: number, mu: number, phi: number, sigma: number, rnd: () => number): number[] {
+  let x = mu + (sigma / Math.sqrt(1 - phi * phi)) * seededNormal(rnd);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    x = mu + phi * (x - mu) + sigma * seededNormal(rnd);
+    out.push(x);
+  }
+  return out;
 }
 
 /**

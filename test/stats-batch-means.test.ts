@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchCount, batchMeansCi, lag1Autocorrelation } from '../src/stats/batch-means.js';
 import { summarize } from '../src/stats/summary.js';
-import { seededRandom } from './helpers.js';
-
-/** AR(1) series x_t = μ + φ(x_{t−1} − μ) + σ·ε_t (stationary start), seeded Box–Muller normals. */
-function ar1(n: number, mu: number, phi: number, sigma: number, rnd: () => number): number[] {
-  const normal = () => Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
-  let x = mu + (sigma / Math.sqrt(1 - phi * phi)) * normal();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    x = mu + phi * (x - mu) + sigma * normal();
-    out.push(x);
-  }
-  return out;
-}
+import { ar1, seededRandom } from './helpers.js';
 
 describe('batch means interval', () => {
   it('matches a hand computation: 1..9 in 3 batches → means 2, 5, 8; half-width t(0.975, 2)·3/√3', () => {

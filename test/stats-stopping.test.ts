@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashStoppingRule, StoppingState } from '../src/stats/stopping.js';
 import { summarize } from '../src/stats/summary.js';
-import { seededRandom } from './helpers.js';
-
-const normal = (rnd: () => number) => Math.sqrt(-2 * Math.log(Math.max(rnd(), 1e-12))) * Math.cos(2 * Math.PI * rnd());
+import { seededNormal as normal, seededRandom } from './helpers.js';
 
 describe('stopping rule (95 % CI of the rate by batch means)', () => {
   it('steady slices: stops by target-ci once the target has held over 20 % more samples after the minimum', () => {

@@ -28,12 +28,10 @@
  *    which respects their autocorrelation; that interval lacks run-to-run variation, so it is shown
  *    and the verdict stays UNKNOWN ("need ≥ 5 runs a side").
  */
-import { createRequire } from 'node:module';
 import { batchMeansCi } from './batch-means.js';
 import { mannWhitneyU, signedRankTest } from './rank-tests.js';
-// jstat is a UMD/CommonJS module whose named exports Node's ESM loader cannot detect
-// (`import { jStat } from 'jstat'` throws under plain Node and tsx; only vite's interop accepts it).
-const { jStat } = createRequire(import.meta.url)('jstat') as typeof import('jstat');
+import { mean as ssMean, sampleVariance } from 'simple-statistics';
+import { jStat } from './jstat.js';
 
 /** Verdict for one metric. FASTER/SLOWER mean better/worse, whatever the metric's direction. */
 export type Verdict = 'SAME' | 'FASTER' | 'SLOWER' | 'UNKNOWN';
@@ -54,13 +52,7 @@ export interface WelchResult {
 }
 
 function meanVar(x: readonly number[]): { n: number; mean: number; variance: number } {
-  const n = x.length;
-  let mean = 0;
-  for (const v of x) mean += v;
-  mean /= n;
-  let ss = 0;
-  for (const v of x) ss += (v - mean) * (v - mean);
-  return { n, mean, variance: n > 1 ? ss / (n - 1) : 0 };
+  return { n: x.length, mean: ssMean(x as number[]), variance: x.length > 1 ? sampleVariance(x as number[]) : 0 };
 }
 
 /**

@@ -10,9 +10,7 @@
  * With ties (or sizes beyond the exact tables) they fall back to the normal approximation with the
  * tie-corrected variance and a continuity correction (as SciPy's `method="asymptotic"`).
  */
-import { createRequire } from 'node:module';
-// jstat is a UMD/CommonJS module whose named exports Node's ESM loader cannot detect.
-const { jStat } = createRequire(import.meta.url)('jstat') as typeof import('jstat');
+import { jStat } from './jstat.js';
 
 /** Result of a one-sided rank test. */
 export interface RankTest {
@@ -79,6 +77,16 @@ function uDistribution(m: number, n: number): Float64Array {
   return out;
 }
 
+/** P(S ≤ s) and P(S ≥ s) from the exact null distribution of an integer statistic S. */
+function exactTails(dist: Float64Array, s: number): { pLess: number; pGreater: number } {
+  const k0 = Math.round(s);
+  let cdf = 0;
+  for (let k = 0; k <= k0; k++) cdf += dist[k]!;
+  let sf = 0;
+  for (let k = k0; k < dist.length; k++) sf += dist[k]!;
+  return { pLess: Math.min(1, cdf), pGreater: Math.min(1, sf) };
+}
+
 function normalTail(z: number): number {
   return 1 - jStat.normal.cdf(z, 0, 1);
 }
@@ -97,12 +105,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): RankTe
   for (let i = m; i < m + n; i++) rb += r[i]!;
   const u = rb - (n * (n + 1)) / 2;
   if (tieTerm === 0 && m * n <= EXACT_U_MAX_MN) {
-    const dist = uDistribution(m, n);
-    let cdf = 0;
-    for (let k = 0; k <= Math.round(u); k++) cdf += dist[k]!;
-    let sf = 0;
-    for (let k = Math.round(u); k < dist.length; k++) sf += dist[k]!;
-    return { statistic: u, pLess: Math.min(1, cdf), pGreater: Math.min(1, sf), method: 'exact' };
+    return { statistic: u, ...exactTails(uDistribution(m, n), u), method: 'exact' };
   }
   const N = m + n;
   const mu = (m * n) / 2;
@@ -145,12 +148,7 @@ export function signedRankTest(d: readonly number[]): RankTest {
   let wPlus = 0;
   for (let i = 0; i < n; i++) if (nz[i]! > 0) wPlus += r[i]!;
   if (tieTerm === 0 && n <= EXACT_W_MAX_N) {
-    const dist = wDistribution(n);
-    let cdf = 0;
-    for (let k = 0; k <= Math.round(wPlus); k++) cdf += dist[k]!;
-    let sf = 0;
-    for (let k = Math.round(wPlus); k < dist.length; k++) sf += dist[k]!;
-    return { statistic: wPlus, pLess: Math.min(1, cdf), pGreater: Math.min(1, sf), method: 'exact' };
+    return { statistic: wPlus, ...exactTails(wDistribution(n), wPlus), method: 'exact' };
   }
   const mu = (n * (n + 1)) / 4;
   const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);

@@ -4,10 +4,7 @@
  * is what hand computations in the tests use.
  */
 import { mean as ssMean, sampleStandardDeviation, median as ssMedian } from 'simple-statistics';
-import { createRequire } from 'node:module';
-// jstat is a UMD/CommonJS module whose named exports Node's ESM loader cannot detect
-// (`import { jStat } from 'jstat'` throws under plain Node and tsx; only vite's interop accepts it).
-const { jStat } = createRequire(import.meta.url)('jstat') as typeof import('jstat');
+import { jStat } from './jstat.js';
 
 /** Summary of a set of samples, in the samples' own unit. */
 export interface Summary {
