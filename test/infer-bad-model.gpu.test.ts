@@ -8,19 +8,23 @@ import { buildGenaiMhaFixture } from './fixtures/user-decoder.js';
 import { ROOT, runCli, runCliInProcess, type CliOutcome } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jb-infer-bad-'));
-chmodSync(dir, 0o755); // the unreadable-file case runs as another user, who must reach the file
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() !== '');
 }
 
-/** The CLI as an unprivileged user (root reads any file whatever its mode). */
-function runCliAsNobody(args: string[]): Promise<CliOutcome> {
+/**
+ * The CLI as root without the capabilities that let root read any file (CAP_DAC_OVERRIDE,
+ * CAP_DAC_READ_SEARCH dropped from the bounding set, see capabilities(7)): file modes then apply
+ * to it as to any owner, while the checkout stays readable however private its directory is (a
+ * `mktemp -d` clone is mode 0700, which another user such as nobody cannot even enter).
+ */
+function runCliWithoutDacOverride(args: string[]): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', HOME: '/tmp' },
+      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' },
     });
     let stdout = '';
     let stderr = '';
@@ -71,7 +75,7 @@ describe('infer bench rejects an unusable model with one line and exit 2', () =>
     writeFileSync(p, probeModelBytes());
     chmodSync(p, 0o000);
     const args = ['infer', 'bench', '--model', p, '--ep', 'cpu', '--prompt', '4', '--gen', '2', '-r', '1'];
-    const r = process.getuid?.() === 0 ? await runCliAsNobody(args) : await runCliInProcess(args);
+    const r = process.getuid?.() === 0 ? await runCliWithoutDacOverride(args) : await runCliInProcess(args);
     expect(r.code, r.stderr).toBe(2);
     const lines = errorLines(r.stderr);
     expect(lines, r.stderr).toHaveLength(1);
