@@ -186,6 +186,10 @@ function cli(args, env, timeoutMs) {
 // ---------------------------------------------------------------- cleanup
 let cleaning = null;
 const seenPids = new Set(); // every cluster process seen alive, to wait for its end (and reaping)
+// Job steps (slurmstepd, double-forked to init) can end and wait as zombies for init to reap them
+// before cleanup looks: note every cluster process while the cluster runs, so that cleanup waits
+// (bounded) until each is gone from /proc, reaped included.
+let watch = null;
 let tmp = null;
 let clusterEnv = null;
 let jobId = null;
@@ -230,20 +234,6 @@ function clusterProcesses(all = false) {
   return pids;
 }
 
-/** Live, non-zombie children of `ppid`, e.g. slurmd's slurmstepd job steps. */
-function childrenOf(ppid) {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .map(Number)
-    .filter((p) => {
-      const st = procStat(p);
-      return st !== null && st.state !== 'Z' && st.ppid === ppid;
-    });
-}
-
-/** The process exists and is not a zombie. */
-const alive = (pid) => (procStat(pid)?.state ?? 'Z') !== 'Z';
-
 async function stopDaemon(d, graceMs) {
   if (d.done) return `${d.name} (pid ${d.child.pid}) had already exited`;
   d.child.kill('SIGTERM');
@@ -257,6 +247,7 @@ async function stopDaemon(d, graceMs) {
 async function cleanup(reason) {
   if (cleaning) return cleaning;
   cleaning = (async () => {
+    clearInterval(watch);
     log(`cleaning up (${reason})`);
     for (const c of cliChildren) c.kill('SIGTERM'); // a `fleet collect` still waiting
     const ctld = daemons.find((d) => d.name === 'slurmctld');
@@ -266,18 +257,11 @@ async function cleanup(reason) {
       const end = Date.now() + 30_000;
       while (Date.now() < end && clusterProcesses().length) await sleep(500);
     }
-    // slurmd's own children (slurmstepd) need not carry SLURM_CONF in their environment: take
-    // them by parentage while slurmd still runs; they outlive it by a moment when it stops.
-    const slurmd = daemons.find((d) => d.name === 'slurmd');
-    const steps = slurmd && !slurmd.done ? childrenOf(slurmd.child.pid) : [];
-    for (const p of steps) seenPids.add(p);
     for (const name of ['slurmd', 'slurmctld', 'munged']) {
       const d = daemons.find((x) => x.name === name);
       if (d) log(await stopDaemon(d, 15_000));
     }
-    const stepsEnd = Date.now() + 10_000;
-    while (Date.now() < stepsEnd && steps.some(alive)) await sleep(250);
-    const leftover = () => [...new Set([...clusterProcesses(true), ...steps.filter(alive)])];
+    const leftover = () => clusterProcesses(true);
     let left = leftover();
     if (left.length) {
       log(`ending ${left.length} leftover process(es) of this cluster: ${left.join(' ')}`);
@@ -291,6 +275,9 @@ async function cleanup(reason) {
     // Ended job steps were re-parented to init, which reaps them: wait (bounded) until they are gone.
     const end = Date.now() + 10_000;
     while (Date.now() < end && [...seenPids].some((p) => existsSync(`/proc/${p}`))) await sleep(250);
+    const unreaped = [...seenPids].filter((p) => existsSync(`/proc/${p}`));
+    if (unreaped.length) log(`note: ${unreaped.length} ended process(es) of this cluster not yet reaped by init after 10 s: ${unreaped.join(' ')}`);
+    else log(`all ${seenPids.size} job-step and task process(es) seen have ended`);
     return left.length === 0 && daemons.every((d) => d.done);
   })();
   return cleaning;
@@ -354,6 +341,8 @@ async function main() {
   startDaemon('munged', which('munged'), ['-F', `--key-file=${join(tmp, 'munge', 'munge.key')}`, `--socket=${sock}`, `--pid-file=${join(tmp, 'run', 'munged.pid')}`, `--seed-file=${join(tmp, 'munge', 'munged.seed')}`], clusterEnv, tmp);
   await until('munged socket', 15_000, () => existsSync(sock));
   startDaemon('slurmctld', which('slurmctld'), ['-D', '-i'], clusterEnv, tmp);
+  watch ??= setInterval(() => clusterProcesses(true), 500);
+  watch.unref();
   startDaemon('slurmd', which('slurmd'), ['-D', '-N', node], clusterEnv, tmp);
   await until('node idle in sinfo', 60_000, () => /^idle/.test(run('sinfo', ['-h', '-n', node, '-o', '%T'], clusterEnv, 10_000).stdout.trim()));
   log(`cluster up (node ${node} idle)`);
