@@ -29,6 +29,7 @@
  *    and the verdict stays UNKNOWN ("need ≥ 5 runs a side").
  */
 import { batchMeansCi } from './batch-means.js';
+import { labelOutliers } from './outliers.js';
 import { mannWhitneyU, signedRankTest } from './rank-tests.js';
 import { mean as ssMean, sampleVariance } from 'simple-statistics';
 import { jStat } from './jstat.js';
@@ -94,6 +95,25 @@ export interface CompareOptions {
  * Defaults: τ 3 % (above the ≈ 2.7 % run-to-run CV CodSpeed measured on GitHub-hosted runners,
  * https://codspeed.io/blog/benchmarks-in-ci-without-noise), Δ 5 %, α 0.05 one-sided, n ≥ 5 a side.
  */
+/**
+ * A run is set aside as disturbed when the modified z-score (Iglewicz & Hoaglin 1993) of its log
+ * value among its side's runs (of its round's log ratio, when paired) exceeds this. Far above the
+ * 3.5 that labels ordinary outliers: it takes a gross disturbance (a run at half speed while the
+ * others agree within a few per cent, as seen on a shared CI machine), never the tail of ordinary
+ * noise. It needs at least DISTURBED_MIN_RUNS runs (the MAD of fewer is too unsteady: with 5,
+ * three close values make any fourth look disturbed) and sets aside at most a quarter of them.
+ */
+export const DISTURBED_RUN_Z = 8;
+/** Fewest runs on which a run is judged disturbed. */
+export const DISTURBED_MIN_RUNS = 8;
+
+/** Indices of disturbed runs among `logs` (see DISTURBED_RUN_Z). */
+function disturbedRuns(logs: readonly number[]): number[] {
+  if (logs.length < DISTURBED_MIN_RUNS) return [];
+  const idx = labelOutliers(logs, DISTURBED_RUN_Z).indices;
+  return idx.length <= Math.floor(logs.length / 4) ? idx : [];
+}
+
 export const DEFAULT_COMPARE: Required<CompareOptions> = { noiseThreshold: 0.035, tolerance: 0.05, alpha: 0.05, minRuns: 5 };
 
 /** How the interval of one comparison was made. */
@@ -128,6 +148,9 @@ export interface MetricComparison {
   needRuns: number | null;
   /** Whether FASTER/SLOWER was reached before multiplicity adjustment (set for `applyHolm`). */
   directional: boolean;
+  /** Runs set aside as disturbed (DISTURBED_RUN_Z), per side; counted in nBaseline/nCandidate. */
+  setAsideBaseline: number;
+  setAsideCandidate: number;
 }
 
 /** What a side brings: one headline value per run, and (for the one-run case) that run's samples. */
@@ -238,6 +261,8 @@ export function compareRuns(
     cvCandidate: cv(b),
     needRuns: null,
     directional: false,
+    setAsideBaseline: 0,
+    setAsideCandidate: 0,
   };
   if (out.centerBaseline !== null && out.centerCandidate !== null) out.relChange = out.centerCandidate / out.centerBaseline - 1;
   const need = `need ≥ ${o.minRuns} runs a side`;
@@ -249,15 +274,20 @@ export function compareRuns(
     return { ...out, reason: `${a.length} baseline run(s) against ${b.length} candidate run(s): run-to-run spread unknown on one side; ${need}`, needRuns: o.minRuns };
   }
   const paired = options.paired === true && a.length === b.length;
-  const e = paired ? pairedLog(a, b) : unpairedLog(a, b);
+  const kept = keepUndisturbed(a, b, paired);
+  const e = paired ? pairedLog(kept.a, kept.b) : unpairedLog(kept.a, kept.b);
   const tc = e.se === 0 ? 0 : jStat.studentt.inv(1 - o.alpha, e.dof);
   const lo = e.d - tc * e.se;
   const hi = e.d + tc * e.se;
   const tails = tTails(e);
-  const rank = paired ? signedRankTest(a.map((x, i) => Math.log(b[i]!) - Math.log(x))) : mannWhitneyU(a, b);
+  const rank = paired ? signedRankTest(kept.a.map((x, i) => Math.log(kept.b[i]!) - Math.log(x))) : mannWhitneyU(kept.a, kept.b);
   const down = e.d < 0;
   const res: MetricComparison = {
     ...out,
+    centerBaseline: geoMean(kept.a),
+    centerCandidate: geoMean(kept.b),
+    setAsideBaseline: a.length - kept.a.length,
+    setAsideCandidate: b.length - kept.b.length,
     method: paired ? 'paired-log' : 'welch-log',
     relChange: Math.exp(e.d) - 1,
     ciLow: Math.exp(lo) - 1,
@@ -265,7 +295,24 @@ export function compareRuns(
     pValue: down ? tails.pLess : tails.pGreater,
     rankPValue: down ? rank.pLess : rank.pGreater,
   };
-  return decide(res, e, tc, { nA: a.length, nB: b.length, higherIsBetter, paired, o });
+  const decided = decide(res, e, tc, { nA: kept.a.length, nB: kept.b.length, higherIsBetter, paired, o });
+  return kept.note ? { ...decided, reason: `${kept.note}; ${decided.reason}` } : decided;
+}
+
+/** Both sides without their disturbed runs (whole rounds when paired), and a note saying so. */
+function keepUndisturbed(a: readonly number[], b: readonly number[], paired: boolean): { a: number[]; b: number[]; note: string | null } {
+  const without = (x: readonly number[], drop: readonly number[]) => x.filter((_, i) => !drop.includes(i));
+  const zText = `modified z > ${DISTURBED_RUN_Z}`;
+  if (paired) {
+    const drop = disturbedRuns(a.map((x, i) => Math.log(b[i]!) - Math.log(x)));
+    if (!drop.length) return { a: [...a], b: [...b], note: null };
+    return { a: without(a, drop), b: without(b, drop), note: `${drop.length} disturbed round(s) set aside (round ${drop.map((i) => i + 1).join(', ')}: ratio ${zText})` };
+  }
+  const dropA = disturbedRuns(a.map(Math.log));
+  const dropB = disturbedRuns(b.map(Math.log));
+  if (!dropA.length && !dropB.length) return { a: [...a], b: [...b], note: null };
+  const parts = [dropA.length ? `${dropA.length} baseline` : '', dropB.length ? `${dropB.length} candidate` : ''].filter(Boolean);
+  return { a: without(a, dropA), b: without(b, dropB), note: `${parts.join(' and ')} run(s) set aside as disturbed (value ${zText})` };
 }
 
 /**
