@@ -67,7 +67,7 @@ export default defineConfig({
           env: gpuEnv,
           include: ['test/**/*.solo.test.ts'],
           fileParallelism: false,
-          testTimeout: 180_000,
+          testTimeout: 420_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 2 },
         },

@@ -13,7 +13,7 @@ import { toolVersion } from '../report/environment.js';
 import { UsageError } from '../util/errors.js';
 import { addWorktree, checkDir, headOf, removeWorktree, resolveRef, type Checkout } from './checkout.js';
 import { writeManifest, type Manifest, type ManifestRun } from './manifest.js';
-import { benchCommand, planRuns, type Side } from './plan.js';
+import { benchCommand, planRuns, type PlannedRun, type Side } from './plan.js';
 import { runLogged } from './process.js';
 
 /** What one side is: a git ref (worktree) or a checkout directory. */
@@ -41,6 +41,12 @@ export interface AbOptions {
   keepWorktrees: boolean;
   runTimeoutS: number;
   buildTimeoutS: number;
+  /**
+   * Called once, after the first `rounds` rounds, with their result files (in round order): how
+   * many rounds to run in all (e.g. sized from the noise those rounds show; `joulebench ab
+   * --detect`). Absent: exactly `rounds`.
+   */
+  extend?: (files: Record<Side, string[]>) => AbExtension;
 }
 
 /** A failure after the inputs were accepted (build or run failed): exit code 1. */
@@ -83,27 +89,145 @@ function env(side: Side, round: number, index: number): NodeJS.ProcessEnv {
   };
 }
 
-/** Run the whole A/B sequence; throws UsageError (bad input) or AbRunError (a build or run failed). */
-export async function runAb(o: AbOptions, log: (line: string) => void): Promise<AbOutcome> {
-  validateAb(o);
-  const repo = resolve(o.repo);
-  const specs = { baseline: sideSpec('baseline', o.baseline), candidate: sideSpec('candidate', o.candidate) };
-  // Resolve everything before creating anything.
-  const resolved = {} as Record<Side, { kind: 'ref' | 'dir'; spec: string; sha: string | null; dir: string | null }>;
+/** How many rounds to run in all, decided once the first `rounds` are in (see AbOptions.extend). */
+export interface AbExtension {
+  /** Rounds in all (≥ the rounds already run). */
+  rounds: number;
+  /** One line for the log and the manifest: why. */
+  note: string;
+}
+
+type Resolved = Record<Side, { kind: 'ref' | 'dir'; spec: string; sha: string | null; dir: string | null }>;
+
+/** Resolve both sides (refs to commits, directories checked) before creating anything. */
+function resolveSides(o: AbOptions, repo: string): Resolved {
+  const resolved = {} as Resolved;
   for (const side of ['baseline', 'candidate'] as const) {
-    const s = specs[side];
+    const s = sideSpec(side, o[side]);
     if (s.kind === 'ref') resolved[side] = { kind: 'ref', spec: s.value, sha: resolveRef(repo, s.value, `--${side}-ref`), dir: null };
     else {
       checkDir(s.value, `--${side}-dir`);
       resolved[side] = { kind: 'dir', spec: s.value, sha: headOf(s.value), dir: resolve(s.value) };
     }
   }
+  return resolved;
+}
+
+/** One A/B sequence in progress: its manifest, kept on disk after every step. */
+class AbSession {
+  readonly files: Record<Side, string[]> = { baseline: [], candidate: [] };
+  readonly checkouts: Checkout[] = [];
+  constructor(
+    readonly o: AbOptions,
+    readonly outDir: string,
+    readonly manifestPath: string,
+    readonly manifest: Manifest,
+    readonly log: (line: string) => void,
+  ) {}
+
+  save(): void {
+    writeManifest(this.manifestPath, this.manifest);
+  }
+
+  fail(why: string): never {
+    this.manifest.status = 'failed';
+    this.manifest.failure = why;
+    this.save();
+    throw new AbRunError(why);
+  }
+
+  /** Worktrees for refs, the directories as they are otherwise. */
+  checkOut(repo: string, resolved: Resolved, workDir: string): void {
+    for (const side of ['baseline', 'candidate'] as const) {
+      const r = resolved[side];
+      let dir = r.dir;
+      if (r.kind === 'ref') {
+        dir = join(workDir, side);
+        this.log(`${side}: git worktree of ${r.spec} @ ${short(r.sha)} in ${dir}`);
+        addWorktree(repo, r.sha!, dir);
+        this.checkouts.push({ side, spec: r.spec, kind: 'ref', dir, sha: r.sha, worktree: true });
+      } else {
+        this.log(`${side}: checkout ${dir} @ ${short(r.sha)}`);
+        this.checkouts.push({ side, spec: r.spec, kind: 'dir', dir: dir!, sha: r.sha, worktree: false });
+      }
+      this.manifest.sides[side] = { spec: r.spec, kind: r.kind, dir: dir!, sha: r.sha, buildS: null };
+    }
+    if (resolved.baseline.sha && resolved.baseline.sha === resolved.candidate.sha) this.log('both sides are the same commit: an A/A run (what the noise alone does)');
+    this.save();
+  }
+
+  async buildAll(): Promise<void> {
+    const { o } = this;
+    if (o.build === null) return;
+    for (const c of this.checkouts) {
+      const logFile = join(this.outDir, 'logs', `build-${c.side}.log`);
+      this.log(`${c.side}: building (${o.build}) …`);
+      const b = await runLogged(o.build, { cwd: c.dir, env: { ...process.env }, logFile, timeoutS: o.buildTimeoutS });
+      this.manifest.sides[c.side]!.buildS = b.durationS;
+      if (b.timedOut) this.fail(`${c.side} build did not finish within ${o.buildTimeoutS} s (--build-timeout); see ${logFile}`);
+      if (b.code !== 0) this.fail(`${c.side} build failed (exit ${b.code ?? b.signal}); see ${logFile}`);
+      this.log(`${c.side}: built in ${b.durationS.toFixed(0)} s`);
+    }
+  }
+
+  /** One planned run: its own process, its result file checked, its record in the manifest. */
+  async runOne(p: PlannedRun): Promise<void> {
+    const { o, outDir } = this;
+    const c = this.checkouts.find((x) => x.side === p.side)!;
+    const name = p.warmup ? join('warmup', `${p.side}-${p.index}.json`) : join(p.side, `round-${String(p.round).padStart(3, '0')}.json`);
+    const file = join(outDir, name);
+    const logFile = join(outDir, 'logs', name.replace(/\.json$/, '.log').replace(/[/\\]/g, '-'));
+    mkdirSync(join(outDir, p.warmup ? 'warmup' : p.side), { recursive: true });
+    rmSync(file, { force: true });
+    const cmd = benchCommand(o.bench, { out: file, side: p.side, round: p.round, dir: c.dir });
+    const startedAt = new Date().toISOString();
+    const r = await runLogged(cmd, { cwd: c.dir, env: env(p.side, p.round, p.index), logFile, timeoutS: o.runTimeoutS });
+    const run: ManifestRun = { round: p.round, side: p.side, warmup: p.warmup, file, log: logFile, startedAt, durationS: r.durationS, exitCode: r.code, signal: r.signal, timedOut: r.timedOut };
+    this.manifest.runs.push(run);
+    const what = `${p.warmup ? 'warm-up' : `round ${p.round}/${this.manifest.rounds}`} ${p.side}`;
+    if (r.timedOut) this.fail(`${what}: did not finish within ${o.runTimeoutS} s (--run-timeout); see ${logFile}`);
+    if (r.code !== 0) this.fail(`${what}: the benchmark exited ${r.code ?? r.signal}; see ${logFile}`);
+    try {
+      const doc = readResult(file);
+      if (!doc.complete) this.fail(`${what}: the result is incomplete (${doc.incompleteReason ?? 'no reason given'}); see ${logFile}`);
+    } catch (e) {
+      if (e instanceof AbRunError) throw e;
+      this.fail(`${what}: no valid result file (${(e as Error).message}); does the command write {out}? see ${logFile}`);
+    }
+    if (!p.warmup) this.files[p.side].push(file);
+    this.save();
+    this.log(`${what}: ${r.durationS.toFixed(1)} s`);
+  }
+
+  /**
+   * After the first rounds, ask `o.extend` how many rounds in all; the added rounds continue the
+   * same seeded order (planRuns draws one number per round, so a longer plan keeps its prefix).
+   */
+  async extendIfAsked(): Promise<void> {
+    const { o, manifest } = this;
+    if (!o.extend) return;
+    const ext = o.extend({ baseline: [...this.files.baseline], candidate: [...this.files.candidate] });
+    const total = Math.max(o.rounds, ext.rounds);
+    manifest.extension = { firstRounds: o.rounds, rounds: total, note: ext.note };
+    this.log(ext.note);
+    if (total === o.rounds) return this.save();
+    const plan = planRuns(total, o.seed, o.warmupRuns);
+    manifest.rounds = total;
+    manifest.order = plan.order;
+    this.save();
+    for (const p of plan.runs) if (!p.warmup && p.round > o.rounds) await this.runOne(p);
+  }
+}
+
+/** Run the whole A/B sequence; throws UsageError (bad input) or AbRunError (a build or run failed). */
+export async function runAb(o: AbOptions, log: (line: string) => void): Promise<AbOutcome> {
+  validateAb(o);
+  const repo = resolve(o.repo);
+  const resolved = resolveSides(o, repo);
   const outDir = resolve(o.outDir);
   mkdirSync(outDir, { recursive: true });
-  const manifestPath = join(outDir, 'ab.json');
   const plan = planRuns(o.rounds, o.seed, o.warmupRuns);
   const workDir = o.workDir ? resolve(o.workDir) : mkdtempSync(join(os.tmpdir(), 'joulebench-ab-'));
-  const checkouts: Checkout[] = [];
   const manifest: Manifest = {
     kind: 'joulebench-ab',
     version: 1,
@@ -119,76 +243,21 @@ export async function runAb(o: AbOptions, log: (line: string) => void): Promise<
     runs: [],
     status: 'building',
   };
-  const fail = (why: string): never => {
-    manifest.status = 'failed';
-    manifest.failure = why;
-    writeManifest(manifestPath, manifest);
-    throw new AbRunError(why);
-  };
+  const s = new AbSession(o, outDir, join(outDir, 'ab.json'), manifest, log);
   try {
-    for (const side of ['baseline', 'candidate'] as const) {
-      const r = resolved[side];
-      let dir = r.dir;
-      if (r.kind === 'ref') {
-        dir = join(workDir, side);
-        log(`${side}: git worktree of ${r.spec} @ ${short(r.sha)} in ${dir}`);
-        addWorktree(repo, r.sha!, dir);
-        checkouts.push({ side, spec: r.spec, kind: 'ref', dir, sha: r.sha, worktree: true });
-      } else {
-        log(`${side}: checkout ${dir} @ ${short(r.sha)}`);
-        checkouts.push({ side, spec: r.spec, kind: 'dir', dir: dir!, sha: r.sha, worktree: false });
-      }
-      manifest.sides[side] = { spec: r.spec, kind: r.kind, dir: dir!, sha: r.sha, buildS: null };
-    }
-    if (resolved.baseline.sha && resolved.baseline.sha === resolved.candidate.sha) log('both sides are the same commit: an A/A run (what the noise alone does)');
-    writeManifest(manifestPath, manifest);
-    if (o.build !== null) {
-      for (const c of checkouts) {
-        const logFile = join(outDir, 'logs', `build-${c.side}.log`);
-        log(`${c.side}: building (${o.build}) …`);
-        const b = await runLogged(o.build, { cwd: c.dir, env: { ...process.env }, logFile, timeoutS: o.buildTimeoutS });
-        manifest.sides[c.side]!.buildS = b.durationS;
-        if (b.timedOut) fail(`${c.side} build did not finish within ${o.buildTimeoutS} s (--build-timeout); see ${logFile}`);
-        if (b.code !== 0) fail(`${c.side} build failed (exit ${b.code ?? b.signal}); see ${logFile}`);
-        log(`${c.side}: built in ${b.durationS.toFixed(0)} s`);
-      }
-    }
+    s.checkOut(repo, resolved, workDir);
+    await s.buildAll();
     manifest.status = 'running';
-    writeManifest(manifestPath, manifest);
-    const files: Record<Side, string[]> = { baseline: [], candidate: [] };
-    for (const p of plan.runs) {
-      const c = checkouts.find((x) => x.side === p.side)!;
-      const name = p.warmup ? join('warmup', `${p.side}-${p.index}.json`) : join(p.side, `round-${String(p.round).padStart(3, '0')}.json`);
-      const file = join(outDir, name);
-      const logFile = join(outDir, 'logs', name.replace(/\.json$/, '.log').replace(/[/\\]/g, '-'));
-      mkdirSync(join(outDir, p.warmup ? 'warmup' : p.side), { recursive: true });
-      rmSync(file, { force: true });
-      const cmd = benchCommand(o.bench, { out: file, side: p.side, round: p.round, dir: c.dir });
-      const startedAt = new Date().toISOString();
-      const r = await runLogged(cmd, { cwd: c.dir, env: env(p.side, p.round, p.index), logFile, timeoutS: o.runTimeoutS });
-      const run: ManifestRun = { round: p.round, side: p.side, warmup: p.warmup, file, log: logFile, startedAt, durationS: r.durationS, exitCode: r.code, signal: r.signal, timedOut: r.timedOut };
-      manifest.runs.push(run);
-      const what = `${p.warmup ? 'warm-up' : `round ${p.round}/${o.rounds}`} ${p.side}`;
-      if (r.timedOut) fail(`${what}: did not finish within ${o.runTimeoutS} s (--run-timeout); see ${logFile}`);
-      if (r.code !== 0) fail(`${what}: the benchmark exited ${r.code ?? r.signal}; see ${logFile}`);
-      try {
-        const doc = readResult(file);
-        if (!doc.complete) fail(`${what}: the result is incomplete (${doc.incompleteReason ?? 'no reason given'}); see ${logFile}`);
-      } catch (e) {
-        if (e instanceof AbRunError) throw e;
-        fail(`${what}: no valid result file (${(e as Error).message}); does the command write {out}? see ${logFile}`);
-      }
-      if (!p.warmup) files[p.side].push(file);
-      writeManifest(manifestPath, manifest);
-      log(`${what}: ${r.durationS.toFixed(1)} s`);
-    }
+    s.save();
+    for (const p of plan.runs) await s.runOne(p);
+    await s.extendIfAsked();
     manifest.status = 'complete';
-    writeManifest(manifestPath, manifest);
-    return { manifest, manifestPath, baselineFiles: files.baseline, candidateFiles: files.candidate };
+    s.save();
+    return { manifest, manifestPath: s.manifestPath, baselineFiles: s.files.baseline, candidateFiles: s.files.candidate };
   } finally {
     if (!o.keepWorktrees) {
-      for (const c of checkouts) if (c.worktree) removeWorktree(repo, c.dir);
+      for (const c of s.checkouts) if (c.worktree) removeWorktree(repo, c.dir);
       if (!o.workDir) rmSync(workDir, { recursive: true, force: true });
-    } else if (checkouts.some((c) => c.worktree)) log(`worktrees kept in ${workDir} (remove with: git worktree remove --force <dir>)`);
+    } else if (s.checkouts.some((c) => c.worktree)) log(`worktrees kept in ${workDir} (remove with: git worktree remove --force <dir>)`);
   }
 }

@@ -40,6 +40,8 @@ export const manifestSchema = z.object({
   /** Side order of each round, as drawn from the seed. */
   order: z.array(z.array(side)),
   runs: z.array(manifestRunSchema),
+  /** Rounds added after the first `firstRounds` (`--detect`): how many in all, and why. */
+  extension: z.object({ firstRounds: z.number().int().positive(), rounds: z.number().int().positive(), note: z.string() }).optional(),
   status: z.enum(['building', 'running', 'complete', 'failed']),
   failure: z.string().optional(),
 });

@@ -5,14 +5,17 @@
  * (same verdicts, exports and exit codes).
  *
  *   joulebench ab --baseline-ref origin/main --candidate-ref HEAD --rounds 8 --fail-on-regression
+ *   joulebench ab … --rounds 8 --detect 10      (then as many rounds as a 10 % regression needs)
  */
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { detectRounds, type DetectOptions } from '../ab/detect.js';
 import { AbRunError, runAb, validateAb, type AbOptions } from '../ab/driver.js';
+import type { Side } from '../ab/plan.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg } from './common.js';
-import { addCompareOptions, checkCompareOptions, COMPARE_HELP_TAIL, runCompare, type CompareCliOptions } from './compare.js';
+import { addCompareOptions, checkCompareOptions, COMPARE_HELP_TAIL, compareLoaded, load, runCompare, type CompareCliOptions } from './compare.js';
 
 /** The default benchmark: the main job, one result file per run. */
 export const DEFAULT_AB_BENCH = 'node dist/src/cli/main.js run --seconds 10 --progress quiet --out {out}';
@@ -35,6 +38,21 @@ interface AbFlags extends CompareCliOptions {
   keepWorktrees?: boolean;
   runTimeout: number;
   buildTimeout: number;
+  detect?: number;
+  power?: number;
+  maxRounds?: number;
+}
+
+/** --detect/--power/--max-rounds checked against each other and the compare flags (exit 2 on misuse). */
+function detectOptionsOf(f: AbFlags): DetectOptions | null {
+  if (f.detect === undefined) {
+    if (f.power !== undefined || f.maxRounds !== undefined) throw new UsageError(`--${f.power !== undefined ? 'power' : 'max-rounds'}: sizes the rounds for --detect <percent>; add --detect (e.g. --detect 10)`);
+    return null;
+  }
+  if (!(f.detect > f.noiseThreshold)) throw new UsageError(`--detect ${f.detect}: a change within the --noise-threshold ${f.noiseThreshold} % is never called; use a larger --detect or a smaller --noise-threshold`);
+  const maxRounds = f.maxRounds ?? Math.max(32, f.rounds);
+  if (maxRounds < f.rounds) throw new UsageError(`--max-rounds ${maxRounds}: fewer than --rounds ${f.rounds}; use --max-rounds ≥ ${f.rounds}`);
+  return { detectRel: f.detect / 100, power: f.power ?? 0.9, firstRounds: f.rounds, maxRounds };
 }
 
 function defaultOutDir(): string {
@@ -62,11 +80,15 @@ export function registerAb(program: Command): void {
     .option('--work-dir <dir>', 'where the worktrees go (default: a temporary directory)')
     .option('--keep-worktrees', 'keep the worktrees after the run')
     .option('--run-timeout <s>', 'bound on one benchmark run, seconds', numberArg('--run-timeout', { min: 1 }), 1800)
-    .option('--build-timeout <s>', 'bound on one build, seconds', numberArg('--build-timeout', { min: 1 }), 1800);
+    .option('--build-timeout <s>', 'bound on one build, seconds', numberArg('--build-timeout', { min: 1 }), 1800)
+    .option('--detect <percent>', 'after --rounds, add rounds until a regression of this size would be called SLOWER with --power, sized from the noise the first rounds show (two-stage, Stein 1945)', numberArg('--detect', { min: 0.1, max: 90 }))
+    .option('--power <p>', 'with --detect: target probability of calling that regression SLOWER (default: 0.9)', numberArg('--power', { min: 0.5, max: 0.999 }))
+    .option('--max-rounds <n>', 'with --detect: most rounds in all (default: 32)', numberArg('--max-rounds', { min: 1, max: 1000, integer: true }));
   addCompareOptions(cmd);
   cmd.addHelpText('after', `${COMPARE_HELP_TAIL}  (1 also when a build or a benchmark run fails; the run files made so far are kept)\n`);
   cmd.action(async (f: AbFlags) => {
     checkCompareOptions(f);
+    const detect = detectOptionsOf(f);
     const outDir = f.outDir ?? defaultOutDir();
     const opts: AbOptions = {
       baseline: { ...(f.baselineRef !== undefined ? { ref: f.baselineRef } : {}), ...(f.baselineDir !== undefined ? { dir: f.baselineDir } : {}) },
@@ -82,6 +104,7 @@ export function registerAb(program: Command): void {
       keepWorktrees: Boolean(f.keepWorktrees),
       runTimeoutS: f.runTimeout,
       buildTimeoutS: f.buildTimeout,
+      ...(detect ? { extend: (files: Record<Side, string[]>) => detectRounds(compareLoaded(load(files.baseline), load(files.candidate), f, { baseline: 'baseline', candidate: 'candidate' }), detect) } : {}),
     };
     try {
       validateAb(opts);
@@ -90,7 +113,7 @@ export function registerAb(program: Command): void {
       throw e;
     }
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
-    log(`${opts.rounds} rounds + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
+    log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
     let files;
     try {

@@ -77,8 +77,26 @@ export function resolveSides(positional: { baseline?: string; candidate?: string
   return { baseline: [pos[0]!], candidate: [pos[1]!] };
 }
 
-function load(args: string[]): RunFile[] {
+/** Read result files (and directories of them) as runs. */
+export function load(args: string[]): RunFile[] {
   return expandResultPaths(args).map((path) => ({ path, doc: readResult(path) }));
+}
+
+/** compareRunSets with the CLI's options (percent flags to fractions); bad input is a UsageError. */
+export function compareLoaded(baseline: RunFile[], candidate: RunFile[], opts: CompareCliOptions, labels: { baseline: string; candidate: string }, gate = parseGate(opts.gate)): ComparisonReport {
+  try {
+    return compareRunSets(baseline, candidate, labels, {
+      noiseThreshold: opts.noiseThreshold / 100,
+      tolerance: opts.tolerance / 100,
+      alpha: opts.alpha,
+      minRuns: opts.minSamples ?? opts.minRuns,
+      pairing: opts.pairing,
+      gate,
+    });
+  } catch (e) {
+    if (e instanceof CompareInputError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /**
@@ -97,20 +115,7 @@ export function runCompare(
   const candidate = load(candidateArgs);
   const overlap = baseline.filter((b) => candidate.some((c) => c.path === b.path));
   if (overlap.length) throw new UsageError(`${overlap[0]!.path}: given as both baseline and candidate`);
-  let report: ComparisonReport;
-  try {
-    report = compareRunSets(baseline, candidate, labels, {
-      noiseThreshold: opts.noiseThreshold / 100,
-      tolerance: opts.tolerance / 100,
-      alpha: opts.alpha,
-      minRuns: opts.minSamples ?? opts.minRuns,
-      pairing: opts.pairing,
-      gate,
-    });
-  } catch (e) {
-    if (e instanceof CompareInputError) throw new UsageError(e.message);
-    throw e;
-  }
+  const report = compareLoaded(baseline, candidate, opts, labels, gate);
   const md = renderCompareMarkdown(report);
   if (opts.md !== undefined && opts.md !== '-') writeFileAtomic(opts.md, md);
   exportGha(candidate, report, opts);

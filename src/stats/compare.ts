@@ -151,6 +151,11 @@ export interface MetricComparison {
   /** Runs set aside as disturbed (DISTURBED_RUN_Z), per side; counted in nBaseline/nCandidate. */
   setAsideBaseline: number;
   setAsideCandidate: number;
+  /**
+   * Paired only: sample sd of the per-round log ratios the test used (disturbed rounds set aside),
+   * the run-to-run noise that sizes an interleaved comparison (src/stats/sample-size.ts); else null.
+   */
+  spreadLog: number | null;
 }
 
 /** What a side brings: one headline value per run, and (for the one-run case) that run's samples. */
@@ -197,10 +202,10 @@ function unpairedLog(a: readonly number[], b: readonly number[]): LogEstimate {
   return { d: w.meanB - w.meanA, se: Math.sqrt(w.varMeanA + w.varMeanB), dof: w.dof };
 }
 
-function pairedLog(a: readonly number[], b: readonly number[]): LogEstimate {
+function pairedLog(a: readonly number[], b: readonly number[]): LogEstimate & { sd: number } {
   const d = a.map((x, i) => Math.log(b[i]!) - Math.log(x));
   const { n, mean, variance } = meanVar(d);
-  return { d: mean, se: Math.sqrt(variance / n), dof: n - 1 };
+  return { d: mean, se: Math.sqrt(variance / n), dof: n - 1, sd: Math.sqrt(variance) };
 }
 
 /** One-sided p-values of a t statistic (≥ d and ≤ d); exact 0/1 when se is 0. */
@@ -263,6 +268,7 @@ export function compareRuns(
     directional: false,
     setAsideBaseline: 0,
     setAsideCandidate: 0,
+    spreadLog: null,
   };
   if (out.centerBaseline !== null && out.centerCandidate !== null) out.relChange = out.centerCandidate / out.centerBaseline - 1;
   const need = `need ≥ ${o.minRuns} runs a side`;
@@ -275,7 +281,7 @@ export function compareRuns(
   }
   const paired = options.paired === true && a.length === b.length;
   const kept = keepUndisturbed(a, b, paired);
-  const e = paired ? pairedLog(kept.a, kept.b) : unpairedLog(kept.a, kept.b);
+  const e: LogEstimate & { sd?: number } = paired ? pairedLog(kept.a, kept.b) : unpairedLog(kept.a, kept.b);
   const tc = e.se === 0 ? 0 : jStat.studentt.inv(1 - o.alpha, e.dof);
   const lo = e.d - tc * e.se;
   const hi = e.d + tc * e.se;
@@ -288,6 +294,7 @@ export function compareRuns(
     centerCandidate: geoMean(kept.b),
     setAsideBaseline: a.length - kept.a.length,
     setAsideCandidate: b.length - kept.b.length,
+    spreadLog: e.sd ?? null,
     method: paired ? 'paired-log' : 'welch-log',
     relChange: Math.exp(e.d) - 1,
     ciLow: Math.exp(lo) - 1,
