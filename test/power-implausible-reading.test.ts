@@ -1,7 +1,7 @@
 // A reading below 0 W or above 100 kW for one device is a meter failure (the window is incomplete,
 // with the reason), never data (issue 11): a polled command printing 1e300 W mid-window, and a
 // RAPL counter that jumps by a megajoule between two updates.
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,15 +27,21 @@ describe('implausible meter readings', () => {
   });
 
   it('a polled reading of 1e300 W mid-window: incomplete with the reason, not integrated', async () => {
-    const f = join(mkdtempSync(join(tmpdir(), 'joulebench-huge-')), 'watts');
+    const dir = mkdtempSync(join(tmpdir(), 'joulebench-huge-'));
+    const f = join(dir, 'watts');
+    const reads = join(dir, 'reads');
     writeFileSync(f, '50\n');
-    const c = await createEnergyMonitor({ meterCmd: `cat '${f}'`, meterInterval: 0.05, minWindow: 0, idleBaseline: 0 });
+    writeFileSync(reads, '');
+    // Each read also appends a line to `reads`, so the bad value stays up until the meter has read
+    // it twice, however late a loaded machine runs the polls (not for a fixed 300 ms).
+    const c = await createEnergyMonitor({ meterCmd: `cat '${f}' && echo >> '${reads}'`, meterInterval: 0.05, minWindow: 0, idleBaseline: 0 });
     if (!c.monitor) throw new Error(c.reason);
     monitor = c.monitor;
     await monitor.begin('w');
     await sleep(400);
     put(f, '1e300\n');
-    await sleep(300);
+    const readsBefore = readFileSync(reads, 'utf8').length;
+    for (let waitedMs = 0; readFileSync(reads, 'utf8').length < readsBefore + 2 && waitedMs < 10_000; waitedMs += 20) await sleep(20);
     put(f, '50\n');
     await sleep(600);
     const e = await monitor.end('w');

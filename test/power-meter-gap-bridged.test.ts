@@ -35,8 +35,9 @@ describe('meter gap inside a window', () => {
     const x = e as Record<string, unknown>;
     const bridgedS = x.bridgedS as number;
     // The last good read before the gap precedes the removal, the first after it follows the
-    // restore: at least the 400 ms the file was gone, and less than the window.
-    expect(bridgedS).toBeGreaterThanOrEqual(0.39);
+    // restore (its midpoint may precede the restore by half a read, a spawned `cat` that a loaded
+    // machine can slow to ~0.1 s): about the 400 ms the file was gone, and less than the window.
+    expect(bridgedS).toBeGreaterThanOrEqual(0.3);
     expect(bridgedS).toBeLessThan(e.timeS);
     expect(e.incompleteReason).toMatch(/cmd meter failed \d+× during the window .*energy covers [\d.]+ s of [\d.]+ s, of which [\d.]+ s interpolated across failed reads$/);
     // The constant 50 W is still integrated over the whole window, and no per-joule figure is given.

