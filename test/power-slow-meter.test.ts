@@ -40,16 +40,19 @@ describe('slow power meter (200 ms per read)', () => {
         works.push((w1 - w0) / 1000);
         windows.push(e.timeS);
         expect(e.complete, e.incompleteReason).toBe(true);
-        // The window is the work, not the begin or end read (≥ 200 ms each): within 50 ms, the
-        // slack a loaded 2-core machine needs between two lines of this thread.
-        expect(Math.abs(e.timeS - (w1 - w0) / 1000), `window ${e.timeS} s vs work ${(w1 - w0) / 1000} s`).toBeLessThan(0.05);
+        // The window is the work, not the begin or end read (≥ 200 ms each, which is what a window
+        // holding them would add): within 150 ms, the slack a loaded 2-core machine needs for the
+        // messages between this thread and the sampler's worker at both edges (with 50 ms, a
+        // full-suite run on the loaded 2-core machine failed this test once; output not kept).
+        expect(Math.abs(e.timeS - (w1 - w0) / 1000), `window ${e.timeS} s vs work ${(w1 - w0) / 1000} s`).toBeLessThan(0.15);
         expect(Math.abs(e.avgPowerW - 300) / 300, `${e.avgPowerW} W average`).toBeLessThan(0.005);
         expect(perJoule(1000, e)).toBeCloseTo(1000 / e.energyJ, 9);
         await sleep(1000); // idle between the two workloads
       }
       const sumWork = works.reduce((a, b) => a + b, 0);
       const sumWin = windows.reduce((a, b) => a + b, 0);
-      expect(sumWin - sumWork).toBeLessThan(0.1);
+      // Two windows holding their begin/end reads would add ≥ 0.4 s; the idle second between them ≥ 1 s.
+      expect(sumWin - sumWork).toBeLessThan(0.3);
     } finally {
       await m.close();
     }
