@@ -8,7 +8,7 @@
  * two-stage note in sample-size.ts for what that does to the false-alarm rate).
  */
 import type { ComparisonReport } from '../report/compare-results.js';
-import { roundsToDetect, type RoundsPlan } from '../stats/sample-size.js';
+import { roundsToDetect } from '../stats/sample-size.js';
 import type { AbExtension } from './driver.js';
 
 /** What `--detect` asks for. */
@@ -19,7 +19,7 @@ export interface DetectOptions {
   power: number;
   /** Rounds already run (the first stage). */
   firstRounds: number;
-  /** Upper bound on the rounds in all. */
+  /** Upper bound on the rounds in all (≥ firstRounds; `ab` refuses less). */
   maxRounds: number;
 }
 
@@ -28,13 +28,13 @@ function pct(x: number, digits = 1): string {
 }
 
 /** The rounds in all, and a line saying why, from the comparison of the first rounds. */
-export function detectRounds(report: ComparisonReport, o: DetectOptions): AbExtension & { perMetric: Array<{ key: string; spreadLog: number; plan: RoundsPlan }> } {
+export function detectRounds(report: ComparisonReport, o: DetectOptions): AbExtension {
   const gated = report.rows.filter((r) => r.gated && r.verdict !== 'REFUSED');
   const sized = gated.filter((r) => r.spreadLog !== null);
   const head = `--detect ${pct(o.detectRel)}`;
   if (!sized.length) {
     const why = !report.pairing.paired ? report.pairing.why : gated.length ? 'no gated metric has a value in every round' : 'no gated metric in both sides';
-    return { rounds: o.firstRounds, note: `${head}: cannot size the comparison after ${o.firstRounds} rounds (${why}); no rounds added`, perMetric: [] };
+    return { rounds: o.firstRounds, note: `${head}: cannot size the comparison after ${o.firstRounds} rounds (${why}); no rounds added` };
   }
   const alpha = report.alpha / Math.max(1, gated.length);
   const perMetric = sized.map((r) => ({
@@ -47,7 +47,8 @@ export function detectRounds(report: ComparisonReport, o: DetectOptions): AbExte
       alpha,
       noiseThreshold: report.noiseThreshold,
       power: o.power,
-      minRounds: Math.max(2, Math.min(o.firstRounds, o.maxRounds), report.minRuns),
+      // Never fewer than run already, nor than a verdict needs (--min-runs).
+      minRounds: Math.max(2, o.firstRounds, report.minRuns),
       maxRounds: Math.max(o.maxRounds, o.firstRounds, report.minRuns),
     }),
   }));
@@ -61,5 +62,5 @@ export function detectRounds(report: ComparisonReport, o: DetectOptions): AbExte
       : worst.plan.capped
         ? `${head}: ${spread}; ${o.power * 100} % power at ${level} needs more than --max-rounds ${o.maxRounds}: running ${rounds - o.firstRounds} more (${rounds} in all, ${pct(worst.plan.power)} power)`
         : `${head}: ${spread}; ${o.power * 100} % power at ${level} needs ${rounds} rounds: running ${rounds - o.firstRounds} more`;
-  return { rounds, note, perMetric };
+  return { rounds, note };
 }

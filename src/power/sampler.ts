@@ -397,7 +397,7 @@ export class Sampler {
       if (beforeMs >= deadline) return;
       await new Promise((r) => setTimeout(r, sleepMs));
       const lateMs = nowUnixMs() - beforeMs - sleepMs;
-      if (lateMs > sleepMs) deadline = Math.min(startMs + Math.max(3000, boundMs), deadline + lateMs);
+      if (lateMs > sleepMs) deadline = Math.min(startMs + 3000, deadline + lateMs);
     }
   }
 
