@@ -12,7 +12,7 @@ import type { AdapterIdentity } from '../gpu/adapter.js';
 import { newResultDoc } from '../report/environment.js';
 import { resultFileName, resultsDir, writeResult } from '../report/results.js';
 import type { Measurement } from '../report/schema.js';
-import { TimeoutError, UsageError } from '../util/errors.js';
+import { errnoText, TimeoutError, UsageError } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
 
 /** Bound on each filesystem call of the output check (a hung network mount must not hang the CLI). */
@@ -21,23 +21,6 @@ export const OUTPUT_CHECK_TIMEOUT_MS = 5000;
 /** Add `--out <file>` and `--save`. */
 export function addResultFileOptions(cmd: Command): Command {
   return cmd.option('--out <file>', 'write a full result document to <file>').option('--save', 'write a full result document into results/');
-}
-
-const ERRNO_TEXT: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'not a directory',
-  ENOSPC: 'no space left on device',
-  EISDIR: 'is a directory',
-  ENAMETOOLONG: 'file name too long',
-};
-
-/** "permission denied" for EACCES etc. (the message without the syscall and path). */
-export function errnoText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return (code && ERRNO_TEXT[code]) ?? code ?? String((err as Error)?.message ?? err);
 }
 
 /** One bounded filesystem call; a timeout or failure becomes a UsageError naming the flag. */

@@ -33,3 +33,30 @@ export function rethrowAsUsage(err: unknown, ...inputKinds: Array<abstract new (
   if (inputKinds.some((k) => err instanceof k)) throw new UsageError((err as Error).message);
   throw err;
 }
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EISDIR: 'is a directory',
+  ELOOP: 'too many levels of symbolic links (a symlink loop?)',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  EPIPE: 'the reader closed the pipe',
+};
+
+/**
+ * "no space left on device" for an errno error (ENOSPC): the reason without Node's syscall and
+ * path (callers name the path themselves, once); a non-errno error gives its message.
+ */
+export function errnoText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code && ERRNO_TEXT[code]) return ERRNO_TEXT[code];
+  return code ?? String((err as Error)?.message ?? err);
+}
