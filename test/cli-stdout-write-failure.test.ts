@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, type CliOutcome } from './helpers.js';
-import { fullDevice, smallTmpfs } from './fixtures/io/shell.js';
+import { smallTmpfs } from './fixtures/io/shell.js';
+import { fullDevice } from './fixtures/io/special-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jb-stdout-full-'));
 const results = join(dir, 'results');

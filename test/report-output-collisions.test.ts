@@ -30,15 +30,15 @@ async function refused(args: string[], re: RegExp): Promise<void> {
 describe('report output collisions', () => {
   it('--md naming the input result file: refused, the result file untouched', async () => {
     const s = scratch();
-    await refused(['report', s.input, '--md', s.input], /--md .*in\.json: is also an input result file/);
+    await refused(['report', s.input, '--md', s.input], /--md .*in\.json: is also an input file/);
     expect(readFileSync(s.input, 'utf8')).toBe(s.before);
   });
 
   it('an output reaching an input through a symlink or a directory argument: refused', async () => {
     const s = scratch();
     symlinkSync(s.input, join(s.dir, 'link.md'));
-    await refused(['report', s.input, '--csv', join(s.dir, 'link.md')], /--csv .*link\.md: is also an input result file/);
-    await refused(['report', s.dir, '--html', join(s.dir, 'in.json')], /--html .*in\.json: is also an input result file/);
+    await refused(['report', s.input, '--csv', join(s.dir, 'link.md')], /--csv .*link\.md: is also an input file/);
+    await refused(['report', s.dir, '--html', join(s.dir, 'in.json')], /--html .*in\.json: is also an input file/);
     expect(readFileSync(s.input, 'utf8')).toBe(s.before);
   });
 

@@ -4,8 +4,11 @@
  * re-run the comparison (`joulebench compare --baseline <out-dir>/baseline --candidate
  * <out-dir>/candidate`). Rewritten atomically after every run, so a crash keeps what was done.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readInputFile } from '../util/input-file.js';
 
 const side = z.enum(['baseline', 'candidate']);
 
@@ -52,4 +55,26 @@ export type ManifestRun = z.infer<typeof manifestRunSchema>;
 /** Validate and write the manifest atomically. */
 export function writeManifest(path: string, m: Manifest): void {
   writeFileAtomic(path, JSON.stringify(manifestSchema.parse(m), null, 2) + '\n');
+}
+
+/**
+ * The run directories (`baseline/`, `candidate/`) of an `ab` out-dir, or null when `dir` holds no
+ * A/B manifest: `report <out-dir>` reports the runs, not the manifest. Warm-up runs are left out.
+ */
+export function abRunDirsOf(dir: string): string[] | null {
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(readInputFile(join(dir, 'ab.json'), 'A/B manifest')) as { kind?: unknown }).kind;
+  } catch {
+    return null;
+  }
+  if (kind !== 'joulebench-ab') return null;
+  const isDir = (d: string) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  return ['baseline', 'candidate'].map((s) => join(dir, s)).filter(isDir);
 }

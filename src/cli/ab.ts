@@ -15,7 +15,8 @@ import { AbRunError, runAb, validateAb, type AbOptions } from '../ab/driver.js';
 import type { Side } from '../ab/plan.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg } from './common.js';
-import { addCompareOptions, checkCompareOptions, COMPARE_HELP_TAIL, compareLoaded, load, runCompare, type CompareCliOptions } from './compare.js';
+import { addCompareOptions, checkCompareOptions, COMPARE_HELP_TAIL, compareLoaded, compareOutputs, load, runCompare, type CompareCliOptions } from './compare.js';
+import { checkOutputs } from './result-file.js';
 
 /** The default benchmark: the main job, one result file per run. */
 export const DEFAULT_AB_BENCH = 'node dist/src/cli/main.js run --seconds 10 --progress quiet --out {out}';
@@ -112,6 +113,8 @@ export function registerAb(program: Command): void {
       if (e instanceof RangeError) throw new UsageError(`--bench: ${e.message}`);
       throw e;
     }
+    // compare's outputs, checked before the builds and runs (they are written at the end).
+    await checkOutputs(compareOutputs({ ...f, md: f.md ?? join(outDir, 'compare.md') }));
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
     log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
@@ -127,7 +130,7 @@ export function registerAb(program: Command): void {
       throw e;
     }
     const labels = { baseline: join(outDir, 'baseline'), candidate: join(outDir, 'candidate') };
-    const { code } = runCompare(files.baselineFiles, files.candidateFiles, { ...f, md: f.md ?? join(outDir, 'compare.md') }, labels);
+    const { code } = await runCompare(files.baselineFiles, files.candidateFiles, { ...f, md: f.md ?? join(outDir, 'compare.md') }, labels);
     log(`manifest ${files.manifestPath}; re-compare with: joulebench compare --baseline ${join(outDir, 'baseline')} --candidate ${join(outDir, 'candidate')}`);
     process.exitCode = code;
   });

@@ -17,7 +17,8 @@ import { ghaEntries, serializeGha } from '../report/gha-benchmark.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, printJson, warn } from './common.js';
-import { expandResultPaths } from './report.js';
+import { checkOutputs } from './result-file.js';
+import { expandResultInputs, expandResultPaths, loadResultInputs, skippedText, type ResultInput } from './result-inputs.js';
 
 /** Options of `compare` (and of `ab`, which passes them through). */
 export interface CompareCliOptions {
@@ -77,9 +78,23 @@ export function resolveSides(positional: { baseline?: string; candidate?: string
   return { baseline: [pos[0]!], candidate: [pos[1]!] };
 }
 
-/** Read result files (and directories of them) as runs. */
+/** Read result files (and directories of them) as runs; a bad file found in a directory stops it too (see loadSide). */
 export function load(args: string[]): RunFile[] {
   return expandResultPaths(args).map((path) => ({ path, doc: readResult(path) }));
+}
+
+/** One side's runs: a bad file found in a directory is skipped with a warning (src/cli/result-inputs.ts). */
+function loadSide(inputs: readonly ResultInput[], side: string, skipped: string[]): RunFile[] {
+  return loadResultInputs(inputs, (s) => skipped.push(`${side}: ${skippedText(s)}`), `${side} result files`).loaded;
+}
+
+/** The side outputs of compare (and ab), flag and path. */
+export function compareOutputs(opts: Pick<CompareCliOptions, 'md' | 'exportGhaBenchmark' | 'exportGhaBenchmarkSmaller'>): Array<[string, string | undefined]> {
+  return [
+    ['--md', opts.md],
+    ['--export-gha-benchmark', opts.exportGhaBenchmark],
+    ['--export-gha-benchmark-smaller', opts.exportGhaBenchmarkSmaller],
+  ];
 }
 
 /** compareRunSets with the CLI's options (percent flags to fractions); bad input is a UsageError. */
@@ -103,19 +118,26 @@ export function compareLoaded(baseline: RunFile[], candidate: RunFile[], opts: C
  * Compare, write the side outputs (Markdown file, github-action-benchmark JSON), print the Markdown
  * (or JSON) and return the report with the gate's exit code and why.
  */
-export function runCompare(
+export async function runCompare(
   baselineArgs: string[],
   candidateArgs: string[],
   opts: CompareCliOptions,
   labels = { baseline: baselineArgs.join(' '), candidate: candidateArgs.join(' ') },
-): { report: ComparisonReport; code: 0 | 1; why: string | null } {
+): Promise<{ report: ComparisonReport; code: 0 | 1; why: string | null }> {
   if (opts.minSamples !== undefined) warn('--min-samples is replaced by --min-runs (runs, not within-run samples, are the replicates); using its value as --min-runs');
   const gate = parseGate(opts.gate);
-  const baseline = load(baselineArgs);
-  const candidate = load(candidateArgs);
-  const overlap = baseline.filter((b) => candidate.some((c) => c.path === b.path));
+  const bIn = expandResultInputs(baselineArgs, { abOutDir: 'refuse' });
+  const cIn = expandResultInputs(candidateArgs, { abOutDir: 'refuse' });
+  const overlap = bIn.filter((b) => cIn.some((c) => c.path === b.path));
   if (overlap.length) throw new UsageError(`${overlap[0]!.path}: given as both baseline and candidate`);
+  // Outputs before any work: never an input, a device, a directory or each other (exit 2).
+  const all = [...bIn, ...cIn];
+  await checkOutputs(compareOutputs(opts), { files: all.map((x) => x.path), dirs: [...new Set(all.flatMap((x) => (x.dir ? [x.dir] : [])))] });
+  const skipped: string[] = [];
+  const baseline = loadSide(bIn, 'baseline', skipped);
+  const candidate = loadSide(cIn, 'candidate', skipped);
   const report = compareLoaded(baseline, candidate, opts, labels, gate);
+  report.warnings.unshift(...skipped);
   const md = renderCompareMarkdown(report);
   if (opts.md !== undefined && opts.md !== '-') writeFileAtomic(opts.md, md);
   exportGha(candidate, report, opts);
@@ -183,10 +205,10 @@ export function registerCompare(program: Command): void {
   cmd
     .addOption(new Option('--min-samples <n>', 'deprecated: use --min-runs').argParser(numberArg('--min-samples', { min: 2, integer: true })).hideHelp())
     .addHelpText('after', COMPARE_HELP_TAIL)
-    .action((baseline: string | undefined, candidate: string | undefined, opts: CompareCliOptions) => {
+    .action(async (baseline: string | undefined, candidate: string | undefined, opts: CompareCliOptions) => {
       checkCompareOptions(opts);
       const sides = resolveSides({ baseline, candidate }, opts);
-      const { code } = runCompare(sides.baseline, sides.candidate, opts);
+      const { code } = await runCompare(sides.baseline, sides.candidate, opts);
       process.exitCode = code;
     });
 }

@@ -1,6 +1,7 @@
 /**
  * `joulebench infer bench|build|presets`: LLM inference tokens/s (and tokens/J) with onnxruntime-node.
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
@@ -111,7 +112,7 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   const g = cmd.optsWithGlobals() as { adapter?: string };
   if (!(EPS as readonly string[]).includes(flags.ep)) throw new UsageError(`--ep '${flags.ep}': use one of ${EPS.join(', ')}`);
   validateMeterOptions(flags); // before any adapter or meter opens
-  await checkResultOutputs(flags); // a bad --out costs one line, not a measurement
+  await checkResultOutputs(flags, '--save', { files: existsSync(flags.model) ? [flags.model] : [] }); // a bad --out costs one line, not a measurement
   // The meter must cover the device the graph runs on: the WebGPU adapter for the webgpu EP
   // (NVML/hwmon picked by vendor), the CPU package otherwise.
   let adapter: AdapterIdentity | null = null;

@@ -2,11 +2,11 @@
  * `joulebench profit`: what each use of a site's power earns, from measured numbers, and which use
  * to choose. I/O lives here (site files, result files); the model is pure (src/profit/).
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
+import { readInputFile } from '../util/input-file.js';
 import { readResult } from '../report/results.js';
 import type { Measurement, ResultDoc } from '../report/schema.js';
 import { energyBasis } from '../power/energy-basis.js';
@@ -50,12 +50,7 @@ export function parseSiteText(text: string, path: string): unknown {
 
 /** Read and validate a site profile file; UsageError (exit 2) with one line naming the field. */
 export function readSiteProfile(path: string): SiteProfile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--site ${path}: cannot read site file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  const text = readInputFile(path, 'site file', `--site ${path}`);
   const v = validateSiteProfile(parseSiteText(text, path));
   if (!v.ok) throw new UsageError(`site file ${path}: ${v.error}`);
   return v.profile;

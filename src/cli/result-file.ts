@@ -4,6 +4,7 @@
  * output paths before doing any work, so a bad path costs one line instead of a measurement.
  */
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -87,12 +88,55 @@ export async function checkOutputPath(path: string, flag: string, who = `${flag}
   return abs;
 }
 
+/** The file a path names, through symlinks when it exists (so `./a.json` and a link to it collide). */
+function identity(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+/** What a command reads: its input files, and the directories it lists for `*.json` results. */
+export interface CommandInputs {
+  files?: readonly string[];
+  dirs?: readonly string[];
+}
+
+/**
+ * The one check of every command's output paths, before any work (exit 2, nothing written):
+ * an output must not be one of the input files (it would be replaced), nor a `*.json` file inside
+ * a directory the command reads results from (the next run would read it as a result), nor the same
+ * file as another output; and it must be writable and a regular file or new (checkOutputPath: a
+ * directory, a device node or a FIFO is never replaced). `'-'` (stdout) and undefined are skipped.
+ */
+export async function checkOutputs(outputs: ReadonlyArray<readonly [flag: string, path: string | undefined]>, inputs: CommandInputs = {}): Promise<void> {
+  const inputIds = new Map((inputs.files ?? []).map((p) => [identity(p), p]));
+  const dirIds = new Map((inputs.dirs ?? []).map((d) => [identity(d), d]));
+  const seen = new Map<string, string>();
+  for (const [flag, path] of outputs) {
+    if (path === undefined || path === '-') continue;
+    const id = identity(path);
+    const input = inputIds.get(id);
+    if (input !== undefined) throw new UsageError(`${flag} ${path}: is also an input file (${input}); writing it would replace that input, give the output another name`);
+    const dir = dirIds.get(identity(dirname(resolve(path))));
+    if (dir !== undefined && path.endsWith('.json') && !basename(path).startsWith('.')) {
+      throw new UsageError(`${flag} ${path}: is inside the input directory ${dir}, where it would be read as a result file; write it elsewhere`);
+    }
+    const other = seen.get(id);
+    if (other !== undefined) throw new UsageError(`${other} and ${flag} name the same file (${path}); give each output its own file`);
+    seen.set(id, flag);
+  }
+  for (const [flag, path] of outputs) if (path !== undefined && path !== '-') await checkOutputPath(path, flag);
+}
+
 /**
  * Validate `--out` and (with `save`) the results directory before any measurement; `saveFlag`
  * names what writes into the results directory (`--save`, or `run` without `--out`).
  */
-export async function checkResultOutputs(o: { out?: string; save?: boolean }, saveFlag = '--save'): Promise<void> {
-  if (o.out !== undefined) await checkOutputPath(o.out, '--out');
+export async function checkResultOutputs(o: { out?: string; save?: boolean }, saveFlag = '--save', inputs: CommandInputs = {}): Promise<void> {
+  if (o.out !== undefined) await checkOutputs([['--out', o.out]], inputs);
   if (o.save) await checkOutputPath(join(resultsDir(), 'result.json'), saveFlag, `${saveFlag}: results directory ${resultsDir()}`);
 }
 

@@ -9,6 +9,7 @@
  * are left out rather than guessed. Ctrl-C or a failing phase writes what was measured so far as an
  * incomplete result and exits non-zero.
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
@@ -198,7 +199,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
   const siteFile = opts.site ?? defaultSiteFile();
   // Validate the site file up front: a typo must not cost a full benchmark run.
   const siteProfile = readSiteProfile(siteFile);
-  await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)');
+  await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)', { files: [siteFile, ...(opts.model && existsSync(opts.model) ? [opts.model] : [])] });
   const timed = timedPhaseOptions({ targetRelCi: opts.targetRelCi ?? 1, autotuneCache: opts.autotuneCache !== false, ...(opts.minSeconds !== undefined ? { minSeconds: opts.minSeconds } : {}) }, opts.seconds);
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);

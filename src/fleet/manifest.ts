@@ -10,10 +10,11 @@
  *   <campaign>/logs/<jobid>_<i>.out|.err  task i's stdout / stderr (sbatch --output/--error)
  *   <campaign>/report/fleet.{md,html,json} the merged report (`fleet collect`)
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readInputFile, type InputFileError } from '../util/input-file.js';
 import { UsageError } from '../util/errors.js';
 
 /** File name of the manifest inside a campaign directory. */
@@ -75,9 +76,10 @@ export function readManifest(dir: string): Manifest {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`--campaign ${dir}: no ${MANIFEST_FILE} there; pass a directory made by 'joulebench fleet submit'`);
+    text = readInputFile(path, MANIFEST_FILE);
+  } catch (err) {
+    if ((err as InputFileError).code === 'ENOENT') throw new UsageError(`--campaign ${dir}: no ${MANIFEST_FILE} there; pass a directory made by 'joulebench fleet submit'`);
+    throw new UsageError(`--campaign ${dir}: ${(err as Error).message}`);
   }
   let doc: unknown;
   try {
@@ -120,7 +122,7 @@ export function latestCampaignDir(root: string): string {
     const path = join(dir, MANIFEST_FILE);
     try {
       if (!statSync(dir).isDirectory()) continue;
-      const at = (JSON.parse(readFileSync(path, 'utf8')) as { submittedAt?: unknown }).submittedAt;
+      const at = (JSON.parse(readInputFile(path, MANIFEST_FILE)) as { submittedAt?: unknown }).submittedAt;
       if (typeof at === 'string' && (best === null || at > best.at)) best = { dir, at };
     } catch {
       /* not a campaign */

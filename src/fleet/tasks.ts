@@ -5,7 +5,8 @@
  * is `ok` only when its result is valid and complete and nothing says it failed; a failed task
  * never stops the others from merging.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { readInputFile, type InputFileError } from '../util/input-file.js';
 import { z } from 'zod';
 import { readResult } from '../report/results.js';
 import type { ResultDoc } from '../report/schema.js';
@@ -60,9 +61,9 @@ export interface TaskOutcome {
 export function readTaskRecord(path: string): TaskRecord | null | 'invalid' {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return null;
+    text = readInputFile(path, 'task record');
+  } catch (err) {
+    return (err as InputFileError).code === 'ENOENT' ? null : 'invalid';
   }
   try {
     const r = taskRecordSchema.safeParse(JSON.parse(text));
@@ -103,9 +104,11 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 export function lastStderrLine(path: string, tailBytes = 64 * 1024): string | null {
   let text: string;
   try {
-    const size = statSync(path).size;
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO must not block
     try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return null;
+      const size = st.size;
       const len = Math.min(size, tailBytes);
       const buf = Buffer.alloc(len);
       readSync(fd, buf, 0, len, size - len);

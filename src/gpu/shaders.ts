@@ -13,6 +13,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../report/environment.js';
 import { UsageError } from '../util/errors.js';
+import { readInputFile } from '../util/input-file.js';
 import { withTimeout } from '../util/timeout.js';
 
 /** Bound on one pipeline compilation (a software adapter compiles a big unrolled kernel in seconds). */
@@ -59,7 +60,7 @@ export function shaderOverridePath(file: string): string | null {
 /** Read `shaders/<file>` from the package, or its JOULEBENCH_SHADER_DIR override. */
 export function loadShaderSource(file: string): ShaderSource {
   const override = shaderOverridePath(file);
-  if (override) return shaderSource(file, readFileSync(override, 'utf8'), `${SHADER_DIR_ENV}: ${override}`);
+  if (override) return shaderSource(file, readInputFile(override, 'WGSL kernel file', `${SHADER_DIR_ENV}: ${override}`), `${SHADER_DIR_ENV}: ${override}`);
   return shaderSource(file, readFileSync(join(packageRoot(), 'shaders', file), 'utf8'), `shaders/${file}`);
 }
 

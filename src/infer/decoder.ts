@@ -9,7 +9,8 @@ import { noteGpuInstance } from '../gpu/llvmpipe.js';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { TimeoutError, UsageError } from '../util/errors.js';
+import { errnoText, TimeoutError, UsageError } from '../util/errors.js';
+import { fileKind } from '../util/input-file.js';
 import { withTimeout } from '../util/timeout.js';
 import { f16BitsToF32 } from './weights.js';
 import { readOnnxGraph, type OnnxGraphSummary } from './onnx-reader.js';
@@ -187,7 +188,11 @@ export function permissionDenied(path: string, what = 'model file'): UsageError 
   return new UsageError(`--model ${path}: permission denied (the ${what} is not readable by this user; fix its permissions, e.g. chmod a+r '${path}')`);
 }
 
-/** Throw the one-line error when `path` exists but cannot be read. */
+/**
+ * Throw the one-line error when `path` exists but cannot be read, or is not what `what` says: a
+ * 'model directory' must be a directory, anything else a regular file (a FIFO or a device would
+ * hang or exhaust the reader: src/util/input-file.ts).
+ */
 export function assertReadable(path: string, what = 'model file'): void {
   try {
     accessSync(path, constants.R_OK);
@@ -195,7 +200,11 @@ export function assertReadable(path: string, what = 'model file'): void {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') throw permissionDenied(path, what);
     if (code === 'ENOENT') throw new UsageError(`--model ${path}: no such file or directory`);
-    throw err;
+    throw new UsageError(`--model ${path}: cannot read the ${what} (${errnoText(err)})`);
+  }
+  const st = statSync(path);
+  if (what === 'model directory' ? !st.isDirectory() : !st.isFile()) {
+    throw new UsageError(`--model ${path}: the ${what} is ${fileKind(st)}, not ${what === 'model directory' ? 'a directory' : 'a regular file'}; pass the decoder .onnx file or its directory`);
   }
 }
 

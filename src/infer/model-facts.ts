@@ -6,7 +6,7 @@
  * Pure functions over an {@link OnnxGraphSummary} (src/infer/onnx-reader.ts) and parsed JSON, apart
  * from {@link readModelFacts} which reads the two config files.
  */
-import { readFileSync } from 'node:fs';
+import { InputFileError, readInputFile } from '../util/input-file.js';
 import { join } from 'node:path';
 import type { OnnxGraphSummary, OnnxNodeInfo, OnnxTensorInfo } from './onnx-reader.js';
 
@@ -201,11 +201,13 @@ export interface ModelFacts {
   genai?: { filename: string | null; pastKey: string | null; pastValue: string | null; presentKey: string | null; presentValue: string | null };
 }
 
+/** A JSON object file, or null when absent or unparseable; a FIFO or device is refused (it would hang or exhaust the read). */
 function readJson(path: string): Record<string, unknown> | null {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const v = JSON.parse(readInputFile(path, 'model config (JSON)', `--model: ${path}`)) as unknown;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
+  } catch (err) {
+    if (err instanceof InputFileError && err.code === 'ENOTREG') throw err;
     return null;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Read, validate and atomically write results documents.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type z, ZodError } from 'zod';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
+import { readInputFile } from '../util/input-file.js';
 import { SCHEMA_VERSION, SUPPORTED_MAJORS, resultSchema, type ResultDoc } from './schema.js';
 import type { Summary as StatsSummary } from '../stats/summary.js';
 import { annotateHeadlines } from './headline.js';
@@ -81,14 +81,7 @@ export function validateResult(doc: unknown, where = 'result'): ResultDoc {
 
 /** Read and validate a result file. */
 export function readResult(path: string): ResultDoc {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const text = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
-    throw new UsageError(`${path}: cannot read result file (${text})`);
-  }
+  const text = readInputFile(path, 'result file'); // a regular file only: never a FIFO or /dev/zero
   let doc: unknown;
   try {
     doc = JSON.parse(text);
