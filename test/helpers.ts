@@ -32,9 +32,13 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** Start the CLI from source (tsx) as a child process (for tests that signal or kill it). */
-export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+/**
+ * Start the CLI from source (tsx) as a child process (for tests that signal or kill it);
+ * `preload`: modules imported before it (e.g. a fault injector).
+ */
+export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; preload?: string[] } = {}): ChildProcessWithoutNullStreams {
+  const preload = (opts.preload ?? []).flatMap((p) => ['--import', p]);
+  return spawn(process.execPath, ['--import', 'tsx', ...preload, join(ROOT, 'src/cli/main.ts'), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -42,7 +46,7 @@ export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: 
 }
 
 /** Run the CLI from source (tsx) in a child process, bounded by `timeoutMs`. */
-export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliOutcome> {
+export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string; cwd?: string; preload?: string[] } = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, opts);
     let stdout = '';

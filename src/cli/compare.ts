@@ -139,11 +139,12 @@ export async function runCompare(
   const report = compareLoaded(baseline, candidate, opts, labels, gate);
   report.warnings.unshift(...skipped);
   const md = renderCompareMarkdown(report);
-  if (opts.md !== undefined && opts.md !== '-') writeFileAtomic(opts.md, md);
-  exportGha(candidate, report, opts);
   if (opts.json) printJson(report);
   else process.stdout.write(md);
   for (const w of report.warnings) warn(w);
+  // Files after the verdict is printed: a failed write (a full disk) names the file, exit 1.
+  if (opts.md !== undefined && opts.md !== '-') writeFileAtomic(opts.md, md);
+  exportGha(candidate, report, opts);
   const { code, why } = compareExitCode(report, opts);
   if (why) process.stderr.write(`joulebench: ${why}: exit ${code}\n`);
   return { report, code, why };

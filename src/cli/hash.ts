@@ -17,7 +17,7 @@ import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTa
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
-import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
 import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js';
 
@@ -232,7 +232,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   if (!f.json && f.llvmpipeWidth === undefined && llvmpipeWidthOf(m.adapter?.name ?? '') === 256 && cpuHasAvx512()) {
     process.stderr.write('hint: this CPU has AVX-512; --llvmpipe-width 512 runs 16 invocations per SIMD op (measured ~2x here; changes the adapter name)\n');
   }
-  writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' });
+  const written = writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' });
   if (f.json) {
     annotateHeadlines({ measurements: [m] } as ResultDoc); // statistic + outliers, as result files carry them
     printJson({
@@ -245,6 +245,7 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
       measurement: m,
     });
   } else process.stdout.write(formatBenchHuman(m, r.isSoftware) + '\n');
+  assertResultsWritten(written); // a full disk loses the file, not the figures: printed above, exit 1
 }
 
 /** --kernel, --wg and --npi: a fixed launch configuration (hash commands and `run`). */

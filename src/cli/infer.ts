@@ -18,7 +18,7 @@ import { MODEL_DTYPES, type ModelDtype } from '../infer/weights.js';
 import { MAX_BATCH, parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
 import { formatSweepHuman } from '../infer/sweep-format.js';
 import { numberArg, printJson, warn } from './common.js';
-import { addResultFileOptions, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 
 interface BenchFlags extends MeterOptions {
   model: string;
@@ -162,9 +162,10 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   }
   for (const w of m.warnings) warn(w);
   const device = m.adapter?.name ?? `${flags.ep}-${os.cpus()[0]?.model ?? 'cpu'}`;
-  writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `infer-${(m.details as { model: { name: string } }).model.name}` });
+  const written = writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `infer-${(m.details as { model: { name: string } }).model.name}` });
   if (flags.json) printJson(m);
   else process.stdout.write(formatInferHuman(m) + '\n');
+  assertResultsWritten(written); // a full disk loses the file, not the figures: printed above, exit 1
 }
 
 /** Register `infer` and its subcommands. */

@@ -11,8 +11,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AdapterIdentity } from '../gpu/adapter.js';
 import { newResultDoc } from '../report/environment.js';
-import { resultFileName, resultsDir, writeResult } from '../report/results.js';
+import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
 import type { Measurement } from '../report/schema.js';
+import { WriteFileError } from '../util/atomic.js';
 import { errnoText, TimeoutError, UsageError } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
 
@@ -140,26 +141,56 @@ export async function checkResultOutputs(o: { out?: string; save?: boolean }, sa
   if (o.save) await checkOutputPath(join(resultsDir(), 'result.json'), saveFlag, `${saveFlag}: results directory ${resultsDir()}`);
 }
 
+/** Result files written, and those that could not be (a full disk): the figures are printed either way. */
+export interface ResultWrites {
+  written: string[];
+  failed: Array<{ path: string; reason: string }>;
+}
+
 /**
- * Write `m` as a result document to `--out` and/or (with `--save`) `results/<date>_<host>_<device>_<label>.json`.
- * Returns the paths written; says so on stderr unless `quiet` (the `--json` stdout stays clean either way).
+ * Try one write; a filesystem failure (WriteFileError, or an errno error from creating the
+ * directory) is recorded with its path instead of thrown, so the caller still prints the figures.
+ */
+export function attemptWrite(w: ResultWrites, path: string, write: () => string, quiet = false): void {
+  try {
+    const p = write();
+    w.written.push(p);
+    if (!quiet) process.stderr.write(`result written to ${p}\n`);
+  } catch (err) {
+    if (err instanceof WriteFileError) w.failed.push({ path: err.path, reason: errnoText(err.cause) });
+    else if (typeof (err as NodeJS.ErrnoException)?.code === 'string') w.failed.push({ path: (err as NodeJS.ErrnoException).path ?? path, reason: errnoText(err) });
+    else throw err;
+  }
+}
+
+/** Call after printing the figures: a result file that could not be written is an error (exit 1) naming it. */
+export function assertResultsWritten(w: ResultWrites): void {
+  if (!w.failed.length) return;
+  throw new Error(`could not write the result file ${w.failed.map((f) => `${f.path} (${f.reason})`).join(' nor ')}: the figures above are not saved`);
+}
+
+/**
+ * Write `m` as a result document to `--out` and/or (with `--save`) a new
+ * `results/<date>_<host>_<device>_<label>[-N].json` (never replacing another run's file: two runs
+ * started in the same second get -2, -3, …). Says so on stderr unless `quiet` (the `--json` stdout
+ * stays clean either way). A failed write is returned, not thrown: print, then assertResultsWritten.
  */
 export function writeMeasurementResult(
   m: Measurement,
   o: { out?: string; save?: boolean; quiet?: boolean },
   startedAt: Date,
   naming: { device: string; label: string },
-): string[] {
-  if (!o.out && !o.save) return [];
+): ResultWrites {
+  const w: ResultWrites = { written: [], failed: [] };
+  if (!o.out && !o.save) return w;
   const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
   doc.measurements.push(m);
   doc.endedAt = new Date().toISOString();
-  const paths: string[] = [];
-  if (o.out) paths.push(o.out);
-  if (o.save) paths.push(join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), ...naming })));
-  for (const p of paths) {
-    writeResult(p, doc);
-    if (!o.quiet) process.stderr.write(`result written to ${p}\n`);
+  const out = o.out;
+  if (out) attemptWrite(w, out, () => (writeResult(out, doc), out), o.quiet);
+  if (o.save) {
+    const name = resultFileName({ startedAt, host: os.hostname(), ...naming });
+    attemptWrite(w, join(resultsDir(), name), () => writeNewResult(resultsDir(), name, doc), o.quiet);
   }
-  return paths;
+  return w;
 }

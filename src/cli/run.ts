@@ -22,13 +22,13 @@ import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, validateM
 import { formatComparison, type ProfitReport, type SiteProfile } from '../profit/index.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
-import { resultFileName, resultsDir, writeResult } from '../report/results.js';
+import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
 import { numberArg, printJson } from './common.js';
 import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
-import { checkResultOutputs } from './result-file.js';
+import { attemptWrite, checkResultOutputs, type ResultWrites } from './result-file.js';
 import { addKernelOptions, launchFromFlags, type LaunchFlags } from './hash.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
 import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
@@ -189,6 +189,35 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
   return out.join('\n') + '\n';
 }
 
+/** Where a run's result went: its path, and why it could not be written there (null: written). */
+export interface RunWrite {
+  path: string;
+  error: string | null;
+}
+
+/**
+ * Write the run's result to `out` (replaced), else to a new
+ * `results/<date>_<host>_<device>_run[-N].json` (never another run's file: two runs started in the
+ * same second get -2, …). A failed write (a full disk) is returned with the path, not thrown: the
+ * run still prints its figures and then fails.
+ */
+export function writeRunResult(doc: ResultDoc, out: string | null, startedAt: Date): RunWrite {
+  const w: ResultWrites = { written: [], failed: [] };
+  if (out) attemptWrite(w, out, () => (writeResult(out, doc), out), true);
+  else {
+    const name = resultFileName({ startedAt, host: os.hostname(), device: doc.environment.adapter?.name ?? 'cpu-only', label: 'run' });
+    attemptWrite(w, join(resultsDir(), name), () => writeNewResult(resultsDir(), name, doc), true);
+  }
+  return w.written.length ? { path: w.written[0]!, error: null } : { path: w.failed[0]!.path, error: w.failed[0]!.reason };
+}
+
+/** "Result: <path>" for the summary, or the failure when the file could not be written. */
+function resultLine(w: RunWrite): string {
+  if (w.error) return `NOT WRITTEN: ${w.path} (${w.error})`;
+  const rel = relative(process.cwd(), w.path);
+  return rel && !rel.startsWith('..') ? rel : w.path;
+}
+
 /** Run the whole pipeline; returns the exit code. */
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
@@ -209,22 +238,20 @@ export async function runMain(opts: RunOptions): Promise<number> {
   let monitor: EnergyMonitor | null = null;
   let profit: ProfitReport | null = null;
 
-  const pathFor = () =>
-    outPath ?? (outPath = join(resultsDir(), resultFileName({ startedAt, host: os.hostname(), device: doc.environment.adapter?.name ?? 'cpu-only', label: 'run' })));
-  const finish = (complete: boolean, reason?: string): string => {
+  const finish = (complete: boolean, reason?: string): RunWrite => {
     doc.complete = complete;
     if (!complete && reason) doc.incompleteReason = reason;
     doc.endedAt = new Date().toISOString();
-    const p = pathFor();
-    writeResult(p, doc);
-    return p;
+    const w = writeRunResult(doc, outPath, startedAt);
+    if (!w.error) outPath = w.path; // a later write (an interruption) replaces this run's own file
+    return w;
   };
   // Ctrl-C / SIGTERM: keep what was measured, mark the document incomplete, exit non-zero.
   // (onnxruntime's run() blocks the event loop, so the handler fires between decode steps.)
   const onSignal = (sig: NodeJS.Signals) => {
     progress.stop();
-    const p = finish(false, `interrupted by ${sig} during phase '${phase}'`);
-    process.stderr.write(`\njoulebench: interrupted (${sig}) during '${phase}': partial result written to ${p} (marked incomplete)\n`);
+    const w = finish(false, `interrupted by ${sig} during phase '${phase}'`);
+    process.stderr.write(`\njoulebench: interrupted (${sig}) during '${phase}': ${w.error ? `partial result NOT written: ${w.path} (${w.error})` : `partial result written to ${w.path} (marked incomplete)`}\n`);
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
@@ -348,12 +375,14 @@ export async function runMain(opts: RunOptions): Promise<number> {
     phase = 'write';
     await monitor?.close();
     monitor = null;
-    const p = finish(true);
+    const w = finish(true);
     progress.stop();
+    // The figures are printed even when the file could not be written (a full disk): then exit 1.
     if (opts.json) printJson(doc);
-    else {
-      const rel = relative(process.cwd(), p);
-      process.stdout.write(formatRunSummary(doc, profit, rel && !rel.startsWith('..') ? rel : p));
+    else process.stdout.write(formatRunSummary(doc, profit, resultLine(w)));
+    if (w.error) {
+      process.stderr.write(`joulebench: error: could not write the result file ${w.path} (${w.error}): the figures above are not saved\n`);
+      return 1;
     }
     return 0;
   } catch (err) {
@@ -361,8 +390,8 @@ export async function runMain(opts: RunOptions): Promise<number> {
     ctx?.close();
     await monitor?.close().catch(() => undefined);
     if (err instanceof UsageError && doc.measurements.length === 0) throw err;
-    const p = finish(false, `phase '${phase}' failed: ${(err as Error).message}`);
-    process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  partial result written to ${p} (marked incomplete)\n`);
+    const w = finish(false, `phase '${phase}' failed: ${(err as Error).message}`);
+    process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  ${w.error ? `partial result NOT written: ${w.path} (${w.error})` : `partial result written to ${w.path} (marked incomplete)`}\n`);
     if (opts.json) printJson(doc);
     return err instanceof UsageError ? 2 : 1;
   } finally {

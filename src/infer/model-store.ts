@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../util/atomic.js';
+import { errnoText, UsageError } from '../util/errors.js';
 import { packageRoot } from '../report/environment.js';
 import { writeMsgToFile } from './onnx-writer.js';
 import { buildDecoderGraph, serializeModel, type Variant } from './builder.js';
@@ -41,6 +42,8 @@ export interface GeneratedModelInfo {
   externalData: boolean;
   synthetic: true;
   note: string;
+  /** Size of each model file as built (model.onnx, model.onnx.data): a cut copy is found before onnxruntime reads it. */
+  fileBytes?: Record<string, number>;
 }
 
 /** A model directory ready to load. */
@@ -178,6 +181,7 @@ export function buildModelDir(
     if (inv.parameters !== params) throw new Error(`builder: ${preset} ${opts.dtype}: graph holds ${inv.parameters} parameters, the preset has ${params}`);
     weightBytes = inv.weightBytes;
     info.weightBytes = weightBytes;
+    info.fileBytes = Object.fromEntries(['model.onnx', ...(external ? ['model.onnx.data'] : [])].map((f) => [f, statSync(join(tmp, f)).size]));
     writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(hfConfig(c, info), null, 2) + '\n');
     writeFileAtomic(join(tmp, 'genai_config.json'), JSON.stringify(genaiConfig(c, info, built.inputNames.includes('position_ids')), null, 2) + '\n');
     rmSync(opts.dir, { recursive: true, force: true });
@@ -227,6 +231,37 @@ export function ensureModel(preset: string, opts: { dtype: ModelDtype; variant: 
     info.seed === seed &&
     existsSync(join(dir, 'model.onnx')) &&
     (!info.externalData || statSync(join(dir, 'model.onnx.data'), { throwIfNoEntry: false })?.size !== undefined);
-  if (fresh && !opts.rebuild) return { ...describeDir(dir, info, c), built: false, buildTimeS: 0 };
-  return buildModelDir(preset, { dtype: opts.dtype, variant: opts.variant, seed, dir });
+  if (fresh && !opts.rebuild) {
+    checkCachedFiles(dir, info, `joulebench infer build ${preset}${opts.dtype === 'fp32' ? '' : ` --dtype ${opts.dtype}`}${opts.variant === 'gqa' ? '' : ` --variant ${opts.variant}`} --force`);
+    return { ...describeDir(dir, info, c), built: false, buildTimeS: 0 };
+  }
+  try {
+    return buildModelDir(preset, { dtype: opts.dtype, variant: opts.variant, seed, dir });
+  } catch (err) {
+    // Node's errno messages for a failed write(2) name no file ("ENOSPC: no space left on device, write").
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.code !== 'string' || err instanceof UsageError) throw err;
+    throw new Error(`cannot write the model directory ${dir} (${errnoText(err)}${e.path ? `: ${e.path}` : ''})`, { cause: err });
+  }
+}
+
+/**
+ * A cached model whose files are not those built (a copy cut short, a disk that filled up) is
+ * refused as a corrupt cache with the command that rebuilds it, rather than handed to onnxruntime,
+ * whose parse error would blame --model. Caches from before sizes were recorded get a parse check.
+ */
+function checkCachedFiles(dir: string, info: GeneratedModelInfo, rebuild: string): void {
+  const corrupt = (why: string) => new UsageError(`cached model ${dir} is corrupt: ${why}; rebuild it with '${rebuild}'`);
+  if (info.fileBytes) {
+    for (const [f, bytes] of Object.entries(info.fileBytes)) {
+      const size = statSync(join(dir, f), { throwIfNoEntry: false })?.size;
+      if (size !== bytes) throw corrupt(`${f} is ${size === undefined ? 'missing' : `${size} bytes`}, ${bytes} when built`);
+    }
+    return;
+  }
+  try {
+    readOnnxGraph(join(dir, 'model.onnx'));
+  } catch (err) {
+    throw corrupt(`model.onnx does not parse as ONNX (${(err as Error).message})`);
+  }
 }

@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import { type z, ZodError } from 'zod';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic, writeNewFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { readInputFile } from '../util/input-file.js';
 import { SCHEMA_VERSION, SUPPORTED_MAJORS, resultSchema, type ResultDoc } from './schema.js';
@@ -102,6 +102,21 @@ export function serializeResult(doc: ResultDoc): string {
 export function writeResult(path: string, doc: ResultDoc): void {
   checkSchemaVersion(doc, 'result being written');
   writeFileAtomic(path, serializeResult(annotateHeadlines(doc)));
+}
+
+/**
+ * Write a new result file `name` (…`.json`) in `dir`, never replacing one: two runs started in the
+ * same second (the name's resolution) get `name` and `name-2`, …. Validated like writeResult.
+ * Returns the path written; a failed write throws a WriteFileError naming it.
+ */
+export function writeNewResult(dir: string, name: string, doc: ResultDoc): string {
+  checkSchemaVersion(doc, 'result being written');
+  const text = serializeResult(annotateHeadlines(doc));
+  const stem = name.replace(/\.json$/, '');
+  for (let k = 1; ; k++) {
+    const path = join(dir, k === 1 ? name : `${stem}-${k}.json`);
+    if (writeNewFileAtomic(path, text)) return path;
+  }
 }
 
 function slug(s: string): string {

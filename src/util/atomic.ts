@@ -1,6 +1,22 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { errnoText } from './errors.js';
+
+/**
+ * A file that could not be written, naming it: Node's own message for a failed write(2) is
+ * "ENOSPC: no space left on device, write", without the path.
+ */
+export class WriteFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${path} (${errnoText(cause)})`, { cause });
+    this.name = 'WriteFileError';
+  }
+}
 
 /**
  * Create `dir` and its missing parents, one level at a time (at most one mkdir per path
@@ -22,31 +38,88 @@ export function mkdirParents(dir: string): void {
   }
 }
 
-/**
- * Write a file atomically: write a temp file in the same directory, fsync it, then rename it
- * over the target. A killed writer leaves at most a `.<name>.<random>.tmp` file, never a
- * half-written target (rename(2) is atomic within one filesystem).
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Write `data` to a new temp file next to `path` and fsync it; returns the temp path. Errors name `path`. */
+function writeTemp(path: string, data: string | Uint8Array): string {
   const dir = dirname(path);
   mkdirParents(dir);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w', 0o644);
+  } catch (err) {
+    throw new WriteFileError(path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
+  }
   try {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     fsyncSync(fd);
-  } catch (err) {
     closeSync(fd);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed or failing: the write error is the one to report */
+    }
     rmSync(tmp, { force: true });
-    throw err;
+    throw new WriteFileError(path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
   }
-  closeSync(fd);
+  return tmp;
+}
+
+/**
+ * Write a file atomically: write a temp file in the same directory, fsync it, then rename it
+ * over the target. A killed writer leaves at most a `.<name>.<random>.tmp` file, never a
+ * half-written target (rename(2) is atomic within one filesystem). A failed write (a full disk)
+ * removes the temp file and throws a WriteFileError naming `path`.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = writeTemp(path, data);
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw new WriteFileError(path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
   }
+}
+
+/**
+ * Like writeFileAtomic, but never replaces an existing file: the complete temp file is hard-linked
+ * to `path` (link(2) fails with EEXIST when the name is taken, atomically, so of two writers that
+ * chose one name exactly one gets it). Returns false when `path` exists. Where the filesystem has
+ * no hard links, the name is reserved with O_EXCL and the file renamed onto the reservation.
+ */
+export function writeNewFileAtomic(path: string, data: string | Uint8Array): boolean {
+  const tmp = writeTemp(path, data);
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'EMLINK') throw new WriteFileError(path, code ?? 'EIO', err);
+    return reserveThenRename(tmp, path);
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* renamed onto its reservation */
+    }
+  }
+}
+
+function reserveThenRename(tmp: string, path: string): boolean {
+  try {
+    closeSync(openSync(path, 'wx', 0o644));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new WriteFileError(path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(path, { force: true });
+    throw new WriteFileError(path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
+  }
+  return true;
 }
