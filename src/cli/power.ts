@@ -100,7 +100,7 @@ export function registerPower(program: Command): void {
       const x = e as Record<string, any>;
       const lines = [
         `${j.kind === 'declared' ? 'declared watts, not measured' : `${x.meter} (${x.scope})`}: ${fmt(j.energyJ, 3)} J over ${fmt(j.timeS, 3)} s = ${fmt(j.avgPowerW, 2)} W average` +
-          (typeof x.uncertaintyJ === 'number' ? ` (± ${fmt(x.uncertaintyJ, 3)} J)` : ''),
+          (typeof x.uncertaintyJ === 'number' ? ` (± ${fmt(x.uncertaintyJ, 3)} J)` : x.uncertaintyJ === null ? ' (uncertainty unknown)' : ''),
         `  method: ${x.method}`,
       ];
       if (typeof x.uncertaintyNote === 'string') lines.push(`  uncertainty: ${x.uncertaintyNote}`);

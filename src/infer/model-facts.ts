@@ -6,6 +6,7 @@
  * Pure functions over an {@link OnnxGraphSummary} (src/infer/onnx-reader.ts) and parsed JSON, apart
  * from {@link readModelFacts} which reads the two config files.
  */
+import { UsageError } from '../util/errors.js';
 import { InputFileError, readInputFile } from '../util/input-file.js';
 import { join } from 'node:path';
 import type { OnnxGraphSummary, OnnxNodeInfo, OnnxTensorInfo } from './onnx-reader.js';
@@ -268,10 +269,39 @@ export function factsFromGenaiConfig(cfg: Record<string, unknown>): ModelFacts |
   };
 }
 
-/** Facts from the model directory's config.json, else genai_config.json; null when neither is usable. */
+/** Architecture sizes a config may give (HF config.json and genai_config.json names): each a count ≥ 1. */
+const SIZE_KEYS = [
+  'max_position_embeddings', 'n_positions', 'seq_length', 'context_length', 'max_length',
+  'num_hidden_layers', 'n_layer', 'num_layers', 'num_attention_heads', 'n_head', 'num_key_value_heads',
+  'multi_query_group_num', 'head_dim', 'head_size', 'hidden_size', 'n_embd', 'd_model', 'vocab_size',
+];
+
+/**
+ * Refuse a config whose architecture sizes are not counts (max_position_embeddings −5, 0 layers,
+ * 12.5 heads): a bad model, named as one, rather than figures or advice derived from it (a context
+ * of −5 tokens had been answered with "--prompt 1 --gen 1"). Looks at the top level and at the
+ * genai sections (model, model.decoder, search).
+ */
+function checkSizes(cfg: Record<string, unknown>, file: string): void {
+  const model = cfg.model as Record<string, unknown> | undefined;
+  const sections: Array<[string, unknown]> = [['', cfg], ['model.', model], ['model.decoder.', model?.decoder], ['search.', cfg.search]];
+  for (const [prefix, o] of sections) {
+    if (!o || typeof o !== 'object') continue;
+    for (const k of SIZE_KEYS) {
+      const v = (o as Record<string, unknown>)[k];
+      if (typeof v === 'number' && !(Number.isInteger(v) && v >= 1)) {
+        throw new UsageError(`--model: ${file}: ${prefix}${k} = ${v} is not a count ≥ 1: a bad model config; fix the file or re-export the model`);
+      }
+    }
+  }
+}
+
+/** Facts from the model directory's config.json, else genai_config.json; null when neither is usable. A config with impossible sizes is refused (UsageError). */
 export function readModelFacts(dir: string): ModelFacts | null {
   const hf = readJson(join(dir, 'config.json'));
   const genai = readJson(join(dir, 'genai_config.json'));
+  if (hf) checkSizes(hf, join(dir, 'config.json'));
+  if (genai) checkSizes(genai, join(dir, 'genai_config.json'));
   const g = genai ? factsFromGenaiConfig(genai) : null;
   if (hf && (numOf(hf, 'num_hidden_layers', 'n_layer', 'num_layers') !== null || numOf(hf, 'vocab_size') !== null)) {
     const f = factsFromHfConfig(hf);

@@ -546,6 +546,9 @@ export class Sampler {
       this.shortReason(timeS, req),
     ].filter(Boolean) as string[];
     const complete = reasons.length === 0;
+    // With fewer than two readings inside the window nothing bounds how the power moved within it:
+    // the interpolation bound would be 0 J, a precision the meter never gave. Unknown, said so.
+    const fewReads = integ.samplesInside < 2;
     return {
       measured: true,
       energyJ: integ.energyJ,
@@ -553,11 +556,12 @@ export class Sampler {
       avgPowerW,
       ...this.base(t0Ms, t1Ms, req),
       samples: integ.samplesInside,
-      uncertaintyJ: integ.uncertaintyJ + instrU,
-      uncertaintyNote:
-        'Σ|ΔP|·Δt/2 between readings (where a change between two polls can fall) + half the change next to each held edge + Σ|ΔP|·read time/2' +
-        (instrU ? ` + ${this.meter.accuracyW} W stated accuracy × time` : '') +
-        '; meter calibration not included unless stated',
+      uncertaintyJ: fewReads ? null : integ.uncertaintyJ + instrU,
+      uncertaintyNote: fewReads
+        ? `unknown: ${integ.samplesInside} meter reading${integ.samplesInside === 1 ? '' : 's'} inside the window, too few to bound how the power changed within it (lengthen the window or poll faster)`
+        : 'Σ|ΔP|·Δt/2 between readings (where a change between two polls can fall) + half the change next to each held edge + Σ|ΔP|·read time/2' +
+          (instrU ? ` + ${this.meter.accuracyW} W stated accuracy × time` : '') +
+          '; meter calibration not included unless stated',
       edgeMethod:
         'window = [the begin read has returned, the work has stopped, before the end read starts]; only reads taken entirely inside the window count, each at its read midpoint, the first and last held out to the edges',
       sensorUpdatePeriodS: req.periodS,
