@@ -50,6 +50,8 @@ export interface MetricRow extends Omit<MetricComparison, 'verdict'> {
   statistic: string;
   baselineRuns: RunValue[];
   candidateRuns: RunValue[];
+  /** A gated metric of the baseline runs that no candidate run has: UNKNOWN, never left out. */
+  missing?: true;
 }
 
 /** One side of the comparison. */
@@ -205,10 +207,13 @@ function gateHeadline(g: Record<RowVerdict, number>, gatedRows: readonly MetricR
   else if (g.SAME > 0 && g.SAME === total) parts.push(`no regression: all ${total} gated metric${total === 1 ? '' : 's'} SAME`);
   else if (total === 0) parts.push('no gated metric in both sides');
   else parts.push(`no regression detected among ${total} gated metric${total === 1 ? '' : 's'}`);
-  if (g.UNKNOWN > 0) {
-    const k = Math.max(minRuns, ...gatedRows.filter((r) => r.verdict === 'UNKNOWN').map((r) => r.needRuns ?? minRuns));
-    parts.push(`inconclusive: ${g.UNKNOWN} metric${g.UNKNOWN === 1 ? '' : 's'} (need ≥ ${k} runs a side)`);
+  const missing = gatedRows.filter((r) => r.missing).length;
+  const unknown = g.UNKNOWN - missing;
+  if (unknown > 0) {
+    const k = Math.max(minRuns, ...gatedRows.filter((r) => r.verdict === 'UNKNOWN' && !r.missing).map((r) => r.needRuns ?? minRuns));
+    parts.push(`inconclusive: ${unknown} metric${unknown === 1 ? '' : 's'} (need ≥ ${k} runs a side)`);
   }
+  if (missing > 0) parts.push(`missing: ${missing} gated metric${missing === 1 ? '' : 's'} absent from every candidate run (UNKNOWN)`);
   if (g.REFUSED > 0) parts.push(`refused: ${g.REFUSED} metric${g.REFUSED === 1 ? '' : 's'} not comparable (see reasons)`);
   return parts.join('; ');
 }
@@ -304,6 +309,25 @@ function compareKey(ctx: Ctx, id: string, kind: Measurement['kind'], name: strin
   return r;
 }
 
+/**
+ * A gated metric the baseline runs measured and no candidate run has (the candidate's inference
+ * never ran, a measurement was renamed): a row with verdict UNKNOWN, so the strict gate fails,
+ * instead of a line under "only in the baseline" beside an "all gated metrics SAME" (issue 21 case 5).
+ * Null for an ungated metric (listed in onlyBaseline as before) or one the baseline never measured.
+ */
+function missingGated(ctx: Ctx, id: string, kind: Measurement['kind'], name: string): MetricRow | null {
+  const r = compareKey(ctx, id, kind, name);
+  if ('notMeasured' in r || !r.gated) return null;
+  const why = uniq(
+    ctx.candidateRuns.map((run) => {
+      const m = run.doc.measurements.find((x) => x.id === id);
+      if (!m) return `no ${id} measurement`;
+      return m.status !== 'complete' ? `${id} ${m.status}${m.reason ? `: ${m.reason}` : ''}` : `${id} has no ${name}`;
+    }),
+  );
+  return { ...r, verdict: 'UNKNOWN', missing: true, needRuns: null, reason: `missing from every candidate run (${why.join('; ')}): the candidate did not measure it` };
+}
+
 /** Whether the runs pair by round (as asked), and why. */
 function pairingOf(baselineRuns: readonly RunFile[], candidateRuns: readonly RunFile[], mode: CompareSetOptions['pairing']): { rounds: Array<[number, number]> | null; pairing: ComparisonReport['pairing'] } {
   const inter = mode === 'unpaired' ? { why: 'unpaired analysis requested' } : interleavedRounds(baselineRuns, candidateRuns);
@@ -348,8 +372,11 @@ export function compareRunSets(
   const cKeys = new Set(keysOf(candidateRuns).map((k) => `${k.id}.${k.name}`));
   for (const { id, kind, name } of keysOf([...baselineRuns, ...candidateRuns])) {
     const key = `${id}.${name}`;
-    if (!cKeys.has(key)) onlyBaseline.push(key);
-    else if (!bKeys.has(key)) onlyCandidate.push(key);
+    if (!cKeys.has(key)) {
+      onlyBaseline.push(key);
+      const r = missingGated(ctx, id, kind, name);
+      if (r) rows.push(r);
+    } else if (!bKeys.has(key)) onlyCandidate.push(key);
     else {
       const r = compareKey(ctx, id, kind, name);
       if ('notMeasured' in r) notMeasured.push(r.notMeasured);
