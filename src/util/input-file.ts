@@ -1,13 +1,14 @@
 /**
  * Input files: only regular files are read. `/dev/zero` as a result file read until memory ran out
- * (5.7 GB in 15 s), a FIFO hung the command forever waiting for a writer. The one reader and the
- * one check every command uses for the files it is given (result files, site profiles, manifests,
- * model files and their configs): open without blocking (O_NONBLOCK: opening a FIFO for reading
- * would otherwise wait for a writer), look at what was opened (fstat on the descriptor, so the
- * check and the read are about the same file), refuse anything but a regular file with one line,
- * and name errno failures (a symlink loop is ELOOP, not "no such file").
+ * (5.7 GB in 15 s), a FIFO hung the command forever waiting for a writer. The one reader every
+ * command uses for the files it is given (result files, site profiles, manifests, model configs;
+ * the model files onnxruntime reads are checked with fileKind in src/infer/decoder.ts): open
+ * without blocking (O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer), look
+ * at what was opened (fstat on the descriptor, so the check and the read are about the same file),
+ * refuse anything but a regular file with one line, and name errno failures (a symlink loop is
+ * ELOOP, not "no such file").
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { errnoText, UsageError } from './errors.js';
 
 /** An input that cannot be read: one line naming the path; `code` is the errno code, or 'ENOTREG'. */
@@ -40,20 +41,6 @@ function notRegular(path: string, who: string, what: string, st: Stats): InputFi
 function unreadable(path: string, who: string, what: string, err: unknown): InputFileError {
   const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
   return new InputFileError(path, code, `${who}: cannot read ${what} (${errnoText(err)})`);
-}
-
-/**
- * Check that `path` is a regular file (following symlinks) without opening it, for inputs another
- * library reads (onnxruntime's model file). Throws an InputFileError starting with `who`.
- */
-export function checkInputFile(path: string, what: string, who = path): void {
-  let st: Stats;
-  try {
-    st = statSync(path);
-  } catch (err) {
-    throw unreadable(path, who, what, err);
-  }
-  if (!st.isFile()) throw notRegular(path, who, what, st);
 }
 
 /**
