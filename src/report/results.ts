@@ -98,10 +98,15 @@ export function serializeResult(doc: ResultDoc): string {
   return JSON.stringify(valid, null, 2) + '\n';
 }
 
+/** The text of a result file: validated, each metric saying which statistic it is (headline.ts). */
+function resultFileText(doc: ResultDoc): string {
+  checkSchemaVersion(doc, 'result being written');
+  return serializeResult(annotateHeadlines(doc));
+}
+
 /** Validate and write atomically (temp + rename); each metric says which statistic it is (headline.ts). */
 export function writeResult(path: string, doc: ResultDoc): void {
-  checkSchemaVersion(doc, 'result being written');
-  writeFileAtomic(path, serializeResult(annotateHeadlines(doc)));
+  writeFileAtomic(path, resultFileText(doc));
 }
 
 /**
@@ -110,8 +115,7 @@ export function writeResult(path: string, doc: ResultDoc): void {
  * Returns the path written; a failed write throws a WriteFileError naming it.
  */
 export function writeNewResult(dir: string, name: string, doc: ResultDoc): string {
-  checkSchemaVersion(doc, 'result being written');
-  const text = serializeResult(annotateHeadlines(doc));
+  const text = resultFileText(doc);
   const stem = name.replace(/\.json$/, '');
   for (let k = 1; ; k++) {
     const path = join(dir, k === 1 ? name : `${stem}-${k}.json`);
