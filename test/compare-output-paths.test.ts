@@ -80,6 +80,10 @@ describe('compare output paths are checked before any work', () => {
     const out = join(s.dir, 'ab-out');
     const r = await runCliInProcess(['ab', '--baseline-dir', s.dir, '--candidate-dir', s.dir, '--no-build', '--bench', 'false {out}', '--rounds', '2', '--out-dir', out, '--md', join(s.dir, 'base')]);
     expectUsageRefusal(r, /--md .*base: is a directory/);
+    // An export that would land among the run files it is about to write: refused up front too.
+    const gha = join(out, 'candidate', 'gha.json');
+    const r2 = await runCliInProcess(['ab', '--baseline-dir', s.dir, '--candidate-dir', s.dir, '--no-build', '--bench', 'false {out}', '--rounds', '2', '--out-dir', out, '--export-gha-benchmark', gha]);
+    expectUsageRefusal(r2, /--export-gha-benchmark .*candidate\/gha\.json: is inside the input directory/);
     expect(readdirSync(s.dir)).not.toContain('ab-out');
   });
 });

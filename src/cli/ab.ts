@@ -113,8 +113,9 @@ export function registerAb(program: Command): void {
       if (e instanceof RangeError) throw new UsageError(`--bench: ${e.message}`);
       throw e;
     }
-    // compare's outputs, checked before the builds and runs (they are written at the end).
-    await checkOutputs(compareOutputs({ ...f, md: f.md ?? join(outDir, 'compare.md') }));
+    // compare's outputs, checked before the builds and runs (they are written at the end, beside
+    // the run files: none may land among them).
+    await checkOutputs(compareOutputs({ ...f, md: f.md ?? join(outDir, 'compare.md') }), { dirs: [join(outDir, 'baseline'), join(outDir, 'candidate')] });
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
     log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
