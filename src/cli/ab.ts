@@ -115,7 +115,8 @@ export function registerAb(program: Command): void {
     }
     // compare's outputs, checked before the builds and runs (they are written at the end, beside
     // the run files: none may land among them).
-    await checkOutputs(compareOutputs({ ...f, md: f.md ?? join(outDir, 'compare.md') }), { dirs: [join(outDir, 'baseline'), join(outDir, 'candidate')] });
+    const outputs = compareOutputs({ ...f, md: f.md ?? join(outDir, 'compare.md') }).map(([flag, p]): [string, string | undefined] => [flag === '--md' && f.md === undefined ? '--out-dir' : flag, p]);
+    await checkOutputs(outputs, { dirs: [join(outDir, 'baseline'), join(outDir, 'candidate')] });
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
     log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
