@@ -36,7 +36,12 @@ describe('profit terminal formatting', () => {
     const rep = buildProfitReport(resolved, { asOf: '2026-11-22', site: null, days: 1, months: 2, sensitivity: true });
     const text = formatProfitReport(rep);
     expect(text.split('\n')[2]).toMatch(/^Verdict \(per MW of site power\): /);
-    expect(text).toMatch(/margin\/day before capex\s+capex\s+margin\/day after capex\s+break-even \$\/kWh energy \| with capex\s+payback/);
+    expect(text).toMatch(/energy\/day\s+opex\/day\s+margin\/day before capex\s+capex\s+margin\/day after capex\s+after capital charge\s+break-even \$\/kWh energy \| with capex\s+payback/);
+    // The cost of capital, the switch and what flips the verdict follow the tables (issue 22).
+    expect(text).toMatch(/^Cost of capital: 10 % a year \(default\)/m);
+    expect(text).toMatch(/^What flips the verdict \(best use Antminer S21 \(reference ASIC\); .*±20 %/m);
+    expect(text).toMatch(/^Flip points /m);
+    expect(text).toMatch(/^Break-even \(margin after capital charge = 0\):/m);
     expect(text).toMatch(/difficulty\s+21,448,277,761,059\s+difficulty\s+flag --difficulty/);
     expect(text).toMatch(/poolFeeFraction\s+0\s+fraction\s+flag --pool-fee/);
     expect(text).toMatch(/asicCapexUsdPerTH\s+17\.7\s+USD\/\(TH\/s\)\s+default \(Riot 10-K/);

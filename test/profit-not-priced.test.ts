@@ -1,7 +1,8 @@
 /**
- * Like with like: a measured row is priced only when its model is the priced model and its GPU is
- * the site's GPU. The test model (tiny on llvmpipe, the shipped example), a mismatched GPU and model
- * (RTX 3060, Llama-3.2-1B) stay as rows with "priced": false and the reason, in JSON and in text; the
+ * Like with like: a measured row is priced only when its model is a priced model (a rung of the
+ * site's token-price ladder) and its GPU is the site's GPU. The test model (tiny on llvmpipe, the
+ * shipped example) and a mismatched GPU (RTX 3060 running Llama-3.2-1B, whose model the ladder
+ * prices) stay as rows with "priced": false and the reason, in JSON and in text; the
  * matching H100 + Llama-3.1-8B run is priced; --price-anyway prices a mismatch, loudly labelled.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCliInProcess } from './helpers.js';
 import { H100_LLAMA8B, RTX3060_LLAMA1B, profitDoc } from './fixtures/results/profit-docs.js';
+
+// The basis also says what the row's power carries beyond the GPU board (issue 22): the site's
+// host overhead for its H100 and, in the AI hall, network and storage as a share of critical IT.
+const HALL = '; host ×1.85 (site gpu.serverOverheadFactor); network + storage 10 % of critical IT';
 
 const tmp = mkdtempSync(join(tmpdir(), 'jb-notpriced-'));
 const file = (name: string, doc: unknown) => {
@@ -48,21 +53,21 @@ describe('measured rows the price is not for are not priced', () => {
     expect(rep.decision.excluded.map((e) => e.id)).toEqual(['gpu-mining', 'gpu-inference-tokens']);
     // The run's serving figure (its batch sweep) is what the row names, and the declared 65 W is
     // labelled as such in the table.
-    expect(inf.basis).toBe('served at batch 4 within 50 ms/token p99; declared, not measured');
+    // No host overhead on a software adapter (issue 22): its declared 65 W stays 65 W.
+    expect(inf.basis).toBe('served at batch 4 within 50 ms/token p99; declared, not measured; a software adapter: no host overhead');
   });
 
-  it('an RTX 3060 running Llama-3.2-1B: neither the H100 capex nor the Llama-3.1-8B price applies', async () => {
+  it('an RTX 3060 running Llama-3.2-1B: the site prices 1B tokens (its ladder), but the H100 capex does not apply', async () => {
     const { row, text, rep } = await profit(rtx);
     const inf = row('gpu-inference-tokens');
     expect(inf.priced).toBe(false);
-    expect(inf.notPricedReason).toBe(
-      "measured Llama-3.2-1B (1.24 B params); the price is for Llama-3.1-8B-Instruct (8.03 B); also measured on NVIDIA GeForce RTX 3060; the site's GPU capex is for NVIDIA H100 SXM",
-    );
-    expect(text).toContain('not priced: measured Llama-3.2-1B (1.24 B params); the price is for Llama-3.1-8B-Instruct (8.03 B)');
+    // Boden's token-price ladder has a Llama-3.2-1B rung, so the model is not the reason any more.
+    expect(inf.notPricedReason).toBe("measured on NVIDIA GeForce RTX 3060; the site's GPU capex is for NVIDIA H100 SXM");
+    expect(text).toContain("not priced: measured on NVIDIA GeForce RTX 3060; the site's GPU capex is for NVIDIA H100 SXM");
     // The rental row is the site's H100 at its rated power, never the 3060's watts at the H100's price.
     const rent = row('gpu-rental');
     expect(rent.priced).toBe(true);
-    expect(rent.basis).toBe('site rated power, not measured');
+    expect(rent.basis).toBe(`site rated power, not measured${HALL}`);
     // GPU mining is priced by the network, but the H100's capex is not the 3060's: no margin after capex.
     const mining = row('gpu-mining');
     expect(mining.priced).toBe(true);
@@ -78,7 +83,7 @@ describe('measured rows the price is not for are not priced', () => {
     expect(inf.perMW!.capexUsd).toBeGreaterThan(0);
     expect(inf.perMW!.marginUsdPerDay).not.toBeNull();
     // The rental row now rents the measured H100 at its measured power.
-    expect(row('gpu-rental').basis).toBe('measured (nvml, gpu-board)');
+    expect(row('gpu-rental').basis).toBe(`measured (nvml, gpu-board)${HALL}`);
   });
 
   it('a model within ±15 % of the priced parameter count is priced; a name match needs no count', async () => {
@@ -94,7 +99,10 @@ describe('measured rows the price is not for are not priced', () => {
     const { row, text, stderr } = await profit(rtx, ['--price-anyway']);
     const inf = row('gpu-inference-tokens');
     expect(inf.priced).toBe(true);
-    expect(inf.pricedAnyway).toMatch(/measured Llama-3\.2-1B/);
+    expect(inf.pricedAnyway).toMatch(/measured on NVIDIA GeForce RTX 3060/);
+    // Priced at the 1B rung of the ladder ($0.10/Mtok), not at the 8B price.
+    const ps = await runCliInProcess(['profit', '--json', '--site', 'sites/boden-sweden.yaml', '--results', rtx, '--as-of', '2026-11-22', '--price-anyway'], { cwd: ROOT });
+    expect(JSON.parse(ps.stdout).inputs.usdPerMTok).toMatchObject({ value: 0.1, provenance: { kind: 'site', field: 'inference.tokenPrices[0]' } });
     expect(text).toMatch(/GPU inference \(\$\/Mtok\) · Llama-3\.2-1B on RTX 3060 \[PRICED ANYWAY\]/);
     expect(text).toContain('PRICED ANYWAY (--price-anyway)');
     expect(stderr).toMatch(/gpu-inference-tokens PRICED ANYWAY/);

@@ -10,6 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCliInProcess } from './helpers.js';
 import { H100_LLAMA8B, profitDoc } from './fixtures/results/profit-docs.js';
 
+// The basis also says what the row's power carries beyond the GPU board (issue 22): the site's
+// host overhead for its H100 and, in the AI hall, network and storage as a share of critical IT.
+const HALL = '; host ×1.85 (site gpu.serverOverheadFactor); network + storage 10 % of critical IT';
+
 const tmp = mkdtempSync(join(tmpdir(), 'jb-serving-'));
 const serving = {
   batch: 64,
@@ -38,7 +42,7 @@ describe('serving figure', () => {
     expect(inputs.tokensPerSecond!.provenance.path).toBe('measurements[1].details.serving.decodeTokensPerSecond');
     expect(inputs.inferPowerW!.value).toBe(610);
     expect(inputs.inferPowerW!.provenance.path).toBe('measurements[1].details.serving.avgPowerW');
-    expect(row.basis).toBe('served at batch 64 within 50 ms/token p99; measured (nvml, gpu-board)');
+    expect(row.basis).toBe(`served at batch 64 within 50 ms/token p99; measured (nvml, gpu-board)${HALL}`);
     // 5,147 tok/s × 86,400 s × 0.7 utilization × $0.18/Mtok.
     expect(row.perUnit.revenueUsdPerDay).toBeCloseTo((5147 * 86400 * 0.7 * 0.18) / 1e6, 9);
   });
@@ -46,14 +50,14 @@ describe('serving figure', () => {
   it('without a sweep, batch-1 decode is priced and labelled as not a served figure', async () => {
     const { row, inputs } = await infer(profitDoc(H100_LLAMA8B));
     expect(inputs.tokensPerSecond!.provenance.path).toBe('measurements[1].metrics.decodeTokensPerSecond.value');
-    expect(row.basis).toBe('batch-1 decode, not a served figure; measured (nvml, gpu-board)');
+    expect(row.basis).toBe(`batch-1 decode, not a served figure; measured (nvml, gpu-board)${HALL}`);
     const only = await infer(profitDoc({ ...H100_LLAMA8B, serving: { ...serving, batch: 1, basis: 'batch-1-only' } }));
     expect(only.row.basis).toMatch(/^batch-1 decode, not a served figure/);
   });
 
   it('a serving figure without power takes the site GPU\'s rated power, labelled; never the batch-1 watts', async () => {
     const { row, inputs } = await infer(profitDoc({ ...H100_LLAMA8B, serving: { ...serving, avgPowerW: null, tokensPerJoule: null } }));
-    expect(row.basis).toBe('served at batch 64 within 50 ms/token p99; site rated power, not measured');
+    expect(row.basis).toBe(`served at batch 64 within 50 ms/token p99; site rated power, not measured${HALL}`);
     expect(inputs.inferPowerW!.value).toBe(700);
     expect(inputs.inferPowerW!.provenance).toMatchObject({ kind: 'site', field: 'gpu.powerW' });
   });

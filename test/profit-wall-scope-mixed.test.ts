@@ -1,7 +1,9 @@
 /**
  * The no-overhead rule for wall power applies per figure: a hash rate whose power was measured at
  * the wall gets no server overhead, while an inference figure next to it whose power is GPU power
- * (from --watts or the site's gpu.powerW) still gets the site's factor.
+ * (from --watts or the site's gpu.powerW) still gets the site's factor. An inference figure sits in
+ * the AI hall, where network and storage add their share of critical IT (Boden: the shipped 10 %):
+ * its IT power is 300 W × factor / (1 − 0.1); GPU mining sits in the mining hall, without it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ const v = validateSiteProfile(parse(readFileSync(join(import.meta.dirname, '..',
 if (!v.ok) throw new Error(v.error);
 const site = v.profile;
 const factor = site.gpu!.serverOverheadFactor!.value;
+const share = 0.1; // networkStorageShareOfCriticalIT, the shipped default (Boden sets none)
 
 const measured = (scope: string): MeasuredInputs => ({
   file: 'r.json',
@@ -38,7 +41,8 @@ describe('server overhead per figure', () => {
     expect(factor).toBeGreaterThan(1);
     const { r, mining, infer } = rows('wall');
     expect(mining.perUnit.powerW).toBe(400);
-    expect(infer.perUnit.powerW).toBeCloseTo(300 * factor, 10);
+    expect(infer.perUnit.powerW).toBeCloseTo((300 * factor) / (1 - share), 10);
+    expect(r.inputs.networkStorageShareOfCriticalIT?.value).toBe(share);
     expect(r.inputs.gpuServerOverheadFactor?.value).toBe(factor);
     expect(r.inputs.gpuServerOverheadFactor?.provenance.kind).toBe('site');
     expect(r.inputs.hashServerOverheadFactor?.value).toBe(1);
@@ -50,7 +54,7 @@ describe('server overhead per figure', () => {
   it('a gpu-board reading gets the factor on both figures', () => {
     const { r, mining, infer } = rows('gpu-board');
     expect(mining.perUnit.powerW).toBeCloseTo(400 * factor, 10);
-    expect(infer.perUnit.powerW).toBeCloseTo(300 * factor, 10);
+    expect(infer.perUnit.powerW).toBeCloseTo((300 * factor) / (1 - share), 10);
     expect(r.inputs.hashServerOverheadFactor).toBeUndefined();
   });
 });

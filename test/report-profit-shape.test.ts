@@ -35,15 +35,16 @@ describe('report reads the profit.site measurement of src/profit', () => {
       // profit = revenue − energy × price (src/profit/model.ts), so the stored figures agree at $0.06/kWh.
       expect(u.revenueUsdPerDay! - u.energyKWhPerDay! * 0.06).toBeCloseTo(u.profitUsdPerDay!, 6);
     }
-    // GPU inference revenue by hand: 1 MW of site power / (300 W × server overhead × AI-hall PUE)
-    // GPUs × 100 tok/s × 86,400 s × utilisation × USD per Mtok (Boden: overhead 1.85, PUE 1.25 →
-    // 1,441.4 GPUs; factors read from the report's inputs).
+    // GPU inference revenue by hand: 1 MW of site power / (300 W × server overhead / (1 − network
+    // and storage share) × AI-hall PUE) GPUs × 100 tok/s × 86,400 s × utilisation × USD per Mtok
+    // (Boden: overhead 1.85, share 0.1, PUE 1.25 → 1,297.3 GPUs; factors read from the report's inputs).
     const util = rep.inputs.utilizationFraction!.value!;
     const usdPerMTok = rep.inputs.usdPerMTok!.value!;
     const overhead = rep.inputs.gpuServerOverheadFactor!.value!;
+    const share = rep.inputs.networkStorageShareOfCriticalIT!.value!;
     const pue = rep.inputs.aiPue!.value!;
     const tokens = row!.profit!.rows.find((u) => u.use === 'gpu-inference-tokens')!;
-    expect(tokens.revenueUsdPerDay).toBeCloseTo(((1e6 / (300 * overhead * pue)) * 100 * 86_400 * util * usdPerMTok) / 1e6, 6);
+    expect(tokens.revenueUsdPerDay).toBeCloseTo(((1e6 / (((300 * overhead) / (1 - share)) * pue)) * 100 * 86_400 * util * usdPerMTok) / 1e6, 6);
     const md = renderMarkdown([row!]);
     expect(md).toMatch(/\| GPU mining \(SHA256d\) \| #1 \|/);
     expect(md).toContain(rep.headline.replace(/^Verdict \(per MW of site power\): /, ''));

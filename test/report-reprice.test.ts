@@ -33,7 +33,8 @@ describe('report --site re-prices stored results', () => {
     expect(a!.profit!.repriced).toEqual({ siteFile: 'sites/boden-sweden.yaml', asOf: '2026-11-22' });
     expect(a!.profit!.decision!.headline).toMatch(/^Verdict \(per MW of site power\)/);
     expect(a!.profit!.rows.find((u) => u.use === 'gpu-inference-tokens')!.priced).toBe(true);
-    expect(b!.profit!.rows.find((u) => u.use === 'gpu-inference-tokens')).toMatchObject({ priced: false, notPricedReason: expect.stringMatching(/^measured Llama-3\.2-1B/) });
+    // The site prices 1B tokens (its ladder), but its GPU capex is the H100's, not the 3060's.
+    expect(b!.profit!.rows.find((u) => u.use === 'gpu-inference-tokens')).toMatchObject({ priced: false, notPricedReason: expect.stringMatching(/^measured on NVIDIA GeForce RTX 3060; the site's GPU capex is for NVIDIA H100 SXM/) });
     expect(readFileSync(h100, 'utf8')).toBe(before);
   });
 
@@ -47,7 +48,7 @@ describe('report --site re-prices stored results', () => {
   it('the Markdown says the figures were re-priced', async () => {
     const r = await runCliInProcess(['report', h100, '--site', 'sites/boden-sweden.yaml', ...market, '--btc-price', '90000'], { cwd: ROOT });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Per-MW verdict \(Boden, Sweden .* as of 2026-11-22, re-priced; run #1\): switch to /);
+    expect(r.stdout).toMatch(/Per-MW verdict \(Boden, Sweden .* as of 2026-11-22, re-priced; run #1\): at a 10 % cost of capital, switch to /);
   });
 
   it('market flags without --site are refused in one line', async () => {

@@ -12,6 +12,8 @@ import type { Measurement, ResultDoc } from '../report/schema.js';
 import { energyBasis } from '../power/energy-basis.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import {
+  OPEX_KINDS,
+  type OpexKind,
   buildProfitReport,
   formatProfitReport,
   InputError,
@@ -204,6 +206,21 @@ function paidBy(raw: string): 'site' | 'tenant' {
   return raw;
 }
 
+/**
+ * Parser of a repeatable `<kind>=<number>` flag (--opex-fixed, --opex-revenue-fraction): one use
+ * kind per occurrence, accumulated into a record; bad input names the flag and the fix.
+ */
+export function kindValue(flag: string, bounds: { min: number; max: number }, example: string) {
+  return (raw: string, prev: Partial<Record<OpexKind, number>> | undefined): Partial<Record<OpexKind, number>> => {
+    const m = /^\s*([a-z-]+)\s*=\s*(\S+)\s*$/.exec(raw);
+    if (!m) throw new UsageError(`${flag} '${raw}': must be <kind>=<value>, e.g. ${flag} ${example} (kinds: ${OPEX_KINDS.join(', ')})`);
+    const kind = m[1]! as OpexKind;
+    if (!OPEX_KINDS.includes(kind)) throw new UsageError(`${flag} '${raw}': unknown use kind '${m[1]}'; one of: ${OPEX_KINDS.join(', ')}`);
+    const v = parseNumberFlag(`${flag} ${kind}=`, m[2]!, bounds);
+    return { ...(prev ?? {}), [kind]: v };
+  };
+}
+
 function nonEmpty(flag: string) {
   return (raw: string) => {
     if (!raw.trim()) throw new UsageError(`${flag} '': must name something (e.g. ${flag === '--price-gpu' ? "'NVIDIA H100 SXM'" : 'Llama-3.1-8B-Instruct'})`);
@@ -294,7 +311,8 @@ export function addMarketOptions(cmd: Command): Command {
     .option('--usd-per-mtok <USD>', 'price per million output tokens, USD (for the site file\'s model, or --price-model)', numberArg('--usd-per-mtok', { min: 0, max: 1000 }))
     .option('--usd-per-gpu-hour <USD>', 'GPU-hour contract price, USD (for the site\'s GPU, or --price-gpu)', numberArg('--usd-per-gpu-hour', { min: 0, max: 1000 }))
     .option('--price-anyway', 'price measured rows whose model or GPU does not match their price (LOUDLY labelled)')
-    .option('--current-use <id>', 'the use the site runs today, for the verdict (default: the reference ASIC)');
+    .option('--current-use <id>', 'the use the site runs today, for the verdict (default: the reference ASIC)')
+    .option('--discount-rate <fraction>', 'cost of capital per year for the capital charge, NPV and IRR (0.10 = 10 %; 0 = straight-line)', numberArg('--discount-rate', { min: 0, max: 1 }));
 }
 
 /** Register the `profit` command. */
@@ -337,6 +355,14 @@ export function registerProfit(program: Command): void {
     .option('--gpu-hour-price-decline-per-year <fraction>', 'GPU-hour price decline per year for --months', numberArg('--gpu-hour-price-decline-per-year', { min: -1, max: 0.99 }))
     .option('--utilization-ramp-months <n>', 'months for utilization to ramp linearly to its target (--months)', numberArg('--utilization-ramp-months', { min: 0, max: 120 }))
     .option('--grid', 'sensitivity grids: margin per MW over power price × BTC price and × token price')
+    .option('--capex-budget-usd <USD>', 'capex the owner can spend on the whole site: the verdict picks the best use it allows, and the best split of the MW', numberArg('--capex-budget-usd', { min: 0, max: 1e12 }))
+    .option('--opex-fixed <kind=USD>', `fixed opex of a use kind per MW of site power per year, repeatable (kinds: ${OPEX_KINDS.join(', ')})`, kindValue('--opex-fixed', { min: 0, max: 1e8 }, 'gpu-rental=150000'))
+    .option('--opex-revenue-fraction <kind=fraction>', 'opex of a use kind as a share of its sales revenue, repeatable', kindValue('--opex-revenue-fraction', { min: 0, max: 1 }, 'hosting-lease=0.15'))
+    .option('--power-sale-usd-per-kwh <USD>', 'price the site gets for energy its miners do not draw when they switch off (resold under its contract)', numberArg('--power-sale-usd-per-kwh', { min: 0, max: 5 }))
+    .option('--construction-months <n>', 'months an AI-hall use is built before it earns (capex spent, no revenue)', numberArg('--construction-months', { min: 0, max: 120 }))
+    .option('--lease-retrofit-capex-usd-per-mw <USD>', "the lease's own retrofit capex per MW of IT (default: --retrofit-capex-usd-per-mw)", numberArg('--lease-retrofit-capex-usd-per-mw', { min: 0, max: 1e9 }))
+    .option('--gpu-resale-fraction <fraction>', 'resale of a GPU card at the end of its life, as a fraction of its price', numberArg('--gpu-resale-fraction', { min: 0, max: 1 }))
+    .option('--asic-resale-fraction <fraction>', 'resale of the ASIC fleet at the switch, as a fraction of its capex', numberArg('--asic-resale-fraction', { min: 0, max: 1 }))
     .action((opts: ProfitOpts) => {
       runProfit(opts);
     });

@@ -28,6 +28,7 @@ const MARKET_FLAGS: [keyof ProfitFlags, string][] = [
   ['usdPerGpuHour', '--usd-per-gpu-hour'],
   ['priceAnyway', '--price-anyway'],
   ['currentUse', '--current-use'],
+  ['discountRate', '--discount-rate'],
 ];
 
 /** Re-price every loaded result at `opts.site`; without --site, refuse market flags (they would be ignored). */

@@ -206,6 +206,65 @@ export const DEFAULTS = {
     date: '2025',
     market: false,
   },
+  discountRate: {
+    value: 0.1,
+    unit: 'fraction/year',
+    source:
+      'nominal pre-tax cost of capital: secured project debt of miners converting to AI halls costs 6.125–9.25 % (Cipher Black Pearl 6.125 % due 2031, 8-K Feb 2026; TeraWulf WULF Compute 7.75 % due 2030, Oct 2025; Applied Digital APLD ComputeCo 9.25 % due 2030, Nov 2025); 10 % = the top of that range, a floor for equity-funded merchant uses (merchant GPU rental and ASIC mining carry more risk)',
+    date: '2026-02',
+    market: false,
+  },
+  constructionMonths: {
+    value: 12,
+    unit: 'months',
+    source: 'Core Scientific–CoreWeave: final ≈120 MW option exercised Oct 2024, works from H2 2025, live H2 2026 (Core Scientific releases and 10-Q summaries, 2024–2025): about 12 months from works to revenue for an AI-hall conversion',
+    date: '2025',
+    market: false,
+  },
+  asicResaleFraction: {
+    value: 0.34,
+    unit: 'fraction of ASIC capex',
+    source:
+      'derived: resale tracks hashprice; Hashrate Index (Luxor) quoted the newest tier (<25 J/TH) at $20/TH in Jul 2023, down 66 % from $60/TH a year earlier (coindesk.com, 26 Jul 2023): a fleet sold at the switch fetches ≈ 1 − 0.66 = 0.34 of its price, one year on at that rate',
+    date: '2023-07-26',
+    market: true,
+  },
+  gpuResaleFraction: {
+    value: 0.2,
+    unit: 'fraction of GPU card capex',
+    source: 'residual value 20–40 % of the card at the end of a 36–60-month useful life (disintermediate.global GPU glossary), low end for a 5-year life; used H100s traded at $15–28k against $25–40k new (computeforecast.com, Silicon Data listings)',
+    date: '2025',
+    market: true,
+  },
+  networkStorageShareOfCriticalIT: {
+    value: 0.1,
+    unit: 'fraction of critical IT',
+    source:
+      'assumption: critical IT in AI-hall leases (Core Scientific–CoreWeave) counts network and storage with the GPU servers; no published power share was found, so the cost share is used: CoreWeave clusters ≈ 85 % GPU nodes, 10 % networking, 5 % storage by cost (CoreWeave investor-meeting notes, wukong123.substack.com); 10 % of critical IT',
+    date: '2025',
+    market: false,
+  },
+  hostOverheadHgx: {
+    value: 1.85,
+    unit: 'ratio (server W / GPU W)',
+    source: 'derived: NVIDIA DGX H100 (8× H100 SXM, HGX board) 10.2 kW max = 1.275 kW per GPU vs 0.688 kW GPU-only measured by ML.ENERGY (Llama-3.1-8B, batch 512; ml-energy/leaderboard, Feb 2026)',
+    date: '2026-02-27',
+    market: false,
+  },
+  hostWPerGpuPcieServer: {
+    value: 87.5,
+    unit: 'W per GPU',
+    source: 'derived: 8 PCIe cards per dual-socket server, 2 × 350 W CPU TDP (Intel Xeon Platinum 8480+, Intel ARK) = 87.5 W of host per card; memory, fans and NICs not counted (a lower bound)',
+    date: '2023',
+    market: false,
+  },
+  hostWPerGpuWorkstation: {
+    value: 125,
+    unit: 'W per GPU',
+    source: 'derived: one card per desktop host, processor base power 125 W (Intel Core i9-14900K, Intel ARK); board, memory and fans not counted (a lower bound)',
+    date: '2023-10',
+    market: false,
+  },
   /** Anchor for estimating today's height when none is given: block 840,000 was mined 2024-04-20. */
   halvingAnchorHeight: {
     value: 840_000,
@@ -233,3 +292,106 @@ export function estimateHeightOn(dateIso: string): number {
   const days = daysBetween(DEFAULTS.halvingAnchorHeight.date, dateIso);
   return Math.max(0, Math.round(DEFAULTS.halvingAnchorHeight.value + days * 144));
 }
+
+/** Use kinds that carry their own opex (site file `opex:` block, --opex-fixed / --opex-revenue-fraction). */
+export const OPEX_KINDS = ['asic-mining', 'gpu-mining', 'gpu-inference', 'gpu-rental', 'hosting-lease'] as const;
+/** A use kind for opex. */
+export type OpexKind = (typeof OPEX_KINDS)[number];
+
+/** Opex of one use kind: fixed per MW of site power per year, and a share of its sales revenue. */
+export interface OpexDefault {
+  fixedUsdPerMWYear: DefaultFigure;
+  revenueFraction: DefaultFigure;
+}
+
+const NO_FIXED = (why: string): DefaultFigure => ({ value: 0, unit: 'USD/(MW·year)', source: why, date: DEFAULTS_COMPILED, market: false });
+
+/**
+ * Shipped opex per use kind. Only the lease has a published figure; the others are 0 with the
+ * reason, shown in the inputs table, so a user who knows their staff and support costs sets them.
+ */
+export const DEFAULT_OPEX: Record<OpexKind, OpexDefault> = {
+  'hosting-lease': {
+    fixedUsdPerMWYear: NO_FIXED('none: the lease opex is published as a share of revenue (an NOI margin)'),
+    revenueFraction: {
+      value: 0.15,
+      unit: 'fraction of revenue',
+      source: 'TeraWulf–Fluidstack HPC leases: projected site NOI margin ≈85 % (≈$315 M of ≈$370 M a year; blockspace.media, 14 Aug 2025); Cipher–Fluidstack 80–85 % (Blockworks via mexc.co): opex = 1 − 0.85',
+      date: '2025-08-14',
+      market: false,
+    },
+  },
+  'gpu-rental': {
+    fixedUsdPerMWYear: NO_FIXED('none published per MW for a GPU cloud: set opex.gpu-rental.fixedUsdPerMWYear (staff, support, software)'),
+    revenueFraction: {
+      value: 0,
+      unit: 'fraction of revenue',
+      source:
+        "none that excludes power and facilities: CoreWeave's 2024 cost of revenue ($493 M of $1,915 M = 25.7 %, discountingcashflows.com) includes the data-centre power and rent this model charges separately (energy, retrofit); set opex.gpu-rental.revenueFraction",
+      date: '2024',
+      market: false,
+    },
+  },
+  'gpu-inference': {
+    fixedUsdPerMWYear: NO_FIXED('none published per MW for a token API: set opex.gpu-inference.fixedUsdPerMWYear (staff, support, software)'),
+    revenueFraction: {
+      value: 0,
+      unit: 'fraction of revenue',
+      source: "none that excludes power and facilities (CoreWeave's 25.7 % cost of revenue in 2024 includes them; discountingcashflows.com); set opex.gpu-inference.revenueFraction",
+      date: '2024',
+      market: false,
+    },
+  },
+  'asic-mining': {
+    fixedUsdPerMWYear: NO_FIXED('no published per-MW staff and maintenance cost for mining; electricity is 70–80 % of a miner\'s operating cost (hashlabs.io): set opex.asic-mining.fixedUsdPerMWYear'),
+    revenueFraction: { value: 0, unit: 'fraction of revenue', source: 'none: the pool fee (poolFeeFraction) is the only revenue share a miner pays', date: DEFAULTS_COMPILED, market: false },
+  },
+  'gpu-mining': {
+    fixedUsdPerMWYear: NO_FIXED('no published per-MW staff and maintenance cost for GPU mining: set opex.gpu-mining.fixedUsdPerMWYear'),
+    revenueFraction: { value: 0, unit: 'fraction of revenue', source: 'none: the pool fee (poolFeeFraction) is the only revenue share a miner pays', date: DEFAULTS_COMPILED, market: false },
+  },
+};
+
+/** A token price for one public model of the ladder. */
+export interface TokenPriceDefault {
+  model: string;
+  parameters: number;
+  usdPerMTok: number;
+  source: string;
+  date: string;
+}
+
+/**
+ * Token prices for a ladder of public models (≈1B, 3B, 8B, 70B), as the shipped sites carry them
+ * (`inference.tokenPrices`): a measured model is priced at the rung of its own model.
+ */
+export const TOKEN_PRICE_LADDER: readonly TokenPriceDefault[] = [
+  {
+    model: 'Llama-3.2-1B-Instruct',
+    parameters: 1.24e9,
+    usdPerMTok: 0.1,
+    source: 'Fireworks serverless, "less than 4B parameters" $0.10 per 1M tokens, input = output (docs.fireworks.ai/serverless/pricing); 1.24 B parameters (Meta model card)',
+    date: '2026',
+  },
+  {
+    model: 'Llama-3.2-3B-Instruct',
+    parameters: 3.21e9,
+    usdPerMTok: 0.1,
+    source: 'Fireworks serverless, "less than 4B parameters" $0.10 per 1M tokens, input = output (docs.fireworks.ai/serverless/pricing); 3.21 B parameters (Meta model card)',
+    date: '2026',
+  },
+  {
+    model: 'Llama-3.1-8B-Instruct',
+    parameters: 8.03e9,
+    usdPerMTok: 0.18,
+    source: 'Together serverless Meta-Llama-3.1-8B-Instruct-Turbo, $0.18 per 1M tokens, input = output (pydantic/genai-prices prices/providers/together.yml); 8.03 B parameters (Meta model card)',
+    date: '2025-12',
+  },
+  {
+    model: 'Llama-3.1-70B-Instruct',
+    parameters: 70.6e9,
+    usdPerMTok: 0.88,
+    source: 'Together serverless Meta-Llama-3.1-70B-Instruct-Turbo, $0.88 per 1M tokens, input = output (pydantic/genai-prices prices/providers/together.yml); 70.6 B parameters (Meta model card)',
+    date: '2025-12',
+  },
+];

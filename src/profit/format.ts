@@ -9,6 +9,7 @@ import { fmtNum, fmtUsd } from './format-num.js';
 import type { ProfitReport } from './report.js';
 import type { ComparisonRow, PricedRow, UnitEconomics } from './model.js';
 import type { SensitivityGrid } from './sensitivity.js';
+import { costOfCapitalText, flipsText, switchingText } from './format-verdict.js';
 
 export { fmtNum, fmtUsd } from './format-num.js';
 
@@ -61,15 +62,17 @@ export function table(header: string[], rows: string[][], leftCols: number[] = [
   return [line(header), w.map((n) => '─'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const ECON_HEAD = ['revenue/day', 'energy/day', 'margin/day before capex', 'capex', 'margin/day after capex', 'break-even $/kWh energy | with capex', 'payback'];
+const ECON_HEAD = ['revenue/day', 'energy/day', 'opex/day', 'margin/day before capex', 'capex', 'margin/day after capex', 'after capital charge', 'break-even $/kWh energy | with capex', 'payback'];
 
 function econCells(e: UnitEconomics): string[] {
   return [
     fmtUsd(e.revenueUsdPerDay),
     fmtUsd(e.energyCostUsdPerDay),
+    fmtUsd(e.fixedOpexUsdPerDay + e.revenueOpexUsdPerDay),
     fmtUsd(e.cashUsdPerDay),
     e.capexUsd === null ? 'unknown' : fmtUsd(e.capexUsd, { compact: true }),
     e.marginUsdPerDay === null ? '— (capex unknown)' : fmtUsd(e.marginUsdPerDay),
+    e.marginAfterCapitalChargeUsdPerDay === null ? '—' : fmtUsd(e.marginAfterCapitalChargeUsdPerDay),
     `${fmtBreakEven(e.breakEvenUsdPerKWh)} | ${fmtBreakEven(e.breakEvenAllInUsdPerKWh)}`,
     fmtDays(e.paybackDays, e.capexUsd),
   ];
@@ -102,7 +105,7 @@ function projectionText(rep: ProfitReport): string[] {
     rep.inputs.utilizationRampMonths && (rep.inputs.utilizationRampMonths.value as number) > 0 ? `utilization ramp ${rep.inputs.utilizationRampMonths.value} months` : null,
   ].filter(Boolean);
   const halv = p.halvings.length ? `, halving at block ${p.halvings.map((h) => `${h.height.toLocaleString('en-US')}${h.estimatedDateIso ? ` (est. ${h.estimatedDateIso})` : ''}`).join(', ')}` : '';
-  out.push(`Projection: margin per MW per month after capex over ${p.months.length} months (difficulty ${pct('difficultyGrowthPerMonth')}/month, fees ${pct('feesGrowthPerMonth')}/month, ${price}${ai.length ? `, ${ai.join(', ')}` : ''}${halv}):`);
+  out.push(`Projection: margin per MW per month after capex over ${p.months.length} months (difficulty ${pct('difficultyGrowthPerMonth')}/month, fees ${pct('feesGrowthPerMonth')}/month, ${price}${ai.length ? `, ${ai.join(', ')}` : ''}${halv}); miners switch off in a month whose revenue is below the power cost ("off"):`);
   const ids = p.totalsPerMW.map((t) => t.id);
   const head = ['month', 'start', 'height', 'subsidy', 'hashprice $/PH/d', ...ids];
   const rows = p.months.map((mo) => [
@@ -111,11 +114,20 @@ function projectionText(rep: ProfitReport): string[] {
     String(mo.startHeightBlocks),
     fmtNum(mo.meanSubsidyBtc, { maxFrac: 4 }),
     fmtUsd(mo.hashpriceUsdPerPHDay),
-    ...ids.map((id) => fmtUsd(mo.perMW.find((c) => c.id === id)?.marginUsd ?? null)),
+    ...ids.map((id) => {
+      const c = mo.perMW.find((x) => x.id === id);
+      const on = c?.onFraction;
+      return `${fmtUsd(c?.marginUsd ?? null)}${on === 0 ? ' off' : on !== null && on !== undefined && on < 1 ? ` on ${Math.round(on * 100)} %` : ''}`;
+    }),
   ]);
   rows.push(['total', '', '', '', '', ...ids.map((id) => fmtUsd(p.totalsPerMW.find((t) => t.id === id)?.marginUsd ?? null))]);
   out.push(table(head, rows));
   if (p.bestUseId) out.push(`Over ${p.months.length} months the highest cumulative margin after capex is ${p.bestUseId}.`);
+  for (const id of ids) {
+    const off = p.months.filter((mo) => mo.perMW.find((c) => c.id === id)?.onFraction === 0).map((mo) => mo.month + 1);
+    if (off.length) out.push(`${id} off in month${off.length === 1 ? '' : 's'} ${off.join(', ')}: revenue below the power cost${rep.inputs.powerSaleUsdPerKWh ? ' (or the sale price)' : ''}, the energy ${rep.inputs.powerSaleUsdPerKWh ? 'sold' : 'not bought'}.`);
+  }
+  if (rep.decision.basis === 'projection') out.push('The verdict, NPV, IRR and payback use this projected cash, continued to each use\'s horizon.');
   return out;
 }
 
@@ -128,6 +140,9 @@ export function formatProfitReport(rep: ProfitReport): string {
   out.push(rep.headline);
   out.push('');
   out.push(formatComparison({ rows: rep.rows }, rep.site ? ((rep.inputs.powerCapacityMW?.value as number | undefined) ?? null) : null).trimEnd());
+  out.push(...costOfCapitalText(rep, table));
+  out.push(...switchingText(rep));
+  out.push(...flipsText(rep, table));
   out.push('');
   const mk: [string, string][] = [];
   mk.push(['hashprice', `${fmtUsd(rep.hashpriceUsdPerPHDay)}/PH/day (${fmtUsd(rep.hashpriceUsdPerTHDay)}/TH/day)`]);
@@ -170,7 +185,7 @@ export function formatProfitReport(rep: ProfitReport): string {
 export function formatComparison(cmp: { rows: readonly ComparisonRow[]; headline?: string }, siteMW: number | null = null): string {
   const out: string[] = [];
   if (cmp.headline) out.push(cmp.headline, '');
-  out.push('Per MW of site power (IT × PUE); "after capex" = with the depreciation of every capex the use needs:');
+  out.push('Per MW of site power (IT × PUE); "after capex" = with the straight-line depreciation of every capex the use needs; "after capital charge" = with capex × CRF(r, life) instead (the cost of capital, see below):');
   out.push(econTable(cmp.rows, ['devices/MW'], (r) => [r.priced && r.kind !== 'hosting-lease' ? fmtNum(r.unitsPerMW) : '—'], (r) => r.perMW));
   out.push('');
   out.push('Per device:');

@@ -23,3 +23,8 @@ export * from './decision.js';
 export * from './match.js';
 export * from './pricing.js';
 export * from './measurement.js';
+export * from './finance.js';
+export * from './project-finance.js';
+export * from './switching.js';
+export * from './flips.js';
+export * from './host-overhead.js';

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { findAsic, REFERENCE_ASICS } from './asics.js';
+import { OPEX_KINDS } from './defaults.js';
+import { DEVICE_CLASSES } from './host-overhead.js';
 
 const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
@@ -123,6 +125,46 @@ const gpuHourPrice = z.preprocess(
     .strict(),
 );
 
+/** One rung of the token-price ladder: a price and the model it is for (name and parameter count required). */
+const ladderPrice = z
+  .object(
+    {
+      value: numberSchema({ min: 0, max: 1000, why: 'USD per million tokens' }),
+      model: nameField('the model this price is for (e.g. Llama-3.2-3B-Instruct)'),
+      modelParameters: numberSchema({ gt: 0, max: 1e14, why: 'parameter count, e.g. 3.21e9' }),
+      source: z.string().min(1, { error: 'source must not be empty' }).optional(),
+      date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+    },
+    { error: 'must be {value, model, modelParameters, source, date}' },
+  )
+  .strict();
+
+/** Opex of one use kind: fixed per MW of site power per year and a share of its sales revenue. */
+const opexTerms = z
+  .object(
+    {
+      fixedUsdPerMWYear: pnum({ min: 0, max: 1e8, why: 'USD per MW of site power per year' }).optional(),
+      revenueFraction: pnum({ min: 0, max: 1, why: 'share of the use\'s sales revenue, 0..1' }).optional(),
+    },
+    { error: 'must be {fixedUsdPerMWYear, revenueFraction}' },
+  )
+  .strict();
+
+/** Hourly power prices (a typical day, week or year): their shape, scaled to powerPriceUsdPerKWh. */
+const priceProfile = z
+  .object(
+    {
+      hourlyUsdPerKWh: z
+        .array(numberSchema({ min: 0, max: 5, why: 'USD per kWh' }), { error: 'must be a list of hourly prices in USD/kWh' })
+        .refine((a) => [24, 168, 8760].includes(a.length), { error: 'must hold 24 (a day), 168 (a week) or 8760 (a year) hourly prices' })
+        .refine((a) => a.some((x) => x > 0), { error: 'must hold at least one price above 0' }),
+      source: z.string().min(1, { error: 'source must not be empty' }).optional(),
+      date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
+    },
+    { error: 'must be {hourlyUsdPerKWh: [...], source, date}' },
+  )
+  .strict();
+
 const req = (what: string) => ({ error: (iss: { input: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
 
 /** The site profile schema. */
@@ -150,6 +192,10 @@ export const siteProfileSchema = z
           serverCapexUsd: capex.optional(),
           depreciationYears: years.optional(),
           serverOverheadFactor: pnum({ min: 1, max: 5, why: 'server power / GPU power, between 1 and 5' }).optional(),
+          /** How the GPU is hosted, for the host overhead when serverOverheadFactor is not given. */
+          deviceClass: pchoice(DEVICE_CLASSES).optional(),
+          /** Network and storage power as a share of the AI hall's critical IT. */
+          networkStorageShareOfCriticalIT: pnum({ min: 0, max: 0.5, why: 'share of critical IT, 0..0.5' }).optional(),
         })
         .strict()
         .optional(),
@@ -169,6 +215,8 @@ export const siteProfileSchema = z
           usdPerGpuHour: gpuHourPrice.optional(),
           utilizationFraction: fraction('utilization is a fraction of time, 0..1').optional(),
           utilizationRampMonths: pnum({ min: 0, max: 120, why: 'months to reach the utilization' }).optional(),
+          /** Token prices for a ladder of public models (≈1B, 3B, 8B, 70B): a measured model is priced at its own rung. */
+          tokenPrices: z.array(ladderPrice, { error: 'must be a list of {value, model, modelParameters, source, date}' }).min(1, { error: 'must list at least one price' }).optional(),
         })
         .strict()
         .optional(),
@@ -180,6 +228,8 @@ export const siteProfileSchema = z
           powerPaidBy: pchoice(['site', 'tenant'] as const).optional(),
           retrofitCapexUsdPerMW: pnum({ min: 0, max: 1e9, why: 'USD per MW of IT' }).optional(),
           retrofitYears: pnum({ gt: 0, max: 50, why: 'years' }).optional(),
+          /** The lease's own retrofit (default retrofitCapexUsdPerMW): a tenant that funds its fit-out needs less. */
+          leaseRetrofitCapexUsdPerMW: pnum({ min: 0, max: 1e9, why: 'USD per MW of IT' }).optional(),
         })
         .strict()
         .optional(),
@@ -191,6 +241,22 @@ export const siteProfileSchema = z
         }, req('{hoursPerYear, creditUsdPerMWh}'))
         .strict()
         .optional(),
+      /** Cost of capital and project terms. */
+      finance: z
+        .object({
+          discountRate: pnum({ min: 0, max: 1, why: 'fraction per year (0.10 = 10 %)' }).optional(),
+          capexBudgetUsd: pnum({ min: 0, max: 1e12, why: 'USD for the whole site' }).optional(),
+          constructionMonths: pnum({ min: 0, max: 120, why: 'months an AI-hall use is built before it earns' }).optional(),
+          asicResaleFraction: fraction('ASIC resale at the switch as a fraction of its capex, 0..1').optional(),
+          gpuResaleFraction: fraction('GPU card resale at the end of its life as a fraction of its capex, 0..1').optional(),
+          powerSaleUsdPerKWh: pnum({ min: 0, max: 5, why: 'USD per kWh the site gets for energy its miners do not draw' }).optional(),
+        })
+        .strict()
+        .optional(),
+      /** Opex per use kind (asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease). */
+      opex: z.partialRecord(z.enum(OPEX_KINDS, { error: `must be one of: ${OPEX_KINDS.join(', ')}` }), opexTerms).optional(),
+      /** Hourly power price profile: miners run only in hours their revenue beats the price. */
+      powerPriceProfile: priceProfile.optional(),
       market: z
         .object({
           btcPriceUsd: pnum({ gt: 0, max: 1e8, why: 'BTC price in USD' }).optional(),

@@ -7,6 +7,11 @@
  * months. Lease prices are contract prices and stay. Each month is priced with siteComparison() at
  * that month's inputs, so projections and the snapshot share one model (depreciation included on
  * every side).
+ *
+ * Miners behave like operators in a projection: in any month (or hour, with the site's hourly
+ * price profile) whose revenue is below the power cost (or the sale price of the energy), they are
+ * off, and that energy is saved (or sold at --power-sale-usd-per-kwh). Firm AI load and the lease
+ * run every hour.
  */
 import { BLOCKS_PER_DAY, meanSubsidyBtc, nextHalvingHeight } from './subsidy.js';
 import { pricedRows, siteComparison, type ComparisonInput, type MarketParams } from './model.js';
@@ -34,6 +39,8 @@ export interface ProjectionSpec {
   gpuHourPriceDeclinePerYear?: number;
   /** Utilization reaches its target linearly over this many months (month m: target × min(1, (m+1)/N)); 0 = none. */
   utilizationRampMonths?: number;
+  /** Miners run whatever the price ('always-on'), or like operators ('operator', the default). */
+  dispatch?: 'always-on' | 'operator';
 }
 
 /** One option in one month. */
@@ -43,9 +50,13 @@ export interface ProjectionCell {
   revenueUsd: number;
   energyCostUsd: number;
   profitUsd: number;
+  /** Margin before capex (revenue − energy − opex): the month's operating cash. */
+  cashUsd: number;
   /** After capex (depreciation); null when the use's capex is unknown. */
   marginUsd: number | null;
   cumulativeMarginUsd: number | null;
+  /** Share of the month an interruptible use ran (operator dispatch); null for firm uses. */
+  onFraction: number | null;
 }
 
 /** One month, per MW of site power. */
@@ -73,7 +84,7 @@ export interface Projection {
   /** The same halvings with their estimated dates (10-minute blocks from the start height and date). */
   halvings: { height: number; estimatedDateIso: string | null }[];
   /** Per option: cumulative margin per MW over the window. */
-  totalsPerMW: { id: string; btc: number | null; revenueUsd: number; energyCostUsd: number; profitUsd: number; marginUsd: number | null }[];
+  totalsPerMW: { id: string; btc: number | null; revenueUsd: number; energyCostUsd: number; profitUsd: number; cashUsd: number; marginUsd: number | null }[];
   /** The use with the highest cumulative margin over the window (priced uses with a margin). */
   bestUseId: string | null;
 }
@@ -128,7 +139,7 @@ export function projectMonths(base: ComparisonInput, spec: ProjectionSpec): Proj
     if (nh <= h1 && !halvings.includes(nh)) halvings.push(nh);
     const subsidy = meanSubsidyBtc(hStart, blocksPerMonth);
     const { market, utilization } = monthMarket(base, spec, m, subsidy);
-    const cmp = siteComparison({ ...base, market, site: { ...base.site, utilizationFraction: utilization } });
+    const cmp = siteComparison({ ...base, market, site: { ...base.site, utilizationFraction: utilization, dispatch: spec.dispatch ?? 'operator' } });
     const d = DAYS_PER_MONTH;
     const perMW: ProjectionCell[] = pricedRows(cmp.rows).map((r) => {
       const prev = totals.get(r.id);
@@ -139,14 +150,17 @@ export function projectMonths(base: ComparisonInput, spec: ProjectionSpec): Proj
         revenueUsd: r.perMW.revenueUsdPerDay * d,
         energyCostUsd: r.perMW.energyCostUsdPerDay * d,
         profitUsd: r.perMW.profitUsdPerDay * d,
+        cashUsd: r.perMW.cashUsdPerDay * d,
         marginUsd,
         cumulativeMarginUsd: add(prev ? prev.marginUsd : 0, marginUsd),
+        onFraction: r.interruptible ? (r.perMW.dispatch?.onFraction ?? 1) : null,
       };
-      const t = prev ?? { id: r.id, btc: cell.btc === null ? null : 0, revenueUsd: 0, energyCostUsd: 0, profitUsd: 0, marginUsd: 0 };
+      const t = prev ?? { id: r.id, btc: cell.btc === null ? null : 0, revenueUsd: 0, energyCostUsd: 0, profitUsd: 0, cashUsd: 0, marginUsd: 0 };
       t.btc = add(t.btc, cell.btc);
       t.revenueUsd += cell.revenueUsd;
       t.energyCostUsd += cell.energyCostUsd;
       t.profitUsd += cell.profitUsd;
+      t.cashUsd += cell.cashUsd;
       t.marginUsd = add(t.marginUsd, cell.marginUsd);
       totals.set(r.id, t);
       return cell;

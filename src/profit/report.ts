@@ -5,13 +5,20 @@
  */
 import { pricedRows, siteComparison, type Comparison, type ComparisonRow, type PricedRow } from './model.js';
 import { decide, type Decision } from './decision.js';
-import { projectMonths, type Projection } from './projection.js';
+import { DAYS_PER_MONTH, projectMonths, type Projection } from './projection.js';
+import { FINANCE_DAYS_PER_MONTH, horizonYearsOf, withProject } from './project-finance.js';
+import { verdictSensitivity, type VerdictSensitivity } from './flips.js';
 import { axisAround, inferenceGrid, miningGrid, powerPriceAxis, type SensitivityGrid } from './sensitivity.js';
 import { InputError, type PriceTargets, type ResolvedInputs } from './inputs.js';
+import { DEFAULT_OPEX } from './defaults.js';
 import type { Sourced } from './provenance.js';
 
-/** Report format version (bump the major on breaking changes). 2.0: unpriced rows, capex in every margin, decision. */
-export const PROFIT_REPORT_VERSION = '2.0';
+/**
+ * Report format version (bump the major on breaking changes). 2.0: unpriced rows, capex in every
+ * margin, decision. 2.1: cost of capital (capital charge, NPV, IRR, discounted payback per row and
+ * use), opex per use kind, the switch as a project, the split, and what flips the verdict.
+ */
+export const PROFIT_REPORT_VERSION = '2.1';
 
 /** How each headline output is derived (formula and the inputs it uses). */
 export const DERIVATIONS: Record<string, { formula: string; from: string[] }> = {
@@ -30,9 +37,21 @@ export const DERIVATIONS: Record<string, { formula: string; from: string[] }> = 
   hashpriceUsdPerPHDay: { formula: '1e15·86400/(D·2^32)·(S+F)·btcPrice (gross: no pool fee, full uptime)', from: ['difficulty', 'subsidyBtc', 'feesPerBlockBtc', 'btcPriceUsd'] },
   networkHashrateHps: { formula: 'D·2^32/600', from: ['difficulty'] },
   paybackDays: { formula: 'capex / margin before capex per day', from: ['capexUsd', 'cashUsdPerDay'] },
+  capitalChargeUsdPerDay: {
+    formula: 'Σ over capex parts (device + server over the device life; retrofit over its years) of (capex − resale·(1+r)^−n) × CRF(r, n) / 365, CRF(r, n) = r(1+r)^n/((1+r)^n − 1), straight-line at r = 0',
+    from: ['capexUsd', 'discountRate', 'gpuDepreciationYears|asicDepreciationYears', 'retrofitYears', 'gpuResaleFraction'],
+  },
+  marginAfterCapitalChargeUsdPerDay: { formula: 'margin before capex − capital charge (an equivalent annual annuity: ranks the uses)', from: ['cashUsdPerDay', 'capitalChargeUsdPerDay'] },
+  npvUsdPerMW: {
+    formula: 'Σ CF_t/(1+r)^t, CF_0 = −capex, CF_t = operating cash of year t (none during construction months of an AI-hall use), + the straight-line value of longer-lived parts and GPU resale at the horizon (construction + the shortest major asset life)',
+    from: ['cashUsdPerDay', 'capexUsd', 'discountRate', 'constructionMonths', 'gpuResaleFraction'],
+  },
+  irr: { formula: 'r such that NPV(r) = 0 over the same cash flows', from: ['npvUsdPerMW'] },
+  discountedPaybackYears: { formula: 'first T with Σ_{t≤T} CF_t/(1+r)^t ≥ 0 over operating cash (no residual), interpolated within the year', from: ['npvUsdPerMW'] },
   decision: {
-    formula: 'best use = highest margin per MW-day after capex; switching payback = capex per MW of the best use / (its margin before capex − the current use\'s); mining parity BTC price P* = (margin_rival − margin_mining)/BTC per MW-day + P',
-    from: ['marginUsdPerDay', 'cashUsdPerDay', 'capexUsd', 'btcPriceUsd'],
+    formula:
+      'best use = highest margin per MW-day after capital charge (with --months: the projected NPV × CRF(r, years)/365), within the capex budget; switching payback = capex per MW of the best use / (its margin before capex − the current use\'s); the switch as a project = best use capex − ASIC fleet resale at the switch, construction months with no revenue, then the gain over the current use; mining parity BTC price P* = P + (margin_rival − margin_mining)/(BTC per MW-day × (1 − revenue opex share))',
+    from: ['marginAfterCapitalChargeUsdPerDay', 'cashUsdPerDay', 'capexUsd', 'btcPriceUsd', 'asicResaleFraction', 'constructionMonths', 'capexBudgetUsd'],
   },
 };
 
@@ -65,6 +84,8 @@ export interface ProfitReport {
   priceTargets: PriceTargets;
   projection: Projection | null;
   sensitivity: SensitivityGrid[] | null;
+  /** What flips the verdict: tornado, flip points, break-evens, rental grid (at today's inputs). */
+  sensitivityOfVerdict: VerdictSensitivity | null;
   inputs: Record<string, Sourced<number | string | null>>;
   derivations: typeof DERIVATIONS;
   warnings: string[];
@@ -80,12 +101,14 @@ export interface ReportOptions {
   /** Explicit BTC price per month for the projection (last value repeats); overrides the growth rate. */
   btcPricePathUsd?: number[];
   sensitivity: boolean;
+  /** Compute what flips the verdict (default true). */
+  flips?: boolean;
 }
 
 const finiteOrNull = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
-function projectionOf(r: ResolvedInputs, o: ReportOptions): Projection | null {
-  if (o.months <= 0) return null;
+function projectionOf(r: ResolvedInputs, o: ReportOptions, months = o.months): Projection | null {
+  if (months <= 0) return null;
   // The projection prices each month at the exact subsidy of its blocks (stepping at halving
   // heights from the start height). A subsidy set by hand has no height, so the projection
   // would silently disagree with the snapshot: refuse instead.
@@ -94,7 +117,7 @@ function projectionOf(r: ResolvedInputs, o: ReportOptions): Projection | null {
     throw new InputError(`${sub.flag} cannot be combined with --months: the projection steps the subsidy at halving heights; pass --height <n> instead`);
   }
   return projectMonths(r.comparison, {
-    months: o.months,
+    months,
     startHeightBlocks: r.heightBlocks.value,
     difficultyGrowthPerMonth: r.difficultyGrowthPerMonth.value,
     btcPrice: o.btcPricePathUsd?.length ? { pathUsd: o.btcPricePathUsd } : { growthPerMonth: r.btcPriceGrowthPerMonth.value },
@@ -117,7 +140,7 @@ function sensitivityOf(r: ResolvedInputs, rows: PricedRow[]): SensitivityGrid[] 
 }
 
 /** Inputs no row or projection of this report uses (left out of the inputs table and the stale-default warnings). */
-function unusedInputs(cmp: Comparison, priced: PricedRow[], o: ReportOptions): Set<string> {
+function unusedInputs(cmp: Comparison, priced: PricedRow[], o: ReportOptions, d: Decision): Set<string> {
   const unused = new Set<string>();
   const has = (k: string) => priced.some((x) => x.kind === k);
   const hasRow = (k: string) => cmp.rows.some((x) => x.kind === k);
@@ -134,26 +157,72 @@ function unusedInputs(cmp: Comparison, priced: PricedRow[], o: ReportOptions): S
   if (!priced.some((x) => x.kind === 'gpu-mining' || x.kind === 'gpu-inference-tokens' || x.kind === 'gpu-rental')) {
     unused.add('gpuCapexUsd').add('gpuServerCapexUsd').add('gpuServerCapexFraction').add('gpuDepreciationYears').add('gpuServerOverheadFactor');
   }
-  if (!priced.some((x) => x.hall === 'mining')) unused.add('miningPue').add('uptimeFraction').add('curtailmentHoursPerYear').add('curtailmentCreditUsdPerMWh');
+  if (!priced.some((x) => x.hall === 'mining')) unused.add('miningPue').add('uptimeFraction').add('curtailmentHoursPerYear').add('curtailmentCreditUsdPerMWh').add('powerPriceProfile').add('powerSaleUsdPerKWh');
+  const opexKind = (k: string) => (k === 'gpu-inference' ? 'gpu-inference-tokens' : k);
+  for (const k of Object.keys(DEFAULT_OPEX)) {
+    if (!priced.some((x) => x.kind === opexKind(k))) unused.add(`opex:${k}:fixedUsdPerMWYear`).add(`opex:${k}:revenueFraction`);
+  }
+  const aiGpu = priced.some((x) => x.kind === 'gpu-inference-tokens' || x.kind === 'gpu-rental');
+  if (!aiGpu) unused.add('networkStorageShareOfCriticalIT');
+  if (!priced.some((x) => x.hall === 'ai')) unused.add('constructionMonths');
+  if (!priced.some((x) => x.kind === 'gpu-mining' || x.kind === 'gpu-inference-tokens' || x.kind === 'gpu-rental')) unused.add('gpuResaleFraction');
+  if (!has('asic-mining') || (!d.switching && !d.split)) unused.add('asicResaleFraction');
+  if (!has('hosting-lease')) unused.add('leaseRetrofitCapexUsdPerMW');
   return unused;
+}
+
+/**
+ * With a projection, the verdict runs on projected cash: project each use's months to its horizon
+ * (construction + shortest major asset life), and recompute its NPV, IRR and payback from them.
+ */
+function projectedFinance(r: ResolvedInputs, o: ReportOptions, rows: ComparisonRow[]): { rows: ComparisonRow[]; monthly: ((id: string) => readonly number[] | null) | null } {
+  if (o.months <= 0) return { rows, monthly: null };
+  const priced = pricedRows(rows);
+  const need = Math.max(o.months, ...priced.map((x) => (x.hall === 'ai' ? r.finance.constructionMonths : 0) + Math.round(horizonYearsOf(x) * 12)));
+  const proj = projectionOf(r, o, Math.min(600, need))!;
+  const series = new Map<string, number[]>();
+  for (const mo of proj.months) {
+    for (const c of mo.perMW) {
+      // Projection months are 365.25/12 days; finance months 365/12 (the capital charge's year).
+      const list = series.get(c.id) ?? [];
+      list.push((c.cashUsd / DAYS_PER_MONTH) * FINANCE_DAYS_PER_MONTH);
+      series.set(c.id, list);
+    }
+  }
+  const terms = { discountRate: r.finance.discountRate, constructionMonths: r.finance.constructionMonths };
+  const monthly = (id: string) => series.get(id) ?? null;
+  return { rows: rows.map((x) => (x.priced ? withProject(x, terms, monthly(x.id)) : x)), monthly };
+}
+
+function decisionOf(r: ResolvedInputs, cmp: Comparison, rows: ComparisonRow[], monthly: ((id: string) => readonly number[] | null) | null): Decision {
+  try {
+    return decide(rows, {
+      market: { btcPriceUsd: cmp.btcPriceUsd, hashpriceUsdPerPHDay: cmp.hashpriceUsdPerPHDay },
+      currentUseId: r.currentUseId,
+      discountRate: r.finance.discountRate,
+      capexBudgetUsd: r.finance.capexBudgetUsd,
+      capacityMW: r.comparison.site.powerCapacityMW,
+      asicResaleFraction: r.finance.asicResaleFraction,
+      monthly,
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 /** Build the report from resolved inputs. */
 export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitReport {
   const cmp: Comparison = siteComparison(r.comparison);
-  const priced = pricedRows(cmp.rows);
-  let decision: Decision;
-  try {
-    decision = decide(cmp.rows, { btcPriceUsd: cmp.btcPriceUsd, hashpriceUsdPerPHDay: cmp.hashpriceUsdPerPHDay }, r.currentUseId);
-  } catch (err) {
-    if (err instanceof RangeError) throw new InputError(err.message);
-    throw err;
-  }
+  const fin = projectedFinance(r, o, cmp.rows);
+  const decision = decisionOf(r, cmp, fin.rows, fin.monthly);
+  const priced = pricedRows(fin.rows);
   const primary = priced.find((x) => x.kind === 'gpu-mining') ?? priced.find((x) => x.kind === 'gpu-inference-tokens') ?? priced.find((x) => x.id === decision.bestUseId) ?? priced[0] ?? null;
   const u = primary?.perUnit ?? null;
   const projection = projectionOf(r, o);
   const sensitivity = o.sensitivity ? sensitivityOf(r, priced) : null;
-  const unused = unusedInputs(cmp, priced, o);
+  const flips = o.flips === false ? null : verdictSensitivity(r.comparison, { currentUseId: decision.currentUseId, capexBudgetUsd: r.finance.capexBudgetUsd, capacityMW: r.comparison.site.powerCapacityMW });
+  const unused = unusedInputs(cmp, priced, o, decision);
   const warnings = r.warnings.filter((w) => !unused.has(w.split(' ')[0] ?? ''));
   for (const row of cmp.rows) {
     if (row.priced && row.pricedAnyway) warnings.push(`${row.id} PRICED ANYWAY (--price-anyway): ${row.pricedAnyway}`);
@@ -188,10 +257,11 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
       profitUsd: per(u?.profitUsdPerDay),
       marginUsd: per(u?.marginUsdPerDay),
     },
-    rows: cmp.rows,
+    rows: fin.rows,
     priceTargets: r.priceTargets,
     projection,
     sensitivity,
+    sensitivityOfVerdict: flips,
     inputs,
     derivations: DERIVATIONS,
     warnings,

@@ -1,0 +1,328 @@
+/**
+ * What flips the verdict (pure): a tornado of the inputs that move the best use's margin after
+ * capital charge most (each input ±20 %, bounded: prices ≥ 0, fractions ≤ 1, PUE ≥ 1), the value
+ * of each input at which another use becomes best (flip points, found by scanning away from
+ * today's value and bisecting the first change), the break-even value of the main inputs for each
+ * use (margin after capital charge = 0), and a rental grid ($/GPU-hour × utilization). Every point
+ * re-prices the site with siteComparison(), so the figures and the snapshot share one model.
+ */
+import { siteComparison } from './model.js';
+import type { ComparisonInput, ComparisonRow, PricedRow } from './model-types.js';
+
+/** Relative range of the tornado: each input at ±20 % of today's value. */
+export const TORNADO_RANGE = 0.2;
+
+/** One input the verdict depends on, and how to set it. */
+interface Knob {
+  name: string;
+  label: string;
+  unit: string;
+  base: number;
+  min: number;
+  max: number;
+  set: (c: ComparisonInput, v: number) => ComparisonInput;
+}
+
+/** One bar of the tornado: the best use's margin at the input's low and high value. */
+export interface TornadoBar {
+  input: string;
+  label: string;
+  unit: string;
+  base: number;
+  low: number;
+  high: number;
+  marginAtLowUsdPerMWDay: number | null;
+  marginAtHighUsdPerMWDay: number | null;
+  /** |high − low| of the margin. */
+  swingUsdPerMWDay: number;
+  /** The best use at the low / high value (when it is another use, the bar crosses a flip point). */
+  bestAtLow: string | null;
+  bestAtHigh: string | null;
+}
+
+/** The value of an input at which another use becomes best. */
+export interface FlipPoint {
+  input: string;
+  label: string;
+  unit: string;
+  base: number;
+  value: number;
+  /** (value − base) / base. */
+  change: number;
+  fromUseId: string;
+  toUseId: string;
+}
+
+/** Values at which a use's margin after capital charge is 0 (null: none in range, or not an input of the use). */
+export interface BreakEven {
+  useId: string;
+  label: string;
+  powerPriceUsdPerKWh: number | null;
+  btcPriceUsd: number | null;
+  usdPerMTok: number | null;
+  usdPerGpuHour: number | null;
+  leaseUsdPerKwMonth: number | null;
+}
+
+/** Margin after capital charge of the rental row over $/GPU-hour × utilization. */
+export interface RentalGrid {
+  usdPerGpuHour: number[];
+  utilization: number[];
+  /** cells[i][j]: margin per MW-day at usdPerGpuHour[i], utilization[j]. */
+  cellsUsdPerMWDay: (number | null)[][];
+}
+
+/** Everything that says what flips the verdict. */
+export interface VerdictSensitivity {
+  bestUseId: string | null;
+  metric: 'marginAfterCapitalChargeUsdPerMWDay';
+  rangeFraction: number;
+  /** Biggest swing first. */
+  tornado: TornadoBar[];
+  flips: FlipPoint[];
+  breakEvens: BreakEven[];
+  rentalGrid: RentalGrid | null;
+}
+
+/** What the ranking needs besides the comparison input (the verdict's own rules). */
+export interface RankRules {
+  currentUseId: string | null;
+  capexBudgetUsd: number | null;
+  capacityMW: number;
+}
+
+const margin = (r: ComparisonRow | undefined) => (r && r.priced ? r.perMW.marginAfterCapitalChargeUsdPerDay : null);
+
+/** The best use under the verdict's rules (capex known, within the budget), by margin after capital charge. */
+export function bestUse(rows: readonly ComparisonRow[], rules: RankRules): PricedRow | null {
+  const current = rules.currentUseId ?? rows.find((r) => r.priced && r.kind === 'asic-mining')?.id ?? null;
+  let best: PricedRow | null = null;
+  for (const r of rows) {
+    if (!r.priced || r.perMW.marginAfterCapitalChargeUsdPerDay === null || r.perMW.capexUsd === null) continue;
+    if (rules.capexBudgetUsd !== null && r.id !== current && r.perMW.capexUsd * rules.capacityMW > rules.capexBudgetUsd) continue;
+    if (!best || r.perMW.marginAfterCapitalChargeUsdPerDay > best.perMW.marginAfterCapitalChargeUsdPerDay!) best = r;
+  }
+  return best;
+}
+
+const scaleCapex = <T extends { capex?: import('./model-types.js').DeviceCapex } | null | undefined>(f: T, k: number): T =>
+  f && f.capex && f.capex.deviceUsd !== null ? { ...f, capex: { ...f.capex, deviceUsd: f.capex.deviceUsd * k, serverUsd: f.capex.serverUsd * k, resaleUsd: (f.capex.resaleUsd ?? 0) * k } } : f;
+
+/** The inputs that matter for the priced rows of `c`. */
+function knobs(c: ComparisonInput, rows: PricedRow[]): Knob[] {
+  const has = (k: string) => rows.some((r) => r.kind === k);
+  const mining = has('asic-mining') || has('gpu-mining');
+  const ai = has('gpu-inference-tokens') || has('gpu-rental') || has('hosting-lease');
+  const gpu = has('gpu-mining') || has('gpu-inference-tokens') || has('gpu-rental');
+  const out: Knob[] = [];
+  const add = (k: Knob) => {
+    if (Number.isFinite(k.base) && k.base > 0) out.push(k);
+  };
+  add({ name: 'powerPriceUsdPerKWh', label: 'power price', unit: 'USD/kWh', base: c.site.powerPriceUsdPerKWh, min: 0, max: 5, set: (x, v) => ({ ...x, site: { ...x.site, powerPriceUsdPerKWh: v } }) });
+  add({ name: 'discountRate', label: 'discount rate', unit: 'fraction/year', base: c.site.discountRate ?? 0, min: 0, max: 1, set: (x, v) => ({ ...x, site: { ...x.site, discountRate: v } }) });
+  if (mining) {
+    add({ name: 'btcPriceUsd', label: 'BTC price', unit: 'USD', base: c.market.btcPriceUsd, min: 0, max: 1e8, set: (x, v) => ({ ...x, market: { ...x.market, btcPriceUsd: v } }) });
+    add({ name: 'difficulty', label: 'difficulty', unit: '', base: c.market.difficulty, min: 1, max: 1e18, set: (x, v) => ({ ...x, market: { ...x.market, difficulty: v } }) });
+    add({ name: 'miningPue', label: 'mining PUE', unit: 'ratio', base: c.site.miningPue, min: 1, max: 3, set: (x, v) => ({ ...x, site: { ...x.site, miningPue: v } }) });
+  }
+  if (has('asic-mining')) {
+    const k0 = c.site.asics[0]?.capexUsd ?? 0;
+    add({ name: 'asicCapexUsd', label: 'ASIC capex', unit: 'USD', base: k0, min: 0, max: 1e6, set: (x, v) => ({ ...x, site: { ...x.site, asics: x.site.asics.map((a) => ({ ...a, capexUsd: a.capexUsd === null ? null : (a.capexUsd * v) / k0 })) } }) });
+  }
+  if (has('gpu-inference-tokens')) add({ name: 'usdPerMTok', label: 'token price', unit: 'USD/Mtok', base: c.market.usdPerMTok, min: 0, max: 1000, set: (x, v) => ({ ...x, market: { ...x.market, usdPerMTok: v } }) });
+  if (has('gpu-rental') && c.market.usdPerGpuHour !== null) add({ name: 'usdPerGpuHour', label: 'GPU-hour price', unit: 'USD/GPU-h', base: c.market.usdPerGpuHour, min: 0, max: 1000, set: (x, v) => ({ ...x, market: { ...x.market, usdPerGpuHour: v } }) });
+  if (has('gpu-inference-tokens') || has('gpu-rental')) add({ name: 'utilizationFraction', label: 'utilization', unit: 'fraction', base: c.site.utilizationFraction, min: 0, max: 1, set: (x, v) => ({ ...x, site: { ...x.site, utilizationFraction: v } }) });
+  if (gpu) {
+    const g0 = (c.rental ?? c.infer ?? c.hash)?.capex?.deviceUsd ?? c.site.gpu.capexUsd ?? 0;
+    add({ name: 'gpuCapexUsd', label: 'GPU capex', unit: 'USD', base: g0, min: 0, max: 1e7, set: (x, v) => ({ ...x, hash: scaleCapex(x.hash, v / g0), infer: scaleCapex(x.infer, v / g0), rental: scaleCapex(x.rental, v / g0), site: { ...x.site, gpu: { ...x.site.gpu, capexUsd: x.site.gpu.capexUsd === null ? null : (x.site.gpu.capexUsd * v) / g0 } } }) });
+    add({ name: 'gpuLifeYears', label: 'GPU life', unit: 'years', base: (c.rental ?? c.infer ?? c.hash)?.capex?.depreciationYears ?? c.site.gpu.depreciationYears, min: 0.5, max: 30, set: (x, v) => ({ ...x, hash: withLife(x.hash, v), infer: withLife(x.infer, v), rental: withLife(x.rental, v), site: { ...x.site, gpu: { ...x.site.gpu, depreciationYears: v } } }) });
+  }
+  if (ai) add({ name: 'aiPue', label: 'AI-hall PUE', unit: 'ratio', base: c.site.aiPue, min: 1, max: 3, set: (x, v) => ({ ...x, site: { ...x.site, aiPue: v } }) });
+  if (ai && c.site.retrofit) add({ name: 'retrofitCapexUsdPerMW', label: 'AI-hall retrofit capex', unit: 'USD/MW-IT', base: c.site.retrofit.capexUsdPerMW, min: 0, max: 1e9, set: (x, v) => ({ ...x, site: { ...x.site, retrofit: x.site.retrofit ? { ...x.site.retrofit, capexUsdPerMW: v } : null } }) });
+  if (has('hosting-lease') && c.lease) add({ name: 'leaseUsdPerKwMonth', label: 'lease price', unit: 'USD/kW-month', base: c.lease.usdPerKwMonth, min: 0, max: 10_000, set: (x, v) => ({ ...x, lease: x.lease ? { ...x.lease, usdPerKwMonth: v } : null }) });
+  return out;
+}
+
+function withLife<T extends { capex?: import('./model-types.js').DeviceCapex } | null | undefined>(f: T, years: number): T {
+  return f && f.capex ? { ...f, capex: { ...f.capex, depreciationYears: years } } : f;
+}
+
+const clamp = (v: number, k: Knob) => Math.min(k.max, Math.max(k.min, v));
+
+/** Re-price without the projects (NPV/IRR): the sensitivity reads margins only. */
+const rowsAt = (c: ComparisonInput) => siteComparison(c, { projects: false }).rows;
+
+/** Where `f` changes sign between `a` and `b` (either order), by bisection. */
+function crossing(f: (x: number) => number, a: number, b: number): number {
+  let fa = f(a);
+  for (let i = 0; i < 40; i++) {
+    const m = (a + b) / 2;
+    const fm = f(m);
+    if (Math.sign(fm) === Math.sign(fa)) {
+      a = m;
+      fa = fm;
+    } else b = m;
+  }
+  return (a + b) / 2;
+}
+
+/** Margins after capital charge by use id. */
+function marginsAt(c: ComparisonInput, k: Knob, v: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rowsAt(k.set(c, v))) {
+    const m = margin(r);
+    if (m !== null) out.set(r.id, m);
+  }
+  return out;
+}
+
+/**
+ * Where the best use changes, predicted from straight lines through two points per use (most
+ * inputs move margins linearly: prices, capex, utilization), and checked by re-pricing on both
+ * sides and halfway. Undefined when the prediction fails (a non-linear input): the caller scans.
+ */
+function linearFlip(c: ComparisonInput, rules: RankRules, k: Knob, from: string, dir: -1 | 1, bestAt: (v: number) => string | null): FlipPoint | null | undefined {
+  const v1 = clamp(k.base * (1 + dir * 0.1), k);
+  const v2 = clamp(k.base * (1 + dir * 0.5), k);
+  if (v1 === k.base) return null;
+  const m0 = marginsAt(c, k, k.base);
+  const m1 = marginsAt(c, k, v1);
+  const m2 = marginsAt(c, k, v2);
+  const line = (id: string, v: number) => m0.get(id)! + ((m1.get(id)! - m0.get(id)!) * (v - k.base)) / (v1 - k.base);
+  for (const id of m0.keys()) {
+    const want = m2.get(id);
+    if (!m1.has(id) || want === undefined || Math.abs(line(id, v2) - want) > 1e-6 * Math.max(1, Math.abs(want))) return undefined;
+  }
+  let at: number | null = null;
+  for (const id of m0.keys()) {
+    if (id === from) continue;
+    const slope = (m1.get(id)! - m0.get(id)!) - (m1.get(from)! - m0.get(from)!);
+    if (slope === 0) continue;
+    const v = k.base + ((m0.get(from)! - m0.get(id)!) * (v1 - k.base)) / slope;
+    if ((v - k.base) * dir > 0 && v >= k.min && v <= k.max && (at === null || Math.abs(v - k.base) < Math.abs(at - k.base))) at = v;
+  }
+  if (at === null) return null;
+  const eps = Math.max(1e-9, Math.abs(at) * 1e-7);
+  const to = bestAt(clamp(at + dir * eps, k));
+  if (bestAt((k.base + at) / 2) !== from || bestAt(clamp(at - dir * eps, k)) !== from || to === from) return undefined;
+  return { input: k.name, label: k.label, unit: k.unit, base: k.base, value: at, change: (at - k.base) / k.base, fromUseId: from, toUseId: to ?? 'nothing' };
+}
+
+const CAPEX_KNOBS = new Set(['gpuCapexUsd', 'asicCapexUsd', 'retrofitCapexUsdPerMW']);
+
+/** The value of `k` nearest today's where the best use stops being `from`, one way; null when none in range. */
+function flipOf(c: ComparisonInput, rules: RankRules, k: Knob, from: string, dir: -1 | 1): FlipPoint | null {
+  const bestAt = (v: number) => bestUse(rowsAt(k.set(c, v)), rules)?.id ?? null;
+  // A budget makes capex inputs step the set of uses allowed: scan those.
+  if (!(rules.capexBudgetUsd !== null && CAPEX_KNOBS.has(k.name))) {
+    const lin = linearFlip(c, rules, k, from, dir, bestAt);
+    if (lin !== undefined) return lin;
+  }
+  const end = dir < 0 ? k.min : Math.min(k.max, k.base * 10);
+  const steps = 32;
+  let prev = k.base;
+  for (let i = 1; i <= steps; i++) {
+    // Geometric steps upward, linear steps down to the bound.
+    const v = dir < 0 ? k.base + ((end - k.base) * i) / steps : k.base * Math.pow(end / k.base, i / steps);
+    const b = bestAt(v);
+    if (b !== from) {
+      const x = crossing((t) => (bestAt(t) === from ? -1 : 1), prev, v);
+      const to = bestAt(clamp(x + dir * Math.max(1e-9, Math.abs(x) * 1e-7), k)) ?? b;
+      return { input: k.name, label: k.label, unit: k.unit, base: k.base, value: x, change: (x - k.base) / k.base, fromUseId: from, toUseId: to ?? 'nothing' };
+    }
+    prev = v;
+  }
+  return null;
+}
+
+/** Root of a use's margin after capital charge in one input: a straight line through two points, checked; else scan outward and bisect. */
+function zeroOf(c: ComparisonInput, useId: string, k: Knob | undefined): number | null {
+  if (!k) return null;
+  const m = (v: number) => margin(rowsAt(k.set(c, v)).find((r) => r.id === useId));
+  const m0 = m(k.base);
+  if (m0 === null) return null;
+  if (m0 === 0) return k.base;
+  const v1 = k.base * 1.1;
+  const m1 = m(v1);
+  if (m1 !== null && m1 !== m0) {
+    const v = k.base - (m0 * (v1 - k.base)) / (m1 - m0);
+    const mv = v >= k.min && v <= k.max ? m(v) : null;
+    if (mv !== null && Math.abs(mv) <= 1e-6 * Math.max(1, Math.abs(m0))) return v;
+  }
+  for (const dir of [-1, 1] as const) {
+    let prev = k.base;
+    const end = dir < 0 ? k.min : Math.min(k.max, k.base * 100);
+    for (let i = 1; i <= 40; i++) {
+      const v = dir < 0 ? k.base + ((end - k.base) * i) / 40 : k.base * Math.pow(end / k.base, i / 40);
+      const mv = m(v);
+      if (mv !== null && Math.sign(mv) !== Math.sign(m0)) return crossing((t) => m(t) ?? 0, prev, v);
+      prev = v;
+    }
+  }
+  return null;
+}
+
+/** Tornado, flip points, break-evens and the rental grid around today's inputs. */
+export function verdictSensitivity(c: ComparisonInput, rules: RankRules, range = TORNADO_RANGE): VerdictSensitivity {
+  const rows0 = rowsAt(c);
+  const best = bestUse(rows0, rules);
+  const priced = rows0.filter((r): r is PricedRow => r.priced);
+  const ks = knobs(c, priced);
+  const tornado: TornadoBar[] = [];
+  const flips: FlipPoint[] = [];
+  if (best) {
+    for (const k of ks) {
+      const low = clamp(k.base * (1 - range), k);
+      const high = clamp(k.base * (1 + range), k);
+      const at = (v: number) => rowsAt(k.set(c, v));
+      const rl = at(low);
+      const rh = at(high);
+      const ml = margin(rl.find((r) => r.id === best.id));
+      const mh = margin(rh.find((r) => r.id === best.id));
+      tornado.push({ input: k.name, label: k.label, unit: k.unit, base: k.base, low, high, marginAtLowUsdPerMWDay: ml, marginAtHighUsdPerMWDay: mh, swingUsdPerMWDay: Math.abs((mh ?? 0) - (ml ?? 0)), bestAtLow: bestUse(rl, rules)?.id ?? null, bestAtHigh: bestUse(rh, rules)?.id ?? null });
+      for (const dir of [-1, 1] as const) {
+        const f = flipOf(c, rules, k, best.id, dir);
+        if (f) flips.push(f);
+      }
+    }
+    tornado.sort((a, b) => b.swingUsdPerMWDay - a.swingUsdPerMWDay);
+    flips.sort((a, b) => Math.abs(a.change) - Math.abs(b.change));
+  }
+  const byName = new Map(ks.map((k) => [k.name, k]));
+  const breakEvens: BreakEven[] = priced
+    .filter((r) => r.perMW.marginAfterCapitalChargeUsdPerDay !== null)
+    .map((r) => ({
+      useId: r.id,
+      label: r.label,
+      powerPriceUsdPerKWh: r.perMW.energyKWhPerDay > 0 || r.interruptible ? zeroOf(c, r.id, byName.get('powerPriceUsdPerKWh') ?? powerKnob(c)) : null,
+      btcPriceUsd: r.kind === 'asic-mining' || r.kind === 'gpu-mining' ? zeroOf(c, r.id, byName.get('btcPriceUsd')) : null,
+      usdPerMTok: r.kind === 'gpu-inference-tokens' ? zeroOf(c, r.id, byName.get('usdPerMTok')) : null,
+      usdPerGpuHour: r.kind === 'gpu-rental' ? zeroOf(c, r.id, byName.get('usdPerGpuHour')) : null,
+      leaseUsdPerKwMonth: r.kind === 'hosting-lease' ? zeroOf(c, r.id, byName.get('leaseUsdPerKwMonth')) : null,
+    }));
+  return { bestUseId: best?.id ?? null, metric: 'marginAfterCapitalChargeUsdPerMWDay', rangeFraction: range, tornado, flips, breakEvens, rentalGrid: rentalGrid(c, priced) };
+}
+
+/** A power-price knob even when today's price is 0 (a free-power site still has a break-even). */
+function powerKnob(c: ComparisonInput): Knob {
+  return { name: 'powerPriceUsdPerKWh', label: 'power price', unit: 'USD/kWh', base: Math.max(c.site.powerPriceUsdPerKWh, 0.01), min: 0, max: 5, set: (x, v) => ({ ...x, site: { ...x.site, powerPriceUsdPerKWh: v } }) };
+}
+
+/**
+ * Rental grid axes: H100 prices seen in 2024–2026 — $1.65 (capex recovery, Latent Space "$2 H100s"
+ * via neighborhoodsf.com), $2.35 (1-year contracts, Mar 2026, SemiAnalysis), $2.65 (Jun 2026,
+ * SemiAnalysis via theinformationmachine.fyi), $2.95 (May 2026 cohort median, aimultiple.com),
+ * $3.50 (specialty clouds, mercatus-ai.com) — with the site's price; utilization 30 % to 100 %.
+ */
+export const RENTAL_GRID_USD_PER_GPU_HOUR = [1.65, 2.35, 2.65, 2.95, 3.5];
+export const RENTAL_GRID_UTILIZATION = [0.3, 0.5, 0.7, 0.85, 1];
+
+function rentalGrid(c: ComparisonInput, rows: PricedRow[]): RentalGrid | null {
+  if (!rows.some((r) => r.kind === 'gpu-rental') || c.market.usdPerGpuHour === null) return null;
+  const prices = [...new Set([...RENTAL_GRID_USD_PER_GPU_HOUR, c.market.usdPerGpuHour])].sort((a, b) => a - b);
+  const utils = [...new Set([...RENTAL_GRID_UTILIZATION, c.site.utilizationFraction])].sort((a, b) => a - b);
+  const cells = prices.map((p) =>
+    utils.map((u) => margin(rowsAt({ ...c, market: { ...c.market, usdPerGpuHour: p }, site: { ...c.site, utilizationFraction: u } }).find((r) => r.id === 'gpu-rental'))),
+  );
+  return { usdPerGpuHour: prices, utilization: utils, cellsUsdPerMWDay: cells };
+}
