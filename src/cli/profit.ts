@@ -216,7 +216,9 @@ export function kindValue(flag: string, bounds: { min: number; max: number }, ex
     if (!m) throw new UsageError(`${flag} '${raw}': must be <kind>=<value>, e.g. ${flag} ${example} (kinds: ${OPEX_KINDS.join(', ')})`);
     const kind = m[1]! as OpexKind;
     if (!OPEX_KINDS.includes(kind)) throw new UsageError(`${flag} '${raw}': unknown use kind '${m[1]}'; one of: ${OPEX_KINDS.join(', ')}`);
-    const v = parseNumberFlag(`${flag} ${kind}=`, m[2]!, bounds);
+    const v = Number(m[2]);
+    if (!Number.isFinite(v)) throw new UsageError(`${flag} '${raw}': the value after '=' must be a number, e.g. ${flag} ${example}`);
+    if (v < bounds.min || v > bounds.max) throw new UsageError(`${flag} ${raw}: out of range, must be a number from ${bounds.min} to ${bounds.max}`);
     return { ...(prev ?? {}), [kind]: v };
   };
 }

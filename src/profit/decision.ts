@@ -237,7 +237,8 @@ function switchText(s: SwitchProject | null, capex: number | null, payback: numb
 
 function headline(d: Omit<Decision, 'headline'>, best: UseMargin | null, current: UseMargin | null, over: UseMargin[]): string {
   const basis = `at a ${pct(d.discountRate)} cost of capital${d.basis === 'projection' ? ' on projected cash' : ''}`;
-  const what = d.basis === 'projection' ? 'after capital charge (projected)' : 'after capital charge';
+  const what = 'after capital charge';
+  const proj = d.basis === 'projection' ? 'projected; ' : '';
   if (!best) {
     return `Verdict (per MW of site power): ${basis}, nothing to compare after capex${d.excluded.length ? ` (${d.excluded.map((e) => `${e.id}: ${e.reason}`).join('; ')})` : ''}.`;
   }
@@ -245,12 +246,12 @@ function headline(d: Omit<Decision, 'headline'>, best: UseMargin | null, current
   const fin = `NPV ${best.npvUsdPerMW === null ? '—' : `${best.npvUsdPerMW >= 0 ? '+' : '−'}${fmtUsd(Math.abs(best.npvUsdPerMW), { compact: true })}/MW`}${best.irr === null ? '' : `, IRR ${pct(best.irr)}`}`;
   const parts: string[] = [];
   if (!current) {
-    parts.push(`best use ${short(best.label)} at ${perMWDay(best.rankUsdPerMWDay)} ${what} (${fin})${anyway} (no current use to compare: pass --current-use <id>)`);
+    parts.push(`best use ${short(best.label)} at ${perMWDay(best.rankUsdPerMWDay)} ${what} (${proj}${fin})${anyway} (no current use to compare: pass --current-use <id>)`);
   } else if (current.id === best.id) {
     const next = d.uses.find((u) => u.id !== best.id);
-    parts.push(`stay with ${short(best.label)}: ${perMWDay(best.rankUsdPerMWDay)} ${what}${anyway}${next ? `, ahead of ${short(next.label)} at ${perMWDay(next.rankUsdPerMWDay)}` : ''}`);
+    parts.push(`stay with ${short(best.label)}: ${perMWDay(best.rankUsdPerMWDay)} ${what}${proj ? ' (projected)' : ''}${anyway}${next ? `, ahead of ${short(next.label)} at ${perMWDay(next.rankUsdPerMWDay)}` : ''}`);
   } else {
-    parts.push(`switch to ${short(best.label)}: ${perMWDay(best.rankUsdPerMWDay)} ${what} (${fin}) vs ${perMWDay(current.rankUsdPerMWDay)} for ${short(current.label)} (current), ${usd(d.deltaMarginUsdPerMWDay!)}/MW-day more${anyway}`);
+    parts.push(`switch to ${short(best.label)}: ${perMWDay(best.rankUsdPerMWDay)} ${what} (${proj}${fin}) vs ${perMWDay(current.rankUsdPerMWDay)} for ${short(current.label)} (current), ${usd(d.deltaMarginUsdPerMWDay!)}/MW-day more${anyway}`);
     parts.push(switchText(d.switching, d.switchingCapexUsdPerMW, d.switchingPaybackDays));
   }
   if (over.length && d.capexBudgetUsd !== null) parts.push(`over the ${fmtUsd(d.capexBudgetUsd, { compact: true })} budget: ${over.map((u) => short(u.label)).join(', ')}`);

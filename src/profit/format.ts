@@ -94,6 +94,18 @@ function gridTable(g: SensitivityGrid, label: string): string {
   return `${label}: margin per MW-year after capex\n${table(head, rows)}`;
 }
 
+/** "1–3, 7, 9–12" from sorted month numbers. */
+function ranges(xs: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
+    out.push(j > i ? `${xs[i]}–${xs[j]}` : String(xs[i]));
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
 function projectionText(rep: ProfitReport): string[] {
   const p = rep.projection!;
   const out: string[] = [''];
@@ -122,10 +134,10 @@ function projectionText(rep: ProfitReport): string[] {
   ]);
   rows.push(['total', '', '', '', '', ...ids.map((id) => fmtUsd(p.totalsPerMW.find((t) => t.id === id)?.marginUsd ?? null))]);
   out.push(table(head, rows));
-  if (p.bestUseId) out.push(`Over ${p.months.length} months the highest cumulative margin after capex is ${p.bestUseId}.`);
+  if (p.bestUseId) out.push(`Over ${p.months.length} months the highest cumulative margin after straight-line depreciation is ${p.bestUseId} (each use as if running from month 1, no cost of capital).`);
   for (const id of ids) {
     const off = p.months.filter((mo) => mo.perMW.find((c) => c.id === id)?.onFraction === 0).map((mo) => mo.month + 1);
-    if (off.length) out.push(`${id} off in month${off.length === 1 ? '' : 's'} ${off.join(', ')}: revenue below the power cost${rep.inputs.powerSaleUsdPerKWh ? ' (or the sale price)' : ''}, the energy ${rep.inputs.powerSaleUsdPerKWh ? 'sold' : 'not bought'}.`);
+    if (off.length) out.push(`${id} off in month${off.length === 1 ? '' : 's'} ${ranges(off)}: revenue below the power cost${rep.inputs.powerSaleUsdPerKWh ? ' (or the sale price)' : ''}, the energy ${rep.inputs.powerSaleUsdPerKWh ? 'sold' : 'not bought'}.`);
   }
   if (rep.decision.basis === 'projection') out.push('The verdict, NPV, IRR and payback use this projected cash, continued to each use\'s horizon.');
   return out;
