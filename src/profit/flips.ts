@@ -77,7 +77,7 @@ export interface VerdictSensitivity {
   bestUseId: string | null;
   metric: 'marginAfterCapitalChargeUsdPerMWDay';
   rangeFraction: number;
-  /** Biggest swing first. */
+  /** Biggest swing first; inputs that do not move the best use's margin are left out. */
   tornado: TornadoBar[];
   flips: FlipPoint[];
   breakEvens: BreakEven[];
@@ -122,7 +122,7 @@ function knobs(c: ComparisonInput, rows: PricedRow[]): Knob[] {
   add({ name: 'discountRate', label: 'discount rate', unit: 'fraction/year', base: c.site.discountRate ?? 0, min: 0, max: 1, set: (x, v) => ({ ...x, site: { ...x.site, discountRate: v } }) });
   if (mining) {
     add({ name: 'btcPriceUsd', label: 'BTC price', unit: 'USD', base: c.market.btcPriceUsd, min: 0, max: 1e8, set: (x, v) => ({ ...x, market: { ...x.market, btcPriceUsd: v } }) });
-    add({ name: 'difficulty', label: 'difficulty', unit: '', base: c.market.difficulty, min: 1, max: 1e18, set: (x, v) => ({ ...x, market: { ...x.market, difficulty: v } }) });
+    add({ name: 'difficulty', label: 'difficulty', unit: 'difficulty', base: c.market.difficulty, min: 1, max: 1e18, set: (x, v) => ({ ...x, market: { ...x.market, difficulty: v } }) });
     add({ name: 'miningPue', label: 'mining PUE', unit: 'ratio', base: c.site.miningPue, min: 1, max: 3, set: (x, v) => ({ ...x, site: { ...x.site, miningPue: v } }) });
   }
   if (has('asic-mining')) {
@@ -286,6 +286,9 @@ export function verdictSensitivity(c: ComparisonInput, rules: RankRules, range =
       }
     }
     tornado.sort((a, b) => b.swingUsdPerMWDay - a.swingUsdPerMWDay);
+    // Inputs that do not move the best use's margin (the power price of a lease whose tenant pays it) are no bar.
+    const scale = Math.max(1, ...tornado.map((b) => Math.abs(b.marginAtLowUsdPerMWDay ?? 0)));
+    tornado.splice(0, tornado.length, ...tornado.filter((b) => b.swingUsdPerMWDay > 1e-9 * scale));
     flips.sort((a, b) => Math.abs(a.change) - Math.abs(b.change));
   }
   const byName = new Map(ks.map((k) => [k.name, k]));

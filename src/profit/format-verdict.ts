@@ -40,6 +40,8 @@ export function fmtInputValue(unit: string, v: number): string {
       return `${Number(v.toPrecision(3))} years`;
     case 'ratio':
       return Number(v.toPrecision(3)).toString();
+    case 'difficulty':
+      return `${Number((v / 1e12).toPrecision(4))} T`;
     default:
       return fmtNum(v);
   }

@@ -14,12 +14,13 @@
 import type { CampaignSummary } from './campaign.js';
 import { campaignHtml } from './campaign-render.js';
 import { fmtBreakEven } from '../profit/format.js';
+import { fmtInputValue } from '../profit/format-verdict.js';
 import { OLD_NOTE, figureText, isOld, jPerTHText, runLabel, useCells, verdictText, wattsText } from './markdown.js';
 import { formatQuantity, formatUsd, valueOf, type Figure, type MissingFigure, type RunRow } from './rows.js';
-import { PALETTE, barChart, esc, lineChart, scatterChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
+import { PALETTE, barChart, esc, lineChart, scatterChart, tornadoChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 import { powerTraceSection } from './power-trace-svg.js';
 import { sweepHtml } from './sweep-view.js';
-import { buildView, powerPriceRange, vsAsic, type DeviceNote, type ReportView, type UseEntry } from './view.js';
+import { buildView, powerPriceRange, profitRuns, vsAsic, type DeviceNote, type ReportView, type UseEntry } from './view.js';
 
 /** What every section sees. */
 export interface HtmlContext {
@@ -334,6 +335,52 @@ const perMwSection: HtmlSection = ({ view: v }) => {
   );
 };
 
+/** How many profit blocks get a tornado (one per site context and run; the JSON has them all). */
+const MAX_TORNADOES = 4;
+
+/** The tornado and flip points of one profit block. */
+function flipsCard(r: RunRow, i: number): string | null {
+  const p = r.profit!;
+  const f = p.flips;
+  if (!f || !f.tornado.length) return null;
+  const useLabel = (id: string) => p.rows.find((u) => u.use === id)?.label ?? id;
+  const best = useLabel(f.bestUseId);
+  const base = f.baseUsdPerMWDay ?? (f.tornado[0]!.atLow + f.tornado[0]!.atHigh) / 2;
+  const rate = f.discountRate === null ? '' : ` at a ${Number((f.discountRate * 100).toPrecision(3))} % cost of capital`;
+  const chart = tornadoChart({
+    id: `chart-tornado-${i}`,
+    title: `What moves the margin of ${best}`,
+    xTitle: `margin of ${best} per MW-day after capital charge (USD)`,
+    base,
+    rows: f.tornado.slice(0, 8).map((b) => ({
+      label: b.label,
+      range: `${fmtInputValue(b.unit, b.low)} → ${fmtInputValue(b.unit, b.high)}`,
+      atLow: b.atLow,
+      atHigh: b.atHigh,
+      title: `${b.label} ${fmtInputValue(b.unit, b.low)} → ${fmtInputValue(b.unit, b.high)}: ${formatUsd(b.atLow)} → ${formatUsd(b.atHigh)} per MW-day`,
+    })),
+  });
+  const sign = (x: number) => `${x >= 0 ? '+' : '−'}${Number((Math.abs(x) * 100).toPrecision(3))} %`;
+  const flips = f.flips.length
+    ? `<ul class="flips">${f.flips.map((x) => `<li data-input="${esc(x.label)}" data-value="${x.value}">${esc(`${x.label} ${fmtInputValue(x.unit, x.base)} → ${fmtInputValue(x.unit, x.value)} (${sign(x.change)}): ${useLabel(x.toUseId)} becomes best`)}</li>`).join('')}</ul>`
+    : '<p class="nm">No input in range changes the best use.</p>';
+  const ctx = `${p.site ?? 'site'}${p.powerPriceUsdPerKWh !== null ? ` @ $${p.powerPriceUsdPerKWh}/kWh` : ''}${p.asOf ? `, as of ${p.asOf}` : ''}; run #${r.ref}`;
+  return (
+    `<div class="card" data-runs="${r.ref}"><h3>${esc(ctx)}: best use ${esc(best)}${esc(rate)}</h3><figure>${chart}` +
+    `<figcaption>Each input at ±${Math.round(f.rangeFraction * 100)} % of today's value (bounded: prices ≥ 0, fractions ≤ 1, PUE ≥ 1), the others held; the dashed line is today's margin, biggest swing first.</figcaption></figure>` +
+    `<h4>Flip points (the value at which another use becomes best, nearest first)</h4>${flips}</div>`
+  );
+}
+
+/** What flips each verdict: tornado and flip points per profit block (reports 2.1 and later). */
+const flipsSection: HtmlSection = ({ rows }) => {
+  const cards = profitRuns(rows)
+    .map((r, i) => flipsCard(r, i))
+    .filter((c): c is string => c !== null)
+    .slice(0, MAX_TORNADOES);
+  return cards.length ? `<h2 id="flips">What flips the verdict</h2>${cards.join('')}` : null;
+};
+
 function priceLines(v: ReportView, xMax: number): { series: LineSeries[]; off: string[] } {
   const series: LineSeries[] = [];
   const off: string[] = [];
@@ -414,7 +461,7 @@ const notesSection: HtmlSection = ({ rows }) => {
 };
 
 /** The page, section by section (insert a section function to add one). */
-export const HTML_SECTIONS: HtmlSection[] = [titleSection, headlineSection, softwareBanner, efficiencySection, sweepSection, campaignSection, scatterSection, perMwSection, priceSection, powerSection, devicesSection, notesSection];
+export const HTML_SECTIONS: HtmlSection[] = [titleSection, headlineSection, softwareBanner, efficiencySection, sweepSection, campaignSection, scatterSection, perMwSection, flipsSection, priceSection, powerSection, devicesSection, notesSection];
 
 /** The whole page. */
 export function renderHtml(rows: readonly RunRow[], extras: ReportExtras = {}, sections: readonly HtmlSection[] = HTML_SECTIONS): string {

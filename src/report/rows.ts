@@ -102,6 +102,19 @@ export interface DecisionLabel {
   currentUseId: string | null;
 }
 
+/** What flips the verdict of a profit block (src/profit/flips.ts): the tornado and the flip points. */
+export interface FlipsView {
+  bestUseId: string;
+  /** ± range of the tornado, fraction. */
+  rangeFraction: number;
+  /** Cost of capital of the verdict, fraction per year (null in blocks that do not say). */
+  discountRate: number | null;
+  /** Margin per MW-day after capital charge of the best use at today's inputs. */
+  baseUsdPerMWDay: number | null;
+  tornado: { label: string; unit: string; low: number; high: number; atLow: number; atHigh: number }[];
+  flips: { label: string; unit: string; base: number; value: number; change: number; toUseId: string }[];
+}
+
 /** The site profitability block of a run (from the `profit` measurement). */
 export interface ProfitBlock {
   measurementId: string;
@@ -114,6 +127,8 @@ export interface ProfitBlock {
   /** Set when `report --site` re-priced the stored measurements (site file and date). */
   repriced: { siteFile: string; asOf: string } | null;
   rows: PerMwRow[];
+  /** Tornado and flip points, when the block holds them (profit reports 2.1 and later). */
+  flips?: FlipsView | null;
 }
 
 /** One row of the comparison tables. */
@@ -325,6 +340,7 @@ export function extractProfit(m: Measurement): ProfitBlock | null {
   const dec = isObj(d.decision) ? d.decision : null;
   const decision = dec && str(dec.headline) ? { headline: str(dec.headline)!, bestUseId: str(dec.bestUseId), currentUseId: str(dec.currentUseId) } : null;
   const rp = isObj(m.params.repriced) ? m.params.repriced : null;
+  const flips = flipsOf(d, dec);
   const repriced = rp && str(rp.siteFile) && str(rp.asOf) ? { siteFile: str(rp.siteFile)!, asOf: str(rp.asOf)! } : null;
   return {
     measurementId: m.id,
@@ -334,6 +350,31 @@ export function extractProfit(m: Measurement): ProfitBlock | null {
     decision,
     repriced,
     rows,
+    flips,
+  };
+}
+
+/** The tornado and flip points of a profit report's `sensitivityOfVerdict`, or null. */
+function flipsOf(d: Record<string, unknown>, dec: Record<string, unknown> | null): FlipsView | null {
+  const s = isObj(d.sensitivityOfVerdict) ? d.sensitivityOfVerdict : null;
+  if (!s || !str(s.bestUseId) || !Array.isArray(s.tornado)) return null;
+  const best = str(s.bestUseId)!;
+  const tornado = s.tornado.filter(isObj).flatMap((b) => {
+    const [low, high, atLow, atHigh] = [num(b.low), num(b.high), num(b.marginAtLowUsdPerMWDay), num(b.marginAtHighUsdPerMWDay)];
+    return low === null || high === null || atLow === null || atHigh === null ? [] : [{ label: str(b.label) ?? str(b.input) ?? 'input', unit: str(b.unit) ?? '', low, high, atLow, atHigh }];
+  });
+  const flips = (Array.isArray(s.flips) ? s.flips : []).filter(isObj).flatMap((f) => {
+    const [base, value, change] = [num(f.base), num(f.value), num(f.change)];
+    return base === null || value === null || change === null ? [] : [{ label: str(f.label) ?? str(f.input) ?? 'input', unit: str(f.unit) ?? '', base, value, change, toUseId: str(f.toUseId) ?? '?' }];
+  });
+  const bestUse = Array.isArray(dec?.uses) ? dec.uses.filter(isObj).find((u) => u.id === best) : undefined;
+  return {
+    bestUseId: best,
+    rangeFraction: num(s.rangeFraction) ?? 0.2,
+    discountRate: num(dec?.discountRate),
+    baseUsdPerMWDay: bestUse ? num(bestUse.marginAfterCapitalChargeUsdPerMWDay) : null,
+    tornado,
+    flips,
   };
 }
 

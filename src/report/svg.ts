@@ -370,3 +370,52 @@ export function lineChart(opts: { id: string; title: string; xTitle: string; yTi
   }
   return svg(opts, W, H, body, xs, ys);
 }
+
+/** One input of a tornado: the metric with the input at its low and its high value. */
+export interface TornadoRow {
+  label: string;
+  /** "$0.074 → $0.112/kWh": the input's range. */
+  range: string;
+  atLow: number;
+  atHigh: number;
+  title: string;
+}
+
+/**
+ * Tornado chart: one horizontal bar per input around the base value of the metric, the part
+ * from the input's low value in one colour and from its high value in another; biggest swing
+ * first (the caller's order). A dashed line marks the base, a solid one zero.
+ */
+export function tornadoChart(opts: { id: string; title: string; xTitle: string; base: number; rows: TornadoRow[]; width?: number; colors?: [string, string] }): string {
+  const W = opts.width ?? 1060;
+  const barH = 18;
+  const gap = 8;
+  const [cLow, cHigh] = opts.colors ?? ['#D55E00', '#0072B2'];
+  const m = { l: 330, r: 110, t: 30, b: 52 };
+  const plotH = opts.rows.length * (barH + gap);
+  const H = m.t + plotH + m.b;
+  const values = [opts.base, 0, ...opts.rows.flatMap((r) => [r.atLow, r.atHigh])];
+  const xs = linearScale(Math.min(...values), Math.max(...values), [m.l, W - m.r]);
+  const body: string[] = [STYLE, axisX(xs, H - m.b, opts.xTitle, plotH + 4)];
+  body.push(`<rect x="${m.l}" y="6" width="12" height="12" fill="${cLow}"/><text x="${m.l + 16}" y="16" class="legend">input at its low value</text>`);
+  body.push(`<rect x="${m.l + 190}" y="6" width="12" height="12" fill="${cHigh}"/><text x="${m.l + 206}" y="16" class="legend">input at its high value</text>`);
+  const xb = xs.map(opts.base);
+  let y = m.t;
+  for (const r of opts.rows) {
+    body.push(`<g class="tornado-bar" data-label="${esc(r.label)}" data-low="${r.atLow}" data-high="${r.atHigh}">`);
+    body.push(`<text x="${m.l - 10}" y="${y + barH - 5}" text-anchor="end" class="lbl"><tspan font-weight="600">${esc(r.label)}</tspan> ${esc(r.range)}</text>`);
+    for (const [v, c] of [
+      [r.atLow, cLow],
+      [r.atHigh, cHigh],
+    ] as const) {
+      const x1 = xs.map(v);
+      body.push(`<rect x="${Math.min(xb, x1).toFixed(2)}" y="${y}" width="${Math.abs(x1 - xb).toFixed(2)}" height="${barH}" fill="${c}" fill-opacity="0.85"><title>${esc(r.title)}</title></rect>`);
+    }
+    body.push(`<text x="${(xs.map(Math.max(r.atLow, r.atHigh)) + 4).toFixed(1)}" y="${y + barH - 5}" class="lbl">${esc(tickLabel(Math.abs(r.atHigh - r.atLow)))} swing</text></g>`);
+    y += barH + gap;
+  }
+  body.push(`<line x1="${xb.toFixed(2)}" x2="${xb.toFixed(2)}" y1="${m.t - 4}" y2="${H - m.b}" stroke="#333" stroke-dasharray="4 3"/>`);
+  const x0 = xs.map(0);
+  body.push(`<line x1="${x0.toFixed(2)}" x2="${x0.toFixed(2)}" y1="${m.t - 4}" y2="${H - m.b}" class="zero"/>`);
+  return svg(opts, W, H, body, xs);
+}
