@@ -16,10 +16,11 @@ import type { Command } from 'commander';
 import { NoAdapterError, identityOf, openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
 import { runHashBench } from '../hash/bench.js';
 import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
+import { choosePricedPreset, type PricedModelChoice } from '../infer/priced-default.js';
 import { parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
 import { servingLine } from '../infer/sweep-format.js';
 import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, validateMeterOptions, workloadFor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
-import { formatComparison, type ProfitReport, type SiteProfile } from '../profit/index.js';
+import { formatComparison, tokenLadderOf, type ProfitReport, type SiteProfile } from '../profit/index.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { newResultDoc, packageRoot } from '../report/environment.js';
 import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
@@ -115,6 +116,17 @@ export function profitFromRun(
   return r;
 }
 
+/**
+ * `run`'s inference defaults for an adapter and site: the sized-for-time defaults of
+ * src/infer/bench.ts, with the model replaced, on a hardware adapter, by the largest preset whose
+ * tokens the site prices that fits the device's memory (src/infer/priced-default.ts).
+ */
+export function runInferDefaults(adapter: { isSoftware: boolean; name: string; description?: string } | null, site: SiteProfile | null): ReturnType<typeof defaultRunInferOptions> & { priced: PricedModelChoice | null } {
+  const d = defaultRunInferOptions(adapter);
+  const priced = choosePricedPreset(adapter, tokenLadderOf(site), { prompt: d.prompt ?? 512, gen: d.gen ?? 128, batch: d.batch, repetitions: d.repetitions ?? 3 });
+  return priced ? { ...d, model: priced.model, reason: priced.reason, priced } : { ...d, priced: null };
+}
+
 /** One-screen summary of a run document. */
 export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, path: string): string {
   const out: string[] = [];
@@ -160,6 +172,8 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       );
       const et = energyText(inf);
       if (et) out.push(`           ${et}`);
+      const choice = inf.details?.modelChoice as { reason?: string } | undefined;
+      if (choice?.reason) out.push(`model      default: ${choice.reason}`);
       const sl = servingLine(inf);
       if (sl) out.push(`serving    ${sl}${Array.isArray(inf.params.batch) ? ` [sweep ${inf.params.batch.join(',')}]` : ''}`);
     } else out.push(`inference  ${inf.status.toUpperCase()}: ${inf.reason ?? ''}`);
@@ -318,7 +332,8 @@ export async function runMain(opts: RunOptions): Promise<number> {
     }
 
     phase = 'inference';
-    const defaults = defaultRunInferOptions(doc.environment.adapter ?? null);
+    const defaults = runInferDefaults(doc.environment.adapter ?? null, siteProfile);
+    const picked = opts.model ? null : defaults.priced;
     const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
     const model = opts.model ?? defaults.model;
     const repetitions = opts.repetitions ?? defaults.repetitions ?? 5;
@@ -350,6 +365,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
           allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
           ...(energyReason ? { energyReason } : {}),
           maxWindowS: opts.maxWindow,
+          ...(picked ? { dtype: picked.dtype } : {}),
           log: (line: string) => {
             if (/^warmup|^pp\d|^tg\d/.test(line)) progress.update(++reps, line.slice(0, 60));
             else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
@@ -357,6 +373,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
         },
         monitor,
       );
+      if (picked) m.details = { ...(m.details ?? {}), modelChoice: { preset: picked.model, dtype: picked.dtype, pricedAs: picked.pricedAs, memory: picked.memory, needBytes: picked.needBytes, reason: picked.reason } };
       doc.measurements.push(m);
       progress.end(`pp ${si(m.metrics.prefillTokensPerSecond?.value ?? null)}tok/s, tg ${si(m.metrics.decodeTokensPerSecond?.value ?? null)}tok/s`);
     } catch (err) {
@@ -406,7 +423,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('the main job: hash bench + inference bench on one adapter, energy, per-MW site economics; writes one result file')
     .option('--seconds <s>', 'time limit of the timed hashing phase, seconds (after autotune; stops earlier at --target-rel-ci)', numberArg('--seconds', { min: 1, max: 3600 }), 20)
-    .option('--model <preset|path>', 'inference model (default: sized so the run takes ≤ 2 min on the selected adapter)')
+    .option('--model <preset|path>', "inference model (default: on a hardware adapter, the largest preset whose tokens the site prices that fits the device's memory; else sized so the run takes ≤ 2 min)")
     .option('--ep <ep>', 'onnxruntime execution provider: webgpu (default with an adapter), cpu, cuda')
     .option('--prompt <P>', 'prompt tokens', numberArg('--prompt', { min: 1, integer: true }))
     .option('--gen <N>', 'generated tokens', numberArg('--gen', { min: 1, integer: true }))

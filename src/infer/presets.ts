@@ -134,6 +134,42 @@ export const PRESETS: Record<string, DecoderConfig> = {
     qkvBias: false,
     tieWordEmbeddings: true,
   },
+  'llama3.2-3b': {
+    family: 'llama',
+    mirrors: 'meta-llama/Llama-3.2-3B (GQA 24:8, tied embeddings; llama3 rope scaling not applied: same compute)',
+    vocabSize: 128256,
+    hiddenSize: 3072,
+    intermediateSize: 8192,
+    numLayers: 28,
+    numHeads: 24,
+    numKvHeads: 8,
+    headDim: 128,
+    maxPositions: 4096,
+    realMaxPositions: 131072,
+    ropeTheta: 500000,
+    normEps: 1e-5,
+    qkvBias: false,
+    tieWordEmbeddings: true,
+  },
+  // The model the shipped sites price most (Llama-3.1-8B-Instruct tokens): 16 GB of weights at
+  // fp16, 5 GB at q4f16. Never built by the tests (src/infer/priced-default.ts sizes it lazily).
+  'llama3.1-8b': {
+    family: 'llama',
+    mirrors: 'meta-llama/Llama-3.1-8B (GQA 32:8, untied LM head; llama3 rope scaling not applied: same compute)',
+    vocabSize: 128256,
+    hiddenSize: 4096,
+    intermediateSize: 14336,
+    numLayers: 32,
+    numHeads: 32,
+    numKvHeads: 8,
+    headDim: 128,
+    maxPositions: 4096,
+    realMaxPositions: 131072,
+    ropeTheta: 500000,
+    normEps: 1e-5,
+    qkvBias: false,
+    tieWordEmbeddings: false,
+  },
 };
 
 /** Preset names in listing order. */

@@ -2,13 +2,14 @@
  * Input resolution, market and site phase: chain and prices, the token-price ladder, the site's
  * power and halls, ASICs, the lease, opex per use kind, and the cost of capital. Pure.
  */
-import { DEFAULT_LEASE_POWER_PAID_BY, DEFAULT_OPEX, DEFAULTS_COMPILED, estimateHeightOn, OPEX_KINDS, type OpexKind } from './defaults.js';
+import { DEFAULT_LEASE_POWER_PAID_BY, DEFAULT_OPEX, DEFAULTS, DEFAULTS_COMPILED, estimateHeightOn, OPEX_KINDS, type OpexKind } from './defaults.js';
 import { findAsic, REFERENCE_ASICS, type AsicSpec } from './asics.js';
 import { blockSubsidyBtc } from './subsidy.js';
 import { sourced, type Provenance, type Sourced } from './provenance.js';
 import { modelKey, modelMismatch, type PricedModel } from './match.js';
 import { InputError, Resolver, type FinanceInputs, type PriceTargets, type TokenPrice } from './inputs-core.js';
 import type { LeaseTerms, OpexTerms, SiteAsic } from './model.js';
+import type { SiteProfile } from './profile.js';
 
 /** Model named by the shipped default token price. */
 export const DEFAULT_PRICE_MODEL: PricedModel = { name: 'Llama-3.1-8B-Instruct', parameters: 8.03e9 };
@@ -263,4 +264,17 @@ export function resolveFinance(R: Resolver, hasHall: boolean) {
   }
   const finance: FinanceInputs = { discountRate: discount.value, capexBudgetUsd: budget, asicResaleFraction: asicResale.value, constructionMonths: construction };
   return { finance, gpuResaleFraction: gpuResale.value, powerSaleUsdPerKWh: sale, powerPriceProfile: pp ? pp.hourlyUsdPerKWh : null };
+}
+
+/**
+ * The token prices a site file carries (`inference.usdPerMTok` and the `inference.tokenPrices`
+ * ladder), as model + $/Mtok; the shipped default (Llama-3.1-8B) when it has none. `run` picks its
+ * default inference model from these.
+ */
+export function tokenLadderOf(profile: SiteProfile | null): { name: string; parameters: number | null; usdPerMTok: number }[] {
+  const inf = profile?.inference;
+  const out: { name: string; parameters: number | null; usdPerMTok: number }[] = [];
+  if (inf?.usdPerMTok?.model) out.push({ name: inf.usdPerMTok.model, parameters: inf.usdPerMTok.modelParameters ?? null, usdPerMTok: inf.usdPerMTok.value });
+  for (const t of inf?.tokenPrices ?? []) if (!out.some((o) => modelKey(o.name) === modelKey(t.model))) out.push({ name: t.model, parameters: t.modelParameters, usdPerMTok: t.value });
+  return out.length ? out : [{ name: DEFAULT_PRICE_MODEL.name, parameters: DEFAULT_PRICE_MODEL.parameters, usdPerMTok: DEFAULTS.usdPerMTok.value }];
 }

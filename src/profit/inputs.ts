@@ -13,7 +13,7 @@ import { resolveDevices } from './inputs-devices.js';
 import type { ComparisonInput } from './model.js';
 
 export * from './inputs-core.js';
-export { DEFAULT_PRICE_MODEL } from './inputs-site.js';
+export { DEFAULT_PRICE_MODEL, tokenLadderOf } from './inputs-site.js';
 
 /** Warn when the grid curtails more than the AI uses' SLA allows (firm load needs backup). */
 function slaWarning(R: Resolver, site: ReturnType<typeof resolveSite>, hasAi: boolean): void {
