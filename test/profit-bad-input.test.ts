@@ -38,6 +38,10 @@ describe('profit flags that were accepted or ignored', () => {
     [['--price-model-params', '8e9'], /--price-model-params needs --price-model <name>/],
     [['--power-price', '48'], /--power-price 48: out of range/],
     [['--curtailment-credit', '50'], /--curtailment-credit needs --curtailment-hours/],
+    [['--construction-months', '6'], /--construction-months needs an AI hall to build: pass --site <file> or --retrofit-capex-usd-per-mw <USD>/],
+    [['--lease-retrofit-capex-usd-per-mw', '3000000'], /--lease-retrofit-capex-usd-per-mw needs a lease: pass --lease-usd-per-kw-month <USD> or --site <file>/],
+    [['--discount-rate', 'ten'], /--discount-rate 'ten': must be a number from 0 to 1/],
+    [['--gpu-resale-fraction', '1.2'], /--gpu-resale-fraction 1\.2: out of range/],
   ])('%s', async (args, re) => {
     await bad([...base, ...(args as string[])], re);
   });
