@@ -37,7 +37,8 @@ describe('sweep → serving figure → profit and report', () => {
     expect(inputs.tokensPerSecond!.value).toBe(sv.decodeTokensPerSecond);
     expect(inputs.tokensPerSecond!.provenance.path).toBe('measurements[0].details.serving.decodeTokensPerSecond');
     expect(inputs.inferPowerW!.provenance.path).toBe('measurements[0].details.serving.avgPowerW');
-    expect(row.basis).toBe(`served at batch ${sv.batch} within 10000 ms/token p99; declared, not measured`);
+    // The basis also names the host overhead: none on a software adapter (issue 22).
+    expect(row.basis).toBe(`served at batch ${sv.batch} within 10000 ms/token p99; declared, not measured; a software adapter: no host overhead`);
     expect(row.priced).toBe(false);
     expect(row.notPricedReason).toMatch(/synthetic test model that mirrors no public model/);
     expect(row.notPricedReason).toMatch(/software adapter/);
@@ -61,7 +62,7 @@ describe('sweep → serving figure → profit and report', () => {
     expect(m.metrics.servingTokensPerSecond.value).toBeNull();
     expect(m.metrics.servingTokensPerSecond.reason).toMatch(/^no serving figure: no batch meets/);
     const { row } = await profitOf(out);
-    expect(row.basis).toMatch(/^NO batch within 0\.0001 ms\/token p99 \(closest: batch \d+, p99 [\d.]+ ms\); declared, not measured$/);
+    expect(row.basis).toMatch(/^NO batch within 0\.0001 ms\/token p99 \(closest: batch \d+, p99 [\d.]+ ms\); declared, not measured; the CPU: no host overhead$/);
     expect(row.priced).toBe(false);
     expect(row.notPricedReason).toMatch(/^no measured batch met the 0\.0001 ms\/token p99 latency target/);
   });
