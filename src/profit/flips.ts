@@ -318,6 +318,7 @@ function powerKnob(c: ComparisonInput): Knob {
  * $3.50 (specialty clouds, mercatus-ai.com) — with the site's price; utilization 30 % to 100 %.
  */
 export const RENTAL_GRID_USD_PER_GPU_HOUR = [1.65, 2.35, 2.65, 2.95, 3.5];
+/** Rental grid utilization axis (with the site's value added). */
 export const RENTAL_GRID_UTILIZATION = [0.3, 0.5, 0.7, 0.85, 1];
 
 function rentalGrid(c: ComparisonInput, rows: PricedRow[]): RentalGrid | null {

@@ -108,7 +108,7 @@ function flipLine(rep: ProfitReport, f: FlipPoint): string {
 export function flipsText(rep: ProfitReport, table: TableFn): string[] {
   const s: VerdictSensitivity | null = rep.sensitivityOfVerdict;
   if (!s || !s.bestUseId) return [];
-  const out = ['', `What flips the verdict (best use ${label(rep, s.bestUseId)}; its margin per MW-day after capital charge with each input at ±${Math.round(s.rangeFraction * 100)} %, biggest swing first):`];
+  const out = ['', `What flips the verdict (best use ${label(rep, s.bestUseId)}; its margin per MW-day after capital charge with each input at ±${Math.round(s.rangeFraction * 100)} %, biggest swing first${rep.decision.basis === 'projection' ? '; at today\'s inputs, not the projection' : ''}):`];
   out.push(table(['input', 'low → high', 'margin at low', 'margin at high', 'swing'], s.tornado.slice(0, TORNADO_TOP).map((b) => tornadoLine(rep, b)), [0, 1]));
   out.push(s.flips.length ? 'Flip points (the value at which another use becomes best, nearest first):' : 'Flip points: no input in range changes the best use.');
   for (const f of s.flips) out.push(flipLine(rep, f));

@@ -15,6 +15,7 @@ import { gpuIdentity } from './match.js';
 
 /** How a GPU is hosted. */
 export const DEVICE_CLASSES = ['hgx', 'pcie-server', 'workstation'] as const;
+/** One of DEVICE_CLASSES. */
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
 /** Host overhead of a class: server W = GPU W × factor + hostW. */

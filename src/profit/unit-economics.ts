@@ -7,6 +7,7 @@
 import { capitalChargeUsdPerYear } from './finance.js';
 import type { CapexSpec, DeviceCapex, OpexTerms, SiteParams, UnitEconomics } from './model-types.js';
 
+/** Days in the model's year (the capital charge and the annual cash flows count 365). */
 export const DAYS_PER_YEAR = 365;
 
 /** One device's inputs to unitEconomics(). */

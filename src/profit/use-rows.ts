@@ -137,7 +137,8 @@ function itPowerOf(f: FigureCommon, site: SiteParams, hall: 'mining' | 'ai'): { 
   return { powerW, serverW, basis, notes };
 }
 
-const withDevice = (label: string, device: string | null | undefined) => (device ? `${label} · ${device}` : label);
+/** A row label with its device: "GPU rental ($/GPU-h) · H100 SXM". */
+export const withDevice = (label: string, device: string | null | undefined) => (device ? `${label} · ${device}` : label);
 const joinBasis = (a: string, more: string[]) => [a, ...more].filter(Boolean).join('; ');
 // Energy is billed at load power for the whole day whatever the utilization: an upper bound,
 // since idle power was not measured (we do not guess it).
@@ -297,4 +298,3 @@ export function asicRow(a: SiteAsic, ctx: Ctx): PricedRow {
   );
 }
 
-export { withDevice };
