@@ -19,6 +19,7 @@ import { MAX_BATCH, parseBatchList, parseSloMsPerToken } from '../infer/serving.
 import { formatSweepHuman } from '../infer/sweep-format.js';
 import { numberArg, printJson, warn } from './common.js';
 import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { registerInferServe } from './infer-serve.js';
 
 interface BenchFlags extends MeterOptions {
   model: string;
@@ -203,6 +204,7 @@ export function registerInfer(program: Command): void {
   addResultFileOptions(bench);
   addMeterOptions(bench);
   bench.action(benchAction);
+  registerInferServe(infer);
 
   infer
     .command('build')

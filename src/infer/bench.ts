@@ -102,7 +102,8 @@ export function fitTestToContext(maxContext: number): { prompt: number; gen: num
   return { prompt, gen };
 }
 
-interface ResolvedModel {
+/** A model resolved from `--model` (preset or file), with what its files say about it. */
+export interface ResolvedModel {
   source: 'preset' | 'file';
   name: string;
   file: string;
@@ -152,7 +153,8 @@ function inspectModel(file: string, tie: boolean | null): Pick<ResolvedModel, 'g
   return { graph, inventory, bytesOnDisk: disk.bytes, files: disk.files };
 }
 
-function resolveModel(opts: InferBenchOptions, dtype: ModelDtype, variant: Variant, log: (s: string) => void): ResolvedModel {
+/** Resolve `--model` to a file (generating a preset on first use); UsageError for anything else. */
+export function resolveModel(opts: Pick<InferBenchOptions, 'model'>, dtype: ModelDtype, variant: Variant, log: (s: string) => void): ResolvedModel {
   const isPath = existsSync(opts.model) || /[/\\]|\.onnx$/i.test(opts.model);
   if (!isPath && PRESETS[opts.model]) {
     log(`model: preset ${opts.model} (${dtype}, ${variant}) — generating if not cached`);
@@ -186,7 +188,7 @@ function resolveModel(opts: InferBenchOptions, dtype: ModelDtype, variant: Varia
 }
 
 /** The precision a model's graph runs at: q4/q4f16 when its linear layers are MatMulNBits, else its KV type. */
-function dtypeOfGraph(graph: OnnxGraphSummary | null, io: DecoderIO): string {
+export function dtypeOfGraph(graph: OnnxGraphSummary | null, io: DecoderIO): string {
   const f16 = io.kvType === 'float16';
   if (graph?.nodes.some((n) => n.opType === 'MatMulNBits')) return f16 ? 'q4f16' : 'q4';
   return f16 ? 'fp16' : 'fp32';

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Current schema version written by this build. */
-export const SCHEMA_VERSION = '1.1';
+export const SCHEMA_VERSION = '1.2';
 /** Majors this reader understands. */
 export const SUPPORTED_MAJORS = [1] as const;
 
@@ -201,6 +201,69 @@ export const energySchema = z.discriminatedUnion('measured', [
   }).passthrough(),
 ]);
 
+/** p50 / p90 / p99 of a latency, ms (1.2+, `infer serve`). */
+export const latencyPercentilesSchema = z.object({ p50: nonNeg, p90: nonNeg, p99: nonNeg }).passthrough();
+
+const msOrNull = nonNeg.nullable();
+
+/**
+ * One request of a load level (1.2+, `infer serve`): times in ms from the level start, the
+ * scheduled arrival first. Every level figure is computed from these (src/infer/serve/metrics.ts).
+ */
+export const serveRequestSchema = z.object({
+  id: z.number().int().nonnegative(),
+  slot: z.number().int().nonnegative().nullable(),
+  arrivalMs: nonNeg,
+  admittedMs: msOrNull,
+  firstTokenMs: msOrNull,
+  doneMs: msOrNull,
+  promptTokens: z.number().int().positive(),
+  outputTokens: z.number().int().positive(),
+  tokenMs: z.array(nonNeg),
+}).passthrough().superRefine((r, ctx) => {
+  if (r.tokenMs.length > r.outputTokens) ctx.addIssue({ code: 'custom', path: ['tokenMs'], message: `${r.tokenMs.length} token times for ${r.outputTokens} output tokens` });
+  if (r.doneMs !== null && (r.tokenMs.length !== r.outputTokens || r.tokenMs.at(-1) !== r.doneMs || r.tokenMs[0] !== r.firstTokenMs)) {
+    ctx.addIssue({ code: 'custom', path: ['tokenMs'], message: 'a completed request has one time per output token, the first at firstTokenMs and the last at doneMs' });
+  }
+});
+
+/** One load level of `infer serve` (1.2+): its figures, energy window and per-request records. */
+export const serveLevelSchema = z.object({
+  offeredQps: z.union([nonNeg, z.literal('inf')]),
+  role: z.enum(['listed', 'search']),
+  offeredWindowS: nonNeg.nullable(),
+  durationS: nonNeg,
+  cut: z.boolean(),
+  completedRequests: z.number().int().nonnegative(),
+  unfinishedRequests: z.number().int().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  outputTokensPerSecond: nonNeg.nullable(),
+  requestsPerSecond: nonNeg.nullable(),
+  ttftMs: latencyPercentilesSchema.nullable(),
+  tpotMs: latencyPercentilesSchema.nullable(),
+  itlMs: latencyPercentilesSchema.nullable(),
+  goodRequests: z.number().int().nonnegative().nullable(),
+  goodputRequestsPerSecond: nonNeg.nullable(),
+  meetsSlo: z.boolean().nullable(),
+  verdict: z.string(),
+  energy: energySchema,
+  tokensPerJoule: nonNeg.nullable(),
+  requests: z.array(serveRequestSchema),
+}).passthrough();
+
+/** The sustainable figure of `infer serve` (1.2+): highest offered rate within the p99 targets. */
+export const sustainableSchema = z.object({
+  offeredQps: nonNeg.nullable(),
+  basis: z.enum(['slo', 'none-met', 'no-slo']),
+  sloTtftMs: nonNeg.nullable(),
+  sloTpotMs: nonNeg.nullable(),
+  outputTokensPerSecond: nonNeg.nullable(),
+  tokensPerJoule: nonNeg.nullable(),
+  level: z.number().int().nonnegative().nullable(),
+  note: z.string(),
+}).passthrough();
+
 export const measurementSchema = z.object({
   /** Stable id, e.g. "hash.sha256d", "infer.decode", "profit.site". */
   id: z.string().min(1),
@@ -216,6 +279,10 @@ export const measurementSchema = z.object({
   /** Module-specific payload (launch config, model size, profit table...). */
   details: z.record(z.string(), z.unknown()).optional(),
   warnings: z.array(z.string()).default([]),
+  /** `infer serve` (1.2+): one entry per load level, with its per-request records. */
+  levels: z.array(serveLevelSchema).optional(),
+  /** `infer serve` (1.2+): the sustainable figure. */
+  sustainable: sustainableSchema.optional(),
 }).passthrough();
 
 /** Which Slurm job, array task, node and GPU produced a result (from the job's environment). */
