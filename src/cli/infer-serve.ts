@@ -9,7 +9,6 @@ import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
 import type { Measurement } from '../report/schema.js';
 import { identityOf, openAdapter, type AdapterIdentity } from '../gpu/adapter.js';
-import { UsageError } from '../util/errors.js';
 import { EPS, type Ep } from '../infer/decoder.js';
 import { PRESET_NAMES } from '../infer/presets.js';
 import { VARIANTS, type Variant } from '../infer/builder.js';
@@ -21,7 +20,8 @@ import { runInferServe, SERVE_DEFAULTS } from '../infer/serve/serve.js';
 import type { ServeLevel } from '../infer/serve/levels.js';
 import type { SustainableFigure } from '../infer/serve/result.js';
 import { numberArg, printJson, warn } from './common.js';
-import { addResultFileOptions, checkResultOutputs, errnoText, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { UsageError, errnoText } from '../util/errors.js';
 
 interface ServeFlags extends MeterOptions {
   model: string;
@@ -132,9 +132,10 @@ async function serveAction(flags: ServeFlags, cmd: Command): Promise<void> {
   }
   for (const w of m.warnings) warn(w);
   const device = m.adapter?.name ?? `${flags.ep}-${os.cpus()[0]?.model ?? 'cpu'}`;
-  writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `serve-${(m.details as { model: { name: string } }).model.name}` });
+  const written = writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `serve-${(m.details as { model: { name: string } }).model.name}` });
   if (flags.json) printJson(m);
   else process.stdout.write(formatServeHuman(m) + '\n');
+  assertResultsWritten(written); // a full disk loses the file, not the figures: printed above, exit 1
 }
 
 /** Register `infer serve` on the `infer` command. */

@@ -29,6 +29,7 @@ import {
   type ProfitFlags,
   type ProfitReport,
   type ServingInfo,
+  servingInfoOf,
   type SiteProfile,
 } from '../profit/index.js';
 
@@ -89,8 +90,7 @@ function modelOf(m: Measurement): MeasuredModel | null {
 function servingOf(m: Measurement): { info: ServingInfo; s: Record<string, unknown> } | null {
   const s = m.details?.serving;
   if (!isObj(s)) return null;
-  const basis = s.basis === 'slo' || s.basis === 'best-efficiency' || s.basis === 'batch-1-only' || s.basis === 'slo-unmet' ? s.basis : 'batch-1-only';
-  return { info: { basis, batch: num(s.batch) ?? 1, sloMsPerToken: num(s.sloMsPerToken), stepLatencyP99Ms: num(s.stepLatencyP99Ms) }, s };
+  return { info: servingInfoOf(s), s };
 }
 
 /** Energy of a measurement as a power figure (metered or declared) or the reason there is none. */

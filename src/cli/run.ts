@@ -17,6 +17,7 @@ import { NoAdapterError, identityOf, openDevice, type AdapterIdentity, type GpuC
 import { runHashBench } from '../hash/bench.js';
 import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
 import { choosePricedPreset, type PricedModelChoice } from '../infer/priced-default.js';
+import { defaultRunServeOptions, runInferServe, SERVE_DEFAULTS } from '../infer/serve/serve.js';
 import { parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
 import { servingLine } from '../infer/sweep-format.js';
 import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, validateMeterOptions, workloadFor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
@@ -48,6 +49,8 @@ export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags>, Omit
   /** Inference batch sizes (a sweep when several); default per adapter (src/infer/bench.ts defaultRunInferOptions). */
   batch?: number[];
   sloMsPerToken?: number;
+  /** Where the serving figure comes from: 'sweep' (static batches within --slo-ms-per-token, default) or 'load' (`infer serve`: the highest Poisson rate within p99 TTFT/TPOT targets). */
+  serving?: 'sweep' | 'load';
   site?: string;
   powerPrice?: number;
   json?: boolean;
@@ -139,7 +142,8 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       : 'device     no WebGPU adapter (hashing skipped; inference on the CPU execution provider)',
   );
   const hash = doc.measurements.find((m) => m.kind === 'hash');
-  const inf = doc.measurements.find((m) => m.kind === 'infer');
+  const inf = doc.measurements.find((m) => m.kind === 'infer' && !m.id.startsWith('infer.serve.'));
+  const served = doc.measurements.find((m) => m.kind === 'infer' && m.id.startsWith('infer.serve.'));
   // Energy: one line per bench when measured; the "not measured" reason once (it is long: it
   // lists every meter and why it is absent).
   const notMeasured = new Set<string>();
@@ -178,6 +182,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       if (sl) out.push(`serving    ${sl}${Array.isArray(inf.params.batch) ? ` [sweep ${inf.params.batch.join(',')}]` : ''}`);
     } else out.push(`inference  ${inf.status.toUpperCase()}: ${inf.reason ?? ''}`);
   }
+  if (served) out.push(`serving    ${served.status === 'failed' ? `FAILED: ${served.reason ?? ''}` : (servingLine(served) ?? 'no serving figure')}`);
   for (const r of notMeasured) out.push(`energy     not measured: ${r}`);
   const has = (m: Measurement | undefined, name: string) => m?.metrics[name]?.value != null;
   const shown = [
@@ -230,6 +235,32 @@ function resultLine(w: RunWrite): string {
   if (w.error) return `NOT WRITTEN: ${w.path} (${w.error})`;
   const rel = relative(process.cwd(), w.path);
   return rel && !rel.startsWith('..') ? rel : w.path;
+}
+
+/**
+ * `run --serving load`: `infer serve` on the run's model, EP and lengths (a burst, then bisection
+ * below its completion rate, src/infer/serve/serve.ts defaultRunServeOptions), TPOT target =
+ * --slo-ms-per-token, TTFT target MLPerf's 2000 ms. Its sustainable figure is the run's serving
+ * figure (details.serving, basis 'load'), which `profit` prices.
+ */
+async function servingUnderLoad(x: { opts: RunOptions; model: string; dtype?: PricedModelChoice['dtype']; ep: 'webgpu' | 'cpu' | 'cuda'; prompt: number; gen: number; sloMsPerToken: number; adapter: { isSoftware: boolean } | null; monitor: EnergyMonitor | null; energyReason: string | undefined; progress: Progress }): Promise<Measurement> {
+  const d = defaultRunServeOptions(x.adapter);
+  x.progress.info(`serving: Poisson load, ${d.reason}; targets TTFT ≤ ${SERVE_DEFAULTS.sloTtftMs} ms, TPOT ≤ ${x.sloMsPerToken} ms at p99`);
+  x.progress.phase('serving', d.qps.length + d.searchSteps, 'levels');
+  let n = 0;
+  const m = await runInferServe(
+    {
+      model: x.model, ...(x.dtype ? { dtype: x.dtype } : {}), ep: x.ep, qps: d.qps, durationS: d.durationS, maxBatch: d.maxBatch, prompt: { kind: 'fixed', value: x.prompt }, gen: { kind: 'fixed', value: x.gen },
+      slo: { ttftMs: SERVE_DEFAULTS.sloTtftMs, tpotMs: x.sloMsPerToken }, searchSteps: d.searchSteps, batching: 'auto', seed: SERVE_DEFAULTS.seed, tokens: 'random',
+      ...(x.opts.adapter !== undefined ? { adapterSpec: x.opts.adapter } : {}), allowAdapterMismatch: Boolean(x.opts.allowAdapterMismatch), ...(x.energyReason ? { energyReason: x.energyReason } : {}),
+      log: (line: string) => {
+        if (/^level .*: \d+ done/.test(line)) x.progress.update(++n, line.slice(0, 60));
+      },
+    },
+    x.monitor,
+  );
+  x.progress.end(servingLine(m) ?? 'done');
+  return m;
 }
 
 /** Run the whole pipeline; returns the exit code. */
@@ -337,10 +368,12 @@ export async function runMain(opts: RunOptions): Promise<number> {
     const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
     const model = opts.model ?? defaults.model;
     const repetitions = opts.repetitions ?? defaults.repetitions ?? 5;
-    const batch = opts.batch ?? defaults.batch;
+    const load = opts.serving === 'load';
+    // Under load the static bench runs batch 1 only (pp/tg figures); the serving figure comes from `infer serve`.
+    const batch = load ? [1] : (opts.batch ?? defaults.batch);
     const sloMsPerToken = opts.sloMsPerToken ?? defaults.sloMsPerToken;
     if (!opts.model) progress.info(`inference: default model '${model}' (${defaults.reason})`);
-    if (!opts.batch) progress.info(`inference: batch ${batch.join(',')}, target ${sloMsPerToken} ms/token p99 (${defaults.batchReason})`);
+    if (!opts.batch && !load) progress.info(`inference: batch ${batch.join(',')}, target ${sloMsPerToken} ms/token p99 (${defaults.batchReason})`);
     // Inference on another device than hashing (--ep cpu next to a GPU): a meter that matches it.
     const next = await monitorForNextWorkload(monitor, opts, { adapter: adapterId, from: firstWork, to: workloadFor(ep, adapterId) });
     if (next) {
@@ -360,7 +393,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
           gen: opts.gen ?? defaults.gen,
           repetitions,
           batch,
-          sloMsPerToken,
+          sloMsPerToken: load ? null : sloMsPerToken,
           ...(opts.adapter !== undefined ? { adapterSpec: opts.adapter } : {}),
           allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
           ...(energyReason ? { energyReason } : {}),
@@ -380,6 +413,16 @@ export async function runMain(opts: RunOptions): Promise<number> {
       if (err instanceof UsageError) throw err;
       doc.measurements.push(failed(`infer.${model}`, 'infer', (err as Error).message));
       throw err;
+    }
+    if (load) {
+      phase = 'serving';
+      try {
+        doc.measurements.push(await servingUnderLoad({ opts, model, ...(picked ? { dtype: picked.dtype } : {}), ep, prompt: opts.prompt ?? defaults.prompt!, gen: opts.gen ?? defaults.gen!, sloMsPerToken, adapter: doc.environment.adapter ?? null, monitor, energyReason, progress }));
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        doc.measurements.push(failed(`infer.serve.${model}`, 'infer', (err as Error).message));
+        throw err;
+      }
     }
 
     phase = 'profit';
@@ -430,6 +473,7 @@ export function registerRun(program: Command): void {
     .option('-r, --repetitions <R>', 'timed inference repetitions', numberArg('--repetitions', { min: 1, integer: true }))
     .option('--batch <B[,B...]>', 'inference batch sizes, a list sweeps them (default: 1,4,16 on a hardware adapter, smaller on a software one or the CPU)', (raw: string) => parseBatchList(raw))
     .option('--slo-ms-per-token <ms>', 'latency target of the serving figure, p99 ms per output token (default 50)', (raw: string) => parseSloMsPerToken(raw))
+    .option('--serving <basis>', 'serving figure: sweep (static batches within the target, default) or load (infer serve: highest Poisson rate within p99 TTFT 2000 ms and TPOT = the target)', 'sweep')
     .option('--site <file>', 'site profile (JSON/YAML) for the per-MW economics (default: sites/boden-sweden.yaml)')
     .option('--power-price <USD/kWh>', 'override the site power price', numberArg('--power-price', { min: 0 }))
     .option('--allow-adapter-mismatch', "run even when onnxruntime's WebGPU adapter differs from the hashing adapter")
@@ -444,6 +488,8 @@ export function registerRun(program: Command): void {
     const g = c.optsWithGlobals() as { adapter?: string };
     if (opts.ep !== undefined && !['webgpu', 'cpu', 'cuda'].includes(opts.ep)) throw new UsageError(`--ep '${opts.ep}': use webgpu, cpu or cuda`);
     if (!['auto', 'bar', 'plain', 'quiet'].includes(opts.progress ?? 'auto')) throw new UsageError(`--progress '${opts.progress}': use auto, bar, plain or quiet`);
+    if (!['sweep', 'load'].includes(opts.serving ?? 'sweep')) throw new UsageError(`--serving '${opts.serving}': use sweep or load`);
+    if (opts.serving === 'load' && opts.batch) throw new UsageError('--batch with --serving load: --batch sweeps static batches for the serving figure, --serving load measures it under Poisson load instead; drop one');
     const code = await runMain({ ...opts, ...(g.adapter !== undefined ? { adapter: g.adapter } : {}) });
     process.exitCode = code;
   });

@@ -29,6 +29,11 @@ function sweepOf(m: Measurement): Array<Record<string, unknown>> | null {
 }
 
 /** One line: the serving figure (or why there is none), e.g. for `run`'s summary. Null without one. */
+/** How an `infer serve` figure was batched, for its serving line. */
+function loadBatching(s: Record<string, unknown>, b: number | null): string {
+  return `${s.batching === 'boundary' ? 'static batches refilled at boundaries' : 'continuous batching'}, max batch ${b}`;
+}
+
 export function servingLine(m: Measurement): string | null {
   const s = m.details?.serving;
   if (!isObj(s)) return null;
@@ -48,6 +53,10 @@ export function servingLine(m: Measurement): string | null {
       return `batch 1 only (not a served figure): ${figures}`;
     case 'slo-unmet':
       return `NONE: no batch meets ${slo} ms/token p99; closest batch ${b}: ${figures}`;
+    case 'load':
+      return `Poisson load at ${fig(num(s.offeredQps))} req/s within TTFT ≤ ${num(s.sloTtftMs) ?? '—'} ms and TPOT ≤ ${slo ?? '—'} ms at p99 (${loadBatching(s, b)}): ${tps} tok/s, ${tpj === null ? 'tok/J not measured' : `${fig(tpj)} tok/J`}, p99 TPOT ${fig(p99)} ms`;
+    case 'load-unmet':
+      return `NONE: no offered Poisson rate within TTFT ≤ ${num(s.sloTtftMs) ?? '—'} ms and TPOT ≤ ${slo ?? '—'} ms at p99 (${loadBatching(s, b)})`;
     default:
       return null;
   }

@@ -12,18 +12,42 @@ import type { Pricing } from './model.js';
 export interface ServingInfo {
   /**
    * 'slo' | 'best-efficiency' (a sweep), 'batch-1-only', 'batch-1-decode' (no sweep at all), or
-   * 'slo-unmet' (a latency target no batch met: the closest batch, never priced as served).
+   * 'slo-unmet' (a latency target no batch met: the closest batch, never priced as served);
+   * 'load' (`infer serve`: the highest Poisson rate within p99 TTFT/TPOT targets) or 'load-unmet'
+   * (no offered rate met them: never priced as served).
    */
-  basis: 'slo' | 'best-efficiency' | 'batch-1-only' | 'batch-1-decode' | 'slo-unmet';
+  basis: 'slo' | 'best-efficiency' | 'batch-1-only' | 'batch-1-decode' | 'slo-unmet' | 'load' | 'load-unmet';
   batch: number;
   sloMsPerToken: number | null;
   /** p99 decode step latency of the batch, ms (named when the target was missed). */
   stepLatencyP99Ms?: number | null;
+  /** Load basis: the offered rate (req/s), the p99 TTFT target (ms) and how requests were batched. */
+  offeredQps?: number | null;
+  sloTtftMs?: number | null;
+  batching?: 'continuous' | 'boundary' | null;
+}
+
+const numOrNull = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const BASES: ReadonlyArray<ServingInfo['basis']> = ['slo', 'best-efficiency', 'batch-1-only', 'slo-unmet', 'load', 'load-unmet'];
+
+/** A result's `details.serving` as ServingInfo (an unknown basis reads as batch-1 only). */
+export function servingInfoOf(s: Record<string, unknown>): ServingInfo {
+  const basis = BASES.includes(s.basis as ServingInfo['basis']) ? (s.basis as ServingInfo['basis']) : 'batch-1-only';
+  const batching = s.batching === 'continuous' || s.batching === 'boundary' ? s.batching : null;
+  return { basis, batch: numOrNull(s.batch) ?? 1, sloMsPerToken: numOrNull(s.sloMsPerToken), stepLatencyP99Ms: numOrNull(s.stepLatencyP99Ms), offeredQps: numOrNull(s.offeredQps), sloTtftMs: numOrNull(s.sloTtftMs), batching };
+}
+
+/** "TTFT ≤ 2000 ms and TPOT ≤ 200 ms at p99". */
+function loadTargets(s: ServingInfo): string {
+  const t = [s.sloTtftMs != null ? `TTFT ≤ ${s.sloTtftMs} ms` : null, s.sloMsPerToken != null ? `TPOT ≤ ${s.sloMsPerToken} ms` : null].filter(Boolean);
+  return t.length ? `${t.join(' and ')} at p99` : 'no latency target';
 }
 
 /** Label of a serving figure, as every table prints it. */
 export function servingLabel(s: ServingInfo | null | undefined): string {
   if (!s || s.basis === 'batch-1-decode' || s.basis === 'batch-1-only') return 'batch-1 decode, not a served figure';
+  if (s.basis === 'load') return `Poisson load at ${s.offeredQps ?? '?'} req/s within ${loadTargets(s)} (${s.batching === 'boundary' ? 'static batches refilled at boundaries, ' : s.batching === 'continuous' ? 'continuous batching, ' : ''}max batch ${s.batch})`;
+  if (s.basis === 'load-unmet') return `NO offered Poisson rate within ${loadTargets(s)}${s.offeredQps != null ? ` (lightest tried: ${s.offeredQps} req/s)` : ''}`;
   if (s.basis === 'slo') return `served at batch ${s.batch} within ${s.sloMsPerToken ?? '?'} ms/token p99`;
   if (s.basis === 'slo-unmet') return `NO batch within ${s.sloMsPerToken ?? '?'} ms/token p99 (closest: batch ${s.batch}${typeof s.stepLatencyP99Ms === 'number' ? `, p99 ${s.stepLatencyP99Ms.toFixed(1)} ms` : ''})`;
   return `served at batch ${s.batch} (most efficient; no latency target)`;
@@ -65,6 +89,7 @@ export function inferPricing(d: MeasuredDevice | undefined, model: MeasuredModel
   const reasons: string[] = [];
   // A token price is for a service at some latency; a device that meets no tested batch's target does not sell it.
   if (serving?.basis === 'slo-unmet') reasons.push(`no measured batch met the ${serving.sloMsPerToken ?? '?'} ms/token p99 latency target (${servingLabel(serving)})`);
+  if (serving?.basis === 'load-unmet') reasons.push(`no offered load met the latency targets (${servingLabel(serving)})`);
   const m = model ?? null;
   if (priceModel) {
     const why = m ? modelMismatch(m, priceModel) : `the result does not name the model it measured; the price is for ${priceModel.name}`;

@@ -20,6 +20,7 @@ import { formatQuantity, formatUsd, valueOf, type Figure, type MissingFigure, ty
 import { PALETTE, barChart, esc, lineChart, scatterChart, tornadoChart, type BarGroup, type LineSeries, type ScatterPoint } from './svg.js';
 import { powerTraceSection } from './power-trace-svg.js';
 import { sweepHtml } from './sweep-view.js';
+import { loadHtml } from './load-view.js';
 import { buildView, powerPriceRange, profitRuns, vsAsic, type DeviceNote, type ReportView, type UseEntry } from './view.js';
 
 /** What every section sees. */
@@ -443,6 +444,8 @@ const powerSection: HtmlSection = ({ rows }) => powerTraceSection(rows) || null;
 
 const sweepSection: HtmlSection = ({ rows }) => sweepHtml(rows);
 
+const loadSection: HtmlSection = ({ rows }) => loadHtml(rows);
+
 const campaignSection: HtmlSection = ({ extras }) => (extras.campaign ? campaignHtml(extras.campaign) : null);
 
 const devicesSection: HtmlSection = ({ view: v }) =>
@@ -461,7 +464,7 @@ const notesSection: HtmlSection = ({ rows }) => {
 };
 
 /** The page, section by section (insert a section function to add one). */
-export const HTML_SECTIONS: HtmlSection[] = [titleSection, headlineSection, softwareBanner, efficiencySection, sweepSection, campaignSection, scatterSection, perMwSection, flipsSection, priceSection, powerSection, devicesSection, notesSection];
+export const HTML_SECTIONS: HtmlSection[] = [titleSection, headlineSection, softwareBanner, efficiencySection, sweepSection, loadSection, campaignSection, scatterSection, perMwSection, flipsSection, priceSection, powerSection, devicesSection, notesSection];
 
 /** The whole page. */
 export function renderHtml(rows: readonly RunRow[], extras: ReportExtras = {}, sections: readonly HtmlSection[] = HTML_SECTIONS): string {

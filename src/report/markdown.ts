@@ -12,6 +12,7 @@ import { fmtUsd } from '../profit/format-num.js';
 import { HEADLINES, headlineLegend } from './headline.js';
 import { formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
 import { sweepMarkdown } from './sweep-view.js';
+import { loadMarkdown } from './load-view.js';
 import { buildView, sup, vsAsic, type HashEntry, type InferEntry, type ReportView, type UseEntry } from './view.js';
 
 /** Escape a table cell (pipes and newlines break GitHub tables). */
@@ -209,6 +210,7 @@ export function renderMarkdown(rows: readonly RunRow[], extras: { campaign?: Cam
   out.push('## Inference efficiency (best tok/J first)', '');
   out.push(v.inference.length ? inferTable(v.inference) : 'No inference figures.', '');
   out.push(...sweepMarkdown(rows)); // batch sweeps and their serving batch (issue 13)
+  out.push(...loadMarkdown(rows)); // load curves of infer serve (issue 23)
   if (extras.campaign) out.push(campaignMarkdown(extras.campaign)); // Slurm campaign: per GPU model (issue 15)
   out.push(...perMwSection(v), '');
   out.push('## Devices', '');

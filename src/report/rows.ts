@@ -9,10 +9,11 @@
 import { basename } from 'node:path';
 import type { Energy, Measurement, ResultDoc } from './schema.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
-import { servingLabel } from '../profit/pricing.js';
+import { servingInfoOf, servingLabel } from '../profit/pricing.js';
 import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
 import { headlineOf } from './headline.js';
 import { sweepViewOf, type SweepView } from './sweep-view.js';
+import { loadViewOf, type LoadView } from './load-view.js';
 
 /** Adapter fields the labels need (schema's adapterIdentitySchema shape). */
 export interface AdapterLike {
@@ -162,6 +163,8 @@ export interface RunRow {
   servedPowerW?: number | null;
   /** The run's batch sweep (details.batchSweep), when it has one. */
   batchSweep?: SweepView | null;
+  /** The run's load levels (`infer serve` levels[]), when it has them. */
+  loadCurve?: LoadView | null;
   hashEnergy: EnergyLabel | null;
   inferEnergy: EnergyLabel | null;
   profit: ProfitBlock | null;
@@ -395,8 +398,7 @@ function servedFigures(m: Measurement | undefined): Pick<RunRow, 'servedTokensPe
 function servingText(m: Measurement): string {
   const sv = m.details?.serving;
   if (!isObj(sv)) return servingLabel(null);
-  const basis = sv.basis === 'slo' || sv.basis === 'best-efficiency' || sv.basis === 'slo-unmet' ? sv.basis : 'batch-1-only';
-  return servingLabel({ basis, batch: num(sv.batch) ?? 1, sloMsPerToken: num(sv.sloMsPerToken), stepLatencyP99Ms: num(sv.stepLatencyP99Ms) });
+  return servingLabel(servingInfoOf(sv));
 }
 
 function byKind(doc: ResultDoc, kind: Measurement['kind']): Measurement[] {
@@ -443,6 +445,7 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         tokensPerJoule: figure(infer, 'tokensPerJoule'),
         ...servedFigures(infer),
         batchSweep: sweepViewOf(infer),
+        loadCurve: loadViewOf(infer),
         hashEnergy: energyLabel(hash?.energy),
         inferEnergy: energyLabel(infer?.energy),
         profit,

@@ -87,14 +87,14 @@ function serveMetrics(sus: SustainableFigure, levels: readonly ServeLevel[], max
 }
 
 /** details.serving: the sustainable figure where profit and report read a served figure. */
-function servingDetails(sus: SustainableFigure, maxBatch: number, levels: readonly ServeLevel[]): Record<string, unknown> {
-  const slo = { sloTtftMs: sus.sloTtftMs, sloTpotMs: sus.sloTpotMs, sloMsPerToken: sus.sloTpotMs };
+function servingDetails(sus: SustainableFigure, maxBatch: number, levels: readonly ServeLevel[], batching: 'continuous' | 'boundary'): Record<string, unknown> {
+  const slo = { sloTtftMs: sus.sloTtftMs, sloTpotMs: sus.sloTpotMs, sloMsPerToken: sus.sloTpotMs, batching };
   if (sus.offeredQps !== null) {
     return { basis: 'load', batch: maxBatch, offeredQps: sus.offeredQps, decodeTokensPerSecond: sus.outputTokensPerSecond, tokensPerJoule: sus.tokensPerJoule, avgPowerW: sus.avgPowerW, stepLatencyP99Ms: sus.tpotP99Ms, ttftP99Ms: sus.ttftP99Ms, ...slo, note: sus.note };
   }
-  // None met the targets: the lightest finite level is recorded as the closest, never a served figure.
-  const lightest = levels.filter((l) => l.offeredQps !== 'inf').sort((a, b) => (a.offeredQps as number) - (b.offeredQps as number))[0];
-  return { basis: 'load-unmet', batch: maxBatch, offeredQps: lightest?.offeredQps ?? null, decodeTokensPerSecond: lightest?.outputTokensPerSecond ?? null, tokensPerJoule: lightest?.tokensPerJoule ?? null, avgPowerW: lightest?.avgPowerW ?? null, stepLatencyP99Ms: lightest?.tpotMs?.p99 ?? null, ttftP99Ms: lightest?.ttftMs?.p99 ?? null, ...slo, note: sus.note };
+  // None met the targets: the lightest finite level (else the burst) is recorded as the closest, never a served figure.
+  const lightest = levels.filter((l) => l.offeredQps !== 'inf').sort((a, b) => (a.offeredQps as number) - (b.offeredQps as number))[0] ?? levels.find((l) => l.outputTokensPerSecond !== null);
+  return { basis: 'load-unmet', batch: maxBatch, offeredQps: typeof lightest?.offeredQps === 'number' ? lightest.offeredQps : null, decodeTokensPerSecond: lightest?.outputTokensPerSecond ?? null, tokensPerJoule: lightest?.tokensPerJoule ?? null, avgPowerW: lightest?.avgPowerW ?? null, stepLatencyP99Ms: lightest?.tpotMs?.p99 ?? null, ttftP99Ms: lightest?.ttftMs?.p99 ?? null, ...slo, note: sus.note };
 }
 
 function modelDetails(s: ServeSession): Record<string, unknown> {
@@ -153,7 +153,7 @@ export function serveMeasurement(x: ServeOutcome): Measurement {
         cutAfterS: 3 * o.durationS + 30,
         outputLengths: 'forced (EOS ignored), as vLLM forces ignore_eos for random prompts',
       },
-      serving: servingDetails(sus, o.maxBatch, levels),
+      serving: servingDetails(sus, o.maxBatch, levels, s.batching.mode),
       session: { createTimeS: s.createTimeS, onnxruntime: depVersion('onnxruntime-node'), kvLocation: s.batching.kvLocation },
       adapterMatch: s.match ? { hashing: s.match.hashing, onnxruntime: s.match.onnxruntime, same: s.match.same, confidence: s.match.confidence, method: s.match.method } : { note: `${x.ep} EP: no WebGPU adapter involved` },
     },

@@ -63,6 +63,16 @@ export interface InferServeOptions {
  */
 export const SERVE_DEFAULTS = { qps: [1, 'inf'] as OfferedQps[], durationS: 30, maxBatch: 4, prompt: 128, gen: 32, sloTtftMs: 2000, sloTpotMs: 200, searchSteps: 3, seed: 1234 } as const;
 
+/**
+ * `run --serving load`: one burst level (the device's saturated completion rate) and 3 bisection
+ * probes below it. On a software adapter or the CPU EP: 10 s levels at max batch 4 (≈ 1 min of
+ * levels, like the rest of `run` sized for a 2-core machine); on a hardware adapter 30 s at 16.
+ */
+export function defaultRunServeOptions(adapter: { isSoftware: boolean } | null): { qps: OfferedQps[]; durationS: number; maxBatch: number; searchSteps: number; reason: string } {
+  if (!adapter || adapter.isSoftware) return { qps: ['inf'], durationS: 10, maxBatch: 4, searchSteps: 3, reason: `${adapter ? 'software adapter' : 'CPU execution provider'}: burst + 3 bisection probes, 10 s levels, max batch 4` };
+  return { qps: ['inf'], durationS: 30, maxBatch: 16, searchSteps: 3, reason: 'hardware adapter: burst + 3 bisection probes, 30 s levels, max batch 16' };
+}
+
 /** A level is cut this long after its start (an offered rate far above capacity would queue for hours): 3 × the window + 30 s. */
 export function cutAfterS(durationS: number): number {
   return 3 * durationS + 30;
