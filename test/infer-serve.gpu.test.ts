@@ -48,7 +48,7 @@ async function soloTokens(session: Parameters<typeof DecoderRunner>[0], io: Para
 
 /** Wraps an engine to note which request each slot holds, so logits can be attributed to requests. */
 function tracking(e: BatchEngine, slotReq: Map<number, number>): BatchEngine {
-  return { mode: e.mode, join: (slot, req) => (slotReq.set(slot, req.id), e.join(slot, req)), startBatch: (x) => e.startBatch(x), step: (s) => e.step(s), leave: (s) => e.leave(s), clear: () => e.clear() };
+  return { mode: e.mode, join: (x) => (x.forEach(({ slot, req }) => slotReq.set(slot, req.id)), e.join(x)), startBatch: (x) => e.startBatch(x), step: (s) => e.step(s), leave: (s) => e.leave(s), clear: () => e.clear() };
 }
 
 describe('infer serve on onnxruntime', () => {
@@ -60,9 +60,9 @@ describe('infer serve on onnxruntime', () => {
       const { session, io } = await openDecoderSession(file(), 'cpu');
       try {
         const u = uniform01(3);
-        const arrivals = poissonArrivalsMs(400, 0.04, u); // ≈ 16 requests in 40 ms: joins while others decode
+        const arrivals = poissonArrivalsMs(400, 0.05, u); // ≈ 20 requests in 50 ms: joins while others decode
         const reqs: ScheduledRequest[] = arrivals.map((arrivalMs, id) => {
-          const p = 2 + Math.floor(u() * 14);
+          const p = u() < 0.5 ? 3 : 2 + Math.floor(u() * 14); // half of them 3 tokens: same-length joiners share a prefill
           return { id, arrivalMs, promptTokens: p, outputTokens: 1 + Math.floor(u() * 8), promptIds: Array.from({ length: p }, () => Math.floor(u() * 100)) };
         });
         const got = new Map<number, number[]>();
@@ -71,7 +71,10 @@ describe('infer serve on onnxruntime', () => {
           const id = slotReq.get(slot)!;
           got.set(id, [...(got.get(id) ?? []), argmax(lg)]);
         } });
-        const run = await runLevel(tracking(engine, slotReq), { maxBatch: 3, clock: realClock, requests: reqs, cutAfterMs: null });
+        const joins: number[][] = [];
+        const t = tracking(engine, slotReq);
+        const run = await runLevel({ ...t, join: (x) => (joins.push(x.map((e) => e.req.promptTokens)), t.join(x)) }, { maxBatch: 3, clock: realClock, requests: reqs, cutAfterMs: null });
+        expect(joins.some((g) => g.length > 1 && g.filter((p) => p === g[0]).length > 1), JSON.stringify(joins)).toBe(true); // a batched prefill happened
         expect(run.records.every((r) => r.doneMs !== null)).toBe(true);
         expect(run.decodeSteps).toBeGreaterThan(0);
         expect(engine.copies.compactions + engine.copies.resizes).toBeGreaterThan(0); // rows did leave and the buffer did move

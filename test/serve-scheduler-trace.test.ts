@@ -30,15 +30,15 @@ describe('scheduler: hand-computed traces', () => {
       [0, 50, 60, 65, [60, 65]],
     ]);
     expect(e.calls.filter((c) => c.op !== 'clear')).toEqual([
-      { op: 'join', slot: 0, id: 0, at: 0 },
-      { op: 'join', slot: 1, id: 1, at: 10 },
+      { op: 'join', slots: [0], ids: [0], at: 0 },
+      { op: 'join', slots: [1], ids: [1], at: 10 },
       { op: 'step', slots: [0, 1], at: 20 },
       { op: 'leave', slot: 1, at: 25 },
-      { op: 'join', slot: 1, id: 2, at: 25 },
+      { op: 'join', slots: [1], ids: [2], at: 25 },
       { op: 'leave', slot: 1, at: 35 },
       { op: 'step', slots: [0], at: 35 },
       { op: 'leave', slot: 0, at: 40 },
-      { op: 'join', slot: 0, id: 3, at: 50 },
+      { op: 'join', slots: [0], ids: [3], at: 50 },
       { op: 'step', slots: [0], at: 60 },
       { op: 'leave', slot: 0, at: 65 },
     ]);
@@ -80,6 +80,24 @@ describe('scheduler: hand-computed traces', () => {
       [0, 10, 15],
       [15, 25, 30],
       [30, 40, 45],
+    ]);
+  });
+
+  it('requests waiting together join together: one prefill for as many as there are free slots, FIFO', async () => {
+    const clock = new FakeClock();
+    const e = new FakeEngine('continuous', clock, { prefillMs: (reqs) => 6 + 2 * reqs.length, stepMs: () => 5 });
+    const burst = [0, 1, 2, 3].map((id) => ({ id, arrivalMs: 0, promptTokens: 4, outputTokens: 2 }));
+    const run = await runLevel(e, { maxBatch: 3, clock, requests: burst, cutAfterMs: null });
+    // R0-R2 prefilled together (6 + 2·3 = 12 ms), one step 12→17 ends all three; R3 alone 17→25, step 25→30.
+    expect(e.calls.filter((c) => c.op === 'join')).toEqual([
+      { op: 'join', slots: [0, 1, 2], ids: [0, 1, 2], at: 0 },
+      { op: 'join', slots: [0], ids: [3], at: 17 },
+    ]);
+    expect(run.records.map((r) => [r.slot, r.firstTokenMs, r.doneMs])).toEqual([
+      [0, 12, 17],
+      [1, 12, 17],
+      [2, 12, 17],
+      [0, 25, 30],
     ]);
   });
 

@@ -99,27 +99,46 @@ export function loadMarkdown(rows: readonly RunRow[]): string[] {
   return out;
 }
 
+/** One curve to draw: a run's load view with its legend label. */
+export interface LoadCurve {
+  key: string;
+  label: string;
+  view: LoadView;
+}
+
+/**
+ * The two charts of load curves (standalone SVG: the HTML report embeds them, bench/serve-load.ts
+ * writes them next to its bench/out file): output tokens/s and p99 TPOT against the offered rate,
+ * one line per curve, sustainable rates marked, the TPOT targets drawn dashed.
+ */
+export function loadCurveSvgs(curves: readonly LoadCurve[]): { throughput: string; tpot: string } {
+  const series = (pick: (l: LoadViewLevel) => number | null): LineSeries[] =>
+    curves.map((c, i) => ({
+      label: c.label,
+      key: c.key,
+      color: PALETTE[i % PALETTE.length]!,
+      points: finite(c.view).filter((l) => pick(l) !== null).map((l): [number, number] => [l.offeredQps, pick(l)!]),
+      title: `${c.label}${c.view.note ? `: ${c.view.note}` : ''}`,
+    }));
+  const markers = curves.filter((c) => c.view.sustainableQps !== null).map((c) => ({ x: c.view.sustainableQps!, label: `${c.label.split(' ')[0]} sustainable ${n(c.view.sustainableQps)} req/s` }));
+  const tpot = series((l) => l.tpotP99Ms);
+  const xMax = Math.max(...curves.flatMap((c) => finite(c.view).map((l) => l.offeredQps)));
+  for (const s of [...new Set(curves.map((c) => c.view.sloTpotMs).filter((x): x is number => x !== null))]) {
+    tpot.push({ label: `TPOT target ${s} ms`, color: '#999999', dash: '4 4', points: [[0, s], [xMax, s]], title: `p99 TPOT target ${s} ms` });
+  }
+  const xTitle = 'offered load (requests/s, Poisson)';
+  return {
+    throughput: lineChart({ id: 'load-throughput', title: 'Output tokens/s vs offered load', xTitle, yTitle: 'output tokens/s', series: series((l) => l.outputTokensPerSecond), markers }),
+    tpot: lineChart({ id: 'load-tpot', title: 'p99 TPOT vs offered load', xTitle, yTitle: 'p99 TPOT (ms)', series: tpot, markers }),
+  };
+}
+
 /** The curves (one line per run) and the tables, as an HTML card (null when no run has levels). */
 export function loadHtml(rows: readonly RunRow[]): string | null {
   const withLoad = rows.filter((r) => r.loadCurve && finite(r.loadCurve).length);
   if (!withLoad.length) return null;
-  const series = (pick: (l: LoadViewLevel) => number | null): LineSeries[] =>
-    withLoad.map((r, i) => ({
-      label: runLabel(r),
-      key: String(r.ref),
-      color: PALETTE[i % PALETTE.length]!,
-      points: finite(r.loadCurve!).filter((l) => pick(l) !== null).map((l): [number, number] => [l.offeredQps, pick(l)!]),
-      title: `${runLabel(r)}${r.loadCurve!.note ? `: ${r.loadCurve!.note}` : ''}`,
-    }));
-  const markers = withLoad.filter((r) => r.loadCurve!.sustainableQps !== null).map((r) => ({ x: r.loadCurve!.sustainableQps!, label: `#${r.ref} sustainable ${n(r.loadCurve!.sustainableQps)} req/s` }));
-  const tpot = series((l) => l.tpotP99Ms);
-  const slos = [...new Set(withLoad.map((r) => r.loadCurve!.sloTpotMs).filter((x): x is number => x !== null))];
-  const xMax = Math.max(...withLoad.flatMap((r) => finite(r.loadCurve!).map((l) => l.offeredQps)));
-  for (const s of slos) tpot.push({ label: `TPOT target ${s} ms`, color: '#999999', dash: '4 4', points: [[0, s], [xMax, s]], title: `p99 TPOT target ${s} ms` });
-  const charts = [
-    lineChart({ id: 'load-throughput', title: 'Output tokens/s vs offered load', xTitle: 'offered load (requests/s, Poisson)', yTitle: 'output tokens/s', series: series((l) => l.outputTokensPerSecond), markers }),
-    lineChart({ id: 'load-tpot', title: 'p99 TPOT vs offered load', xTitle: 'offered load (requests/s, Poisson)', yTitle: 'p99 TPOT (ms)', series: tpot, markers }),
-  ];
+  const svgs = loadCurveSvgs(withLoad.map((r) => ({ key: String(r.ref), label: runLabel(r), view: r.loadCurve! })));
+  const charts = [svgs.throughput, svgs.tpot];
   const tables = withLoad.map((r) => {
     const v = r.loadCurve!;
     const body = [...finite(v), ...v.levels.filter((x) => x.offeredQps === 'inf')].map((l) => `<tr${l.offeredQps === v.sustainableQps ? ' class="serving"' : ''}>${cells(v, l).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');

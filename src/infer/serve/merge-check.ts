@@ -88,9 +88,9 @@ async function merged(ctx: Omit<EngineContext, 'onLogits' | 'layout' | 'tokens'>
   const c: EngineContext = { ...ctx, layout, tokens: 'greedy', onLogits: (slot, lg) => got[slot]!.push(lg) };
   if (kind === 'continuous') {
     const e = new ContinuousEngine(c);
-    await e.join(0, A);
+    await e.join([{ slot: 0, req: A }]);
     await e.step([0]);
-    await e.join(1, B);
+    await e.join([{ slot: 1, req: B }]);
     await e.step([0, 1]);
     e.leave(0);
     await e.step([1]);

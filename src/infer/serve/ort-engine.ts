@@ -2,9 +2,9 @@
  * The engines behind `infer serve`'s scheduler on an onnxruntime decoder session (the I/O part of
  * src/infer/serve/).
  *
- * - `ContinuousEngine`: continuous batching with the KV cache on the host. A joining request is
- *   prefilled alone (batch 1, its exact prompt), its present K/V copied into a free row of the
- *   batch's dense KV (src/infer/serve/kv-batch.ts); each decode step feeds every row its own
+ * - `ContinuousEngine`: continuous batching with the KV cache on the host. Joining requests are
+ *   prefilled together (one run per prompt length, no padding), each one's present K/V copied into
+ *   a free row of the batch's dense KV (src/infer/serve/kv-batch.ts); each decode step feeds every row its own
  *   position and attention mask; a finished row leaves (rows are compacted before the next step, or
  *   reused by a request joining in the same iteration). Needs the KV readable and writable from
  *   JavaScript: the cpu EP, or `--batching continuous` on WebGPU (present outputs then come back to
@@ -150,12 +150,24 @@ export class ContinuousEngine extends OrtEngineBase implements BatchEngine {
     this.kv = new KvBatch(ctx.layout, this.pastNames.length, io.numKvHeads, io.headDim, alloc);
   }
 
-  async join(slot: number, req: EngineRequest): Promise<void> {
+  /** Prefill the joining requests (one run per prompt length) and place each in a row of the batch. */
+  async join(entries: ReadonlyArray<{ slot: number; req: EngineRequest }>): Promise<void> {
+    const groups = new Map<number, Array<{ slot: number; req: EngineRequest }>>();
+    for (const e of entries) groups.set(e.req.promptTokens, [...(groups.get(e.req.promptTokens) ?? []), e]);
+    for (const [p, group] of groups) {
+      const k = group.length;
+      const ids = group.flatMap((e) => (e.req.promptIds ? [...e.req.promptIds] : this.randomIds(p)));
+      const pos = group.flatMap(() => Array.from({ length: p }, (_, i) => i));
+      const out = await this.run(this.feeds(k, p, ids, pos, new Uint8Array(k * p).fill(1), p, this.pastNames.map(() => this.emptyPast(k)), false), `a ${p}-token prefill of ${k} request(s)`);
+      this.nextTokens(out[this.ctx.io.logits]!, group.map((e) => e.slot), group.map(() => p - 1), true);
+      const present = this.presentNames.map((n) => out[n]!);
+      group.forEach((e, r) => this.place(e.slot, e.req, present, r));
+    }
+  }
+
+  /** Copy row `r` of a prefill's present tensors into a row of the batch. */
+  private place(slot: number, req: EngineRequest, present: ort.Tensor[], r: number): void {
     const p = req.promptTokens;
-    const ids = req.promptIds ? [...req.promptIds] : this.randomIds(p);
-    const out = await this.run(this.feeds(1, p, ids, ids.map((_, i) => i), new Uint8Array(p).fill(1), p, this.pastNames.map(() => this.emptyPast(1)), false), `a ${p}-token prefill (batch 1)`);
-    this.nextTokens(out[this.ctx.io.logits]!, [slot], [p - 1], true);
-    const present = this.presentNames.map((n) => out[n]!);
     const row = this.vacant.size ? this.takeVacant() : this.kv.addRow();
     this.finals[row] = p + req.outputTokens;
     this.rowOf.set(slot, row);
@@ -164,7 +176,9 @@ export class ContinuousEngine extends OrtEngineBase implements BatchEngine {
       this.kv.resize(need);
       this.copies.resizes++;
     }
-    this.kv.placeRow(row, present.map((t) => t.data as KvArray), present[0]!.dims[2]!, p);
+    const srcWidth = present[0]!.dims[2]!;
+    const per = this.ctx.io.numKvHeads * srcWidth * this.ctx.io.headDim;
+    this.kv.placeRow(row, present.map((t) => (t.data as KvArray).subarray(r * per, (r + 1) * per)), srcWidth, p);
   }
 
   private takeVacant(): number {

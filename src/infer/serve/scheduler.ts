@@ -4,10 +4,11 @@
  *
  * Iteration-level scheduling as Orca introduced it (Yu et al., OSDI 2022): the loop runs one decode
  * iteration at a time over the sequences in the batch; between iterations, finished sequences leave
- * and requests that have arrived join — each join is its own prefill (batch 1, the prompt's exact
- * length), after which the sequence decodes with the others. New arrivals are admitted before the
- * next decode step (prefill first, as vLLM's default scheduler does), so a join stalls the decoding
- * sequences for one prefill: visible as an ITL spike, hidden in the mean TPOT.
+ * and the requests that have arrived join, as many as there are free slots, prefilled together
+ * (the engine batches prompts of equal length into one run) before the sequences decode with the
+ * others. New arrivals are admitted before the next decode step (prefill first, as vLLM's default
+ * scheduler does), so a join stalls the decoding sequences for one prefill: visible as an ITL spike,
+ * hidden in the mean TPOT.
  *
  * `boundary` mode is static batching: a batch is formed from the requests waiting when the previous
  * batch has completely finished, prefilled together, and decoded until its longest request is done
@@ -38,8 +39,8 @@ export interface EngineRequest {
 export interface BatchEngine {
   /** 'continuous': requests join a running batch; 'boundary': a new batch starts when the last one ended. */
   readonly mode: 'continuous' | 'boundary';
-  /** continuous: prefill `req` and place its sequence in `slot`; its first token exists when this resolves. */
-  join(slot: number, req: EngineRequest): Promise<void>;
+  /** continuous: prefill these requests and place each sequence in its slot; their first tokens exist when this resolves. */
+  join(entries: ReadonlyArray<{ slot: number; req: EngineRequest }>): Promise<void>;
   /** boundary: prefill these requests together as one batch. */
   startBatch(entries: ReadonlyArray<{ slot: number; req: EngineRequest }>): Promise<void>;
   /** One decode step: each listed slot gets one token. */
@@ -114,22 +115,24 @@ function token(r: RequestRecord, t: number): boolean {
   return true;
 }
 
-/** continuous: admit waiting requests into free slots, one prefill each. */
+/** continuous: admit waiting requests into the free slots (FIFO), prefilled together; again while slots and arrivals remain. */
 async function admitContinuous(e: BatchEngine, p: LevelPlan, s: State, rel: () => number, arrive: () => void): Promise<void> {
   for (arrive(); s.free.length && s.waiting.length; arrive()) {
-    const i = s.waiting.shift()!;
-    const r = s.recs[i]!;
-    const slot = freeSlot(s);
-    r.slot = slot;
-    r.admittedMs = rel();
-    await e.join(slot, p.requests[i]!);
-    s.run.prefillS += (rel() - r.admittedMs) / 1000;
-    s.run.prefills++;
-    if (token(r, rel())) {
-      e.leave(slot);
-      s.free.push(slot);
-      p.onDone?.(++s.done, s.recs.length);
-    } else s.inBatch.set(slot, i);
+    const take = s.waiting.splice(0, s.free.length);
+    const entries = take.map((i) => ({ slot: freeSlot(s), req: p.requests[i]! }));
+    const t0 = rel();
+    entries.forEach(({ slot }, k) => Object.assign(s.recs[take[k]!]!, { slot, admittedMs: t0 }));
+    await e.join(entries);
+    const t = rel();
+    s.run.prefillS += (t - t0) / 1000;
+    s.run.prefills += entries.length;
+    entries.forEach(({ slot }, k) => {
+      if (token(s.recs[take[k]!]!, t)) {
+        e.leave(slot);
+        s.free.push(slot);
+        p.onDone?.(++s.done, s.recs.length);
+      } else s.inBatch.set(slot, take[k]!);
+    });
   }
 }
 

@@ -89,11 +89,10 @@ async function warmup(s: ServeSession, o: InferServeOptions, log: (l: string) =>
   const n = 2 * o.maxBatch;
   const sched = scheduleLevel({ qps: 'inf', durationS: 0, burstRequests: n, seed: o.seed ^ 0x5eed, prompt: o.prompt, gen: o.gen, maxContext: s.maxContext });
   const run = await runLevel(engineFor(s, o, o.seed ^ 0x5eed), { maxBatch: o.maxBatch, clock: realClock, requests: sched.requests, cutAfterMs: null });
-  // Completions per second between the first and the last completion: the start (a cold session,
-  // an empty batch) is slower than the steady state the burst level runs in.
-  const done = run.records.map((r) => r.doneMs!).sort((a, b) => a - b);
-  const span = (done.at(-1)! - done[0]!) / 1000;
-  const rate = span > 0 ? (n - 1) / span : run.durationS > 0 ? n / run.durationS : null;
+  // Little's law with every slot busy: completions/s = slots / time a request holds its slot
+  // (admission → last token), which leaves out the queueing that makes up most of a burst's wait.
+  const heldS = run.records.reduce((a, r) => a + (r.doneMs! - r.admittedMs!), 0) / n / 1000;
+  const rate = heldS > 0 ? o.maxBatch / heldS : null;
   log(`warmup: ${n} requests in ${run.durationS.toFixed(2)} s (untimed)`);
   return rate;
 }
