@@ -20,7 +20,7 @@
  * Writes `--out` (the shared bench/out contract: name, date, commit, command, cpu {model, flags},
  * adapter, figures) with every process's figures, the machine's load average before each, and the
  * curve run's complete result document (its per-request records recompute every figure); and the
- * curve as two SVG charts beside it (`<out>-throughput.svg`, `<out>-tpot.svg`).
+ * curve as SVG charts beside it (`<out>-throughput.svg`, `<out>-tpot.svg`, `<out>-ttft.svg`).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,6 +47,8 @@ const { values: v } = parseArgs({
     'slo-ttft-ms': { type: 'string', default: '2000' },
     'slo-tpot-ms': { type: 'string', default: '200' },
     'skip-curve': { type: 'boolean', default: false },
+    /** Redraw the SVGs from an existing --out file (no measurement). */
+    'svg-only': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -95,7 +97,17 @@ function cpuInfo() {
   return { model: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, flags };
 }
 
+/** The curve of a written bench/out document as SVG charts beside it. */
+function drawSvgs(doc: any): void {
+  const view = doc.curve ? loadViewOf(doc.curve.result.measurements[0]) : null;
+  if (!view) return;
+  const cpu = doc.curve.result.environment.cpu.model;
+  const svgs = loadCurveSvgs([{ key: '1', label: `${v.model} on ${v.ep === 'cpu' ? `the CPU EP (${cpu})` : 'WebGPU (llvmpipe: CPU timings)'}, max batch ${B}`, view }]);
+  for (const [k, svg] of Object.entries(svgs)) writeFileSync(out.replace(/\.json$/, `-${k}.svg`), svg + '\n');
+}
+
 async function main() {
+  if (v['svg-only']) return drawSvgs(JSON.parse(readFileSync(out, 'utf8')));
   const rounds: any[] = [];
   for (let i = 0; i < Number(v.rounds); i++) {
     const order = i % 2 === 0 ? ['static', 'burst'] : ['burst', 'static'];
@@ -139,12 +151,7 @@ async function main() {
   };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
-  const view = curve ? loadViewOf(curve.result.measurements[0]) : null;
-  if (view) {
-    const svgs = loadCurveSvgs([{ key: '1', label: `${v.model} on ${v.ep === 'cpu' ? `the CPU EP (${doc.cpu.model})` : 'WebGPU (llvmpipe: CPU timings)'}, max batch ${B}`, view }]);
-    writeFileSync(out.replace(/\.json$/, '-throughput.svg'), svgs.throughput + '\n');
-    writeFileSync(out.replace(/\.json$/, '-tpot.svg'), svgs.tpot + '\n');
-  }
+  drawSvgs(doc);
   process.stderr.write(`wrote ${out}\n`);
 }
 

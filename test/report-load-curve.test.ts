@@ -1,7 +1,8 @@
 /**
- * `report` draws each `infer serve` run's latency–throughput curve: output tokens/s and p99 TPOT
- * against the offered rate, one line per device, the finite levels in rate order (bursts only in
- * the tables), the sustainable rate marked; the Markdown report has the same levels as a table.
+ * `report` draws each `infer serve` run's latency–throughput curve: output tokens/s (the burst's as
+ * a flat dashed ceiling), p99 TPOT and p99 TTFT against the offered rate, one line per device, the
+ * finite levels in rate order, the sustainable rate marked; the Markdown report has the same levels
+ * as a table.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +30,9 @@ describe('report: load curves', () => {
     const html = readFileSync(out, 'utf8');
     const card = html.slice(html.indexOf('id="load-curves"'));
     const lines = (id: string) => [...html.slice(html.indexOf(`id="${id}"`)).split('</svg>')[0]!.matchAll(/class="line" data-label="([^"]+)"(?: data-key="[^"]*")? data-points="([^"]*)"/g)].map((m) => [m[1], m[2]]);
-    expect(lines('load-throughput')).toEqual([['#1 gpt2 on GPU A', '2:400 4:780 8:900'], ['#2 gpt2 on GPU B', '1:150']]);
+    expect(lines('load-throughput')).toEqual([['#1 gpt2 on GPU A', '2:400 4:780 8:900'], ['#2 gpt2 on GPU B', '1:150'], ['#1 burst (inf): 1,000 tok/s', '0:1000 8:1000']]);
     expect(lines('load-tpot')).toEqual([['#1 gpt2 on GPU A', '2:40 4:90 8:260'], ['#2 gpt2 on GPU B', '1:210'], ['TPOT target 200 ms', '0:200 8:200']]);
+    expect(lines('load-ttft')).toEqual([['#1 gpt2 on GPU A', '2:300 4:900 8:5000'], ['#2 gpt2 on GPU B', '1:2500'], ['TTFT target 2000 ms', '0:2000 8:2000']]);
     expect(html).toMatch(/<g class="marker" data-x="4">.*?#1 sustainable 4 req\/s/);
     expect(card).toContain('<td>inf (burst)</td>');
     expect(card).toContain('<tr class="serving"><td>4 (sustainable)</td>');

@@ -107,11 +107,12 @@ export interface LoadCurve {
 }
 
 /**
- * The two charts of load curves (standalone SVG: the HTML report embeds them, bench/serve-load.ts
- * writes them next to its bench/out file): output tokens/s and p99 TPOT against the offered rate,
- * one line per curve, sustainable rates marked, the TPOT targets drawn dashed.
+ * The charts of load curves (standalone SVG: the HTML report embeds them, bench/serve-load.ts
+ * writes them next to its bench/out file): output tokens/s (with each burst's tokens/s as a dashed
+ * ceiling), p99 TPOT and p99 TTFT against the offered rate, one line per curve, sustainable rates
+ * marked, the latency targets drawn dashed.
  */
-export function loadCurveSvgs(curves: readonly LoadCurve[]): { throughput: string; tpot: string } {
+export function loadCurveSvgs(curves: readonly LoadCurve[]): { throughput: string; tpot: string; ttft: string } {
   const series = (pick: (l: LoadViewLevel) => number | null): LineSeries[] =>
     curves.map((c, i) => ({
       label: c.label,
@@ -126,10 +127,21 @@ export function loadCurveSvgs(curves: readonly LoadCurve[]): { throughput: strin
   for (const s of [...new Set(curves.map((c) => c.view.sloTpotMs).filter((x): x is number => x !== null))]) {
     tpot.push({ label: `TPOT target ${s} ms`, color: '#999999', dash: '4 4', points: [[0, s], [xMax, s]], title: `p99 TPOT target ${s} ms` });
   }
+  // A burst's output tokens/s is the ceiling the curve approaches: drawn flat, dashed, in the curve's colour.
+  const throughput = series((l) => l.outputTokensPerSecond);
+  curves.forEach((c, i) => {
+    const burst = c.view.levels.filter((l) => l.offeredQps === 'inf' && l.outputTokensPerSecond !== null).map((l) => l.outputTokensPerSecond!);
+    if (burst.length) throughput.push({ label: `${c.label.split(' ')[0]} burst (inf): ${n(Math.max(...burst))} tok/s`, color: PALETTE[i % PALETTE.length]!, dash: '6 4', points: [[0, Math.max(...burst)], [xMax, Math.max(...burst)]], title: `${c.label}: output tokens/s of the inf burst (every request at once)` });
+  });
+  const ttft = series((l) => l.ttftP99Ms);
+  for (const s of [...new Set(curves.map((c) => c.view.sloTtftMs).filter((x): x is number => x !== null))]) {
+    ttft.push({ label: `TTFT target ${s} ms`, color: '#999999', dash: '4 4', points: [[0, s], [xMax, s]], title: `p99 TTFT target ${s} ms` });
+  }
   const xTitle = 'offered load (requests/s, Poisson)';
   return {
-    throughput: lineChart({ id: 'load-throughput', title: 'Output tokens/s vs offered load', xTitle, yTitle: 'output tokens/s', series: series((l) => l.outputTokensPerSecond), markers }),
+    throughput: lineChart({ id: 'load-throughput', title: 'Output tokens/s vs offered load', xTitle, yTitle: 'output tokens/s', series: throughput, markers }),
     tpot: lineChart({ id: 'load-tpot', title: 'p99 TPOT vs offered load', xTitle, yTitle: 'p99 TPOT (ms)', series: tpot, markers }),
+    ttft: lineChart({ id: 'load-ttft', title: 'p99 TTFT vs offered load', xTitle, yTitle: 'p99 TTFT (ms)', series: ttft, markers }),
   };
 }
 
@@ -138,7 +150,7 @@ export function loadHtml(rows: readonly RunRow[]): string | null {
   const withLoad = rows.filter((r) => r.loadCurve && finite(r.loadCurve).length);
   if (!withLoad.length) return null;
   const svgs = loadCurveSvgs(withLoad.map((r) => ({ key: String(r.ref), label: runLabel(r), view: r.loadCurve! })));
-  const charts = [svgs.throughput, svgs.tpot];
+  const charts = [svgs.throughput, svgs.tpot, svgs.ttft];
   const tables = withLoad.map((r) => {
     const v = r.loadCurve!;
     const body = [...finite(v), ...v.levels.filter((x) => x.offeredQps === 'inf')].map((l) => `<tr${l.offeredQps === v.sustainableQps ? ' class="serving"' : ''}>${cells(v, l).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');

@@ -353,7 +353,9 @@ export function lineChart(opts: { id: string; title: string; xTitle: string; yTi
   (opts.markers ?? []).forEach((mk, i) => {
     const x = xs.map(mk.x);
     // Stagger the labels so markers close together stay readable.
-    body.push(`<g class="marker" data-x="${mk.x}"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${m.t}" y2="${H - m.b}" stroke="#999" stroke-dasharray="2 3"/><text x="${(x + 3).toFixed(1)}" y="${m.t + 10 + i * 13}" class="tick">${esc(mk.label)}</text></g>`);
+    // A marker in the right half has its label on its left, clear of the legend.
+    const left = x > (m.l + W - m.r) / 2;
+    body.push(`<g class="marker" data-x="${mk.x}"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${m.t}" y2="${H - m.b}" stroke="#999" stroke-dasharray="2 3"/><text x="${(left ? x - 3 : x + 3).toFixed(1)}" y="${m.t + 10 + i * 13}"${left ? ' text-anchor="end"' : ''} class="tick">${esc(mk.label)}</text></g>`);
   });
   let ly = m.t + 6;
   for (const s of opts.series) {

@@ -91,7 +91,11 @@ async function warmup(s: ServeSession, o: InferServeOptions, log: (l: string) =>
   const run = await runLevel(engineFor(s, o, o.seed ^ 0x5eed), { maxBatch: o.maxBatch, clock: realClock, requests: sched.requests, cutAfterMs: null });
   // Little's law with every slot busy: completions/s = slots / time a request holds its slot
   // (admission → last token), which leaves out the queueing that makes up most of a burst's wait.
-  const heldS = run.records.reduce((a, r) => a + (r.doneMs! - r.admittedMs!), 0) / n / 1000;
+  // From the requests admitted after the first wave: the first runs of a session are slower.
+  const first = Math.min(...run.records.map((r) => r.admittedMs!));
+  const later = run.records.filter((r) => r.admittedMs! > first);
+  const held = later.length ? later : run.records;
+  const heldS = held.reduce((a, r) => a + (r.doneMs! - r.admittedMs!), 0) / held.length / 1000;
   const rate = heldS > 0 ? o.maxBatch / heldS : null;
   log(`warmup: ${n} requests in ${run.durationS.toFixed(2)} s (untimed)`);
   return rate;
