@@ -150,7 +150,7 @@ async function main() {
     curve,
   };
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
+  writeFileSync(out, JSON.stringify(doc) + '\n'); // compact: the curve carries every request's token times
   drawSvgs(doc);
   process.stderr.write(`wrote ${out}\n`);
 }
