@@ -18,6 +18,7 @@ import type { MergeCheck } from './merge-check.js';
 
 /** `--batching`. */
 export type BatchingRequest = 'auto' | 'continuous' | 'boundary';
+/** The values `--batching` takes. */
 export const BATCHING_CHOICES: readonly BatchingRequest[] = ['auto', 'continuous', 'boundary'];
 
 /** The decision, with its reason in words (recorded in the result). */
