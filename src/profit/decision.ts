@@ -248,7 +248,8 @@ function headline(d: Omit<Decision, 'headline'>, best: UseMargin | null, current
   if (!current) {
     parts.push(`best use ${short(best.label)} at ${perMWDay(best.rankUsdPerMWDay)} ${what} (${proj}${fin})${anyway} (no current use to compare: pass --current-use <id>)`);
   } else if (current.id === best.id) {
-    const next = d.uses.find((u) => u.id !== best.id);
+    // The next use the verdict could pick: one over the budget is not "behind" the current use.
+    const next = d.uses.find((u) => u.id !== best.id && !over.includes(u));
     parts.push(`stay with ${short(best.label)}: ${perMWDay(best.rankUsdPerMWDay)} ${what}${proj ? ' (projected)' : ''}${anyway}${next ? `, ahead of ${short(next.label)} at ${perMWDay(next.rankUsdPerMWDay)}` : ''}`);
   } else {
     parts.push(`switch to ${short(best.label)}: ${perMWDay(best.rankUsdPerMWDay)} ${what} (${proj}${fin}) vs ${perMWDay(current.rankUsdPerMWDay)} for ${short(current.label)} (current), ${usd(d.deltaMarginUsdPerMWDay!)}/MW-day more${anyway}`);
