@@ -5,7 +5,8 @@
  *   t = 0: the best use's capex, less the resale of the current use's ASIC fleet (sold at the switch);
  *   construction: the hall is rebuilt, neither use earns (the current use's cash, good or bad, stops);
  *   then the best use's monthly cash. Payback = the month its cumulative gain over staying (the
- *   current use's cash, no new capex) repays the net capex. The NPV gain discounts switching minus
+ *   current use's cash, no new capex; a miner losing money on its energy is off, as its operator
+ *   would have it) repays the net capex. The NPV gain discounts switching minus
  *   staying over the best use's horizon (its project's years, residual included).
  *
  * Split: x_i MW of use i, Σ x_i ≤ site MW, Σ capex_i · x_i ≤ budget, maximising Σ x_i · value_i
@@ -41,6 +42,17 @@ export function asicResaleUsdPerMW(current: PricedRow, fraction: number): number
   return current.kind === 'asic-mining' ? (current.perMW.capexUsd ?? 0) * fraction : 0;
 }
 
+/**
+ * Today's cash per MW-day of staying with the current use. An interruptible use (a miner) that
+ * loses money on its energy is switched off by its operator, as in a projection (issue 22 item 3):
+ * it then pays only its fixed opex, not its energy at a loss for the whole horizon.
+ */
+export function stayingCashUsdPerMWDay(current: PricedRow): number {
+  const e = current.perMW;
+  if (!current.interruptible) return e.cashUsdPerDay;
+  return Math.max(0, e.cashUsdPerDay + e.fixedOpexUsdPerDay) - e.fixedOpexUsdPerDay;
+}
+
 /** The switch project from `current` to `best` (see the module comment). */
 export function switchProject(best: PricedRow, current: PricedRow, opts: { discountRate: number; asicResaleFraction: number; monthly: MonthlyCash }): SwitchProject | null {
   const p = best.project;
@@ -48,13 +60,13 @@ export function switchProject(best: PricedRow, current: PricedRow, opts: { disco
   const resale = asicResaleUsdPerMW(current, opts.asicResaleFraction);
   const capex = best.perMW.capexUsd;
   const months = p.constructionMonths + Math.round(p.lifeYears * 12);
-  const cashOf = (r: PricedRow) => {
+  const cashOf = (r: PricedRow, snapUsdPerDay: number) => {
     const m = opts.monthly(r.id);
-    const snap = r.perMW.cashUsdPerDay * FINANCE_DAYS_PER_MONTH;
+    const snap = snapUsdPerDay * FINANCE_DAYS_PER_MONTH;
     return (k: number) => (m === null ? snap : (m[Math.min(k, m.length - 1)] ?? snap));
   };
-  const bestCash = cashOf(best);
-  const curCash = cashOf(current);
+  const bestCash = cashOf(best, best.perMW.cashUsdPerDay);
+  const curCash = cashOf(current, stayingCashUsdPerMWDay(current));
   let cum = resale - capex;
   let payback: number | null = cum >= 0 ? 0 : null;
   const stay = new Array<number>(p.horizonYears + 1).fill(0);
