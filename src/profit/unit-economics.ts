@@ -128,7 +128,10 @@ function capitalPhase(u: UnitInput, r: number): CapitalPhase {
 export function unitEconomics(u: UnitInput, site: UnitSite): UnitEconomics {
   const sitePowerW = u.powerW * u.pue;
   const e = energyPhase(u, site.powerPriceUsdPerKWh);
-  const credit = u.curtailmentCreditUsdPerDay ?? 0;
+  // A curtailment credit pays for load not drawn when the grid asks: only while the device runs
+  // (a miner its operator switched off has no load to curtail). Break-evens (always on) take it whole.
+  const fullCredit = u.curtailmentCreditUsdPerDay ?? 0;
+  const credit = fullCredit * (e.dispatch ? e.dispatch.onFraction : 1);
   const revenueUsdPerDay = e.salesUsdPerDay + credit + e.powerSaleUsdPerDay;
   const profitUsdPerDay = revenueUsdPerDay - e.energyCostUsdPerDay;
   // Fixed opex is charged by site power (capacity held for the device), not by energy drawn.
@@ -142,9 +145,9 @@ export function unitEconomics(u: UnitInput, site: UnitSite): UnitEconomics {
   // Break-evens at a flat price, always on: the energy a day at full duty and the sales it brings.
   const fullKWh = u.energyPaidByTenant ? 0 : (sitePowerW / 1000) * 24 * u.dutyFraction;
   const perKWh = (x: number) => (fullKWh > 0 ? x / fullKWh : Infinity);
-  const netSales = u.revenueUsdPerDay * (1 - (u.opex?.revenueFraction ?? 0)) + credit;
+  const netSales = u.revenueUsdPerDay * (1 - (u.opex?.revenueFraction ?? 0)) + fullCredit;
   const btc = u.btcPerDay;
-  const btcPrice = (cost: number) => (btc === null || u.btcPriceUsd === null ? null : btc > 0 ? (cost - credit) / (btc * (1 - (u.opex?.revenueFraction ?? 0))) : Infinity);
+  const btcPrice = (cost: number) => (btc === null || u.btcPriceUsd === null ? null : btc > 0 ? (cost - fullCredit) / (btc * (1 - (u.opex?.revenueFraction ?? 0))) : Infinity);
   const fullCost = fullKWh * site.powerPriceUsdPerKWh;
   return {
     powerW: u.powerW,
@@ -164,7 +167,7 @@ export function unitEconomics(u: UnitInput, site: UnitSite): UnitEconomics {
     marginAfterCapitalChargeUsdPerDay: marginAfterCC,
     marginUsdPerDay,
     marginUsdPerYear: marginUsdPerDay === null ? null : marginUsdPerDay * DAYS_PER_YEAR,
-    breakEvenUsdPerKWh: perKWh(u.revenueUsdPerDay + credit),
+    breakEvenUsdPerKWh: perKWh(u.revenueUsdPerDay + fullCredit),
     breakEvenAllInUsdPerKWh: c.depreciationUsdPerDay === null ? null : perKWh(netSales - c.depreciationUsdPerDay - fixedOpexUsdPerDay),
     breakEvenAfterCapitalChargeUsdPerKWh: c.capitalChargeUsdPerDay === null ? null : perKWh(netSales - c.capitalChargeUsdPerDay - fixedOpexUsdPerDay),
     breakEvenBtcPriceUsd: btcPrice(fullCost),
