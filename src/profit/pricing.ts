@@ -61,9 +61,15 @@ export function energyLabel(kind: 'metered' | 'declared' | 'none' | undefined, m
   return 'energy not measured';
 }
 
-function allow(reasons: string[], anyway: boolean): Pricing {
+/**
+ * Priced, or not with the reasons. `--price-anyway` overrides a mismatch of model or GPU, never a
+ * figure that is not a GPU's (a software adapter, the CPU) or not a public model's (a test preset):
+ * those are never priced (README, "A price says what it prices"), whatever the flag.
+ */
+function allow(reasons: string[], anyway: boolean, never = false): Pricing {
   if (!reasons.length) return { priced: true, reason: null };
   const reason = reasons.join('; also ');
+  if (never) return { priced: false, reason: anyway ? `${reason} (--price-anyway does not apply: software adapters, the CPU and test models are never priced)` : reason };
   return anyway ? { priced: true, reason, pricedAnyway: true } : { priced: false, reason };
 }
 
@@ -78,7 +84,7 @@ function notAGpu(d: MeasuredDevice | undefined): string | null {
 /** Pricing of a measured hash figure: GPU mining needs no named price, only a GPU. */
 export function hashPricing(d: MeasuredDevice | undefined, anyway: boolean): Pricing {
   const r = notAGpu(d);
-  return allow(r ? [r] : [], anyway);
+  return allow(r ? [r] : [], anyway, r !== null);
 }
 
 /**
@@ -103,13 +109,13 @@ export function inferPricing(d: MeasuredDevice | undefined, model: MeasuredModel
     const why = deviceMismatch(d, capexGpu, "the site's GPU capex is for");
     if (why) reasons.push(why);
   }
-  return allow(reasons, anyway);
+  return allow(reasons, anyway, dev !== null || Boolean(m && isTestModel(m)));
 }
 
 /** Pricing of a GPU-hour rental of the measured device (`rentalGpu`: the GPU the price rents). */
 export function rentalPricing(d: MeasuredDevice | undefined, rentalGpu: string | null, anyway: boolean): Pricing {
   const dev = notAGpu(d);
-  if (dev) return allow([`${dev}${rentalGpu ? `; the GPU-hour price is for ${rentalGpu}` : ''}`], anyway);
+  if (dev) return allow([`${dev}${rentalGpu ? `; the GPU-hour price is for ${rentalGpu}` : ''}`], anyway, true);
   if (rentalGpu && d) {
     const why = deviceMismatch(d, rentalGpu, 'the GPU-hour price is for');
     if (why) return allow([why], anyway);
