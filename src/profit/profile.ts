@@ -196,7 +196,7 @@ export const siteProfileSchema = z
           deviceClass: pchoice(DEVICE_CLASSES).optional(),
           /** Network and storage power as a share of the AI hall's critical IT. */
           networkStorageShareOfCriticalIT: pnum({ min: 0, max: 0.5, why: 'share of critical IT, 0..0.5' }).optional(),
-        })
+        }, req('{name, powerW, capexUsd, serverCapexUsd, depreciationYears, serverOverheadFactor, deviceClass, networkStorageShareOfCriticalIT}'))
         .strict()
         .optional(),
       asic: z
@@ -206,7 +206,7 @@ export const siteProfileSchema = z
             .refine((m) => findAsic(m) !== undefined, { error: `unknown model; one of: ${REFERENCE_ASICS.map((a) => a.id).join(', ')}` }),
           capexUsd: capex.optional(),
           depreciationYears: years.optional(),
-        })
+        }, req('{model, capexUsd, depreciationYears}'))
         .strict()
         .optional(),
       inference: z
@@ -217,7 +217,7 @@ export const siteProfileSchema = z
           utilizationRampMonths: pnum({ min: 0, max: 120, why: 'months to reach the utilization' }).optional(),
           /** Token prices for a ladder of public models (≈1B, 3B, 8B, 70B): a measured model is priced at its own rung. */
           tokenPrices: z.array(ladderPrice, { error: 'must be a list of {value, model, modelParameters, source, date}' }).min(1, { error: 'must list at least one price' }).optional(),
-        })
+        }, req('{usdPerMTok, usdPerGpuHour, utilizationFraction, utilizationRampMonths, tokenPrices}'))
         .strict()
         .optional(),
       /** Colocation lease of the AI hall (use "hosting-lease"). */
@@ -230,7 +230,7 @@ export const siteProfileSchema = z
           retrofitYears: pnum({ gt: 0, max: 50, why: 'years' }).optional(),
           /** The lease's own retrofit (default retrofitCapexUsdPerMW): a tenant that funds its fit-out needs less. */
           leaseRetrofitCapexUsdPerMW: pnum({ min: 0, max: 1e9, why: 'USD per MW of IT' }).optional(),
-        })
+        }, req('{leaseUsdPerKwMonth, loadFraction, powerPaidBy, retrofitCapexUsdPerMW, retrofitYears, leaseRetrofitCapexUsdPerMW}'))
         .strict()
         .optional(),
       /** Grid curtailment / demand response: interruptible uses (mining) stop and earn a credit. */
@@ -250,11 +250,11 @@ export const siteProfileSchema = z
           asicResaleFraction: fraction('ASIC resale at the switch as a fraction of its capex, 0..1').optional(),
           gpuResaleFraction: fraction('GPU card resale at the end of its life as a fraction of its capex, 0..1').optional(),
           powerSaleUsdPerKWh: pnum({ min: 0, max: 5, why: 'USD per kWh the site gets for energy its miners do not draw' }).optional(),
-        })
+        }, req('{discountRate, capexBudgetUsd, constructionMonths, asicResaleFraction, gpuResaleFraction, powerSaleUsdPerKWh}'))
         .strict()
         .optional(),
       /** Opex per use kind (asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease). */
-      opex: z.partialRecord(z.enum(OPEX_KINDS, { error: `must be one of: ${OPEX_KINDS.join(', ')}` }), opexTerms).optional(),
+      opex: z.partialRecord(z.enum(OPEX_KINDS, { error: `must be one of: ${OPEX_KINDS.join(', ')}` }), opexTerms, req(`a map of use kind to {fixedUsdPerMWYear, revenueFraction} (kinds: ${OPEX_KINDS.join(', ')})`)).optional(),
       /** Hourly power price profile: miners run only in hours their revenue beats the price. */
       powerPriceProfile: priceProfile.optional(),
       market: z
@@ -269,7 +269,7 @@ export const siteProfileSchema = z
           feesGrowthPerMonth: growth.optional(),
           tokenPriceDeclinePerYear: decline.optional(),
           gpuHourPriceDeclinePerYear: decline.optional(),
-        })
+        }, req('{btcPriceUsd, difficulty, feesPerBlockBtc, poolFeeFraction, heightBlocks, difficultyGrowthPerMonth, btcPriceGrowthPerMonth, feesGrowthPerMonth, tokenPriceDeclinePerYear, gpuHourPriceDeclinePerYear}'))
         .strict()
         .optional(),
       notes: z.array(z.string()).optional(),
