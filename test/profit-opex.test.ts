@@ -64,9 +64,9 @@ describe('opex per use kind', () => {
     const cases: [string[], RegExp][] = [
       [['--opex-fixed', 'gpu-rentall=5'], /^joulebench: error: --opex-fixed 'gpu-rentall=5': unknown use kind 'gpu-rentall'; one of: asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease$/],
       [['--opex-fixed', '5000'], /^joulebench: error: --opex-fixed '5000': must be <kind>=<value>, e\.g\. --opex-fixed gpu-rental=150000/],
-      [['--opex-revenue-fraction', 'hosting-lease=1.5'], /^joulebench: error: --opex-revenue-fraction hosting-lease=1\.5: out of range, must be a number from 0 to 1$/],
+      [['--opex-revenue-fraction', 'hosting-lease=1.5'], /^joulebench: error: --opex-revenue-fraction hosting-lease=1\.5: out of range, must be a number from 0 to 1 \(a fraction: 1\.5 % is 0\.015\)$/],
       [['--opex-fixed', 'gpu-rental=lots'], /^joulebench: error: --opex-fixed 'gpu-rental=lots': the value after '=' must be a number/],
-      [['--discount-rate', '12'], /^joulebench: error: --discount-rate 12: out of range, must be a number from 0 to 1$/],
+      [['--discount-rate', '12'], /^joulebench: error: --discount-rate 12: out of range, must be a number from 0 to 1 \(a fraction: 12 % is 0\.12\)$/],
       [['--capex-budget-usd', '-1'], /^joulebench: error: --capex-budget-usd -1: out of range/],
     ];
     for (const [args, re] of cases) {

@@ -15,13 +15,26 @@ export interface NumberBounds {
 export function parseNumberFlag(flag: string, raw: string, opts: NumberBounds = {}): number {
   const v = Number(raw);
   const kind = opts.integer ? 'an integer' : 'a number';
+  const hint = opts.min === 0 && opts.max === 1 ? percentHint(raw) : '';
   if (raw.trim() === '' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v))) {
-    throw new UsageError(`${flag} '${raw}': must be ${kind}${boundsText(opts)}`);
+    throw new UsageError(`${flag} '${raw}': must be ${kind}${boundsText(opts)}${hint}`);
   }
   if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max) || (opts.above !== undefined && !(v > opts.above))) {
-    throw new UsageError(`${flag} ${raw}: out of range, must be ${kind}${boundsText(opts)}`);
+    throw new UsageError(`${flag} ${raw}: out of range, must be ${kind}${boundsText(opts)}${hint}`);
   }
   return v;
+}
+
+/**
+ * For a flag that takes a fraction (0..1): when the value reads as a percentage ("10", "10%",
+ * "12.5 %"), the fraction it means: " (a fraction: 10 % is 0.1)"; else ''.
+ */
+export function percentHint(raw: string): string {
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*(%?)\s*$/.exec(raw);
+  if (!m) return '';
+  const p = Number(m[1]);
+  if (!(m[2] === '%' || (p > 1 && p <= 100)) || !(p >= 0 && p <= 100)) return '';
+  return ` (a fraction: ${p} % is ${Number((p / 100).toPrecision(6))})`;
 }
 
 function boundsText(o: NumberBounds): string {

@@ -10,7 +10,7 @@ import { readInputFile } from '../util/input-file.js';
 import { readResult } from '../report/results.js';
 import type { Measurement, ResultDoc } from '../report/schema.js';
 import { energyBasis } from '../power/energy-basis.js';
-import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
+import { numberArg, percentHint, parseNumberFlag, printJson, warn } from './common.js';
 import {
   OPEX_KINDS,
   type OpexKind,
@@ -212,13 +212,14 @@ function paidBy(raw: string): 'site' | 'tenant' {
  */
 export function kindValue(flag: string, bounds: { min: number; max: number }, example: string) {
   return (raw: string, prev: Partial<Record<OpexKind, number>> | undefined): Partial<Record<OpexKind, number>> => {
-    const m = /^\s*([a-z-]+)\s*=\s*(\S+)\s*$/.exec(raw);
+    const m = /^\s*([A-Za-z0-9_-]+)\s*=\s*(\S+)\s*$/.exec(raw);
     if (!m) throw new UsageError(`${flag} '${raw}': must be <kind>=<value>, e.g. ${flag} ${example} (kinds: ${OPEX_KINDS.join(', ')})`);
     const kind = m[1]! as OpexKind;
     if (!OPEX_KINDS.includes(kind)) throw new UsageError(`${flag} '${raw}': unknown use kind '${m[1]}'; one of: ${OPEX_KINDS.join(', ')}`);
     const v = Number(m[2]);
-    if (!Number.isFinite(v)) throw new UsageError(`${flag} '${raw}': the value after '=' must be a number, e.g. ${flag} ${example}`);
-    if (v < bounds.min || v > bounds.max) throw new UsageError(`${flag} ${raw}: out of range, must be a number from ${bounds.min} to ${bounds.max}`);
+    const hint = bounds.min === 0 && bounds.max === 1 ? percentHint(m[2]!) : '';
+    if (!Number.isFinite(v)) throw new UsageError(`${flag} '${raw}': the value after '=' must be a number, e.g. ${flag} ${example}${hint}`);
+    if (v < bounds.min || v > bounds.max) throw new UsageError(`${flag} ${raw}: out of range, must be a number from ${bounds.min} to ${bounds.max}${hint}`);
     return { ...(prev ?? {}), [kind]: v };
   };
 }
