@@ -118,9 +118,10 @@ describe('cost of capital: the Boden lease by hand', () => {
     //   = 1,798.611 W → 555.9846 GPUs/MW. Cash per GPU-day = 2.65 × 24 × 0.7 − 1.798611 kW × 24 × 0.093
     //   = 44.52 − 4.014500 = $40.505500 → $22,520.43/MW-day.
     //   Retrofit per GPU = $8 M/MW-IT × 1.438889 kW / 1,000 = $11,511.11 over 12 years; GPU + server $50,000 over 5.
-    // At 10 %: (50,000 × CRF(10 %, 5) = 0.26379748 + 11,511.11 × 0.14676332) / 365 = $40.765146/GPU-day
-    //   → (40.505500 − 40.765146) × 555.9846 = −$144.37/MW-day, below the lease's +$449.47.
-    // At 0 %: (50,000 / 5 + 11,511.11 / 12) / 365 = $30.025875/GPU-day → $5,826.79/MW-day, above the lease's $866.54.
+    // At 10 %: (50,000 × CRF(10 %, 5) = 0.26379748 + 11,511.11 × 0.14676332) / 365 = (13,189.874 + 1,689.409) / 365
+    //   = $40.765159/GPU-day → (40.505500 − 40.765159) × 555.9846 = −$144.366/MW-day, below the lease's +$449.47.
+    // At 0 %: (50,000 / 5 + 11,511.11 / 12) / 365 = (10,000 + 959.259) / 365 = $30.025368/GPU-day
+    //   → (40.505500 − 30.025368) × 555.9846 = $5,826.79/MW-day, above the lease's $866.54.
     const at10 = await boden('0.1');
     expect(row(at10, 'gpu-rental').marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(-144.366, 2);
     expect(at10.decision.bestUseId).toBe('hosting-lease');
