@@ -191,6 +191,11 @@ export function addCompareOptions(cmd: Command): Command {
 export function checkCompareOptions(opts: CompareCliOptions): void {
   if (!['auto', 'paired', 'unpaired'].includes(opts.pairing)) throw new UsageError(`--pairing '${opts.pairing}': use auto, paired or unpaired`);
   parseGate(opts.gate);
+  // '-' is not stdout for these (stdout carries the comparison): it was written as a file named '-'.
+  for (const [flag, p] of [['--export-gha-benchmark', opts.exportGhaBenchmark], ['--export-gha-benchmark-smaller', opts.exportGhaBenchmarkSmaller]] as const) {
+    if (p === '-') throw new UsageError(`${flag} -: stdout carries the comparison; give a file name`);
+  }
+  if (opts.md === '-' && opts.json) throw new UsageError("--md - with --json: stdout carries the JSON; give --md a file name");
 }
 
 /** Register the `compare` command. */

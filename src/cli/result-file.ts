@@ -137,6 +137,9 @@ export async function checkOutputs(outputs: ReadonlyArray<readonly [flag: string
  * names what writes into the results directory (`--save`, or `run` without `--out`).
  */
 export async function checkResultOutputs(o: { out?: string; save?: boolean }, saveFlag = '--save', inputs: CommandInputs = {}): Promise<void> {
+  // checkOutputs skips '-' (stdout, for report's outputs); a result document is a file: '-' was
+  // written as a file named '-' in the working directory.
+  if (o.out === '-') throw new UsageError("--out -: --out writes a result file, not stdout; give a file name (--json prints on stdout)");
   if (o.out !== undefined) await checkOutputs([['--out', o.out]], inputs);
   if (o.save) await checkOutputPath(join(resultsDir(), 'result.json'), saveFlag, `${saveFlag}: results directory ${resultsDir()}`);
 }
