@@ -16,6 +16,7 @@ import { renderCompareMarkdown } from '../report/compare-markdown.js';
 import { ghaEntries, serializeGha } from '../report/gha-benchmark.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
+import { fileIdentity } from '../util/input-file.js';
 import { numberArg, printJson, warn } from './common.js';
 import { checkOutputs } from './result-file.js';
 import { expandResultInputs, expandResultPaths, loadResultInputs, skippedText, type ResultInput } from './result-inputs.js';
@@ -128,7 +129,7 @@ export async function runCompare(
   const gate = parseGate(opts.gate);
   const bIn = expandResultInputs(baselineArgs, { abOutDir: 'refuse' });
   const cIn = expandResultInputs(candidateArgs, { abOutDir: 'refuse' });
-  const overlap = bIn.filter((b) => cIn.some((c) => c.path === b.path));
+  const overlap = bIn.filter((b) => cIn.some((c) => fileIdentity(c.path) === fileIdentity(b.path)));
   if (overlap.length) throw new UsageError(`${overlap[0]!.path}: given as both baseline and candidate`);
   // Outputs before any work: never an input, a device, a directory or each other (exit 2).
   const all = [...bIn, ...cIn];

@@ -4,7 +4,6 @@
  * output paths before doing any work, so a bad path costs one line instead of a measurement.
  */
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { resultFileName, resultsDir, writeNewResult, writeResult } from '../repo
 import type { Measurement } from '../report/schema.js';
 import { WriteFileError } from '../util/atomic.js';
 import { errnoText, TimeoutError, UsageError } from '../util/errors.js';
+import { fileIdentity } from '../util/input-file.js';
 import { withTimeout } from '../util/timeout.js';
 
 /** Bound on each filesystem call of the output check (a hung network mount must not hang the CLI). */
@@ -90,14 +90,7 @@ export async function checkOutputPath(path: string, flag: string, who = `${flag}
 }
 
 /** The file a path names, through symlinks when it exists (so `./a.json` and a link to it collide). */
-function identity(p: string): string {
-  const abs = resolve(p);
-  try {
-    return realpathSync(abs);
-  } catch {
-    return abs;
-  }
-}
+const identity = fileIdentity;
 
 /** What a command reads: its input files, and the directories it lists for `*.json` results. */
 export interface CommandInputs {

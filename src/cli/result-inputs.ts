@@ -15,6 +15,7 @@ import { campaignResultsDirOf } from '../fleet/manifest.js';
 import { readResult } from '../report/results.js';
 import type { LoadedResult } from '../report/rows.js';
 import { errnoText, UsageError } from '../util/errors.js';
+import { fileIdentity } from '../util/input-file.js';
 
 /** One result file to read, and the directory argument it was found in (null: named itself). */
 export interface ResultInput {
@@ -70,8 +71,13 @@ export function expandResultInputs(args: readonly string[], opts: { abOutDir?: '
       for (const path of jsonFilesIn(d, ab ? `${a} (${d})` : a)) out.push({ path, dir: d });
     }
   }
+  // One file once, however it was named (`a.json`, `./a.json`, an absolute path, a symlink to it):
+  // a run counted twice is a replicate that is not one.
   const seen = new Set<string>();
-  return out.filter((x) => !seen.has(x.path) && seen.add(x.path));
+  return out.filter((x) => {
+    const id = fileIdentity(x.path);
+    return !seen.has(id) && seen.add(id);
+  });
 }
 
 /** The result files of `expandResultInputs`, as paths. */

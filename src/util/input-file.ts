@@ -8,7 +8,8 @@
  * refuse anything but a regular file with one line, and name errno failures (a symlink loop is
  * ELOOP, not "no such file").
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
 import { errnoText, UsageError } from './errors.js';
 
 /** An input that cannot be read: one line naming the path; `code` is the errno code, or 'ENOTREG'. */
@@ -64,5 +65,18 @@ export function readInputFile(path: string, what: string, who = path): string {
     throw unreadable(path, who, what, err);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The file a path names: absolute, through symlinks when it exists, so `a.json`, `./a.json`,
+ * `/abs/a.json` and a link to it are one file (a path that does not resolve stays as given, absolute).
+ */
+export function fileIdentity(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
   }
 }
