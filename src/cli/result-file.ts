@@ -46,6 +46,9 @@ async function statOrNull(p: string, who: string) {
   }
 }
 
+/** A file name to suggest for an output flag given a directory. */
+const EXAMPLE_NAME: Record<string, string> = { '--md': 'report.md', '--csv': 'report.csv', '--html': 'report.html', '--export-gha-benchmark': 'gha-benchmark.json', '--export-gha-benchmark-smaller': 'gha-benchmark-smaller.json' };
+
 /**
  * Check that `path` can take an output file, before any work: not a directory or a device, and
  * its directory is (or can be made) writable. Probes by creating and removing a temporary file
@@ -57,7 +60,10 @@ export async function checkOutputPath(path: string, flag: string, who = `${flag}
   if (path.trim() === '') throw new UsageError(`${flag} '': empty; give a file name`);
   const abs = resolve(path);
   const st = await statOrNull(abs, who);
-  if (st?.isDirectory()) throw new UsageError(`${who}: is a directory; give a file name, e.g. ${join(path, 'result.json')}`);
+  const example = join(path, EXAMPLE_NAME[flag] ?? 'result.json');
+  if (st?.isDirectory()) throw new UsageError(`${who}: is a directory; give a file name, e.g. ${example}`);
+  // resolve() drops a trailing '/': 'newdir/' passed this check and the write failed after the work.
+  if (/[\\/]$/.test(path)) throw new UsageError(`${who}: ends with '/' but is not a directory; give a file name, e.g. ${example}`);
   if (st && !st.isFile()) throw new UsageError(`${who}: not a regular file (a device or pipe would be replaced); give a file name`);
   // The nearest existing ancestor (at most one step per path component).
   let dir = dirname(abs);
