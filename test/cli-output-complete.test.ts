@@ -1,7 +1,8 @@
 // Issue 19 item 4: every byte of stdout reaches the reader before the CLI exits (it exits
 // explicitly, see src/cli/stdio.ts), whatever reads it: a reader that starts a second late gets the
 // whole ≥ 300 KB `--json` document; a reader that closes after one line ends the command quietly
-// with its own exit code; a reader that never reads does not hold the CLI past the stall bound.
+// with its own exit code; a reader that never reads does not hold the CLI past the stall bound
+// JOULEBENCH_STDIO_STALL_S sets (without it the CLI waits, as any Unix tool does).
 // Real processes and a real pipe (bash), since this is about the process and its exit.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

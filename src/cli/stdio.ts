@@ -13,15 +13,16 @@
  * - stdout on a file or a device: Node's stream for those (SyncWriteStream) ignores a short write,
  *   so a file on a nearly full disk kept the first 8 KB and the exit code was 0; its writes here
  *   loop until every byte is written or the write fails;
- * - a reader that stops reading: the wait is bounded by *no progress* for STDIO_STALL_MS (a slow
- *   reader that keeps reading is waited for); then the output is incomplete: one line, exit 1.
+ * - a reader that stops reading for a while (a pager whose user reads a page, `| (sleep 30; jq)`)
+ *   is waited for, as every Unix tool waits on a pipe: giving up after 10 s without progress cut
+ *   `--json | less` at the pager's first page. JOULEBENCH_STDIO_STALL_S sets a bound (CI jobs that
+ *   prefer a failure to a hang): after that long without progress the output is incomplete, one
+ *   line, exit 1.
  */
 import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { errnoText } from '../util/errors.js';
 
-/** How long the exit waits for a reader that takes no bytes at all, ms (JOULEBENCH_STDIO_STALL_S overrides). */
-export const STDIO_STALL_MS = 10_000;
 
 /** What happened to one output stream. */
 interface StreamWatch {
@@ -102,9 +103,13 @@ async function settle(w: StreamWatch, stallMs: number): Promise<boolean> {
   return true;
 }
 
-function stallMsFromEnv(): number {
-  const s = Number(process.env.JOULEBENCH_STDIO_STALL_S);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : STDIO_STALL_MS;
+/**
+ * How long the exit waits for a reader that makes no progress, ms: no bound (Infinity) unless
+ * JOULEBENCH_STDIO_STALL_S sets one.
+ */
+export function stdioStallMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.JOULEBENCH_STDIO_STALL_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : Infinity;
 }
 
 /** One line per stream whose output did not fully reach its reader (EPIPE excluded). */
@@ -124,7 +129,7 @@ async function outputProblems(stallMs: number): Promise<string[]> {
  * stalled output turns a 0 into 1 and is named on stderr. Never returns.
  */
 export async function exitWhenFlushed(code: number): Promise<never> {
-  const stallMs = stallMsFromEnv();
+  const stallMs = stdioStallMs();
   const problems = await outputProblems(stallMs);
   let final = code;
   if (problems.length) {
