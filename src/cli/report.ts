@@ -44,7 +44,8 @@ export function registerReport(program: Command): void {
       if (given.filter((x) => x === '-').length > 1) throw new UsageError("only one of --md/--csv/--html can be '-' (stdout)");
       // Everything is checked, read and rendered before the first byte is written.
       const inputs = expandResultInputs(results);
-      await checkOutputs(outputs, { files: inputs.map((x) => x.path), dirs: [...new Set(inputs.flatMap((x) => (x.dir ? [x.dir] : [])))] });
+      // The --site file is an input too ('--md site.yaml' replaced it with Markdown).
+      await checkOutputs(outputs, { files: [...inputs.map((x) => x.path), ...(opts.site !== undefined ? [opts.site] : [])], dirs: [...new Set(inputs.flatMap((x) => (x.dir ? [x.dir] : [])))] });
       const { loaded: valid, skipped } = loadResultInputs(inputs, (x) => warn(skippedText(x)));
       const loaded = repriceResults(valid, opts);
       const rows = buildRows(loaded);
