@@ -1,7 +1,8 @@
 /**
  * `joulebench infer bench|build|presets`: LLM inference tokens/s (and tokens/J) with onnxruntime-node.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
@@ -109,11 +110,30 @@ export function formatInferHuman(m: Measurement): string {
   return lines.join('\n');
 }
 
+/** Files a model read from disk may use: a graph, its external data, the configs beside it. */
+const MODEL_FILE_RE = /\.onnx$|\.onnx[._]data$|\.data$|^(genai_)?config\.json$/;
+
+/**
+ * The input files of `--model <path>` for the output check: the path itself and the model files of
+ * its directory (`--out <model dir>/model.onnx` replaced the model with a result document).
+ * A preset name or a missing path: none.
+ */
+export function modelInputFiles(model: string): string[] {
+  if (!existsSync(model)) return [];
+  let dir: string;
+  try {
+    dir = statSync(model).isDirectory() ? model : dirname(model);
+    return [model, ...readdirSync(dir).filter((f) => MODEL_FILE_RE.test(f)).map((f) => join(dir, f))];
+  } catch {
+    return [model];
+  }
+}
+
 async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   const g = cmd.optsWithGlobals() as { adapter?: string };
   if (!(EPS as readonly string[]).includes(flags.ep)) throw new UsageError(`--ep '${flags.ep}': use one of ${EPS.join(', ')}`);
   validateMeterOptions(flags); // before any adapter or meter opens
-  await checkResultOutputs(flags, '--save', { files: existsSync(flags.model) ? [flags.model] : [] }); // a bad --out costs one line, not a measurement
+  await checkResultOutputs(flags, '--save', { files: modelInputFiles(flags.model) }); // a bad --out costs one line, not a measurement
   // The meter must cover the device the graph runs on: the WebGPU adapter for the webgpu EP
   // (NVML/hwmon picked by vendor), the CPU package otherwise.
   let adapter: AdapterIdentity | null = null;
