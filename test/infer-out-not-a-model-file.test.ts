@@ -1,6 +1,7 @@
 /**
  * `infer bench --model <dir> --out <dir>/model.onnx` measured the model, then replaced it with the
- * result document (the output check knew only the directory as an input). The model's files —
+ * result document (the output check knew only the directory as an input; `infer serve` knew no
+ * input at all). The model's files —
  * the graph, its external data, config.json / genai_config.json beside it — are inputs: an output
  * naming one is refused before any work (exit 2); another file in that directory is fine.
  */
@@ -8,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelInputFiles } from '../src/cli/infer.js';
+import { modelInputFiles } from '../src/cli/result-file.js';
 import { runCliInProcess } from './helpers.js';
 
 describe('infer bench --out and the model it reads', () => {
@@ -22,8 +23,8 @@ describe('infer bench --out and the model it reads', () => {
   });
 
   it('an output naming one is refused before any work, and the file is untouched', async () => {
-    for (const [model, out] of [[dir, 'model.onnx'], [join(dir, 'model.onnx'), 'config.json'], [dir, 'model.onnx.data']] as const) {
-      const r = await runCliInProcess(['infer', 'bench', '--model', model, '--ep', 'cpu', '--out', join(dir, out)]);
+    for (const [cmd, model, out] of [['bench', dir, 'model.onnx'], ['bench', join(dir, 'model.onnx'), 'config.json'], ['bench', dir, 'model.onnx.data'], ['serve', dir, 'model.onnx'], ['serve', join(dir, 'model.onnx'), 'model.onnx']] as const) {
+      const r = await runCliInProcess(['infer', cmd, '--model', model, '--ep', 'cpu', '--out', join(dir, out)]);
       expect(r.code, out).toBe(2);
       expect(r.stderr.trim(), out).toMatch(new RegExp(`^joulebench: error: --out ${join(dir, out).replace(/[.]/g, '\\.')}: is also an input file `));
       expect(readFileSync(join(dir, out), 'utf8')).toBe(`not really ${out}\n`);

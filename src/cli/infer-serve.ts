@@ -20,7 +20,7 @@ import { runInferServe, SERVE_DEFAULTS } from '../infer/serve/serve.js';
 import type { ServeLevel } from '../infer/serve/levels.js';
 import type { SustainableFigure } from '../infer/serve/result.js';
 import { numberArg, printJson, warn } from './common.js';
-import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, assertResultsWritten, checkResultOutputs, modelInputFiles, writeMeasurementResult } from './result-file.js';
 import { UsageError, errnoText } from '../util/errors.js';
 
 interface ServeFlags extends MeterOptions {
@@ -100,7 +100,7 @@ async function serveAction(flags: ServeFlags, cmd: Command): Promise<void> {
   const prompt: LengthSpec = parseLengthSpec('--prompt-len', flags.promptLen, readLengths('--prompt-len'));
   const gen: LengthSpec = parseLengthSpec('--gen-len', flags.genLen, readLengths('--gen-len'));
   validateMeterOptions(flags);
-  await checkResultOutputs(flags);
+  await checkResultOutputs(flags, '--save', { files: modelInputFiles(flags.model) }); // never the model's own files
   let adapter: AdapterIdentity | null = null;
   if (flags.ep === 'webgpu') {
     try {

@@ -1,8 +1,7 @@
 /**
  * `joulebench infer bench|build|presets`: LLM inference tokens/s (and tokens/J) with onnxruntime-node.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
@@ -19,7 +18,7 @@ import { MODEL_DTYPES, type ModelDtype } from '../infer/weights.js';
 import { MAX_BATCH, parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
 import { formatSweepHuman } from '../infer/sweep-format.js';
 import { numberArg, printJson, warn } from './common.js';
-import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
+import { addResultFileOptions, assertResultsWritten, checkResultOutputs, modelInputFiles, writeMeasurementResult } from './result-file.js';
 import { registerInferServe } from './infer-serve.js';
 
 interface BenchFlags extends MeterOptions {
@@ -108,25 +107,6 @@ export function formatInferHuman(m: Measurement): string {
   const sweep = formatSweepHuman(m);
   if (sweep) lines.push('', sweep);
   return lines.join('\n');
-}
-
-/** Files a model read from disk may use: a graph, its external data, the configs beside it. */
-const MODEL_FILE_RE = /\.onnx$|\.onnx[._]data$|\.data$|^(genai_)?config\.json$/;
-
-/**
- * The input files of `--model <path>` for the output check: the path itself and the model files of
- * its directory (`--out <model dir>/model.onnx` replaced the model with a result document).
- * A preset name or a missing path: none.
- */
-export function modelInputFiles(model: string): string[] {
-  if (!existsSync(model)) return [];
-  let dir: string;
-  try {
-    dir = statSync(model).isDirectory() ? model : dirname(model);
-    return [model, ...readdirSync(dir).filter((f) => MODEL_FILE_RE.test(f)).map((f) => join(dir, f))];
-  } catch {
-    return [model];
-  }
 }
 
 async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {

@@ -4,6 +4,7 @@
  * output paths before doing any work, so a bad path costs one line instead of a measurement.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -195,4 +196,23 @@ export function writeMeasurementResult(
     attemptWrite(w, join(resultsDir(), name), () => writeNewResult(resultsDir(), name, doc), o.quiet);
   }
   return w;
+}
+
+/** Files a model read from disk may use: a graph, its external data, the configs beside it. */
+const MODEL_FILE_RE = /\.onnx$|\.onnx[._]data$|\.data$|^(genai_)?config\.json$/;
+
+/**
+ * The input files of `--model <path>` for the output check: the path itself and the model files of
+ * its directory (`--out <model dir>/model.onnx` replaced the model with a result document).
+ * A preset name or a missing path: none.
+ */
+export function modelInputFiles(model: string): string[] {
+  if (!existsSync(model)) return [];
+  let dir: string;
+  try {
+    dir = statSync(model).isDirectory() ? model : dirname(model);
+    return [model, ...readdirSync(dir).filter((f) => MODEL_FILE_RE.test(f)).map((f) => join(dir, f))];
+  } catch {
+    return [model];
+  }
 }
