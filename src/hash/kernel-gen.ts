@@ -1,5 +1,5 @@
 /**
- * Generator for the fast SHA256d search kernels (shaders/sha256d_x1.wgsl, shaders/sha256d_x4.wgsl).
+ * Generator for the fast SHA256d search kernels x1, x2, x4 (sha256d_x1/x2/x4.wgsl).
  *
  * The SHA256d of an 80-byte header is evaluated *symbolically* over three kinds of value:
  *  - constants (K, IV, SHA padding words): folded at generation time;
@@ -21,14 +21,18 @@
  *
  * joulebench emits these kernels in memory when first used (src/hash/kernels.ts `kernelSource`),
  * from the same program object whose job values the host uploads, so the kernel cannot drift from
- * the host-side job layout. shaders/sha256d_x*.wgsl are committed copies for reading: run
- * `npx tsx src/hash/kernel-gen.ts --write` (or `node dist/src/hash/kernel-gen.js --write`) after a
- * change; test/hash-kernel-generated.test.ts fails while they differ from this generator.
+ * the host-side job layout: this generator is their only source, nothing generated is committed.
+ * `npm run build` also writes them to dist/shaders/sha256d_x*.wgsl (`writeGeneratedKernels`), for
+ * reading and as the starting point of an edited kernel (JOULEBENCH_SHADER_DIR); those copies are
+ * byte-identical to what runs, so `sha256sum dist/shaders/sha256d_x1.wgsl` equals the
+ * `sourceSha256` a result records for x1 (test/hash-kernel-generated.test.ts checks both, and pins
+ * the hashes: results stay comparable across versions only while the bytes do).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../report/environment.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { IV, K } from './sha256.js';
 
 type Kind = 'c' | 'u' | 'v';
@@ -468,32 +472,58 @@ ${hitCheck}
 /** Shader file names of the generated kernels. */
 export const GENERATED_KERNELS: Record<Lanes, string> = { 1: 'sha256d_x1.wgsl', 2: 'sha256d_x2.wgsl', 4: 'sha256d_x4.wgsl' };
 
+/** Where `npm run build` puts the generated kernels: `<package>/dist/shaders`. */
+export function builtShaderDir(): string {
+  return join(packageRoot(), 'dist', 'shaders');
+}
+
 /**
- * CLI: `kernel-gen [--write | --check]` prints the op count; `--write` writes the reading copies
- * shaders/sha256d_x*.wgsl, `--check` exits 1 when one differs from the generator. Paths are the
- * package root's (package.json), so this works from src/ (tsx) and from dist/src/ alike.
+ * Write every generated kernel to `dir` (created if missing; each file replaced atomically, so a
+ * reader never sees half a kernel). Returns the paths written.
+ */
+export function writeGeneratedKernels(dir: string, prog: H7Program = buildH7Program()): string[] {
+  return ([1, 2, 4] as const).map((lanes) => {
+    const path = join(dir, GENERATED_KERNELS[lanes]);
+    writeFileAtomic(path, emitKernel(prog, lanes));
+    return path;
+  });
+}
+
+/** Compare the files in `dir` with the generator: one entry per kernel, `upToDate` false when missing or different. */
+export function checkGeneratedKernels(dir: string, prog: H7Program = buildH7Program()): Array<{ path: string; upToDate: boolean }> {
+  return ([1, 2, 4] as const).map((lanes) => {
+    const path = join(dir, GENERATED_KERNELS[lanes]);
+    let current: string | null = null;
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {
+      /* missing: not up to date */
+    }
+    return { path, upToDate: current === emitKernel(prog, lanes) };
+  });
+}
+
+/**
+ * CLI: `kernel-gen [--write | --check] [dir]` prints the op count; `--write` writes the generated
+ * kernels to `dir` (default dist/shaders/ of the package, found from package.json, so this works
+ * from src/ with tsx and from dist/src/ alike: `npm run build` runs it), `--check` exits 1 when one
+ * there is missing or differs from the generator.
  */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const prog = buildH7Program();
-  const root = packageRoot();
-  process.stdout.write(`ops per nonce (WGSL source, rotate=3): ${prog.opsPerNonce}; job values: ${prog.jobValues.length}\n`);
-  let stale = 0;
-  for (const lanes of [1, 2, 4] as const) {
-    const path = join(root, 'shaders', GENERATED_KERNELS[lanes]);
-    const text = emitKernel(prog, lanes);
-    if (process.argv.includes('--write')) {
-      writeFileSync(path, text);
-      process.stdout.write(`wrote ${path}\n`);
-    } else if (process.argv.includes('--check')) {
-      let current: string | null = null;
-      try {
-        current = readFileSync(path, 'utf8');
-      } catch {
-        /* missing: stale */
-      }
-      if (current !== text) stale++;
-      process.stdout.write(`${path}: ${current === text ? 'up to date' : 'differs from the generator (run with --write)'}\n`);
-    }
+  const args = process.argv.slice(2);
+  const bad = args.find((a) => a.startsWith('-') && a !== '--write' && a !== '--check');
+  if (bad) {
+    process.stderr.write(`kernel-gen: unknown option ${bad}; usage: kernel-gen [--write | --check] [dir]\n`);
+    process.exit(2);
   }
-  if (stale) process.exitCode = 1;
+  const dir = args.find((a) => !a.startsWith('-')) ?? builtShaderDir();
+  const prog = buildH7Program();
+  process.stdout.write(`ops per nonce (WGSL source, rotate=3): ${prog.opsPerNonce}; job values: ${prog.jobValues.length}\n`);
+  if (args.includes('--write')) {
+    for (const path of writeGeneratedKernels(dir, prog)) process.stdout.write(`wrote ${path}\n`);
+  } else if (args.includes('--check')) {
+    const results = checkGeneratedKernels(dir, prog);
+    for (const r of results) process.stdout.write(`${r.path}: ${r.upToDate ? 'up to date' : 'missing or differs from the generator (run with --write, or npm run build)'}\n`);
+    if (results.some((r) => !r.upToDate)) process.exitCode = 1;
+  }
 }
