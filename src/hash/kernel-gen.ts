@@ -336,61 +336,97 @@ export type Lanes = 1 | 2 | 4;
 
 const hex = (x: number): string => `0x${(x >>> 0).toString(16).padStart(8, '0')}u`;
 
-/** Emit the WGSL search kernel for `lanes` nonces per SIMD value. */
-export function emitKernel(prog: H7Program, lanes: Lanes): string {
-  const V = lanes === 1 ? 'u32' : `vec${lanes}<u32>`;
-  const lit = (x: number): string => (lanes === 1 ? hex(x) : `V(${hex(x)})`);
-  const names = new Map<number, string>();
-  const ref = (n: DagNode): string => {
-    const named = names.get(n.id);
-    if (named) return named;
-    if (n.kind === 'c') return lit(n.imm);
-    if (n.op === 'nonce') return 'n';
-    const s = names.get(n.id);
-    if (!s) throw new Error(`node ${n.id} used before definition`);
-    return s;
+/** WGSL spelling for one lane width: the value type `V` is `u32` or `vec<lanes><u32>`. */
+interface LaneSyntax {
+  lanes: Lanes;
+  /** The WGSL type behind `alias V`. */
+  V: string;
+  /** A u32 constant as a value of type V. */
+  lit(x: number): string;
+  /** A shift amount as the right-hand side of `>>`/`<<` on V. */
+  shift(n: number): string;
+}
+
+function laneSyntax(lanes: Lanes): LaneSyntax {
+  return {
+    lanes,
+    V: lanes === 1 ? 'u32' : `vec${lanes}<u32>`,
+    lit: (x) => (lanes === 1 ? hex(x) : `V(${hex(x)})`),
+    shift: (n) => (lanes === 1 ? `${n}u` : `V(${n}u)`),
   };
-  const nc = Math.max(1, Math.ceil(prog.jobValues.length / 4));
-  // Job values are loaded once per invocation, above the NPI loop: llvmpipe bounds-checks every
-  // uniform load (robust buffer access) and gallivm runs no LICM, so loads inside the loop would
-  // repeat per value.
-  const loads: string[] = [];
-  prog.jobValues.forEach((u, i) => {
-    const name = `j${i}`;
-    names.set(u.id, name);
+}
+
+/**
+ * WGSL names of DAG nodes as the kernel defines them: job values `j<i>` (loaded from the uniform),
+ * varying nodes `t<id>`, the nonce word `n`; constants not passed as job values are inlined.
+ */
+class KernelNames {
+  private readonly names = new Map<number, string>();
+  constructor(private readonly syntax: LaneSyntax) {}
+  define(n: DagNode, name: string): string {
+    this.names.set(n.id, name);
+    return name;
+  }
+  ref(n: DagNode): string {
+    const named = this.names.get(n.id);
+    if (named) return named;
+    if (n.kind === 'c') return this.syntax.lit(n.imm);
+    if (n.op === 'nonce') return 'n';
+    throw new Error(`node ${n.id} used before definition`);
+  }
+}
+
+/**
+ * Phase 1: the job values, loaded once per invocation above the NPI loop: llvmpipe bounds-checks
+ * every uniform load (robust buffer access) and gallivm runs no LICM, so loads inside the loop
+ * would repeat per value.
+ */
+function emitJobLoads(prog: H7Program, lanes: Lanes, names: KernelNames): string[] {
+  return prog.jobValues.map((u, i) => {
+    const name = names.define(u, `j${i}`);
     const comp = 'xyzw'[i % 4]!;
-    loads.push(`  let ${name} = ${lanes === 1 ? '' : 'V('}job.c[${i >> 2}].${comp}${lanes === 1 ? '' : ')'};`);
+    return `  let ${name} = ${lanes === 1 ? '' : 'V('}job.c[${i >> 2}].${comp}${lanes === 1 ? '' : ')'};`;
   });
+}
+
+/** Phase 2: one `let` per varying node in schedule order, then `h` (H7 before the final byteswap). */
+function emitSchedule(prog: H7Program, syntax: LaneSyntax, names: KernelNames): string[] {
   const body: string[] = [];
   for (const n of prog.schedule) {
-    const name = `t${n.id}`;
     let expr: string;
-    const a = n.args.map(ref);
+    const a = n.args.map((x) => names.ref(x));
     switch (n.op) {
       case 'add': expr = a.join(' + '); break;
       case 'xor': expr = `${a[0]} ^ ${a[1]}`; break;
       case 'and': expr = `${a[0]} & ${a[1]}`; break;
       case 'or': expr = `${a[0]} | ${a[1]}`; break;
-      case 'shr': expr = `${a[0]} >> ${lanes === 1 ? `${n.imm}u` : `V(${n.imm}u)`}`; break;
-      case 'shl': expr = `${a[0]} << ${lanes === 1 ? `${n.imm}u` : `V(${n.imm}u)`}`; break;
+      case 'shr': expr = `${a[0]} >> ${syntax.shift(n.imm)}`; break;
+      case 'shl': expr = `${a[0]} << ${syntax.shift(n.imm)}`; break;
       case 'rotr': expr = `rotr${n.imm}(${a[0]})`; break;
       default: throw new Error(`cannot emit ${n.op}`);
     }
-    names.set(n.id, name);
-    body.push(`  let ${name} = ${expr};`);
+    body.push(`  let ${names.define(n, `t${n.id}`)} = ${expr};`);
   }
-  body.push(`  let h = ${ref(prog.root)};`);
+  body.push(`  let h = ${names.ref(prog.root)};`);
+  return body;
+}
+
+/** Phase 3: one rotate-right function per rotation amount the schedule uses. */
+function emitRotateFns(prog: H7Program, lanes: Lanes): string[] {
   const rotAmounts = [...new Set(prog.schedule.filter((n) => n.op === 'rotr').map((n) => n.imm))].sort((x, y) => x - y);
-  const rotFns = rotAmounts.map((r) =>
+  return rotAmounts.map((r) =>
     lanes === 1
       ? `fn rotr${r}(x: u32) -> u32 { return (x >> ${r}u) | (x << ${32 - r}u); }`
       : `fn rotr${r}(x: V) -> V { return (x >> V(${r}u)) | (x << V(${32 - r}u)); }`,
   );
-  const laneOffsets = lanes === 1 ? '0u' : lanes === 2 ? 'V(0u, 1u)' : 'V(0u, 1u, 2u, 3u)';
-  const hitCheck =
-    lanes === 1
-      ? `    if (hit) {\n      report(base + off);\n    }`
-      : `    if (any(hit)) {\n      for (var c = 0u; c < ${lanes}u; c++) {\n        if (hit[c]) {\n          report(base + off[c]);\n        }\n      }\n    }`;
+}
+
+// Phase 4, the text. The header comment is part of the kernel's bytes, hence of the sourceSha256
+// results record: it is frozen (test/hash-kernel-generated.test.ts pins the hashes) even where it
+// has aged (the reading copies are now built into dist/shaders/, not committed in shaders/).
+
+/** The kernel's header comment. */
+function kernelHeader(prog: H7Program, lanes: Lanes): string {
   return `// GENERATED by src/hash/kernel-gen.ts (${lanes === 1 ? 'u32 lanes: 1 nonce' : `vec${lanes}<u32> lanes: ${lanes} nonces`} per value).
 // joulebench emits this kernel in memory from the generator; shaders/${GENERATED_KERNELS[lanes]} is a copy for
 // reading (test/hash-kernel-generated.test.ts keeps it identical) and editing it changes nothing. To run an
@@ -399,9 +435,12 @@ export function emitKernel(prog: H7Program, lanes: Lanes): string {
 // SHA256d nonce search, cut short at H7. Per nonce: ${prog.opsPerNonce} WGSL ops (rotate counted as 3).
 // Host side (src/hash/kernels.ts) computes the ${prog.jobValues.length} job values j* in \`job\`: the midstate, rounds 0-2 of
 // block 2, the nonce-independent parts of later rounds and message words, all constant padding folded.
-// A nonce is a candidate when byteswap(H7) <= params.targetTop; the host checks the full target.
+// A nonce is a candidate when byteswap(H7) <= params.targetTop; the host checks the full target.`;
+}
 
-alias V = ${V};
+/** Alias, override constants, the three bindings' structs and declarations. */
+function kernelDeclarations(V: string, lanes: Lanes, nc: number): string {
+  return `alias V = ${V};
 
 /** Workgroup size (autotuned). */
 override WG: u32 = 64u;
@@ -434,11 +473,12 @@ struct Out {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<uniform> job: Job;
-@group(0) @binding(2) var<storage, read_write> out: Out;
+@group(0) @binding(2) var<storage, read_write> out: Out;`;
+}
 
-${rotFns.join('\n')}
-
-fn bswap(x: V) -> V {
+/** bswap and the candidate reporter. */
+function kernelHelpers(): string {
+  return `fn bswap(x: V) -> V {
   return (x << V(24u)) | ((x & V(0xff00u)) << V(8u)) | ((x >> V(8u)) & V(0xff00u)) | (x >> V(24u));
 }
 
@@ -447,9 +487,17 @@ fn report(nonce: u32) {
   if (i < params.cap) {
     out.nonces[i] = nonce;
   }
+}`;
 }
 
-@compute @workgroup_size(WG)
+/** The entry point: nonces of this invocation, the NPI loop, the hit test. */
+function kernelEntryPoint(lanes: Lanes, loads: string[], body: string[]): string {
+  const laneOffsets = lanes === 1 ? '0u' : lanes === 2 ? 'V(0u, 1u)' : 'V(0u, 1u, 2u, 3u)';
+  const hitCheck =
+    lanes === 1
+      ? `    if (hit) {\n      report(base + off);\n    }`
+      : `    if (any(hit)) {\n      for (var c = 0u; c < ${lanes}u; c++) {\n        if (hit[c]) {\n          report(base + off[c]);\n        }\n      }\n    }`;
+  return `@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let base = params.base;
   let count = params.count;
@@ -465,8 +513,17 @@ ${body.map((l) => '  ' + l).join('\n')}
     let hit = (bswap(h) <= V(targetTop)) & (off < V(count));
 ${hitCheck}
   }
+}`;
 }
-`;
+
+/** Emit the WGSL search kernel for `lanes` nonces per SIMD value. */
+export function emitKernel(prog: H7Program, lanes: Lanes): string {
+  const syntax = laneSyntax(lanes);
+  const names = new KernelNames(syntax);
+  const loads = emitJobLoads(prog, lanes, names);
+  const body = emitSchedule(prog, syntax, names);
+  const nc = Math.max(1, Math.ceil(prog.jobValues.length / 4));
+  return [kernelHeader(prog, lanes), kernelDeclarations(syntax.V, lanes, nc), emitRotateFns(prog, lanes).join('\n'), kernelHelpers(), kernelEntryPoint(lanes, loads, body)].join('\n\n') + '\n';
 }
 
 /** Shader file names of the generated kernels. */
