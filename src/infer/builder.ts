@@ -207,17 +207,9 @@ export function rotaryTables(maxPos: number, headDim: number, theta: number): { 
   return { cos, sin };
 }
 
-/**
- * Build the graph (weights stay lazy). `q4Reference` (q4 dtypes): MatMul over the dequantized
- * weights in place of MatMulNBits, the graph the quantized one is checked against.
- */
-export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; variant: Variant; seed: number; q4Reference?: boolean }): BuiltGraph {
-  if (opts.variant === 'std' && (opts.dtype === 'q4' || opts.dtype === 'q4f16')) throw new Error(`dtype ${opts.dtype} needs the gqa variant (MatMulNBits is an onnxruntime contrib op)`);
-  const g = new G(opts.seed, opts.dtype, opts.q4Reference ?? false);
-  const fdt = g.fdt;
-  const { numLayers: L, hiddenSize: H, numHeads: Nq, numKvHeads: Nkv, headDim: hd, vocabSize: V } = c;
-  const gqa = opts.variant === 'gqa';
-  const usePositionIds = !(gqa && c.family === 'llama');
+/** Graph inputs and outputs (Optimum / onnxruntime-genai names), in the order a session reports them. */
+function declareIO(c: DecoderConfig, fdt: DataTypeCode, usePositionIds: boolean): Pick<BuiltGraph, 'inputs' | 'outputs' | 'inputNames' | 'outputNames'> {
+  const { numLayers: L, numKvHeads: Nkv, headDim: hd, vocabSize: V } = c;
   const inputs: Msg[] = [];
   const outputs: Msg[] = [];
   const inputNames: string[] = [];
@@ -242,83 +234,96 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; v
     addOut(`present.${l}.key`, fdt, ['batch_size', Nkv, 'total_sequence_length', hd]);
     addOut(`present.${l}.value`, fdt, ['batch_size', Nkv, 'total_sequence_length', hd]);
   }
+  return { inputs, outputs, inputNames, outputNames };
+}
 
-  const embed = g.weight('model.embed_tokens.weight', [V, H], EMB);
-  let x = g.op('Gather', [embed, 'input_ids'], { axis: { i: 0 } });
-  if (c.family === 'gpt2') {
-    const wpe = g.weight('model.wpe.weight', [c.maxPositions, H], EMB);
-    x = g.op('Add', [x, g.op('Gather', [wpe, 'position_ids'], { axis: { i: 0 } })]);
-  }
+/** One layer's attention: q [B,S,Nq·hd], k/v [B,S,Nkv·hd] → [B,S,Nq·hd]; writes `present.{l}.key|value`. */
+type Attention = (l: number, q: string, k: string, v: string) => string;
 
-  // ---- attention helpers shared by the layers ----
-  let seqlensK = '';
-  let totalSeq = '';
+/**
+ * The `gqa` attention: genai's graph-capture-friendly mask reformatting (no Shape op) and, for
+ * Llama, the rotary caches, built once; then one `com.microsoft.GroupQueryAttention` per layer.
+ */
+function gqaAttention(g: G, c: DecoderConfig): Attention {
+  const { numHeads: Nq, numKvHeads: Nkv, headDim: hd } = c;
+  // Cast→ReduceSum→{Sub 1, ReduceMax}.
+  const m32 = g.op('Cast', ['attention_mask'], { to: { i: DT.INT32 } });
+  const lens = g.op('ReduceSum', [m32, g.i64([1])], { keepdims: { i: 0 } });
+  const seqlensK = g.op('Sub', [lens, g.i32([1], [])]);
+  const totalSeq = g.op('ReduceMax', [lens], { keepdims: { i: 0 } });
   let cosCache = '';
   let sinCache = '';
-  let cos4 = '';
-  let sin4 = '';
-  let maskAdd = '';
-  if (gqa) {
-    // genai's graph-capture-friendly mask reformatting (no Shape op): Cast→ReduceSum→{Sub 1, ReduceMax}.
-    const m32 = g.op('Cast', ['attention_mask'], { to: { i: DT.INT32 } });
-    const lens = g.op('ReduceSum', [m32, g.i64([1])], { keepdims: { i: 0 } });
-    seqlensK = g.op('Sub', [lens, g.i32([1], [])]);
-    totalSeq = g.op('ReduceMax', [lens], { keepdims: { i: 0 } });
-    if (c.family === 'llama') {
-      const t = rotaryTables(c.maxPositions, hd, c.ropeTheta);
-      cosCache = g.weight('cos_cache', [c.maxPositions, hd / 2], { kind: 'values', values: t.cos });
-      sinCache = g.weight('sin_cache', [c.maxPositions, hd / 2], { kind: 'values', values: t.sin });
-    }
-  } else {
-    if (c.family === 'llama') {
-      const t = rotaryTables(c.maxPositions, hd, c.ropeTheta);
-      const half = hd / 2;
-      const cosFull = new Float32Array(c.maxPositions * hd);
-      const sinFull = new Float32Array(c.maxPositions * hd);
-      for (let p = 0; p < c.maxPositions; p++) {
-        for (let i = 0; i < half; i++) {
-          cosFull[p * hd + i] = cosFull[p * hd + half + i] = t.cos[p * half + i]!;
-          sinFull[p * hd + i] = sinFull[p * hd + half + i] = t.sin[p * half + i]!;
-        }
-      }
-      const cosW = g.weight('cos_full', [c.maxPositions, hd], { kind: 'values', values: cosFull });
-      const sinW = g.weight('sin_full', [c.maxPositions, hd], { kind: 'values', values: sinFull });
-      // [B,S,hd] → [B,1,S,hd] to broadcast over heads.
-      cos4 = g.op('Unsqueeze', [g.op('Gather', [cosW, 'position_ids'], { axis: { i: 0 } }), g.i64([1])]);
-      sin4 = g.op('Unsqueeze', [g.op('Gather', [sinW, 'position_ids'], { axis: { i: 0 } }), g.i64([1])]);
-    }
-    // Causal + padding mask, additive, [B,1,1,S,T] (5-D: broadcasts over [B,Nkv,rep,S,T]).
-    const T = g.op('Squeeze', [g.op('Shape', ['attention_mask'], { start: { i: 1 }, end: { i: 2 } }), g.i64([0])]);
-    const kpos = g.op('Range', [g.i64([0], []), T, g.i64([1], [])]);
-    const qpos = g.op('Unsqueeze', ['position_ids', g.i64([1, 2, 4])]);
-    const causal = g.op('Greater', [kpos, qpos]);
-    const pad = g.op('Unsqueeze', [g.op('Equal', ['attention_mask', g.i64([0], [])]), g.i64([1, 2, 3])]);
-    // fp16 cannot hold −1e9; −1e4 still gives exp() = 0 after max-subtraction.
-    const neg = opts.dtype === 'fp32' ? -1e9 : -1e4;
-    maskAdd = g.op('Where', [g.op('Or', [causal, pad]), g.f([neg]), g.f([0])]);
+  if (c.family === 'llama') {
+    const t = rotaryTables(c.maxPositions, hd, c.ropeTheta);
+    cosCache = g.weight('cos_cache', [c.maxPositions, hd / 2], { kind: 'values', values: t.cos });
+    sinCache = g.weight('sin_cache', [c.maxPositions, hd / 2], { kind: 'values', values: t.sin });
   }
-
-  const rmsStd = (inp: string, w: string) => {
-    const ms = g.op('ReduceMean', [g.op('Mul', [inp, inp])], { axes: { ints: [-1] }, keepdims: { i: 1 } });
-    const rms = g.op('Sqrt', [g.op('Add', [ms, g.f([c.normEps])])]);
-    return g.op('Mul', [g.op('Div', [inp, rms]), w]);
+  return (l, q, k, v) => {
+    const attrs: Record<string, AttrValue> = { num_heads: { i: Nq }, kv_num_heads: { i: Nkv }, scale: { f: 1 / Math.sqrt(hd) } };
+    const ins = [q, k, v, `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK, totalSeq];
+    if (c.family === 'llama') {
+      attrs.do_rotary = { i: 1 };
+      attrs.rotary_interleaved = { i: 0 };
+      ins.push(cosCache, sinCache);
+    }
+    const [out] = g.opN('GroupQueryAttention', ins, [`/attn_${l}/out`, `present.${l}.key`, `present.${l}.value`], attrs, 'com.microsoft');
+    return out!;
   };
-  const layerNormStd = (inp: string, w: string, b: string) =>
-    g.op('LayerNormalization', [inp, w, b], { axis: { i: -1 }, epsilon: { f: c.normEps } });
-  const rotate = (t4: string) => {
+}
+
+/**
+ * Llama rotary embedding for the `std` graph, HF rotate_half convention: the full-width cos/sin
+ * tables gathered at position_ids ([B,1,S,hd], broadcast over heads), and the function applying them.
+ */
+function stdRotary(g: G, c: DecoderConfig): (t4: string) => string {
+  const hd = c.headDim;
+  const t = rotaryTables(c.maxPositions, hd, c.ropeTheta);
+  const half = hd / 2;
+  const cosFull = new Float32Array(c.maxPositions * hd);
+  const sinFull = new Float32Array(c.maxPositions * hd);
+  for (let p = 0; p < c.maxPositions; p++) {
+    for (let i = 0; i < half; i++) {
+      cosFull[p * hd + i] = cosFull[p * hd + half + i] = t.cos[p * half + i]!;
+      sinFull[p * hd + i] = sinFull[p * hd + half + i] = t.sin[p * half + i]!;
+    }
+  }
+  const cosW = g.weight('cos_full', [c.maxPositions, hd], { kind: 'values', values: cosFull });
+  const sinW = g.weight('sin_full', [c.maxPositions, hd], { kind: 'values', values: sinFull });
+  // [B,S,hd] → [B,1,S,hd] to broadcast over heads.
+  const cos4 = g.op('Unsqueeze', [g.op('Gather', [cosW, 'position_ids'], { axis: { i: 0 } }), g.i64([1])]);
+  const sin4 = g.op('Unsqueeze', [g.op('Gather', [sinW, 'position_ids'], { axis: { i: 0 } }), g.i64([1])]);
+  return (t4) => {
     // HF rotate_half: concat(−x[..., d/2:], x[..., :d/2]).
     const lo = g.op('Slice', [t4, g.i64([0]), g.i64([hd / 2]), g.i64([3])]);
     const hi = g.op('Slice', [t4, g.i64([hd / 2]), g.i64([hd]), g.i64([3])]);
     const rot = g.op('Concat', [g.op('Neg', [hi]), lo], { axis: { i: 3 } });
     return g.op('Add', [g.op('Mul', [t4, cos4]), g.op('Mul', [rot, sin4])]);
   };
-  /** Standard-op attention: q [B,S,Nq·hd], k/v [B,S,Nkv·hd] → [B,S,Nq·hd]; writes present.l.*. */
-  const attnStd = (l: number, q: string, k: string, v: string) => {
+}
+
+/** Causal + padding mask for the `std` graph, additive, [B,1,1,S,T] (5-D: broadcasts over [B,Nkv,rep,S,T]). */
+function stdCausalMask(g: G, dtype: ModelDtype): string {
+  const T = g.op('Squeeze', [g.op('Shape', ['attention_mask'], { start: { i: 1 }, end: { i: 2 } }), g.i64([0])]);
+  const kpos = g.op('Range', [g.i64([0], []), T, g.i64([1], [])]);
+  const qpos = g.op('Unsqueeze', ['position_ids', g.i64([1, 2, 4])]);
+  const causal = g.op('Greater', [kpos, qpos]);
+  const pad = g.op('Unsqueeze', [g.op('Equal', ['attention_mask', g.i64([0], [])]), g.i64([1, 2, 3])]);
+  // fp16 cannot hold −1e9; −1e4 still gives exp() = 0 after max-subtraction.
+  const neg = dtype === 'fp32' ? -1e9 : -1e4;
+  return g.op('Where', [g.op('Or', [causal, pad]), g.f([neg]), g.f([0])]);
+}
+
+/** The `std` attention (standard ops only): rotary tables and mask built once, then MatMul/Softmax per layer. */
+function stdAttention(g: G, c: DecoderConfig, dtype: ModelDtype): Attention {
+  const { numHeads: Nq, numKvHeads: Nkv, headDim: hd } = c;
+  const rotate = c.family === 'llama' ? stdRotary(g, c) : null;
+  const maskAdd = stdCausalMask(g, dtype);
+  return (l, q, k, v) => {
     const toHeads = (t: string, n: number) => g.op('Transpose', [g.op('Reshape', [t, g.i64([0, 0, n, hd])])], { perm: { ints: [0, 2, 1, 3] } });
     let q4 = toHeads(q, Nq);
     let k4 = toHeads(k, Nkv);
     const v4 = toHeads(v, Nkv);
-    if (c.family === 'llama') {
+    if (rotate) {
       q4 = rotate(q4);
       k4 = rotate(k4);
     }
@@ -333,102 +338,117 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; v
     const ctx = g.op('Reshape', [g.op('MatMul', [probs, v5]), g.i64([0, Nq, -1, hd])]);
     return g.op('Reshape', [g.op('Transpose', [ctx], { perm: { ints: [0, 2, 1, 3] } }), g.i64([0, 0, Nq * hd])]);
   };
-  const attnGqa = (l: number, q: string, k: string, v: string) => {
-    const attrs: Record<string, AttrValue> = { num_heads: { i: Nq }, kv_num_heads: { i: Nkv }, scale: { f: 1 / Math.sqrt(hd) } };
-    const ins = [q, k, v, `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK, totalSeq];
-    if (c.family === 'llama') {
-      attrs.do_rotary = { i: 1 };
-      attrs.rotary_interleaved = { i: 0 };
-      ins.push(cosCache, sinCache);
-    }
-    const [out] = g.opN('GroupQueryAttention', ins, [`/attn_${l}/out`, `present.${l}.key`, `present.${l}.value`], attrs, 'com.microsoft');
-    return out!;
-  };
-  const attn = gqa ? attnGqa : attnStd;
+}
 
-  if (c.family === 'llama') {
-    const qd = Nq * hd;
-    const kvd = Nkv * hd;
-    let residual = x;
-    let pendingAdd: string | null = null; // output of the previous sub-block not yet added to residual
-    const norm = (w: string): string => {
-      // gqa: fuse residual add + RMSNorm (SkipSimplifiedLayerNormalization output 3 is the sum).
-      if (gqa) {
-        if (pendingAdd === null) return g.op('SimplifiedLayerNormalization', [residual, w], { axis: { i: -1 }, epsilon: { f: c.normEps }, stash_type: { i: 1 } });
-        const [o, , , sum] = g.opN('SkipSimplifiedLayerNormalization', [pendingAdd, residual, w], 4, { epsilon: { f: c.normEps } }, 'com.microsoft');
-        residual = sum!;
-        pendingAdd = null;
-        return o!;
-      }
-      if (pendingAdd !== null) {
-        residual = g.op('Add', [residual, pendingAdd]);
-        pendingAdd = null;
-      }
-      return rmsStd(residual, w);
-    };
-    for (let l = 0; l < L; l++) {
-      const p = `model.layers.${l}`;
-      const h = norm(g.weight(`${p}.input_layernorm.weight`, [H], NORM));
-      let q = g.linear(h, `${p}.self_attn.q_proj.weight`, H, qd, W);
-      let k = g.linear(h, `${p}.self_attn.k_proj.weight`, H, kvd, W);
-      let v = g.linear(h, `${p}.self_attn.v_proj.weight`, H, kvd, W);
-      if (c.qkvBias) {
-        q = g.op('Add', [q, g.weight(`${p}.self_attn.q_proj.bias`, [qd], BIAS)]);
-        k = g.op('Add', [k, g.weight(`${p}.self_attn.k_proj.bias`, [kvd], BIAS)]);
-        v = g.op('Add', [v, g.weight(`${p}.self_attn.v_proj.bias`, [kvd], BIAS)]);
-      }
-      const a = attn(l, q, k, v);
-      pendingAdd = g.linear(a, `${p}.self_attn.o_proj.weight`, qd, H, W);
-      const h2 = norm(g.weight(`${p}.post_attention_layernorm.weight`, [H], NORM));
-      const gate = g.linear(h2, `${p}.mlp.gate_proj.weight`, H, c.intermediateSize, W);
-      const up = g.linear(h2, `${p}.mlp.up_proj.weight`, H, c.intermediateSize, W);
-      const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-      pendingAdd = g.linear(act, `${p}.mlp.down_proj.weight`, c.intermediateSize, H, W);
+/**
+ * The residual stream between sub-blocks: a sub-block's output waits (`pending`) to be added to
+ * the residual by the next norm, which `gqa` graphs fuse into Skip(Simplified)LayerNormalization
+ * (its output 3 is the sum) and `std` graphs write as an Add before the norm.
+ */
+class Residual {
+  pending: string | null = null;
+  constructor(public value: string) {}
+  /** Unfused: add the pending output (if any) and return the new residual. */
+  addPending(g: G): string {
+    if (this.pending !== null) {
+      this.value = g.op('Add', [this.value, this.pending]);
+      this.pending = null;
     }
-    x = norm(g.weight('model.norm.weight', [H], NORM));
-  } else {
-    let residual = x;
-    let pendingAdd: string | null = null;
-    const norm = (w: string, b: string): string => {
-      if (gqa) {
-        if (pendingAdd === null) return g.op('LayerNormalization', [residual, w, b], { axis: { i: -1 }, epsilon: { f: c.normEps } });
-        const [o, , , sum] = g.opN('SkipLayerNormalization', [pendingAdd, residual, w, b], 4, { epsilon: { f: c.normEps } }, 'com.microsoft');
-        residual = sum!;
-        pendingAdd = null;
-        return o!;
-      }
-      if (pendingAdd !== null) {
-        residual = g.op('Add', [residual, pendingAdd]);
-        pendingAdd = null;
-      }
-      return layerNormStd(residual, w, b);
-    };
-    for (let l = 0; l < L; l++) {
-      const p = `model.layers.${l}`;
-      const h = norm(g.weight(`${p}.ln_1.weight`, [H], NORM), g.weight(`${p}.ln_1.bias`, [H], BIAS));
-      const qkv = g.op('Add', [g.linear(h, `${p}.attn.c_attn.weight`, H, 3 * H, W), g.weight(`${p}.attn.c_attn.bias`, [3 * H], BIAS)]);
-      const [q, k, v] = g.opN('Split', [qkv, g.i64([H, H, H])], 3, { axis: { i: -1 } });
-      const a = attn(l, q!, k!, v!);
-      pendingAdd = g.op('Add', [g.linear(a, `${p}.attn.c_proj.weight`, H, H, W), g.weight(`${p}.attn.c_proj.bias`, [H], BIAS)]);
-      const h2 = norm(g.weight(`${p}.ln_2.weight`, [H], NORM), g.weight(`${p}.ln_2.bias`, [H], BIAS));
-      const fc = g.linear(h2, `${p}.mlp.c_fc.weight`, H, c.intermediateSize, W);
-      const fcBias = g.weight(`${p}.mlp.c_fc.bias`, [c.intermediateSize], BIAS);
-      let act: string;
-      if (gqa) act = g.op('FastGelu', [fc, fcBias], {}, 'com.microsoft');
-      else {
-        // gelu_new (tanh approximation), as GPT-2 uses: 0.5·u·(1 + tanh(√(2/π)·(u + 0.044715·u³))).
-        const u = g.op('Add', [fc, fcBias]);
-        const u3 = g.op('Mul', [g.op('Mul', [u, u]), u]);
-        const inner = g.op('Mul', [g.op('Add', [u, g.op('Mul', [u3, g.f([0.044715])])]), g.f([Math.sqrt(2 / Math.PI)])]);
-        act = g.op('Mul', [g.op('Mul', [u, g.f([0.5])]), g.op('Add', [g.op('Tanh', [inner]), g.f([1])])]);
-      }
-      pendingAdd = g.op('Add', [g.linear(act, `${p}.mlp.c_proj.weight`, c.intermediateSize, H, W), g.weight(`${p}.mlp.c_proj.bias`, [H], BIAS)]);
-    }
-    x = norm(g.weight('model.norm.weight', [H], NORM), g.weight('model.norm.bias', [H], BIAS));
+    return this.value;
   }
+  /** Fused: `skipNorm(pending, residual)` returns [normalized, , , sum]; without a pending output, `norm(residual)`. */
+  fuse(norm: (residual: string) => string, skipNorm: (pending: string, residual: string) => string[]): string {
+    if (this.pending === null) return norm(this.value);
+    const [o, , , sum] = skipNorm(this.pending, this.value);
+    this.value = sum!;
+    this.pending = null;
+    return o!;
+  }
+}
 
-  // LM head. Tied embeddings use Gemm(transB=1) on the [V,H] table so the weights exist once
-  // (MatMul with a Transpose would be constant-folded into a second copy).
+/** RMSNorm from standard ops: x / √(mean(x²) + ε) · w. */
+function rmsNormStd(g: G, c: DecoderConfig, inp: string, w: string): string {
+  const ms = g.op('ReduceMean', [g.op('Mul', [inp, inp])], { axes: { ints: [-1] }, keepdims: { i: 1 } });
+  const rms = g.op('Sqrt', [g.op('Add', [ms, g.f([c.normEps])])]);
+  return g.op('Mul', [g.op('Div', [inp, rms]), w]);
+}
+
+/** The Llama layer stack (pre-norm RMSNorm, SwiGLU MLP); returns the final norm's output. */
+function llamaLayers(g: G, c: DecoderConfig, gqa: boolean, attn: Attention, x: string): string {
+  const { numLayers: L, hiddenSize: H, numHeads: Nq, numKvHeads: Nkv, headDim: hd } = c;
+  const qd = Nq * hd;
+  const kvd = Nkv * hd;
+  const res = new Residual(x);
+  const norm = (w: string): string =>
+    gqa
+      ? res.fuse(
+          (r) => g.op('SimplifiedLayerNormalization', [r, w], { axis: { i: -1 }, epsilon: { f: c.normEps }, stash_type: { i: 1 } }),
+          (p, r) => g.opN('SkipSimplifiedLayerNormalization', [p, r, w], 4, { epsilon: { f: c.normEps } }, 'com.microsoft'),
+        )
+      : rmsNormStd(g, c, res.addPending(g), w);
+  for (let l = 0; l < L; l++) {
+    const p = `model.layers.${l}`;
+    const h = norm(g.weight(`${p}.input_layernorm.weight`, [H], NORM));
+    let q = g.linear(h, `${p}.self_attn.q_proj.weight`, H, qd, W);
+    let k = g.linear(h, `${p}.self_attn.k_proj.weight`, H, kvd, W);
+    let v = g.linear(h, `${p}.self_attn.v_proj.weight`, H, kvd, W);
+    if (c.qkvBias) {
+      q = g.op('Add', [q, g.weight(`${p}.self_attn.q_proj.bias`, [qd], BIAS)]);
+      k = g.op('Add', [k, g.weight(`${p}.self_attn.k_proj.bias`, [kvd], BIAS)]);
+      v = g.op('Add', [v, g.weight(`${p}.self_attn.v_proj.bias`, [kvd], BIAS)]);
+    }
+    const a = attn(l, q, k, v);
+    res.pending = g.linear(a, `${p}.self_attn.o_proj.weight`, qd, H, W);
+    const h2 = norm(g.weight(`${p}.post_attention_layernorm.weight`, [H], NORM));
+    const gate = g.linear(h2, `${p}.mlp.gate_proj.weight`, H, c.intermediateSize, W);
+    const up = g.linear(h2, `${p}.mlp.up_proj.weight`, H, c.intermediateSize, W);
+    const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
+    res.pending = g.linear(act, `${p}.mlp.down_proj.weight`, c.intermediateSize, H, W);
+  }
+  return norm(g.weight('model.norm.weight', [H], NORM));
+}
+
+/** gelu_new (tanh approximation), as GPT-2 uses: 0.5·u·(1 + tanh(√(2/π)·(u + 0.044715·u³))), u = fc + bias. */
+function geluNewStd(g: G, fc: string, fcBias: string): string {
+  const u = g.op('Add', [fc, fcBias]);
+  const u3 = g.op('Mul', [g.op('Mul', [u, u]), u]);
+  const inner = g.op('Mul', [g.op('Add', [u, g.op('Mul', [u3, g.f([0.044715])])]), g.f([Math.sqrt(2 / Math.PI)])]);
+  return g.op('Mul', [g.op('Mul', [u, g.f([0.5])]), g.op('Add', [g.op('Tanh', [inner]), g.f([1])])]);
+}
+
+/** The GPT-2 layer stack (pre-norm LayerNorm with bias, fused QKV, gelu_new MLP); returns the final norm's output. */
+function gpt2Layers(g: G, c: DecoderConfig, gqa: boolean, attn: Attention, x: string): string {
+  const { numLayers: L, hiddenSize: H } = c;
+  const res = new Residual(x);
+  const norm = (w: string, b: string): string =>
+    gqa
+      ? res.fuse(
+          (r) => g.op('LayerNormalization', [r, w, b], { axis: { i: -1 }, epsilon: { f: c.normEps } }),
+          (p, r) => g.opN('SkipLayerNormalization', [p, r, w, b], 4, { epsilon: { f: c.normEps } }, 'com.microsoft'),
+        )
+      : g.op('LayerNormalization', [res.addPending(g), w, b], { axis: { i: -1 }, epsilon: { f: c.normEps } });
+  for (let l = 0; l < L; l++) {
+    const p = `model.layers.${l}`;
+    const h = norm(g.weight(`${p}.ln_1.weight`, [H], NORM), g.weight(`${p}.ln_1.bias`, [H], BIAS));
+    const qkv = g.op('Add', [g.linear(h, `${p}.attn.c_attn.weight`, H, 3 * H, W), g.weight(`${p}.attn.c_attn.bias`, [3 * H], BIAS)]);
+    const [q, k, v] = g.opN('Split', [qkv, g.i64([H, H, H])], 3, { axis: { i: -1 } });
+    const a = attn(l, q!, k!, v!);
+    res.pending = g.op('Add', [g.linear(a, `${p}.attn.c_proj.weight`, H, H, W), g.weight(`${p}.attn.c_proj.bias`, [H], BIAS)]);
+    const h2 = norm(g.weight(`${p}.ln_2.weight`, [H], NORM), g.weight(`${p}.ln_2.bias`, [H], BIAS));
+    const fc = g.linear(h2, `${p}.mlp.c_fc.weight`, H, c.intermediateSize, W);
+    const fcBias = g.weight(`${p}.mlp.c_fc.bias`, [c.intermediateSize], BIAS);
+    const act = gqa ? g.op('FastGelu', [fc, fcBias], {}, 'com.microsoft') : geluNewStd(g, fc, fcBias);
+    res.pending = g.op('Add', [g.linear(act, `${p}.mlp.c_proj.weight`, c.intermediateSize, H, W), g.weight(`${p}.mlp.c_proj.bias`, [H], BIAS)]);
+  }
+  return norm(g.weight('model.norm.weight', [H], NORM), g.weight('model.norm.bias', [H], BIAS));
+}
+
+/**
+ * The LM head, writing `logits`. Tied embeddings use Gemm(transB=1) on the [V,H] table so the
+ * weights exist once (MatMul with a Transpose would be constant-folded into a second copy).
+ */
+function lmHead(g: G, c: DecoderConfig, x: string, embed: string, seed: number): void {
+  const { hiddenSize: H, vocabSize: V } = c;
   if (c.tieWordEmbeddings && g.quantized) {
     // onnx-community's q4 exports keep the embedding table in float for the Gather and store the
     // LM head as its own 4-bit copy of the table: transformers.js quantizes with
@@ -436,7 +456,7 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; v
     // (https://github.com/huggingface/transformers.js/blob/main/scripts/quantize.py). The table is [V, H] = MatMulNBits' [N, K]:
     // quantized row-chunk by row-chunk from the embedding's own seeded stream.
     g.q4Linear(x, 'lm_head.weight', V, H, (m) => {
-      const next = weightStream(EMB, opts.seed, 'model.embed_tokens.weight');
+      const next = weightStream(EMB, seed, 'model.embed_tokens.weight');
       const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / H));
       for (let r = 0; r < V; r += rowsPerChunk) {
         const chunk = new Float32Array(Math.min(rowsPerChunk, V - r) * H);
@@ -452,9 +472,33 @@ export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; v
   } else {
     g.linear(x, 'lm_head.weight', H, V, EMB, 'logits');
   }
+}
+
+/**
+ * Build the graph (weights stay lazy). `q4Reference` (q4 dtypes): MatMul over the dequantized
+ * weights in place of MatMulNBits, the graph the quantized one is checked against.
+ *
+ * Phases, in the order their nodes and initializers are created (names and initializer order
+ * depend on it): I/O, embeddings, the attention's shared inputs (mask, rotary tables), the layer
+ * stack, the LM head.
+ */
+export function buildDecoderGraph(c: DecoderConfig, opts: { dtype: ModelDtype; variant: Variant; seed: number; q4Reference?: boolean }): BuiltGraph {
+  if (opts.variant === 'std' && (opts.dtype === 'q4' || opts.dtype === 'q4f16')) throw new Error(`dtype ${opts.dtype} needs the gqa variant (MatMulNBits is an onnxruntime contrib op)`);
+  const g = new G(opts.seed, opts.dtype, opts.q4Reference ?? false);
+  const gqa = opts.variant === 'gqa';
+  const io = declareIO(c, g.fdt, !(gqa && c.family === 'llama'));
+  const embed = g.weight('model.embed_tokens.weight', [c.vocabSize, c.hiddenSize], EMB);
+  let x = g.op('Gather', [embed, 'input_ids'], { axis: { i: 0 } });
+  if (c.family === 'gpt2') {
+    const wpe = g.weight('model.wpe.weight', [c.maxPositions, c.hiddenSize], EMB);
+    x = g.op('Add', [x, g.op('Gather', [wpe, 'position_ids'], { axis: { i: 0 } })]);
+  }
+  const attn = gqa ? gqaAttention(g, c) : stdAttention(g, c, opts.dtype);
+  x = c.family === 'llama' ? llamaLayers(g, c, gqa, attn, x) : gpt2Layers(g, c, gqa, attn, x);
+  lmHead(g, c, x, embed, opts.seed);
   const opsets: Record<string, number> = { '': 17 };
   if (gqa || g.quantized) opsets['com.microsoft'] = 1;
-  return { nodes: g.nodes, inits: g.inits, inputs, outputs, opsets, inputNames, outputNames };
+  return { nodes: g.nodes, inits: g.inits, inputs: io.inputs, outputs: io.outputs, opsets, inputNames: io.inputNames, outputNames: io.outputNames };
 }
 
 /** Serialise a built graph. External data goes to `dataFile` at 64 KiB-aligned offsets (mmap-able). */
