@@ -20,7 +20,7 @@ import { DecoderRunner, argmaxLast, openDecoderSession } from '../src/infer/deco
 import { ensureModel } from '../src/infer/model-store.js';
 import { poissonArrivalsMs, uniform01 } from '../src/infer/serve/arrivals.js';
 import { ContinuousEngine, argmax } from '../src/infer/serve/ort-engine.js';
-import { realClock } from '../src/infer/serve/levels.js';
+import { FakeClock } from './fixtures/fake-serve.js';
 import { runLevel, type BatchEngine, type EngineRequest, type ScheduledRequest } from '../src/infer/serve/scheduler.js';
 import { buildHfGpt2Fixture } from './fixtures/hf-decoder.js';
 import { buildGenaiMhaFixture } from './fixtures/user-decoder.js';
@@ -73,7 +73,16 @@ describe('infer serve on onnxruntime', () => {
         } });
         const joins: number[][] = [];
         const t = tracking(engine, slotReq);
-        const run = await runLevel({ ...t, join: (x) => (joins.push(x.map((e) => e.req.promptTokens)), t.join(x)) }, { maxBatch: 3, clock: realClock, requests: reqs, cutAfterMs: null });
+        // A virtual clock that moves only when the engine works (a prefill 4 ms, a decode step 5 ms): the
+        // schedule (who joins when, with whom) is the same on every run, however loaded the machine is;
+        // the tokens still come from the real onnxruntime session.
+        const clock = new FakeClock();
+        const timed: BatchEngine = {
+          ...t,
+          join: async (x) => (joins.push(x.map((e) => e.req.promptTokens)), await t.join(x), (clock.t += 4)),
+          step: async (s) => (await t.step(s), (clock.t += 5)),
+        } as BatchEngine;
+        const run = await runLevel(timed, { maxBatch: 3, clock, requests: reqs, cutAfterMs: null });
         expect(joins.some((g) => g.length > 1 && g.filter((p) => p === g[0]).length > 1), JSON.stringify(joins)).toBe(true); // a batched prefill happened
         expect(run.records.every((r) => r.doneMs !== null)).toBe(true);
         expect(run.decodeSteps).toBeGreaterThan(0);
