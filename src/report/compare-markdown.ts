@@ -4,7 +4,7 @@
  * one paragraph, then one row per metric with the centre of each side, the change, its interval,
  * both p-values, run counts, run-to-run CV and the reason.
  */
-import type { ComparisonReport, MetricRow, SideInfo } from './compare-results.js';
+import { verdictLabel, type ComparisonReport, type MetricRow, type SideInfo } from './compare-results.js';
 import { mdCell } from './markdown.js';
 import { formatQuantity } from './rows.js';
 
@@ -33,7 +33,9 @@ export function methodText(r: ComparisonReport): string {
     `Method: each result file is one run; a metric's run value is its headline figure (the statistic column). ` +
     `Change = ratio of the geometric means with a ${lvl} % CI (${r.pairing.paired ? 'paired by round: Student t on the per-round log ratios, Wilcoxon signed-rank cross-check' : "Welch's t on log values, exact Mann–Whitney U cross-check"}; ${r.pairing.why}). ` +
     `FASTER/SLOWER: the t test one-sided p < ${r.alpha} (Holm-adjusted over the gated metrics), the change estimated beyond ±${(r.noiseThreshold * 100).toFixed(1)} %, ≥ ${r.minRuns} runs a side; the rank test is shown beside it. ` +
-    `SAME: the whole CI within ±${(r.tolerance * 100).toFixed(1)} %. Otherwise UNKNOWN. REFUSED: not comparable (e.g. a different energy meter, scope or declared watts).`
+    `SAME: the whole CI within ±${(r.tolerance * 100).toFixed(1)} %. Otherwise UNKNOWN. REFUSED: not comparable (e.g. a different energy meter, scope or declared watts). ` +
+    `A run is set aside as disturbed only on evidence independent of its side (its host telemetry: CPU taken by other work, throttling on both sides; or both runs of a round grossly slow). ` +
+    `With ≥ 8 rounds (runs a side), a round far from the others (robust z > 8 on the Qn scale, beyond the noise threshold) is never averaged: a candidate grossly worse in some rounds is SLOWER (intermittent: k of n rounds); a baseline grossly slow in some is left out, and then FASTER needs the other rounds and SAME is not given.`
   );
 }
 
@@ -59,7 +61,7 @@ export function renderCompareMarkdown(r: ComparisonReport): string {
     const cv = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
     const cells = [
       ICON[row.verdict],
-      `**${row.verdict}**`,
+      `**${verdictLabel(row)}**`,
       `${row.measurementId} ${row.metric} (${row.higherIsBetter ? 'higher' : 'lower'} is better${row.gated ? ', gated' : ''})`,
       row.nBaseline + row.nCandidate > 2 ? `${row.statistic}; geometric mean of runs` : row.statistic,
       refused ? '—' : fq(row.centerBaseline),

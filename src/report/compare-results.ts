@@ -11,7 +11,9 @@
  * - The gated family (headline figures by default) is Holm-adjusted; other metrics are reported
  *   ungated. Metrics present on one side only, or measured in no run, are listed, never dropped.
  */
+import { z } from 'zod';
 import { energyBasisMismatch } from '../power/energy-basis.js';
+import type { HostActivityLike } from '../stats/disturbance.js';
 import { applyHolm, compareRuns, DEFAULT_COMPARE, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
 import { headlineDef, weightsOf, type HeadlineDef } from './headline.js';
 import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
@@ -95,6 +97,36 @@ export interface ComparisonReport {
   /** One line: the gate's conclusion, with inconclusive and refused metrics made visible. */
   headline: string;
   warnings: string[];
+}
+
+/**
+ * The verdict as shown everywhere (table, headline, exports): the verdict word with what qualifies
+ * it, e.g. "SLOWER (intermittent: 2 of 8 rounds)". The JSON keeps `verdict` ('SLOWER': it gates as
+ * one) and `verdictDetail` apart.
+ */
+export function verdictLabel(r: Pick<MetricRow, 'verdict' | 'verdictDetail'>): string {
+  return r.verdictDetail ? `${r.verdict} (${r.verdictDetail})` : r.verdict;
+}
+
+/**
+ * The fields of a measurement's `hostActivity` (host telemetry over its timed phase, result schema
+ * 1.2) that the disturbed-run rule reads; anything else in it is ignored. A record that does not
+ * parse counts as no record (the schema validates it where it is written).
+ */
+const hostActivityRead = z
+  .object({
+    stealFraction: z.number().finite().nullable().optional(),
+    otherProcessCpuFraction: z.number().finite().nullable().optional(),
+    throttled: z.boolean().nullable().optional(),
+  })
+  .passthrough();
+
+/** A run's host telemetry for the measurement, or null. */
+function activityOf(meas: Measurement | undefined): HostActivityLike | null {
+  const raw = (meas as Record<string, unknown> | undefined)?.hostActivity;
+  if (raw === undefined || raw === null) return null;
+  const p = hostActivityRead.safeParse(raw);
+  return p.success ? p.data : null;
 }
 
 /** Error for inputs that cannot be compared as asked (the CLI turns it into exit 2). */
@@ -202,7 +234,9 @@ function basisMismatch(sides: Array<{ side: string; cells: Cell[] }>): string | 
 function gateHeadline(g: Record<RowVerdict, number>, gatedRows: readonly MetricRow[], minRuns: number): string {
   const total = gatedRows.length;
   const parts: string[] = [];
-  if (g.SLOWER > 0) parts.push(`REGRESSION: ${g.SLOWER} of ${total} gated metric${total === 1 ? '' : 's'} SLOWER`);
+  const intermittent = gatedRows.filter((r) => r.verdict === 'SLOWER' && r.verdictDetail);
+  const detail = intermittent.length ? ` (${intermittent.map((r) => `${r.metric}: ${r.verdictDetail}`).join('; ')})` : '';
+  if (g.SLOWER > 0) parts.push(`REGRESSION: ${g.SLOWER} of ${total} gated metric${total === 1 ? '' : 's'} SLOWER${detail}`);
   else if (g.FASTER > 0) parts.push(`no regression among ${total} gated metric${total === 1 ? '' : 's'} (${g.FASTER} FASTER)`);
   else if (g.SAME > 0 && g.SAME === total) parts.push(`no regression: all ${total} gated metric${total === 1 ? '' : 's'} SAME`);
   else if (total === 0) parts.push('no gated metric in both sides');
@@ -293,11 +327,12 @@ function compareKey(ctx: Ctx, id: string, kind: Measurement['kind'], name: strin
   let cmp: MetricComparison;
   if (ctx.rounds && !missing.length) {
     const rs = ctx.rounds;
-    cmp = compareRuns({ values: rs.map(([bi]) => bVals[bi]!.value!) }, { values: rs.map(([, ci]) => cVals[ci]!.value!) }, ref.higherIsBetter, { ...o, paired: true });
+    const side = (vals: RunValue[], cells: Cell[], k: 0 | 1) => ({ values: rs.map((r) => vals[r[k]]!.value!), activity: rs.map((r) => activityOf(cells[r[k]]!.meas)) });
+    cmp = compareRuns(side(bVals, bCells, 0), side(cVals, cCells, 1), ref.higherIsBetter, { ...o, paired: true });
   } else {
     // One run a side: its within-run samples (batch means only, see compareRuns).
     const side = (cells: Cell[], ok: number[]) => {
-      if (ok.length !== 1) return { values: ok };
+      if (ok.length !== 1) return { values: ok, activity: cells.filter((c) => exclusion(c) === null).map((c) => activityOf(c.meas)) };
       const m = cells.find((c) => exclusion(c) === null)!.metric!;
       const weights = def.timeWeighted ? weightsOf(m) : undefined;
       return { values: ok, ...(m.samples ? { samples: m.samples } : {}), ...(weights ? { sampleWeights: weights } : {}) };
@@ -415,7 +450,10 @@ export function compareRunSets(
 /** The exit code of a comparison: 1 on a gated regression (or gated unknown/refused when strict), else 0. */
 export function compareExitCode(r: ComparisonReport, flags: { failOnRegression?: boolean; failOnUnknown?: boolean }): { code: 0 | 1; why: string | null } {
   const g = r.gatedCounts;
-  if (flags.failOnRegression && g.SLOWER > 0) return { code: 1, why: `${g.SLOWER} gated metric(s) SLOWER than the baseline (--fail-on-regression)` };
+  if (flags.failOnRegression && g.SLOWER > 0) {
+    const k = r.rows.filter((x) => x.gated && x.verdict === 'SLOWER' && x.verdictDetail).length;
+    return { code: 1, why: `${g.SLOWER} gated metric(s) SLOWER than the baseline${k ? ` (${k} intermittent)` : ''} (--fail-on-regression)` };
+  }
   if (flags.failOnUnknown && g.UNKNOWN + g.REFUSED > 0) {
     return { code: 1, why: `${g.UNKNOWN + g.REFUSED} gated metric(s) inconclusive or not comparable (--fail-on-unknown)` };
   }

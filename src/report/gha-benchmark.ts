@@ -11,7 +11,7 @@
  * carries `compare`'s verdict, since the action itself only divides two values.
  */
 import { z } from 'zod';
-import type { ComparisonReport } from './compare-results.js';
+import { verdictLabel, type ComparisonReport } from './compare-results.js';
 import { aggregateRuns, headlineOf } from './headline.js';
 import type { RunFile } from './compare-results.js';
 import { deviceLabel } from './rows.js';
@@ -84,7 +84,7 @@ export function ghaEntries(runs: readonly RunFile[], biggerIsBetter: boolean, co
         }
         const row = comparison?.rows.find((r) => r.measurementId === m.id && r.metric === name);
         const verdict = row
-          ? `compare: ${row.verdict}${row.relChange !== null && row.verdict !== 'REFUSED' ? ` ${pct(row.relChange)}` : ''}${row.ciLow !== null && row.ciHigh !== null && row.verdict !== 'REFUSED' ? ` (${Math.round(row.ciLevel * 100)} % CI ${pct(row.ciLow)} … ${pct(row.ciHigh)})` : ''}`
+          ? `compare: ${verdictLabel(row)}${row.relChange !== null && row.verdict !== 'REFUSED' ? ` ${pct(row.relChange)}` : ''}${row.ciLow !== null && row.ciHigh !== null && row.verdict !== 'REFUSED' ? ` (${Math.round(row.ciLevel * 100)} % CI ${pct(row.ciLow)} … ${pct(row.ciHigh)})` : ''}`
           : null;
         const outliers = ok.length === 1 && one.outliers ? `${one.outliers} outlier sample(s) labelled, kept` : null;
         const extra = [

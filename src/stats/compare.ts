@@ -26,10 +26,19 @@
  *    threshold on the estimate keeps identical code at 2 % run noise below 1 % false verdicts.
  *  - one run a side: the within-run samples only through batch means (src/stats/batch-means.ts),
  *    which respects their autocorrelation; that interval lacks run-to-run variation, so it is shown
- *    and the verdict stays UNKNOWN ("need ≥ 5 runs a side").
+ *    and the verdict stays UNKNOWN ("need ≥ 5 runs a side"). That is a rule, not a measured rate.
+ *  - disturbed and intermittent runs (src/stats/disturbance.ts), before the table above:
+ *      1. set aside only on evidence independent of the side: the run's own host telemetry (CPU
+ *         taken by others, throttling on both sides), or both runs of a round grossly slow;
+ *      2. among the rest (≥ 8 rounds, or runs a side), gross deviations (robust z > 8 and beyond τ)
+ *         are never averaged: rounds where the candidate came out grossly worse make the verdict
+ *         SLOWER (intermittent: k of n rounds) whatever the others say; rounds where it came out
+ *         grossly better (a baseline run grossly slow) are left out of the test, and then FASTER
+ *         must hold on the typical rounds alone and SAME is not given (UNKNOWN, saying why);
+ *      3. the table runs on the typical rounds; a SLOWER there stands as it is.
  */
 import { batchMeansCi } from './batch-means.js';
-import { labelOutliers } from './outliers.js';
+import { GROSS_MIN_RUNS, grossDeviations, telemetryDisturbed, type HostActivityLike } from './disturbance.js';
 import { mannWhitneyU, signedRankTest } from './rank-tests.js';
 import { mean as ssMean, sampleVariance } from 'simple-statistics';
 import { jStat } from './jstat.js';
@@ -92,25 +101,6 @@ export interface CompareOptions {
 }
 
 /**
- * A run is set aside as disturbed when the modified z-score (Iglewicz & Hoaglin 1993) of its log
- * value among its side's runs (of its round's log ratio, when paired) exceeds this. Far above the
- * 3.5 that labels ordinary outliers: it takes a gross disturbance (a run at half speed while the
- * others agree within a few per cent, as seen on a shared CI machine), never the tail of ordinary
- * noise. It needs at least DISTURBED_MIN_RUNS runs (the MAD of fewer is too unsteady: with 5,
- * three close values make any fourth look disturbed) and sets aside at most a quarter of them.
- */
-export const DISTURBED_RUN_Z = 8;
-/** Fewest runs on which a run is judged disturbed. */
-export const DISTURBED_MIN_RUNS = 8;
-
-/** Indices of disturbed runs among `logs` (see DISTURBED_RUN_Z). */
-function disturbedRuns(logs: readonly number[]): number[] {
-  if (logs.length < DISTURBED_MIN_RUNS) return [];
-  const idx = labelOutliers(logs, DISTURBED_RUN_Z).indices;
-  return idx.length <= Math.floor(logs.length / 4) ? idx : [];
-}
-
-/**
  * Defaults: τ 3.5 % (above the ≈ 2.7 % run-to-run CV CodSpeed measured on GitHub-hosted runners,
  * https://codspeed.io/blog/benchmarks-in-ci-without-noise; 3.5 rather than 3 keeps 5-run comparisons
  * at 2 % run noise under 1 % false verdicts, test/compare-simulation.test.ts), Δ 5 %, α 0.05
@@ -150,7 +140,7 @@ export interface MetricComparison {
   needRuns: number | null;
   /** Whether FASTER/SLOWER was reached before multiplicity adjustment (set for `applyHolm`). */
   directional: boolean;
-  /** Runs set aside as disturbed (DISTURBED_RUN_Z), per side; counted in nBaseline/nCandidate. */
+  /** Runs set aside as disturbed (telemetry, or both runs of a round grossly slow), per side; counted in nBaseline/nCandidate. */
   setAsideBaseline: number;
   setAsideCandidate: number;
   /**
@@ -158,6 +148,24 @@ export interface MetricComparison {
    * the run-to-run noise that sizes an interleaved comparison (src/stats/sample-size.ts); else null.
    */
   spreadLog: number | null;
+  /** Rounds (runs) that deviate grossly from the others without evidence of a disturbance; null when not judged. */
+  gross: GrossDeviations | null;
+  /** What qualifies the verdict, shown beside it (e.g. "intermittent: 2 of 8 rounds"); null when nothing. */
+  verdictDetail: string | null;
+}
+
+/** Gross deviations found among the runs kept (src/stats/disturbance.ts), 1-based. */
+export interface GrossDeviations {
+  /** `round` when paired (indices are rounds), `run` when unpaired (indices are runs of the named side). */
+  unit: 'round' | 'run';
+  /** Rounds (paired) or candidate runs (unpaired) judged for `candidateWorse`. */
+  of: number;
+  /** Where the candidate came out grossly worse: rounds (paired) or candidate runs (unpaired). */
+  candidateWorse: number[];
+  /** Where it came out grossly better: rounds (paired) or baseline runs grossly slow (unpaired). */
+  candidateBetter: number[];
+  /** Rounds (paired) or baseline runs (unpaired) judged for `candidateBetter`. */
+  ofBetter: number;
 }
 
 /** What a side brings: one headline value per run, and (for the one-run case) that run's samples. */
@@ -167,6 +175,8 @@ export interface RunValues {
   samples?: readonly number[];
   /** Durations (weights) of those samples, for rates: total work / total time per batch. */
   sampleWeights?: readonly number[];
+  /** Host telemetry of each run, aligned with `values` (null where a run recorded none). */
+  activity?: readonly (HostActivityLike | null)[];
 }
 
 function pct(x: number): string {
@@ -271,6 +281,8 @@ export function compareRuns(
     setAsideBaseline: 0,
     setAsideCandidate: 0,
     spreadLog: null,
+    gross: null,
+    verdictDetail: null,
   };
   if (out.centerBaseline !== null && out.centerCandidate !== null) out.relChange = out.centerCandidate / out.centerBaseline - 1;
   const need = `need ≥ ${o.minRuns} runs a side`;
@@ -282,46 +294,180 @@ export function compareRuns(
     return { ...out, reason: `${a.length} baseline run(s) against ${b.length} candidate run(s): run-to-run spread unknown on one side; ${need}`, needRuns: o.minRuns };
   }
   const paired = options.paired === true && a.length === b.length;
-  const kept = keepUndisturbed(a, b, paired);
-  const e: LogEstimate & { sd?: number } = paired ? pairedLog(kept.a, kept.b) : unpairedLog(kept.a, kept.b);
-  const tc = e.se === 0 ? 0 : jStat.studentt.inv(1 - o.alpha, e.dof);
+  const sc = (paired ? screenPaired : screenUnpaired)({ a, b, actA: baseline.activity, actB: candidate.activity, higherIsBetter, floorLog: Math.log1p(o.noiseThreshold) });
+  const base: MetricComparison = { ...out, setAsideBaseline: a.length - sc.kept.a.length, setAsideCandidate: b.length - sc.kept.b.length, gross: sc.gross };
+  const prefix = (r: MetricComparison) => (sc.note ? { ...r, reason: `${sc.note}; ${r.reason}` } : r);
+  if (sc.kept.a.length < 2 || sc.kept.b.length < 2) return prefix({ ...base, reason: `fewer than 2 runs a side left; ${need}`, needRuns: o.minRuns });
+  const test = (x: Pair) => testOn(base, x, { higherIsBetter, paired, o });
+  return prefix(judge(sc, test(sc.typical), test));
+}
+
+/** Run values of both sides (aligned by round when paired). */
+interface Pair {
+  a: number[];
+  b: number[];
+}
+
+/** What screening found: runs kept, gross deviations, and the run sets the tests use. */
+interface Screened {
+  /** Runs left after setting aside the disturbed ones (on side-independent evidence). */
+  kept: Pair;
+  /** Which were set aside and why (null when none). */
+  note: string | null;
+  gross: GrossDeviations | null;
+  /** Kept runs without any gross deviation: the table's input. */
+  typical: Pair;
+  /** Kept runs without those favouring the candidate: what an intermittent SLOWER is shown on. */
+  withoutBetter: Pair;
+  /** The gross deviations in words (null when none). */
+  worseText: string | null;
+  betterText: string | null;
+}
+
+interface ScreenInput {
+  a: readonly number[];
+  b: readonly number[];
+  actA: RunValues['activity'];
+  actB: RunValues['activity'];
+  higherIsBetter: boolean;
+  floorLog: number;
+}
+
+const pick = (x: readonly number[], idx: readonly number[]) => idx.map((i) => x[i]!);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const list = (idx: readonly number[]) => idx.map((i) => i + 1).join(', ');
+const medianOf = (x: readonly number[]) => {
+  const s = [...x].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Telemetry reasons per run: baseline runs first, then candidate runs. */
+function telemetryOf(x: ScreenInput): Array<string | null> {
+  return telemetryDisturbed([
+    ...x.a.map((_, i) => ({ side: 'baseline' as const, activity: x.actA?.[i] ?? null })),
+    ...x.b.map((_, i) => ({ side: 'candidate' as const, activity: x.actB?.[i] ?? null })),
+  ]);
+}
+
+/** Indices of grossly slow runs (worse for the metric) among values. */
+function grossSlow(values: readonly number[], x: ScreenInput): number[] {
+  const g = grossDeviations(values.map(Math.log), x.floorLog);
+  return x.higherIsBetter ? g.low : g.high;
+}
+
+/** Paired by round: rounds set aside on evidence, then gross deviations of the round log ratios. */
+function screenPaired(x: ScreenInput): Screened {
+  const n = x.a.length;
+  const why = telemetryOf(x);
+  const slowA = new Set(grossSlow(x.a, x));
+  const slowB = new Set(grossSlow(x.b, x));
+  const notes: string[] = [];
+  const keep = range(n).filter((i) => {
+    const w = why[i] ? `baseline run: ${why[i]}` : why[n + i] ? `candidate run: ${why[n + i]}` : slowA.has(i) && slowB.has(i) ? 'both runs grossly slow on their own sides' : null;
+    if (w) notes.push(`round ${i + 1}: ${w}`);
+    return !w;
+  });
+  const kept = { a: pick(x.a, keep), b: pick(x.b, keep) };
+  const r = keep.map((i) => Math.log(x.b[i]!) - Math.log(x.a[i]!));
+  const g = grossDeviations(r, x.floorLog);
+  const [worse, better] = x.higherIsBetter ? [g.low, g.high] : [g.high, g.low];
+  const typicalIdx = range(keep.length).filter((j) => !worse.includes(j) && !better.includes(j));
+  const noBetterIdx = range(keep.length).filter((j) => !better.includes(j));
+  const typRel = Math.expm1(medianOf(pick(r, typicalIdx)));
+  const text = (idx: number[]) =>
+    idx.length ? `candidate ${pct(Math.expm1(medianOf(pick(r, idx))))} against the baseline in round${idx.length > 1 ? 's' : ''} ${list(pick(keep, idx))} (${idx.length} of ${keep.length}; ${pct(typRel)} in the others)` : null;
+  return {
+    kept,
+    note: notes.length ? `${notes.length} round(s) set aside as disturbed (${notes.join('; ')})` : null,
+    gross: keep.length >= GROSS_MIN_RUNS ? { unit: 'round', of: keep.length, ofBetter: keep.length, candidateWorse: pick(keep, worse).map((i) => i + 1), candidateBetter: pick(keep, better).map((i) => i + 1) } : null,
+    typical: { a: pick(kept.a, typicalIdx), b: pick(kept.b, typicalIdx) },
+    withoutBetter: { a: pick(kept.a, noBetterIdx), b: pick(kept.b, noBetterIdx) },
+    worseText: text(worse),
+    betterText: text(better),
+  };
+}
+
+/** Unpaired: runs set aside on telemetry, then grossly slow runs on each side. */
+function screenUnpaired(x: ScreenInput): Screened {
+  const why = telemetryOf(x);
+  const keepA = range(x.a.length).filter((i) => !why[i]);
+  const keepB = range(x.b.length).filter((i) => !why[x.a.length + i]);
+  const notes = why.flatMap((w, k) => (w ? [`${k < x.a.length ? `baseline run ${k + 1}` : `candidate run ${k - x.a.length + 1}`}: ${w}`] : []));
+  const kept = { a: pick(x.a, keepA), b: pick(x.b, keepB) };
+  const slowA = grossSlow(kept.a, x);
+  const slowB = grossSlow(kept.b, x);
+  const without = (v: number[], idx: number[]) => v.filter((_, j) => !idx.includes(j));
+  const text = (side: string, v: number[], idx: number[], orig: number[]) =>
+    idx.length ? `${side} run${idx.length > 1 ? 's' : ''} ${list(pick(orig, idx))} (${idx.length} of ${v.length}) at ${pct(Math.expm1(medianOf(pick(v, idx).map(Math.log)) - medianOf(without(v, idx).map(Math.log))))} from the ${side}'s other runs` : null;
+  const judged = kept.a.length >= GROSS_MIN_RUNS || kept.b.length >= GROSS_MIN_RUNS;
+  return {
+    kept,
+    note: notes.length ? `${notes.length} run(s) set aside as disturbed (${notes.join('; ')})` : null,
+    gross: judged ? { unit: 'run', of: kept.b.length, ofBetter: kept.a.length, candidateWorse: pick(keepB, slowB).map((i) => i + 1), candidateBetter: pick(keepA, slowA).map((i) => i + 1) } : null,
+    typical: { a: without(kept.a, slowA), b: without(kept.b, slowB) },
+    withoutBetter: { a: without(kept.a, slowA), b: kept.b },
+    worseText: text('candidate', kept.b, slowB, keepB),
+    betterText: text('baseline', kept.a, slowA, keepA),
+  };
+}
+
+/**
+ * The verdict once gross deviations are known (see the module note): a SLOWER on the typical runs
+ * stands; rounds where the candidate came out grossly worse make it SLOWER (intermittent); rounds
+ * where it came out grossly better allow FASTER only on the typical rounds, and never SAME.
+ */
+function judge(sc: Screened, typical: MetricComparison, test: (x: Pair) => MetricComparison): MetricComparison {
+  const g = sc.gross;
+  if (!g || (!g.candidateWorse.length && !g.candidateBetter.length)) return typical;
+  const unit = g.unit === 'round' ? 'rounds' : 'runs';
+  const without = sc.betterText ? `; left out of the test: ${sc.betterText}` : '';
+  if (typical.verdict === 'SLOWER') return { ...typical, reason: `${[sc.worseText, sc.betterText].filter(Boolean).join('; ')}; on the typical ${unit}: ${typical.reason}` };
+  if (g.candidateWorse.length) {
+    const all = test(sc.withoutBetter);
+    const detail = `intermittent: ${g.candidateWorse.length} of ${g.of} ${g.unit === 'round' ? 'rounds' : 'candidate runs'}`;
+    return {
+      ...all,
+      verdict: 'SLOWER',
+      // Decided by the gross-deviation rule, not by the t test: Holm does not demote it.
+      directional: false,
+      needRuns: null,
+      verdictDetail: detail,
+      reason: `${detail}: ${sc.worseText}, with no host telemetry of a disturbance (a regression some of the time is never averaged away)${without}; all these ${unit} together: ${pct(all.relChange!)}, ${Math.round(all.ciLevel * 100)} % CI [${pct(all.ciLow!)}, ${pct(all.ciHigh!)}]`,
+    };
+  }
+  if (typical.verdict === 'FASTER') return { ...typical, reason: `${sc.betterText} (left out: FASTER holds on the typical ${unit} alone); ${typical.reason}` };
+  return {
+    ...typical,
+    verdict: 'UNKNOWN',
+    directional: false,
+    reason: `${sc.betterText}, with no host telemetry of a disturbance: an intermittently slow baseline or an unrecorded disturbance, so neither FASTER nor SAME (record host telemetry, or re-run); on the typical ${unit}: ${typical.reason}`,
+  };
+}
+
+/** The t interval, rank cross-check and verdict table on one pair of run sets. */
+function testOn(base: MetricComparison, x: Pair, c: { higherIsBetter: boolean; paired: boolean; o: Required<CompareOptions> }): MetricComparison {
+  const { a, b } = x;
+  const e: LogEstimate & { sd?: number } = c.paired ? pairedLog(a, b) : unpairedLog(a, b);
+  const tc = e.se === 0 ? 0 : jStat.studentt.inv(1 - c.o.alpha, e.dof);
   const lo = e.d - tc * e.se;
   const hi = e.d + tc * e.se;
   const tails = tTails(e);
-  const rank = paired ? signedRankTest(kept.a.map((x, i) => Math.log(kept.b[i]!) - Math.log(x))) : mannWhitneyU(kept.a, kept.b);
+  const rank = c.paired ? signedRankTest(a.map((v, i) => Math.log(b[i]!) - Math.log(v))) : mannWhitneyU(a, b);
   const down = e.d < 0;
   const res: MetricComparison = {
-    ...out,
-    centerBaseline: geoMean(kept.a),
-    centerCandidate: geoMean(kept.b),
-    setAsideBaseline: a.length - kept.a.length,
-    setAsideCandidate: b.length - kept.b.length,
+    ...base,
+    centerBaseline: geoMean(a),
+    centerCandidate: geoMean(b),
     spreadLog: e.sd ?? null,
-    method: paired ? 'paired-log' : 'welch-log',
+    method: c.paired ? 'paired-log' : 'welch-log',
     relChange: Math.exp(e.d) - 1,
     ciLow: Math.exp(lo) - 1,
     ciHigh: Math.exp(hi) - 1,
     pValue: down ? tails.pLess : tails.pGreater,
     rankPValue: down ? rank.pLess : rank.pGreater,
   };
-  const decided = decide(res, e, tc, { nA: kept.a.length, nB: kept.b.length, higherIsBetter, paired, o });
-  return kept.note ? { ...decided, reason: `${kept.note}; ${decided.reason}` } : decided;
-}
-
-/** Both sides without their disturbed runs (whole rounds when paired), and a note saying so. */
-function keepUndisturbed(a: readonly number[], b: readonly number[], paired: boolean): { a: number[]; b: number[]; note: string | null } {
-  const without = (x: readonly number[], drop: readonly number[]) => x.filter((_, i) => !drop.includes(i));
-  const zText = `modified z > ${DISTURBED_RUN_Z}`;
-  if (paired) {
-    const drop = disturbedRuns(a.map((x, i) => Math.log(b[i]!) - Math.log(x)));
-    if (!drop.length) return { a: [...a], b: [...b], note: null };
-    return { a: without(a, drop), b: without(b, drop), note: `${drop.length} disturbed round(s) set aside (round ${drop.map((i) => i + 1).join(', ')}: ratio ${zText})` };
-  }
-  const dropA = disturbedRuns(a.map(Math.log));
-  const dropB = disturbedRuns(b.map(Math.log));
-  if (!dropA.length && !dropB.length) return { a: [...a], b: [...b], note: null };
-  const parts = [dropA.length ? `${dropA.length} baseline` : '', dropB.length ? `${dropB.length} candidate` : ''].filter(Boolean);
-  return { a: without(a, dropA), b: without(b, dropB), note: `${parts.join(' and ')} run(s) set aside as disturbed (value ${zText})` };
+  return decide(res, e, tc, { nA: a.length, nB: b.length, higherIsBetter: c.higherIsBetter, paired: c.paired, o: c.o });
 }
 
 /**
@@ -399,6 +545,8 @@ function withinRunOnly(out: MetricComparison, baseline: RunValues, candidate: Ru
  * directional verdicts (FASTER/SLOWER) whose t-test p is not rejected at
  * α/(m − i + 1) become UNKNOWN. `family` holds the gated comparisons that reached a t test; returns
  * the indices (into `family`) that were demoted. Controls the family-wise error under any dependence.
+ * An intermittent SLOWER (`verdictDetail`) is decided by the gross-deviation rule, not by its t
+ * test, so it is not `directional` and never demoted.
  */
 export function applyHolm(family: MetricComparison[], alpha: number): number[] {
   const tested = family
