@@ -69,6 +69,9 @@ describe('joulebench ab --detect', () => {
     expectUsageRefusal(await runCliInProcess([...base, '--detect', '2', '--out-dir', join(root, 'x1')]), /--detect 2: a change within the --noise-threshold 3\.5 % is never called; use a larger --detect or a smaller --noise-threshold$/);
     expectUsageRefusal(await runCliInProcess([...base, '--detect', '10', '--max-rounds', '3', '--out-dir', join(root, 'x2')]), /--max-rounds 3: fewer than --rounds 5; use --max-rounds ≥ 5$/);
     expectUsageRefusal(await runCliInProcess([...base, '--power', '0.95', '--out-dir', join(root, 'x3')]), /--power: sizes the rounds for --detect <percent>; add --detect/);
+    // --min-runs above --max-rounds would run more rounds than allowed, or reach no verdict.
+    expectUsageRefusal(await runCliInProcess([...base, '--detect', '10', '--max-rounds', '12', '--min-runs', '16', '--out-dir', join(root, 'x5')]), /--min-runs 16: above --max-rounds 12, so no verdict is possible in the rounds allowed; use --min-runs ≤ 12 or --max-rounds ≥ 16$/);
+    expectUsageRefusal(await runCliInProcess([...base, '--detect', '10', '--min-runs', '40', '--out-dir', join(root, 'x6')]), /--min-runs 40: above --max-rounds 32 \(its default\)/);
     expectUsageRefusal(await runCliInProcess([...base, '--detect', 'ten', '--out-dir', join(root, 'x4')]), /--detect/);
     expect(readdirSync(root).filter((d) => /^x\d$/.test(d))).toEqual([]);
   });

@@ -47,9 +47,10 @@ export function detectRounds(report: ComparisonReport, o: DetectOptions): AbExte
       alpha,
       noiseThreshold: report.noiseThreshold,
       power: o.power,
-      // Never fewer than run already, nor than a verdict needs (--min-runs).
-      minRounds: Math.max(2, o.firstRounds, report.minRuns),
-      maxRounds: Math.max(o.maxRounds, o.firstRounds, report.minRuns),
+      // Never fewer than run already, nor than a verdict needs (--min-runs), nor more than allowed
+      // (`ab` refuses --min-runs or --rounds above --max-rounds).
+      minRounds: Math.min(Math.max(2, o.firstRounds, report.minRuns), Math.max(o.maxRounds, o.firstRounds)),
+      maxRounds: Math.max(o.maxRounds, o.firstRounds),
     }),
   }));
   const worst = perMetric.reduce((w, m) => (m.plan.rounds > w.plan.rounds || (m.plan.rounds === w.plan.rounds && m.plan.power < w.plan.power) ? m : w));

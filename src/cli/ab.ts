@@ -53,6 +53,9 @@ function detectOptionsOf(f: AbFlags): DetectOptions | null {
   if (!(f.detect > f.noiseThreshold)) throw new UsageError(`--detect ${f.detect}: a change within the --noise-threshold ${f.noiseThreshold} % is never called; use a larger --detect or a smaller --noise-threshold`);
   const maxRounds = f.maxRounds ?? Math.max(32, f.rounds);
   if (maxRounds < f.rounds) throw new UsageError(`--max-rounds ${maxRounds}: fewer than --rounds ${f.rounds}; use --max-rounds ≥ ${f.rounds}`);
+  if (f.minRuns > maxRounds) {
+    throw new UsageError(`--min-runs ${f.minRuns}: above --max-rounds ${maxRounds}${f.maxRounds === undefined ? ' (its default)' : ''}, so no verdict is possible in the rounds allowed; use --min-runs ≤ ${maxRounds} or --max-rounds ≥ ${f.minRuns}`);
+  }
   return { detectRel: f.detect / 100, power: f.power ?? 0.9, firstRounds: f.rounds, maxRounds };
 }
 

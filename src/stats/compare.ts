@@ -103,7 +103,7 @@ export interface CompareOptions {
 /**
  * Defaults: τ 3.5 % (above the ≈ 2.7 % run-to-run CV CodSpeed measured on GitHub-hosted runners,
  * https://codspeed.io/blog/benchmarks-in-ci-without-noise; 3.5 rather than 3 keeps 5-run comparisons
- * at 2 % run noise under 1 % false verdicts, test/compare-simulation.test.ts), Δ 5 %, α 0.05
+ * at 2 % run noise under 1 % false verdicts, bench/out/verdict-simulations.json), Δ 5 %, α 0.05
  * one-sided, n ≥ 5 a side.
  */
 export const DEFAULT_COMPARE: Required<CompareOptions> = { noiseThreshold: 0.035, tolerance: 0.05, alpha: 0.05, minRuns: 5 };
@@ -344,6 +344,7 @@ const medianOf = (x: readonly number[]) => {
 
 /** Telemetry reasons per run: baseline runs first, then candidate runs. */
 function telemetryOf(x: ScreenInput): Array<string | null> {
+  if (!x.actA?.some(Boolean) && !x.actB?.some(Boolean)) return new Array<string | null>(x.a.length + x.b.length).fill(null);
   return telemetryDisturbed([
     ...x.a.map((_, i) => ({ side: 'baseline' as const, activity: x.actA?.[i] ?? null })),
     ...x.b.map((_, i) => ({ side: 'candidate' as const, activity: x.actB?.[i] ?? null })),
@@ -361,7 +362,8 @@ function screenPaired(x: ScreenInput): Screened {
   const n = x.a.length;
   const why = telemetryOf(x);
   const slowA = new Set(grossSlow(x.a, x));
-  const slowB = new Set(grossSlow(x.b, x));
+  // Only a round slow on both sides is set aside: the candidate side is screened when needed.
+  const slowB = new Set(slowA.size ? grossSlow(x.b, x) : []);
   const notes: string[] = [];
   const keep = range(n).filter((i) => {
     const w = why[i] ? `baseline run: ${why[i]}` : why[n + i] ? `candidate run: ${why[n + i]}` : slowA.has(i) && slowB.has(i) ? 'both runs grossly slow on their own sides' : null;
