@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModelDir } from '../src/infer/model-store.js';
 import { DecoderRunner, openDecoderSession } from '../src/infer/decoder.js';
 import { PRESETS, parameterCount } from '../src/infer/presets.js';
+import { architectureParams } from './fixtures/decoder-params.js';
+import { countOnnxWeights } from './fixtures/onnx-count.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jb-infer-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,7 +37,11 @@ describe('generated ONNX decoders load in onnxruntime-node with Optimum/genai I/
             expect(logits.type).toBe(dtype === 'fp32' ? 'float32' : 'float16');
             const cfg = JSON.parse(readFileSync(join(m.dir, 'config.json'), 'utf8'));
             expect(cfg.vocab_size).toBe(c.vocabSize);
-            expect(cfg.joulebench).toMatchObject({ synthetic: true, preset, dtype, variant, parameters: parameterCount(c) });
+            // The stored count against the architecture's formula, and the linear layers actually
+            // written (MatMul/Gemm weight inputs, read back by an independent protobuf walker).
+            const arch = architectureParams(c);
+            expect(cfg.joulebench).toMatchObject({ synthetic: true, preset, dtype, variant, parameters: arch.total });
+            expect(countOnnxWeights(m.modelPath).linear).toBe(arch.linear);
             const genai = JSON.parse(readFileSync(join(m.dir, 'genai_config.json'), 'utf8'));
             expect(genai.model.decoder.inputs.past_key_names).toBe('past_key_values.%d.key');
           } finally {
@@ -70,6 +76,10 @@ describe('generated ONNX decoders load in onnxruntime-node with Optimum/genai I/
     expect(parameterCount(PRESETS.gpt2!)).toBe(124_439_808);
     expect(parameterCount(PRESETS['qwen2.5-0.5b']!)).toBe(494_032_768);
     expect(parameterCount(PRESETS['llama3.2-1b']!)).toBe(1_235_814_400);
+    // The architecture formula the generated models are checked against gives the same totals.
+    expect(architectureParams(PRESETS.gpt2!).total).toBe(124_439_808);
+    expect(architectureParams(PRESETS['qwen2.5-0.5b']!).total).toBe(494_032_768);
+    expect(architectureParams(PRESETS['llama3.2-1b']!).total).toBe(1_235_814_400);
   });
 
   it('the ORT session input metadata is what the runner relies on (symbolic batch/seq, static heads)', async () => {

@@ -6,8 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runInferBench } from '../src/infer/bench.js';
 import { DecoderRunner, openDecoderSession, type Ep } from '../src/infer/decoder.js';
 import { buildModelDir } from '../src/infer/model-store.js';
-import { parameterCount, PRESETS } from '../src/infer/presets.js';
+import { PRESETS } from '../src/infer/presets.js';
 import { f16BitsToF32 } from '../src/infer/weights.js';
+import { architectureParams } from './fixtures/decoder-params.js';
+import { countOnnxWeights } from './fixtures/onnx-count.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jb-infer-q4-'));
 const prevModels = process.env.JOULEBENCH_MODELS_DIR;
@@ -41,14 +43,18 @@ const TOL = { q4: 1e-4, q4f16: 0.05 } as const;
 
 describe('q4 / q4f16 presets: MatMulNBits (4-bit, block 32, scales + zero points) equals the dequantized graph', () => {
   for (const [preset, dtype] of [['tiny', 'q4'], ['tiny', 'q4f16'], ['tiny-gpt2', 'q4']] as const) {
-    it(`${preset} ${dtype} on cpu: logits within ${TOL[dtype]} of MatMul over dequant(weights); parameters as the preset`, async () => {
+    it(`${preset} ${dtype} on cpu: logits within ${TOL[dtype]} of MatMul over dequant(weights); parameters as the architecture and the file`, async () => {
       const q = buildModelDir(preset, { dtype, variant: 'gqa', dir: join(root, `${preset}-${dtype}`) });
       const ref = buildModelDir(preset, { dtype, variant: 'gqa', dir: join(root, `${preset}-${dtype}-ref`), q4Reference: true });
       const a = await logits(q.modelPath, 'cpu');
       const b = await logits(ref.modelPath, 'cpu');
       expect(maxAbs(a)).toBeGreaterThan(1); // logits are not degenerate
       expect(maxDiff(a, b)).toBeLessThanOrEqual(TOL[dtype]);
-      expect(q.info.parameters).toBe(parameterCount(PRESETS[preset]!));
+      // The stored count against the architecture's formula (test/fixtures/decoder-params.ts), and the
+      // file's own linear layers (K·N of each MatMulNBits, read back by an independent walker).
+      const arch = architectureParams(PRESETS[preset]!);
+      expect(q.info.parameters).toBe(arch.total);
+      expect(countOnnxWeights(q.modelPath).linear).toBe(arch.linear);
     });
   }
 
@@ -65,7 +71,7 @@ describe('q4 / q4f16 presets: MatMulNBits (4-bit, block 32, scales + zero points
     //   codes 106,496/2 = 53,248 B; fp32 scales 106,496/32·4 = 13,312 B; zero points one byte per two
     //   blocks per row = 1,664 B (K = 64 rows: N bytes, K = 128 rows: 2N bytes).
     // fp32 rest: embedding 512·64, norms 5·64, q/k/v biases 2·128 = 33,344 · 4 = 133,376 B.
-    expect(d.model.parameters).toBe(parameterCount(PRESETS.tiny!));
+    expect(d.model.parameters).toBe(106_496 + 33_344);
     expect(d.model.quantizedParameters).toBe(106_496);
     expect(d.model.weightBytes).toBe(53_248 + 13_312 + 1_664 + 133_376);
     const ref = buildModelDir('tiny', { dtype: 'q4', variant: 'gqa', dir: join(root, 'tiny-q4-ref-gpu'), q4Reference: true });
