@@ -26,30 +26,44 @@ describe('RAPL meter on a fake powercap tree (JOULEBENCH_SYSFS_ROOT)', () => {
     makeRaplZone(root, 'intel-rapl-mmio:0', 'package-0', 100 * J, 3 * J); // MMIO duplicate of package-0
     makeRaplZone(root, 'intel-rapl:2', 'psys', 100 * J, 9 * J); // platform, not CPU package
     process.env.JOULEBENCH_SYSFS_ROOT = root;
-    // The counters update every 10 ms with the exact energy so far (constant power: exact truth).
+    // The counters update every 5 ms with the exact energy so far (constant power: exact truth);
+    // each update's time is noted on the test's clock.
     const t0 = nowMs();
+    const writes: number[] = [];
     const write = () => {
-      const s = (nowMs() - t0) / 1000;
+      const t = nowMs();
+      const s = (t - t0) / 1000;
       writeAttr(root, 'class/powercap/intel-rapl:0/energy_uj', Math.floor(((70 + 150 * s) % 100) * J));
       writeAttr(root, 'class/powercap/intel-rapl:1/energy_uj', Math.floor((500 + 50 * s) * J));
       writeAttr(root, 'class/powercap/intel-rapl:0:0/energy_uj', Math.floor(((1 + 90 * s) % 100) * J));
+      writes.push(t);
     };
-    timer = setInterval(write, 10);
+    timer = setInterval(write, 5);
 
     const choice = await createEnergyMonitor({ meter: 'rapl', minWindow: 0, idleBaseline: 0 });
     if (!choice.monitor) throw new Error(choice.reason);
     monitor = choice.monitor;
     await monitor.begin('w');
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2500));
     const e = await monitor.end('w');
     if (!e.measured) throw new Error(e.reason);
-    // 200 W over the window, through one or more wraps of package-0: within 1 %, or within the
-    // meter's own stated uncertainty where a loaded machine delayed the counter writer or the
-    // sampler around an edge (the bound itself must stay small: < 5 %).
+    const x = e as unknown as { startUnixMs: number; endUnixMs: number; uncertaintyJ: number | null };
+    // 200 W over the window, through one or more wraps of package-0. At a constant power the
+    // counters are exact at every update, and the meter's value at an edge lies within the update
+    // interval holding it, or a neighbouring one when where an update happened is misjudged: at most
+    // 200 W × (the update before that interval to the one after it, as written on the test's clock)
+    // per edge, plus the counters' 1 µJ floor. Updates every 5 ms: ≈ 3 J an edge, ≈ 1.2 % of ≈ 500 J.
+    const spanAt = (t: number) => {
+      const i = writes.findIndex((w, k) => w <= t && (writes[k + 1] ?? Infinity) > t);
+      return i >= 1 && i + 2 < writes.length ? writes[i + 2]! - writes[i - 1]! : Infinity;
+    };
+    const spans = [spanAt(x.startUnixMs), spanAt(x.endUnixMs)];
+    const boundJ = (200 * (spans[0]! + spans[1]!)) / 1000 + 4e-6;
     const truthJ = 200 * e.timeS;
-    const statedJ = (e as { uncertaintyJ: number | null }).uncertaintyJ ?? 0;
-    expect(statedJ / truthJ, `stated uncertainty ${statedJ} J`).toBeLessThan(0.05);
-    expect(Math.abs(e.energyJ - truthJ), `${e.energyJ} J over ${e.timeS} s (truth ${truthJ} J, ±${statedJ} J stated)`).toBeLessThanOrEqual(Math.max(0.01 * truthJ, statedJ));
+    console.log(`[rapl] ${e.energyJ.toFixed(3)} J vs truth ${truthJ.toFixed(3)} J: error ${(e.energyJ - truthJ).toFixed(3)} J, bound ${boundJ.toFixed(3)} J (update spans at the edges ${spans.map((g) => g.toFixed(1)).join(', ')} ms), stated ±${x.uncertaintyJ?.toFixed(3)} J`);
+    expect(Math.abs(e.energyJ - truthJ), `${e.energyJ} J over ${e.timeS} s (truth ${truthJ} J, bound ${boundJ} J)`).toBeLessThanOrEqual(boundJ);
+    // Separately: the meter's stated uncertainty covers the truth.
+    expect(Math.abs(e.energyJ - truthJ), `stated uncertainty ${x.uncertaintyJ} J must cover the error`).toBeLessThanOrEqual(x.uncertaintyJ ?? 0);
     expect((e as Record<string, unknown>).counterWraps as number).toBeGreaterThanOrEqual(2);
     expect(e.scope).toBe('cpu-package');
     expect(e.meter).toBe('rapl');
