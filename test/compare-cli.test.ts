@@ -123,6 +123,6 @@ describe('joulebench compare (run sets)', () => {
   it('documents the exit codes in --help', async () => {
     const r = await runCliInProcess(['compare', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Exit codes:\n\s+0\s+pass[\s\S]*1\s+a gated metric SLOWER with --fail-on-regression[\s\S]*2\s+bad input/);
+    expect(r.stdout).toMatch(/Exit codes:\n\s+0\s+pass[\s\S]*1\s+a gated metric SLOWER \(intermittent included\) with --fail-on-regression[\s\S]*2\s+bad input/);
   });
 });

@@ -48,10 +48,15 @@ t test at alpha, i.e. the (1 − 2·alpha) CI excludes no change; Holm-adjusted 
 metrics), is estimated beyond ±noise-threshold, and there are ≥ min-runs runs a side (the rank test
 is reported next to it); SAME when the whole CI lies within ±tolerance; REFUSED when the
 figures are not comparable (different energy meter, scope or declared watts); else UNKNOWN.
+A run is set aside as disturbed only on evidence independent of its side (its host telemetry, or
+both runs of its round grossly slow). With ≥ 8 rounds, a candidate grossly slower in a minority of
+rounds is SLOWER (intermittent: k of n rounds), gated like SLOWER; a baseline grossly slow in some
+rounds is left out, and then FASTER needs the other rounds and SAME is not given.
 
 Exit codes:
   0  pass (no gated regression; UNKNOWN passes unless --fail-on-unknown)
-  1  a gated metric SLOWER with --fail-on-regression, or UNKNOWN/REFUSED with --fail-on-unknown
+  1  a gated metric SLOWER (intermittent included) with --fail-on-regression, or UNKNOWN/REFUSED
+     with --fail-on-unknown
   2  bad input: a flag, or a file that is not a readable joulebench result
 `;
 
