@@ -3,7 +3,7 @@
  * over SNMP, IPMI/Redfish, or anything else a user can script. Each read runs the command once,
  * bounded by a timeout; the output must be one number (an optional trailing "W" is accepted).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { runShell } from '../util/child.js';
 import type { MeterReading, PowerMeter } from './meter.js';
 import { MAX_DEVICE_POWER_W } from './integrate.js';
 
@@ -30,62 +30,21 @@ export function parseWattsOutput(cmd: string, stdout: string): number {
 /**
  * Run the command once; resolves with its stdout or rejects with a one-line Error.
  *
- * The shell runs as the leader of its own process group, and a timeout kills the whole group:
- * killing only `/bin/sh` (what execFile's `timeout` does) leaves whatever it started (`sleep 5;
- * echo 5`, an `snmpget` still waiting for its reply) running as an orphan, one more per poll.
+ * The shell runs as the leader of its own process group (src/util/child.ts), and a timeout, a
+ * cancel (`signal`) or runaway output kills the whole group: killing only `/bin/sh` (what
+ * execFile's `timeout` does) leaves whatever it started (`sleep 5; echo 5`, an `snmpget` still
+ * waiting for its reply) running as an orphan, one more per poll.
  */
-export function runMeterCommand(cmd: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      child = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    } catch (err) {
-      reject(new Error(`--meter-cmd '${cmd}': could not start /bin/sh (${(err as Error).message.split('\n')[0]})`));
-      return;
-    }
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    let outBytes = 0;
-    let settled = false;
-    const killGroup = () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
-    /** `abort`: the command is still running (timeout, runaway output): kill its process group. */
-    const finish = (err: Error | null, abort = false) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (abort) {
-        // Leave nothing behind: the command's children, and the pipes they may still hold open.
-        killGroup();
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-      }
-      if (err) reject(err);
-      else resolve(Buffer.concat(out).toString('utf8'));
-    };
-    const timer = setTimeout(() => finish(new Error(`--meter-cmd '${cmd}': did not finish within ${timeoutMs} ms`), true), timeoutMs);
-    child.stdout!.on('data', (b: Buffer) => {
-      outBytes += b.length;
-      if (outBytes > MAX_OUTPUT_BYTES) finish(new Error(`--meter-cmd '${cmd}': printed more than ${MAX_OUTPUT_BYTES} bytes; it should print one number of watts`), true);
-      else out.push(b);
-    });
-    child.stderr!.on('data', (b: Buffer) => {
-      if (errOut.length < 16) errOut.push(b);
-    });
-    child.on('error', (e) => finish(new Error(`--meter-cmd '${cmd}': could not run (${e.message.split('\n')[0]})`)));
-    // 'close' waits for the shell's stdout/stderr to close too; a child it left holding them open
-    // is caught by the timeout above.
-    child.on('close', (code, signal) => {
-      if (code === 0) return finish(null);
-      const msg = Buffer.concat(errOut).toString('utf8').trim().split('\n')[0] || (signal ? `killed by ${signal}` : 'no message on stderr');
-      finish(new Error(`--meter-cmd '${cmd}': exited with ${code ?? signal}: ${msg}`));
-    });
-  });
+export async function runMeterCommand(cmd: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
+  const r = await runShell(cmd, { timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES, ...(signal ? { signal, abortKillSignal: 'SIGKILL' as const } : {}) });
+  const first = (t: string) => t.trim().split('\n')[0];
+  if (r.spawnError) throw new Error(`--meter-cmd '${cmd}': could not run (${first(r.spawnError.message)})`);
+  if (r.killed === 'timeout') throw new Error(`--meter-cmd '${cmd}': did not finish within ${timeoutMs} ms`);
+  if (r.killed === 'overflow') throw new Error(`--meter-cmd '${cmd}': printed more than ${MAX_OUTPUT_BYTES} bytes; it should print one number of watts`);
+  if (r.killed === 'abort') throw new Error(`--meter-cmd '${cmd}': ${first(String((signal?.reason as Error | undefined)?.message ?? 'cancelled'))}`);
+  if (r.code === 0) return r.stdout;
+  const msg = first(r.stderr) || (r.signal ? `killed by ${r.signal}` : 'no message on stderr');
+  throw new Error(`--meter-cmd '${cmd}': exited with ${r.code ?? r.signal}: ${msg}`);
 }
 
 /** Command meter. */
@@ -110,14 +69,30 @@ export class CommandMeter implements PowerMeter {
     this.method = `watts printed by --meter-cmd, polled and integrated (trapezoid); scope ${scope} as declared by the user`;
   }
 
+  /** Reads in flight (one at a time from the sampler; a set all the same). */
+  private readonly inFlight = new Set<AbortController>();
+
   async read(): Promise<MeterReading> {
-    const out = await runMeterCommand(this.cmd!, this.timeoutMs);
-    return { powerW: parseWattsOutput(this.cmd!, out) };
+    const ac = new AbortController();
+    this.inFlight.add(ac);
+    try {
+      const out = await runMeterCommand(this.cmd!, this.timeoutMs, ac.signal);
+      return { powerW: parseWattsOutput(this.cmd!, out) };
+    } finally {
+      this.inFlight.delete(ac);
+    }
+  }
+
+  /** End the reads in flight (their command's whole process group); each rejects with `reason`. */
+  cancel(reason: string): void {
+    for (const ac of this.inFlight) ac.abort(new Error(reason));
   }
 
   info(): Record<string, unknown> {
     return { command: this.cmd };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.cancel('cancelled: the meter was closed');
+  }
 }

@@ -87,5 +87,10 @@ export interface PowerMeter {
   describe?(): Promise<Record<string, unknown>>;
   /** Static facts (device name, UUID, paths...). */
   info(): Record<string, unknown>;
+  /**
+   * End the reads in flight now (each rejects with `reason`): a stalled read must not hold up a
+   * window edge or the sampler's stop. Meters whose reads cannot hang (sysfs, NVML) have none.
+   */
+  cancel?(reason: string): void;
   close(): Promise<void>;
 }

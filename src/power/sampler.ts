@@ -43,6 +43,9 @@ export function nowUnixMs(): number {
 /** Most points kept per window trace (issue 11: downsampled to at most 2,000). */
 export const MAX_TRACE_POINTS = 2000;
 
+/** Shortest bound on a window-edge read, ms (see Sampler.edgeBoundMs). */
+export const EDGE_READ_MIN_MS = 2000;
+
 /** Windows whose name starts with this are the monitor's own (idle baseline): no --min-window rule. */
 export const INTERNAL_WINDOW_PREFIX = '__joulebench';
 
@@ -247,9 +250,13 @@ export class Sampler {
     return { minS, periodS: p, basis };
   }
 
-  /** One serialised read. Keeps the read or records the failure; never throws. */
-  private readOnce(): Promise<Read | null> {
+  /**
+   * One serialised read. Keeps the read or records the failure; never throws. A read whose turn
+   * comes after stop(), or after its caller gave up on it (`token.abandoned`), is not made.
+   */
+  private readOnce(token?: { abandoned: boolean }): Promise<Read | null> {
     const p = this.chain.then(async () => {
+      if (this.stopped || token?.abandoned) return null;
       const a = nowUnixMs();
       try {
         const r = await this.meter.read();
@@ -343,7 +350,7 @@ export class Sampler {
   async begin(name: string): Promise<{ t0Ms: number }> {
     if (this.windows.has(name)) throw new Error(`energy window '${name}' is already open`);
     this.windows.set(name, { t0Ms: nowUnixMs() });
-    await this.readOnce();
+    await this.edgeRead();
     this.readStateNow(true);
     const t0Ms = nowUnixMs();
     this.windows.get(name)!.t0Ms = t0Ms;
@@ -360,7 +367,7 @@ export class Sampler {
     if (!w) throw new Error(`energy window '${name}' was never begun`);
     const t1Ms = Math.max(edges.t1Ms ?? nowUnixMs(), edges.t0Ms ?? w.t0Ms);
     const t0Ms = edges.t0Ms ?? w.t0Ms;
-    await this.readOnce();
+    await this.edgeRead();
     if (this.isCounter) await this.waitForTicksAfter(t1Ms, 2);
     this.readStateNow(true);
     this.windows.delete(name);
@@ -372,6 +379,42 @@ export class Sampler {
       if (this.meterDevice) (e as Record<string, unknown>).meterDevice = this.meterDevice;
     }
     return e;
+  }
+
+  /**
+   * Longest a window edge waits for its read, ms: three times the slowest of the meter's recent
+   * reads, and at least EDGE_READ_MIN_MS. A read slower than that has stalled (a PDU command hung
+   * on its network): waiting out --meter-timeout at each edge is what made a 3 s `power sample`
+   * take 43 s.
+   */
+  private edgeBoundMs(): number {
+    const recent = this.reads.slice(-50).map((r) => r.bMs - r.aMs);
+    return Math.max(EDGE_READ_MIN_MS, 3 * Math.max(0, ...recent));
+  }
+
+  /**
+   * The read at a window edge (after any read in flight), bounded by edgeBoundMs: past the bound
+   * the reads in flight are cancelled (the command's process group killed), the failure recorded,
+   * and the edge goes ahead without that reading (the window is then incomplete, with the reason).
+   */
+  private async edgeRead(): Promise<void> {
+    const boundMs = this.edgeBoundMs();
+    const token = { abandoned: false };
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([this.readOnce(token).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), boundMs)))]);
+    clearTimeout(timer);
+    if (inTime) return;
+    token.abandoned = true;
+    const why = `no reading within ${boundMs} ms at a window edge (stalled; its recent reads took at most ${Math.round(Math.max(0, ...this.reads.slice(-50).map((r) => r.bMs - r.aMs)))} ms)`;
+    if (!this.meter.cancel) {
+      this.failures.push({ tMs: nowUnixMs(), message: `${this.meter.name}: ${why}` });
+      return;
+    }
+    // The cancelled read records the failure as it settles (its process group is SIGKILLed, so at
+    // once); wait for that, briefly, so the window being closed sees it.
+    this.meter.cancel(why);
+    await Promise.race([this.chain, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
   }
 
   /**
@@ -588,6 +631,8 @@ export class Sampler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // A read in flight (a stalled command) must not hold up the stop, nor outlive it.
+    this.meter.cancel?.('cancelled: the sampler stopped');
     await this.chain.catch(() => undefined);
     await this.meter.close();
   }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { MeterSpec } from './meter.js';
 import type { SamplerOptions, SamplerStartInfo } from './sampler.js';
 import { withTimeout } from '../util/timeout.js';
+import { installChildReaper } from '../util/child.js';
 
 /** Bound on worker start-up plus the meter's first read and update-period probe, ms. */
 export const WORKER_START_TIMEOUT_MS = 30_000;
@@ -62,6 +63,9 @@ export class SamplerClient {
 
   /** Start a worker for `spec`; rejects with the meter's one-line error if it does not answer. */
   static async start(spec: MeterSpec, opts: SamplerOptions, timeoutMs = WORKER_START_TIMEOUT_MS): Promise<{ client: SamplerClient; info: SamplerStartInfo }> {
+    // The worker's meter commands are children of this process: if it exits (or is signalled)
+    // with a read in flight, this thread's reaper ends them (the worker's own cannot run then).
+    installChildReaper();
     const client = new SamplerClient(spawnWorker({ spec, opts }));
     try {
       const info = (await client.call('start', {}, timeoutMs, `starting the ${spec.name} power meter`)) as SamplerStartInfo;
