@@ -3,7 +3,9 @@
  * build each once, run the benchmark command in seeded random order within each round (after
  * untimed priming runs), keep every run's result file and log, and hand the run files to
  * `compare`. Runs are sequential (never two benchmarks at once on one machine) and each is its own
- * process: the unit of replication.
+ * process: the unit of replication. Every build and run is its own process group (src/util/child.ts):
+ * a timeout or an interruption (AbortOptions.signal: Ctrl-C, SIGTERM) ends the whole group, and an
+ * interrupted sequence leaves ab.json saying so ("interrupted") and no result of the cut-short run.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +16,8 @@ import { UsageError } from '../util/errors.js';
 import { addWorktree, checkDir, headOf, removeWorktree, resolveRef, type Checkout } from './checkout.js';
 import { writeManifest, type Manifest, type ManifestRun } from './manifest.js';
 import { benchCommand, planRuns, type PlannedRun, type Side } from './plan.js';
-import { runLogged } from './process.js';
+import { runChild, type ChildOutcome } from '../util/child.js';
+import { interruptionOf } from '../util/interrupt.js';
 
 /** What one side is: a git ref (worktree) or a checkout directory. */
 export interface SideSpec {
@@ -47,10 +50,34 @@ export interface AbOptions {
    * --detect`). Absent: exactly `rounds`.
    */
   extend?: (files: Record<Side, string[]>) => AbExtension;
+  /**
+   * Stop early (Ctrl-C, SIGTERM): the build or run in progress gets the same signal (its process
+   * group), then SIGKILL after a grace period; the manifest is marked interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 /** A failure after the inputs were accepted (build or run failed): exit code 1. */
 export class AbRunError extends Error {}
+
+/** The sequence was interrupted (AbOptions.signal); the manifest says so. Exit code 128 + n. */
+export class AbInterruptedError extends Error {
+  constructor(
+    readonly sig: NodeJS.Signals,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Grace an interrupted build or benchmark run gets to exit after the forwarded signal, ms. */
+export const AB_KILL_GRACE_MS = 5000;
+
+/** Run one shell command of the sequence: its own process group, output appended to `logFile`. */
+function runLogged(command: string, o: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; timeoutS: number; signal?: AbortSignal }): Promise<ChildOutcome> {
+  const sig = interruptionOf(o.signal) ?? 'SIGTERM';
+  return runChild('/bin/sh', ['-c', command], { cwd: o.cwd, env: o.env, logFile: o.logFile, timeoutMs: o.timeoutS * 1000, killGraceMs: AB_KILL_GRACE_MS, ...(o.signal ? { signal: o.signal } : {}), abortKillSignal: sig });
+}
 
 /** What the driver produced. */
 export interface AbOutcome {
@@ -136,6 +163,17 @@ class AbSession {
     throw new AbRunError(why);
   }
 
+  /** Throw AbInterruptedError (manifest marked) when the sequence was interrupted, `during` what. */
+  stopIfInterrupted(during: string): void {
+    const sig = interruptionOf(this.o.signal);
+    if (!sig) return;
+    const why = `interrupted by ${sig} during ${during}`;
+    this.manifest.status = 'interrupted';
+    this.manifest.failure = why;
+    this.save();
+    throw new AbInterruptedError(sig, why);
+  }
+
   /** Worktrees for refs, the directories as they are otherwise. */
   checkOut(repo: string, resolved: Resolved, workDir: string): void {
     for (const side of ['baseline', 'candidate'] as const) {
@@ -162,9 +200,11 @@ class AbSession {
     for (const c of this.checkouts) {
       const logFile = join(this.outDir, 'logs', `build-${c.side}.log`);
       this.log(`${c.side}: building (${o.build}) …`);
-      const b = await runLogged(o.build, { cwd: c.dir, env: { ...process.env }, logFile, timeoutS: o.buildTimeoutS });
+      this.stopIfInterrupted(`the ${c.side} build`);
+      const b = await runLogged(o.build, { cwd: c.dir, env: { ...process.env }, logFile, timeoutS: o.buildTimeoutS, ...(o.signal ? { signal: o.signal } : {}) });
       this.manifest.sides[c.side]!.buildS = b.durationS;
-      if (b.timedOut) this.fail(`${c.side} build did not finish within ${o.buildTimeoutS} s (--build-timeout); see ${logFile}`);
+      this.stopIfInterrupted(`the ${c.side} build (ended with its process group; see ${logFile})`);
+      if (b.killed === 'timeout') this.fail(`${c.side} build did not finish within ${o.buildTimeoutS} s (--build-timeout); see ${logFile}`);
       if (b.code !== 0) this.fail(`${c.side} build failed (exit ${b.code ?? b.signal}); see ${logFile}`);
       this.log(`${c.side}: built in ${b.durationS.toFixed(0)} s`);
     }
@@ -180,12 +220,19 @@ class AbSession {
     mkdirSync(join(outDir, p.warmup ? 'warmup' : p.side), { recursive: true });
     rmSync(file, { force: true });
     const cmd = benchCommand(o.bench, { out: file, side: p.side, round: p.round, dir: c.dir });
-    const startedAt = new Date().toISOString();
-    const r = await runLogged(cmd, { cwd: c.dir, env: env(p.side, p.round, p.index), logFile, timeoutS: o.runTimeoutS });
-    const run: ManifestRun = { round: p.round, side: p.side, warmup: p.warmup, file, log: logFile, startedAt, durationS: r.durationS, exitCode: r.code, signal: r.signal, timedOut: r.timedOut };
-    this.manifest.runs.push(run);
     const what = `${p.warmup ? 'warm-up' : `round ${p.round}/${this.manifest.rounds}`} ${p.side}`;
-    if (r.timedOut) this.fail(`${what}: did not finish within ${o.runTimeoutS} s (--run-timeout); see ${logFile}`);
+    this.stopIfInterrupted(`before ${what}`);
+    const startedAt = new Date().toISOString();
+    const r = await runLogged(cmd, { cwd: c.dir, env: env(p.side, p.round, p.index), logFile, timeoutS: o.runTimeoutS, ...(o.signal ? { signal: o.signal } : {}) });
+    const run: ManifestRun = { round: p.round, side: p.side, warmup: p.warmup, file, log: logFile, startedAt, durationS: r.durationS, exitCode: r.code, signal: r.signal, timedOut: r.killed === 'timeout' };
+    this.manifest.runs.push(run);
+    if (r.killed === 'abort') {
+      // Cut short: whatever it wrote is not a round. Its log stays.
+      rmSync(file, { force: true });
+      run.failure = `interrupted (its process group ended${r.signal ? ` by ${r.signal}` : ''}); no result kept`;
+    }
+    this.stopIfInterrupted(what);
+    if (r.killed === 'timeout') this.fail(`${what}: did not finish within ${o.runTimeoutS} s (--run-timeout); see ${logFile}`);
     if (r.code !== 0) this.fail(`${what}: the benchmark exited ${r.code ?? r.signal}; see ${logFile}`);
     try {
       const doc = readResult(file);

@@ -45,7 +45,8 @@ export const manifestSchema = z.object({
   runs: z.array(manifestRunSchema),
   /** Rounds added after the first `firstRounds` (`--detect`): how many in all, and why. */
   extension: z.object({ firstRounds: z.number().int().positive(), rounds: z.number().int().positive(), note: z.string() }).optional(),
-  status: z.enum(['building', 'running', 'complete', 'failed']),
+  /** 'interrupted': stopped by a signal (Ctrl-C, SIGTERM); `failure` says during what. */
+  status: z.enum(['building', 'running', 'complete', 'failed', 'interrupted']),
   failure: z.string().optional(),
 });
 

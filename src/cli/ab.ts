@@ -11,9 +11,11 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { detectRounds, type DetectOptions } from '../ab/detect.js';
-import { AbRunError, runAb, validateAb, type AbOptions } from '../ab/driver.js';
+import { AbInterruptedError, AbRunError, runAb, validateAb, type AbOptions } from '../ab/driver.js';
 import type { Side } from '../ab/plan.js';
 import { UsageError } from '../util/errors.js';
+import { killAllChildGroups } from '../util/child.js';
+import { onInterrupt, signalExitCode } from '../util/interrupt.js';
 import { numberArg } from './common.js';
 import { addCompareOptions, checkCompareOptions, COMPARE_HELP_TAIL, compareLoaded, compareOutputs, load, runCompare, type CompareCliOptions } from './compare.js';
 import { checkOutputs } from './result-file.js';
@@ -123,16 +125,32 @@ export function registerAb(program: Command): void {
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
     log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
+    // Ctrl-C / SIGTERM: the build or run in progress gets the signal (its process group), then
+    // SIGKILL after AB_KILL_GRACE_MS; ab.json says "interrupted". A second signal kills at once.
+    const stop = onInterrupt({
+      graceMs: 30_000,
+      force: (sig) => {
+        killAllChildGroups();
+        setTimeout(() => process.exit(signalExitCode(sig)), 3000).unref();
+      },
+    });
     let files;
     try {
-      files = await runAb(opts, log);
+      files = await runAb({ ...opts, signal: stop.signal }, log);
     } catch (e) {
       if (e instanceof AbRunError) {
         process.stderr.write(`joulebench: error: ${e.message}\n`);
         process.exitCode = 1;
         return;
       }
+      if (e instanceof AbInterruptedError) {
+        process.stderr.write(`\njoulebench: ${e.message}: the build or run in progress was ended with its process group; ${join(outDir, 'ab.json')} says "interrupted", the completed runs are kept\n`);
+        process.exitCode = signalExitCode(e.sig);
+        return;
+      }
       throw e;
+    } finally {
+      stop.dispose();
     }
     const labels = { baseline: join(outDir, 'baseline'), candidate: join(outDir, 'candidate') };
     const { code } = await runCompare(files.baselineFiles, files.candidateFiles, { ...f, md: f.md ?? join(outDir, 'compare.md') }, labels);
