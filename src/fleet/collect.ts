@@ -13,8 +13,12 @@ import { campaignPaths, type Manifest } from './manifest.js';
 import { querySched, type SchedView } from './slurm.js';
 import { taskOutcomes, type TaskOutcome } from './tasks.js';
 
-/** Bound on one scheduler query (scontrol / sacct), ms. */
+/** Most time one look at the scheduler (scontrol, then sacct) may take, ms. */
 export const SCHED_QUERY_TIMEOUT_MS = 30_000;
+/** Time the single look of `--timeout 0` (look once) gets, ms. */
+export const SINGLE_LOOK_MS = 5_000;
+/** A look with less time than this left before the deadline is not started, ms. */
+const MIN_LOOK_MS = 1_000;
 
 /** A campaign's state at one moment. */
 export interface FleetStatus {
@@ -30,9 +34,9 @@ export interface FleetStatus {
   sched: { sources: string[]; error: string | null; permanent: boolean };
 }
 
-/** Take one snapshot of a campaign (one scheduler query, then the files). */
-export async function snapshot(dir: string, manifest: Manifest, queryTimeoutMs = SCHED_QUERY_TIMEOUT_MS, env?: NodeJS.ProcessEnv): Promise<{ status: FleetStatus; loaded: LoadedResult[] }> {
-  const sched: SchedView = await querySched(manifest.jobId, manifest.tasks, queryTimeoutMs, env);
+/** Take one snapshot of a campaign (one scheduler query, ended by `deadlineMs` at the latest, then the files). */
+export async function snapshot(dir: string, manifest: Manifest, deadlineMs = Date.now() + SCHED_QUERY_TIMEOUT_MS, env?: NodeJS.ProcessEnv): Promise<{ status: FleetStatus; loaded: LoadedResult[] }> {
+  const sched: SchedView = await querySched(manifest.jobId, manifest.tasks, Math.min(deadlineMs, Date.now() + SCHED_QUERY_TIMEOUT_MS), env);
   const { outcomes, docs } = taskOutcomes(dir, manifest, sched);
   const counts = { ok: 0, failed: 0, pending: 0, running: 0, unknown: 0 };
   for (const o of outcomes) counts[o.state]++;
@@ -46,9 +50,11 @@ export async function snapshot(dir: string, manifest: Manifest, queryTimeoutMs =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Poll until every task has ended or `timeoutS` passes (0 = one snapshot). Tasks whose fate only
- * the scheduler could tell, when it cannot be asked from here (no scontrol, no Slurm
- * configuration), do not make it wait: nothing would change.
+ * Poll until every task has ended or `timeoutS` passes (0 = one snapshot). `timeoutS` is one
+ * deadline for the whole wait, scheduler queries included (a query gets what is left of it; the
+ * single look of `timeoutS` 0 gets SINGLE_LOOK_MS). Tasks whose fate only the scheduler could tell, when it
+ * cannot be asked from here (no scontrol, no Slurm configuration), do not make it wait: nothing
+ * would change.
  */
 export async function waitForCampaign(
   dir: string,
@@ -58,21 +64,23 @@ export async function waitForCampaign(
   const t0 = Date.now();
   const deadline = t0 + opts.timeoutS * 1000;
   let lastLine = '';
+  let first = true;
   for (;;) {
-    const left = deadline - Date.now();
-    const snap = await snapshot(dir, manifest, Math.max(5_000, Math.min(SCHED_QUERY_TIMEOUT_MS, left)), opts.env);
+    const snap = await snapshot(dir, manifest, first && opts.timeoutS === 0 ? t0 + SINGLE_LOOK_MS : deadline, opts.env);
+    first = false;
     const s = snap.status;
     s.waitedS = (Date.now() - t0) / 1000;
     // Tasks only the scheduler could tell about, and a scheduler that cannot be asked from here.
     const hopeless = s.counts.unknown > 0 && s.counts.pending + s.counts.running === 0 && s.sched.permanent;
-    if (s.finished || hopeless || Date.now() >= deadline) {
+    if (s.finished || hopeless || Date.now() >= deadline - MIN_LOOK_MS) {
       s.timedOut = !s.finished && !hopeless && opts.timeoutS > 0;
       return snap;
     }
     const line = `waiting for job ${manifest.jobId}: ${s.counts.ok + s.counts.failed} of ${manifest.tasks} ended (${s.counts.running} running, ${s.counts.pending} pending${s.counts.unknown ? `, ${s.counts.unknown} unknown` : ''}), ${Math.round(s.waitedS)} s of ${opts.timeoutS} s`;
     if (line.replace(/, \d+ s of.*$/, '') !== lastLine.replace(/, \d+ s of.*$/, '')) opts.log?.(line);
     lastLine = line;
-    await sleep(Math.min(opts.pollS * 1000, Math.max(0, deadline - Date.now())));
+    // Sleep no later than the last moment a look still fits before the deadline.
+    await sleep(Math.min(opts.pollS * 1000, Math.max(0, deadline - MIN_LOOK_MS - Date.now())));
   }
 }
 

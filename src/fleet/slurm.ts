@@ -1,6 +1,6 @@
 /**
  * Talking to Slurm through its own commands (sbatch, scontrol, sacct, scancel), each call bounded
- * by a timeout, and parsing what they print (pure functions, tested on captured output).
+ * by a timeout (each a process group, ended whole), and parsing what they print (pure functions, tested on captured output).
  *
  * Task state comes from `scontrol show job -o <id>` (live and recently ended jobs: Slurm keeps an
  * ended job for MinJobAge, 300 s by default) and, for tasks it no longer knows, from `sacct` when
@@ -8,7 +8,7 @@
  * (src/fleet/tasks.ts) say how each task ended. References: scontrol(1), sacct(1), and the job
  * state codes in squeue(1) (https://slurm.schedmd.com/squeue.html#SECTION_JOB-STATE-CODES).
  */
-import { execFile } from 'node:child_process';
+import { runChild } from '../util/child.js';
 
 /** What one command invocation produced. */
 export interface ToolResult {
@@ -20,17 +20,17 @@ export interface ToolResult {
   failure: 'missing' | 'timeout' | null;
 }
 
-/** Run a command with a timeout (SIGKILL at the bound); never throws. */
-export function runTool(cmd: string, args: readonly string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
-  return new Promise((resolve) => {
-    execFile(cmd, [...args], { timeout: opts.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20, env: opts.env ?? process.env, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (!err) return resolve({ code: 0, stdout, stderr, failure: null });
-      const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };
-      if (e.code === 'ENOENT') return resolve({ code: null, stdout: '', stderr: '', failure: 'missing' });
-      if (e.killed) return resolve({ code: null, stdout, stderr, failure: 'timeout' });
-      resolve({ code: typeof e.code === 'number' ? e.code : 1, stdout, stderr, failure: null });
-    });
-  });
+/**
+ * Run a Slurm client command bounded by `timeoutMs`; never throws. It runs in its own process
+ * group, ended whole at the bound (src/util/child.ts): a wrapper script's children (an `ssh` to the
+ * controller, a site's `scontrol` shim) do not outlive it.
+ */
+export async function runTool(cmd: string, args: readonly string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
+  const r = await runChild(cmd, args, { timeoutMs: Math.max(1, opts.timeoutMs), env: opts.env ?? process.env });
+  if (r.spawnError?.code === 'ENOENT') return { code: null, stdout: '', stderr: '', failure: 'missing' };
+  if (r.spawnError) return { code: 1, stdout: '', stderr: r.spawnError.message, failure: null };
+  if (r.killed === 'timeout') return { code: null, stdout: r.stdout, stderr: r.stderr, failure: 'timeout' };
+  return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr, failure: null };
 }
 
 /** Job states after which a task no longer runs (squeue(1), JOB STATE CODES). */
@@ -143,9 +143,17 @@ export interface SchedView {
   sources: string[];
 }
 
-/** Ask scontrol (then sacct for tasks scontrol no longer holds) about array job `jobId`. */
-export async function querySched(jobId: string, n: number, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<SchedView> {
+/** Least time left for sacct to be worth asking after scontrol, ms. */
+const MIN_SACCT_MS = 500;
+
+/**
+ * Ask scontrol (then sacct for tasks scontrol no longer holds) about array job `jobId`, both within
+ * one deadline (`deadlineMs`, Date.now() clock): the two calls share it, so a slow controller makes
+ * the query end at the deadline rather than after two full bounds.
+ */
+export async function querySched(jobId: string, n: number, deadlineMs: number, env?: NodeJS.ProcessEnv): Promise<SchedView> {
   const view: SchedView = { tasks: new Map(), reachable: false, error: null, permanent: false, sources: [] };
+  const timeoutMs = Math.max(1, deadlineMs - Date.now());
   const sc = await runTool('scontrol', ['show', 'job', '-o', jobId], { timeoutMs, ...(env ? { env } : {}) });
   if (sc.code === 0) {
     view.reachable = true;
@@ -156,10 +164,10 @@ export async function querySched(jobId: string, n: number, timeoutMs: number, en
     view.sources.push('scontrol');
   } else {
     view.permanent = sc.failure === 'missing' || /configuration source|slurm\.conf/i.test(sc.stderr);
-    view.error = sc.failure === 'missing' ? 'scontrol not found (not on a Slurm login node?)' : sc.failure === 'timeout' ? `scontrol timed out after ${timeoutMs / 1000} s` : `scontrol failed: ${lastLine(sc.stderr) ?? `exit ${sc.code}`}`;
+    view.error = sc.failure === 'missing' ? 'scontrol not found (not on a Slurm login node?)' : sc.failure === 'timeout' ? `scontrol did not answer within ${(timeoutMs / 1000).toFixed(1)} s` : `scontrol failed: ${lastLine(sc.stderr) ?? `exit ${sc.code}`}`;
   }
-  if (view.tasks.size < n) {
-    const sa = await runTool('sacct', ['-X', '-n', '-P', '-o', 'JobID,State,ExitCode,NodeList', '-j', jobId], { timeoutMs, ...(env ? { env } : {}) });
+  if (view.tasks.size < n && deadlineMs - Date.now() >= MIN_SACCT_MS) {
+    const sa = await runTool('sacct', ['-X', '-n', '-P', '-o', 'JobID,State,ExitCode,NodeList', '-j', jobId], { timeoutMs: deadlineMs - Date.now(), ...(env ? { env } : {}) });
     if (sa.code === 0) {
       view.sources.push('sacct');
       for (const t of parseSacct(sa.stdout, jobId)) if (!view.tasks.has(t.index)) view.tasks.set(t.index, t);
