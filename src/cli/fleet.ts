@@ -14,6 +14,7 @@ import { waitForCampaign, writeFleetReport, type FleetStatus } from '../fleet/co
 import { validTimeLimit } from '../fleet/submit.js';
 import { UsageError } from '../util/errors.js';
 import { numberArg, printJson } from './common.js';
+import { parseRunArgs } from './run.js';
 
 interface SubmitFlags {
   tasks: number;
@@ -117,6 +118,7 @@ export function registerFleet(program: Command): void {
         campaign: f.campaign ?? newCampaignDir(DEFAULT_CAMPAIGNS_DIR),
         sbatchArgs: f.sbatchArg,
         runArgs,
+        parseRunArgs,
       });
       if (f.json) printJson(manifest);
       else {

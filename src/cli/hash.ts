@@ -10,7 +10,10 @@ import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVec
 import { runHashBench } from '../hash/bench.js';
 import type { Measurement, ResultDoc } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
-import { defaultLaunch, KERNEL_VARIANTS, KERNELS, parseVariant, type LaunchConfig } from '../hash/kernels.js';
+import { defaultLaunch, KERNEL_VARIANTS } from '../hash/kernels.js';
+import { launchFromFlags, type LaunchFlags } from '../hash/launch-flags.js';
+
+export { launchFromFlags, type LaunchFlags } from '../hash/launch-flags.js';
 import { NONCE_SPACE, searchNonces, validateRange } from '../hash/search.js';
 import type { SelfCheckReport } from '../hash/selfcheck.js';
 import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
@@ -23,14 +26,6 @@ import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js'
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
-
-/** --kernel/--wg/--npi (and, for hash commands, --llvmpipe-width). */
-export interface LaunchFlags {
-  kernel?: string;
-  wg?: number;
-  npi?: number;
-  llvmpipeWidth?: number;
-}
 
 interface SearchFlags extends LaunchFlags {
   header: string;
@@ -60,19 +55,6 @@ function cpuHasAvx512(): boolean {
   } catch {
     return false;
   }
-}
-
-/** A launch config from --kernel/--wg/--npi, or undefined (autotune / default). */
-export function launchFromFlags(f: LaunchFlags, adapterMaxWg: number | null): LaunchConfig | undefined {
-  if (f.kernel === undefined && f.wg === undefined && f.npi === undefined) return undefined;
-  const variant = parseVariant(f.kernel ?? 'x1');
-  if (f.npi !== undefined && !KERNELS[variant].usesNpi) {
-    throw new UsageError(`--npi ${f.npi}: the ${variant} kernel evaluates one nonce per invocation and has no NPI; drop --npi or use --kernel x1, x2 or x4`);
-  }
-  const base = defaultLaunch(variant);
-  const wg = f.wg ?? base.workgroupSize;
-  if (adapterMaxWg !== null && wg > adapterMaxWg) throw new UsageError(`--wg ${wg}: this adapter allows at most ${adapterMaxWg} invocations per workgroup`);
-  return { variant, workgroupSize: wg, valuesPerInvocation: f.npi ?? base.valuesPerInvocation };
 }
 
 /** Parse a u32-range integer flag (decimal or 0x hex); the range check is validateRange's. */

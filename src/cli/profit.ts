@@ -2,11 +2,8 @@
  * `joulebench profit`: what each use of a site's power earns, from measured numbers, and which use
  * to choose. I/O lives here (site files, result files); the model is pure (src/profit/).
  */
-import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
-import { readInputFile } from '../util/input-file.js';
 import { readResult } from '../report/results.js';
 import type { Measurement, ResultDoc } from '../report/schema.js';
 import { energyBasis } from '../power/energy-basis.js';
@@ -20,7 +17,6 @@ import {
   isCalendarDate,
   profitMeasurement,
   resolveProfitInputs,
-  validateSiteProfile,
   type MeasuredDevice,
   type MeasuredInferRate,
   type MeasuredInputs,
@@ -32,32 +28,9 @@ import {
   servingInfoOf,
   type SiteProfile,
 } from '../profit/index.js';
+import { readSiteProfile } from '../profit/site-file.js';
 
-/** Parse site-profile text (JSON or YAML by extension; unknown extension: JSON, then YAML). */
-export function parseSiteText(text: string, path: string): unknown {
-  const ext = extname(path).toLowerCase();
-  const oneLine = (m: string) => m.split('\n')[0]?.trim() ?? m;
-  if (ext === '.json') {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(`site file ${path}: not valid JSON (${oneLine((err as Error).message)})`);
-    }
-  }
-  try {
-    return parseYaml(text, { prettyErrors: false });
-  } catch (err) {
-    throw new UsageError(`site file ${path}: not valid YAML (${oneLine((err as Error).message)})`);
-  }
-}
-
-/** Read and validate a site profile file; UsageError (exit 2) with one line naming the field. */
-export function readSiteProfile(path: string): SiteProfile {
-  const text = readInputFile(path, 'site file', `--site ${path}`);
-  const v = validateSiteProfile(parseSiteText(text, path));
-  if (!v.ok) throw new UsageError(`site file ${path}: ${v.error}`);
-  return v.profile;
-}
+export { parseSiteText, readSiteProfile } from '../profit/site-file.js';
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const str = (x: unknown) => (typeof x === 'string' && x.length ? x : null);

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import type { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { NoAdapterError, identityOf, openDevice, type AdapterIdentity, type GpuContext } from '../gpu/adapter.js';
 import { runHashBench } from '../hash/bench.js';
 import { defaultRunInferOptions, runInferBench } from '../infer/bench.js';
@@ -20,23 +20,24 @@ import { choosePricedPreset, type PricedModelChoice } from '../infer/priced-defa
 import { defaultRunServeOptions, runInferServe, SERVE_DEFAULTS } from '../infer/serve/serve.js';
 import { parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
 import { servingLine } from '../infer/sweep-format.js';
-import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, validateMeterOptions, workloadFor, type EnergyMonitor, type MeterOptions } from '../power/monitor.js';
+import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, workloadFor, type EnergyMonitor } from '../power/monitor.js';
 import { formatComparison, tokenLadderOf, type ProfitReport, type SiteProfile } from '../profit/index.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
-import { newResultDoc, packageRoot } from '../report/environment.js';
+import { newResultDoc } from '../report/environment.js';
 import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
 import { numberArg, printJson } from './common.js';
-import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
+import { profitMeasurementForDoc } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
 import { attemptWrite, checkResultOutputs, type ResultWrites } from './result-file.js';
-import { addKernelOptions, launchFromFlags, type LaunchFlags } from './hash.js';
-import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
+import { addKernelOptions, launchFromFlags } from './hash.js';
+import { addTimedPhaseOptions } from './timed-phase-options.js';
+import { checkRunOptions, type RunCheckInput } from '../run/checks.js';
 import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
 
 /** Options of `joulebench run`. */
-export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags>, Omit<LaunchFlags, 'llvmpipeWidth'> {
+export interface RunOptions extends RunCheckInput {
   adapter?: string;
   seconds: number;
   /** false: no autotune; the hashing phase uses --kernel/--wg/--npi (or the default x1 kernel). */
@@ -59,10 +60,7 @@ export interface RunOptions extends MeterOptions, Partial<TimedPhaseFlags>, Omit
   progress?: 'auto' | 'bar' | 'plain' | 'quiet';
 }
 
-/** The shipped site profile used when --site is not given. */
-export function defaultSiteFile(): string {
-  return join(packageRoot(), 'sites', 'boden-sweden.yaml');
-}
+export { defaultSiteFile } from '../run/checks.js';
 
 function skipped(id: string, kind: Measurement['kind'], reason: string): Measurement {
   return { id, kind, status: 'skipped', reason, params: {}, metrics: {}, warnings: [] };
@@ -266,15 +264,10 @@ async function servingUnderLoad(x: { opts: RunOptions; model: string; dtype?: Pr
 /** Run the whole pipeline; returns the exit code. */
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
-  validateMeterOptions(opts); // before any device or meter opens
-  // --no-autotune alone: the default fast kernel, as in `hash bench`.
-  const launchFlags = opts.autotune === false && opts.kernel === undefined && opts.wg === undefined && opts.npi === undefined ? { ...opts, kernel: 'x1' } : opts;
-  launchFromFlags(launchFlags, null);
-  const siteFile = opts.site ?? defaultSiteFile();
-  // Validate the site file up front: a typo must not cost a full benchmark run.
-  const siteProfile = readSiteProfile(siteFile);
+  // Every flag, the model reference and the site file, before any device or meter opens (the same
+  // checks `fleet submit` makes on the arguments it forwards).
+  const { launchFlags, siteFile, siteProfile, timed } = checkRunOptions(opts);
   await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)', { files: [siteFile, ...(opts.model && existsSync(opts.model) ? [opts.model] : [])] });
-  const timed = timedPhaseOptions({ targetRelCi: opts.targetRelCi ?? 1, autotuneCache: opts.autotuneCache !== false, ...(opts.minSeconds !== undefined ? { minSeconds: opts.minSeconds } : {}) }, opts.seconds);
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
   let outPath: string | null = opts.out ?? null;
@@ -486,11 +479,30 @@ export function registerRun(program: Command): void {
   addMeterOptions(cmd);
   cmd.action(async (opts: RunOptions, c: Command) => {
     const g = c.optsWithGlobals() as { adapter?: string };
-    if (opts.ep !== undefined && !['webgpu', 'cpu', 'cuda'].includes(opts.ep)) throw new UsageError(`--ep '${opts.ep}': use webgpu, cpu or cuda`);
-    if (!['auto', 'bar', 'plain', 'quiet'].includes(opts.progress ?? 'auto')) throw new UsageError(`--progress '${opts.progress}': use auto, bar, plain or quiet`);
-    if (!['sweep', 'load'].includes(opts.serving ?? 'sweep')) throw new UsageError(`--serving '${opts.serving}': use sweep or load`);
-    if (opts.serving === 'load' && opts.batch) throw new UsageError('--batch with --serving load: --batch sweeps static batches for the serving figure, --serving load measures it under Poisson load instead; drop one');
     const code = await runMain({ ...opts, ...(g.adapter !== undefined ? { adapter: g.adapter } : {}) });
     process.exitCode = code;
   });
+}
+
+/**
+ * Parse `joulebench run` arguments with run's own option definitions, running nothing (`fleet
+ * submit` forwards them to every task, and checks them with checkRunOptions first). Commander's
+ * own errors (unknown option, missing value) become one-line UsageErrors.
+ */
+export async function parseRunArgs(args: readonly string[]): Promise<RunOptions> {
+  let err = '';
+  const p = new Command().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: (m) => (err += m) });
+  p.option('--adapter <index|substring>');
+  registerRun(p);
+  let seen: RunOptions | null = null;
+  p.commands.find((c) => c.name() === 'run')!.action((opts: RunOptions) => {
+    seen = opts;
+  });
+  try {
+    await p.parseAsync(['run', ...args], { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    throw new UsageError((err.split('\n').find((l) => l.trim()) ?? e.message).replace(/^error:\s*/, ''));
+  }
+  return seen!;
 }

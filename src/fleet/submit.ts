@@ -6,11 +6,9 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { gitState, packageRoot, toolVersion } from '../report/environment.js';
 import { UsageError } from '../util/errors.js';
-import { registerRun } from '../cli/run.js';
-import { readSiteProfile } from '../cli/profit.js';
+import { checkRunOptions, type RunCheckInput } from '../run/checks.js';
 import { campaignPaths, type Manifest, writeManifest, MANIFEST_FILE } from './manifest.js';
 import { lastLine, parseSbatchParsable, runTool } from './slurm.js';
 
@@ -30,7 +28,15 @@ export interface SubmitOptions {
   /** Batch script (default: deploy/slurm/joulebench.sbatch of this install). */
   script?: string;
   runArgs: string[];
+  /**
+   * `joulebench run`'s own argument parser (src/cli/run.ts parseRunArgs, passed in by the CLI:
+   * nothing below src/cli imports it), so unknown flags and bad values are found as run finds them.
+   */
+  parseRunArgs: RunArgsParser;
 }
+
+/** Parses `joulebench run` arguments into its options without running anything; UsageError on bad input. */
+export type RunArgsParser = (args: readonly string[]) => Promise<RunCheckInput>;
 
 /** Options of sbatch that the campaign layout owns (a passthrough copy would break it). */
 const OWNED = [/^--array(=|$)/, /^-a/, /^--output(=|$)/, /^-o/, /^--error(=|$)/, /^-e/, /^--parsable$/, /^--export(=|$)/, /^--chdir(=|$)/, /^-D/, /^--wrap(=|$)/];
@@ -39,39 +45,31 @@ const OWNED = [/^--array(=|$)/, /^-a/, /^--output(=|$)/, /^-o/, /^--error(=|$)/,
 const RUN_OWNED = ['--out', '--json'];
 
 /**
- * Check `joulebench run` arguments with run's own parser (unknown flags, bad numbers) and its
- * site file, without running anything. Throws a one-line UsageError naming the flag.
+ * Check `joulebench run` arguments before any node spends time on them: run's own parser (unknown
+ * flags, bad numbers), then the very checks `run` makes before any work (src/run/checks.ts:
+ * contradicting meter flags, --meter-scope, --ep, --kernel/--wg/--npi, --min-seconds, that --model
+ * names a preset or an existing file, the --site file). Relative paths are resolved from here, the
+ * submit directory, where the tasks start. Throws a one-line UsageError naming the flag.
  */
-export async function validateRunArgs(args: readonly string[]): Promise<void> {
+export async function validateRunArgs(args: readonly string[], parse: RunArgsParser): Promise<void> {
   for (const a of args) {
     const flag = a.split('=')[0]!;
     if (RUN_OWNED.includes(flag)) throw new UsageError(`run argument ${flag}: the batch script sets it per task (results/task-<i>.json); remove it`);
   }
-  let err = '';
-  const p = new Command().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: (s) => (err += s) });
-  p.option('--adapter <index|substring>');
-  registerRun(p);
-  let seen: { site?: string } | null = null;
-  p.commands.find((c) => c.name() === 'run')!.action((opts: { site?: string }) => {
-    seen = opts;
-  });
+  let opts: RunCheckInput;
   try {
-    await p.parseAsync(['run', ...args], { from: 'user' });
+    opts = await parse(args);
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`run argument: ${e.message}`);
-    if (e instanceof CommanderError) {
-      const msg = (err.split('\n').find((l) => l.trim()) ?? e.message).replace(/^error:\s*/, '');
-      throw new UsageError(`run argument: ${msg} (the arguments after '--' go to 'joulebench run')`);
-    }
+    if (e instanceof UsageError) throw new UsageError(`run argument: ${e.message} (the arguments after '--' go to 'joulebench run')`);
     throw e;
   }
-  const site = (seen as { site?: string } | null)?.site;
-  if (site !== undefined) {
-    try {
-      readSiteProfile(site);
-    } catch (e) {
-      throw new UsageError(`run argument --site: ${(e as Error).message.replace(/^--site \S+: /, '')} (tasks read it from the submit directory)`);
-    }
+  try {
+    checkRunOptions(opts);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const site = /^(?:--site \S+|site file \S+): (.*)$/.exec(e.message);
+    if (site) throw new UsageError(`run argument --site: ${site[1]} (tasks read it from the submit directory)`);
+    throw new UsageError(`run argument: ${e.message}${/^--model /.test(e.message) ? ' (tasks resolve it from the submit directory)' : ''}`);
   }
 }
 
@@ -139,7 +137,7 @@ function removeEmpty(dirs: string[]): void {
 
 /** Submit a campaign; returns its directory and manifest. Bad input → UsageError; sbatch failure → Error. */
 export async function submitCampaign(o: SubmitOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ dir: string; manifest: Manifest }> {
-  await validateRunArgs(o.runArgs);
+  await validateRunArgs(o.runArgs, o.parseRunArgs);
   validateSbatchArgs(o.sbatchArgs ?? []);
   const script = resolve(o.script ?? defaultBatchScript());
   if (!existsSync(script)) throw new UsageError(`--script ${script}: no such batch script`);

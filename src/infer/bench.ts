@@ -17,7 +17,7 @@
  * metrics, energy and latency percentiles are the smallest measured batch's (batch 1 when listed),
  * so results with and without a sweep compare.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -36,7 +36,8 @@ import { assertReadable, modelFilesOnDisk, openDecoderSession, resolveModelFile,
 import { readOnnxGraph, type OnnxGraphSummary } from './onnx-reader.js';
 import { factsFromGraph, readModelFacts, weightInventory, type ModelFacts, type WeightInventory } from './model-facts.js';
 import { ensureModel, type GeneratedModelInfo, type ModelDir } from './model-store.js';
-import { PRESETS, kvCacheBytes } from './presets.js';
+import { kvCacheBytes } from './presets.js';
+import { checkModelRef } from './model-ref.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
 import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
 import { mulberry32 } from './weights.js';
@@ -155,15 +156,12 @@ function inspectModel(file: string, tie: boolean | null): Pick<ResolvedModel, 'g
 
 /** Resolve `--model` to a file (generating a preset on first use); UsageError for anything else. */
 export function resolveModel(opts: Pick<InferBenchOptions, 'model'>, dtype: ModelDtype, variant: Variant, log: (s: string) => void): ResolvedModel {
-  const isPath = existsSync(opts.model) || /[/\\]|\.onnx$/i.test(opts.model);
-  if (!isPath && PRESETS[opts.model]) {
+  if (checkModelRef(opts.model) === 'preset') {
     log(`model: preset ${opts.model} (${dtype}, ${variant}) — generating if not cached`);
     const m = ensureModel(opts.model, { dtype, variant });
     if (m.built) log(`model: generated ${m.dir} in ${m.buildTimeS.toFixed(1)} s`);
     return { source: 'preset', name: opts.model, file: m.modelPath, generated: m, info: m.info, facts: readModelFacts(m.dir), ...inspectModel(m.modelPath, m.config.tieWordEmbeddings) };
   }
-  if (!isPath) throw new UsageError(`--model '${opts.model}': not a preset (${Object.keys(PRESETS).join(', ')}) nor an existing .onnx file or model directory`);
-  if (!existsSync(opts.model)) throw new UsageError(`--model ${opts.model}: no such file or directory`);
   const isDir = statSync(opts.model).isDirectory();
   if (isDir) assertReadable(opts.model, 'model directory');
   const dirFacts = isDir ? readModelFacts(opts.model) : null;

@@ -16,7 +16,7 @@
 import type { Command } from 'commander';
 import type { Energy } from '../report/schema.js';
 import type { AdapterIdentity } from '../gpu/adapter.js';
-import { numberArg, parseNumberFlag, warn } from '../cli/common.js';
+import { numberArg, parseNumberFlag, warn } from '../util/flags.js';
 import { UsageError } from '../util/errors.js';
 import { sleep } from '../util/timeout.js';
 import { METER_NAMES, isMeterName, type MeterSpec } from './meter.js';
