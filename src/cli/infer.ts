@@ -218,6 +218,8 @@ export function registerInfer(program: Command): void {
       // `build` takes a preset name only (paths are for `bench --model`): say so in its own terms.
       if (!PRESETS[preset]) throw new UsageError(`infer build '${preset}': not a preset; use one of ${PRESET_NAMES.join(', ')} ('joulebench infer presets' lists them)`);
       if (o.variant === 'std' && (o.dtype === 'q4' || o.dtype === 'q4f16')) throw new UsageError(`--dtype ${o.dtype} with --variant std: 4-bit presets use the gqa graph (MatMulNBits is an onnxruntime contrib op); drop --variant std`);
+      // The generator is synchronous: Ctrl-C ends the process at once, and the build's watchdog
+      // removes its temporary directory (src/infer/model-store.ts).
       const m = ensureModel(preset, { dtype: o.dtype, variant: o.variant, rebuild: o.force });
       const r = { dir: m.dir, built: m.built, buildTimeS: m.buildTimeS, bytesOnDisk: m.bytesOnDisk, ...m.info };
       if (o.json) printJson(r);

@@ -3,10 +3,20 @@
  * (+ `model.onnx.data` external weights), an HF-style `config.json` and a minimal `genai_config.json`,
  * the layout Optimum / onnxruntime-genai use. Built on demand into a temporary directory and renamed
  * into place (atomic), reused while `config.json`'s `joulebench` block matches.
+ *
+ * Temporary directories carry their owner (`.tmp-<preset>-<hex>-<pid>@<host>`) and a watchdog
+ * process that removes them if the build's process dies half-way (Ctrl-C: a qwen2.5-0.5b build left
+ * 365 MB); what a watchdog could not remove is swept by the next build once its owner is gone.
+ * Concurrent builds of one model are safe: each builds its own directory, and installing it
+ * tolerates a concurrent winner (rename(2) onto a non-empty directory fails; the old one is moved
+ * aside under a private name first, so no builder deletes another's files).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { killGroup } from '../util/child.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { errnoText, UsageError } from '../util/errors.js';
 import { packageRoot } from '../report/environment.js';
@@ -121,6 +131,165 @@ function genaiConfig(c: DecoderConfig, info: GeneratedModelInfo, withPositionIds
   };
 }
 
+/** Builds and moved-aside directories with an owner: `.tmp-…` / `.old-…`, `<hex>-<pid>@<host>` last. */
+const OWNED_RE = /^\.(?:tmp|old)-.+-[0-9a-f]{8}-(\d+)@(.+)$/;
+/** Temporary directories of builds before owners were recorded. */
+const LEGACY_TMP_RE = /^\.tmp-.+-[0-9a-f]{8}$/;
+/** A temporary directory nothing has written for this long is abandoned when its owner cannot be asked. */
+export const STALE_BUILD_AGE_MS = 6 * 3600 * 1000;
+
+/** Host name as a file-name part (no path separators or @). */
+function hostTag(): string {
+  return os.hostname().replace(/[^\w.-]/g, '_') || 'localhost';
+}
+
+/** A private name in `parent` for a build (`tmp`) or a directory moved aside (`old`), owned by this process. */
+function ownedName(parent: string, kind: 'tmp' | 'old', what: string): string {
+  return join(parent, `.${kind}-${what}-${randomBytes(4).toString('hex')}-${process.pid}@${hostTag()}`);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/** Newest modification time of a directory and its entries (a build writes into it), ms. */
+function lastWriteMs(dir: string): number {
+  let t = statSync(dir).mtimeMs;
+  for (const e of readdirSync(dir)) t = Math.max(t, statSync(join(dir, e), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  return t;
+}
+
+/**
+ * Remove the temporary and moved-aside directories in `parent` that no live build owns: this host's
+ * whose process is gone (`onlyPid`: only this process's, after its build was interrupted), and
+ * those whose owner cannot be asked (another host, or no owner recorded) once nothing has written
+ * to them for STALE_BUILD_AGE_MS. Returns the paths removed.
+ */
+export function sweepStaleBuilds(parent: string, onlyPid?: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    const p = join(parent, n);
+    const m = OWNED_RE.exec(n);
+    try {
+      let stale: boolean;
+      if (onlyPid !== undefined) stale = m !== null && Number(m[1]) === onlyPid && m[2] === hostTag();
+      else if (m && m[2] === hostTag()) stale = !pidAlive(Number(m[1]));
+      else stale = (m !== null || LEGACY_TMP_RE.test(n)) && Date.now() - lastWriteMs(p) > STALE_BUILD_AGE_MS;
+      if (!stale) continue;
+      rmSync(p, { recursive: true, force: true });
+      removed.push(p);
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
+  return removed;
+}
+
+/** The installed directory looks complete (what ensureModel requires before reusing one). */
+function complete(dir: string): boolean {
+  return existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'model.onnx'));
+}
+
+/**
+ * Rename the finished build `tmp` to `dir`. When `dir` exists (an older build, or a concurrent
+ * builder's), it is first renamed aside to a private name and removed, then the rename is retried;
+ * if concurrent builders keep winning, the last complete one is kept and ours dropped.
+ * Returns whose directory is in place.
+ */
+function installBuild(tmp: string, dir: string): 'ours' | 'theirs' {
+  const parent = join(dir, '..');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      renameSync(tmp, dir);
+      return 'ours';
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+    }
+    const aside = ownedName(parent, 'old', basename(dir));
+    try {
+      renameSync(dir, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // another builder moved it first
+      continue;
+    }
+    rmSync(aside, { recursive: true, force: true });
+  }
+  if (!complete(dir)) throw new Error(`could not install the model directory ${dir}: concurrent builders kept replacing it`);
+  rmSync(tmp, { recursive: true, force: true });
+  return 'theirs';
+}
+
+/**
+ * A watchdog for a temporary build directory: a detached shell that waits for this process to end
+ * and then removes `tmp`. The generator is synchronous, so Ctrl-C during it ends the process (the
+ * signal's default action: no JavaScript can run until the build returns), as does a SIGKILL or an
+ * out-of-memory kill; the watchdog removes what was being written (365 MB for qwen2.5-0.5b) within
+ * a fraction of a second. Stopped (its process group SIGKILLed) once the build has been installed
+ * or cleaned up. Returns the stop function.
+ */
+function tmpWatchdog(tmp: string): () => void {
+  let pid: number | undefined;
+  try {
+    const child = spawn('/bin/sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 0.2; done; rm -rf -- "$2"', 'joulebench-build-watchdog', String(process.pid), tmp], { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined); // no /bin/sh: the next build's sweep is the fallback
+    child.unref();
+    pid = child.pid;
+  } catch {
+    /* as above */
+  }
+  return () => {
+    if (pid !== undefined) killGroup(pid, 'SIGKILL');
+  };
+}
+
+/** Write the model files of `built` into `tmp` and check them; returns `info` completed from the written graph. */
+function writeBuild(tmp: string, built: ReturnType<typeof buildDecoderGraph>, c: DecoderConfig, info: GeneratedModelInfo): GeneratedModelInfo {
+  let ext: { location: string; writeChunk: (b: Uint8Array) => void } | null = null;
+  let dataFd: number | null = null;
+  if (info.externalData) {
+    dataFd = openSync(join(tmp, 'model.onnx.data'), 'w', 0o644);
+    const fd = dataFd;
+    ext = {
+      location: 'model.onnx.data',
+      writeChunk: (b) => {
+        let off = 0;
+        while (off < b.byteLength) off += writeSync(fd, b, off, b.byteLength - off);
+      },
+    };
+  }
+  try {
+    const msg = serializeModel(built, {
+      external: ext,
+      producerVersion: `builder-${BUILDER_VERSION}`,
+      metadata: { 'joulebench.preset': info.preset, 'joulebench.synthetic': 'true', 'joulebench.mirrors': c.mirrors },
+    });
+    writeMsgToFile(join(tmp, 'model.onnx'), msg);
+  } finally {
+    if (dataFd !== null) closeSync(dataFd);
+  }
+  // Self-check: the parameters counted from the written graph (as `infer bench` counts any
+  // model) must be the preset's; a mismatch is a builder bug, never a model to cache.
+  const inv = weightInventory(readOnnxGraph(join(tmp, 'model.onnx')), c.tieWordEmbeddings);
+  if (inv.parameters !== info.parameters) throw new Error(`builder: ${info.preset} ${info.dtype}: graph holds ${inv.parameters} parameters, the preset has ${info.parameters}`);
+  const done: GeneratedModelInfo = { ...info, weightBytes: inv.weightBytes };
+  done.fileBytes = Object.fromEntries(['model.onnx', ...(info.externalData ? ['model.onnx.data'] : [])].map((f) => [f, statSync(join(tmp, f)).size]));
+  writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(hfConfig(c, done), null, 2) + '\n');
+  writeFileAtomic(join(tmp, 'genai_config.json'), JSON.stringify(genaiConfig(c, done, built.inputNames.includes('position_ids')), null, 2) + '\n');
+  return done;
+}
+
 /** Generate a model directory at `dir` (replaced atomically). */
 export function buildModelDir(
   preset: string,
@@ -132,8 +301,6 @@ export function buildModelDir(
   const params = parameterCount(c);
   const built = buildDecoderGraph(c, { dtype: opts.dtype, variant: opts.variant, seed, q4Reference: opts.q4Reference });
   const plannedBytes = built.inits.reduce((s, t) => s + t.data.byteLength, 0);
-  const external = plannedBytes > (opts.externalThresholdBytes ?? EXTERNAL_DATA_THRESHOLD_BYTES);
-  let weightBytes = plannedBytes; // replaced by the count from the written graph below
   const info: GeneratedModelInfo = {
     builderVersion: BUILDER_VERSION,
     preset,
@@ -142,61 +309,30 @@ export function buildModelDir(
     variant: opts.variant,
     seed,
     parameters: params,
-    weightBytes,
-    externalData: external,
+    weightBytes: plannedBytes, // replaced by the count from the written graph
+    externalData: plannedBytes > (opts.externalThresholdBytes ?? EXTERNAL_DATA_THRESHOLD_BYTES),
     synthetic: true,
     note: 'synthetic seeded weights: compute and memory traffic are those of the real architecture, outputs are meaningless',
   };
   const parent = join(opts.dir, '..');
   mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.tmp-${preset}-${randomBytes(4).toString('hex')}`);
+  sweepStaleBuilds(parent); // what killed builds left
+  const tmp = ownedName(parent, 'tmp', preset);
   mkdirSync(tmp);
+  const stopWatchdog = tmpWatchdog(tmp);
   try {
-    let ext: { location: string; writeChunk: (b: Uint8Array) => void } | null = null;
-    let dataFd: number | null = null;
-    if (external) {
-      dataFd = openSync(join(tmp, 'model.onnx.data'), 'w', 0o644);
-      const fd = dataFd;
-      ext = {
-        location: 'model.onnx.data',
-        writeChunk: (b) => {
-          let off = 0;
-          while (off < b.byteLength) off += writeSync(fd, b, off, b.byteLength - off);
-        },
-      };
-    }
-    try {
-      const msg = serializeModel(built, {
-        external: ext,
-        producerVersion: `builder-${BUILDER_VERSION}`,
-        metadata: { 'joulebench.preset': preset, 'joulebench.synthetic': 'true', 'joulebench.mirrors': c.mirrors },
-      });
-      writeMsgToFile(join(tmp, 'model.onnx'), msg);
-    } finally {
-      if (dataFd !== null) closeSync(dataFd);
-    }
-    // Self-check: the parameters counted from the written graph (as `infer bench` counts any
-    // model) must be the preset's; a mismatch is a builder bug, never a model to cache.
-    const inv = weightInventory(readOnnxGraph(join(tmp, 'model.onnx')), c.tieWordEmbeddings);
-    if (inv.parameters !== params) throw new Error(`builder: ${preset} ${opts.dtype}: graph holds ${inv.parameters} parameters, the preset has ${params}`);
-    weightBytes = inv.weightBytes;
-    info.weightBytes = weightBytes;
-    info.fileBytes = Object.fromEntries(['model.onnx', ...(external ? ['model.onnx.data'] : [])].map((f) => [f, statSync(join(tmp, f)).size]));
-    writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(hfConfig(c, info), null, 2) + '\n');
-    writeFileAtomic(join(tmp, 'genai_config.json'), JSON.stringify(genaiConfig(c, info, built.inputNames.includes('position_ids')), null, 2) + '\n');
-    rmSync(opts.dir, { recursive: true, force: true });
-    try {
-      renameSync(tmp, opts.dir);
-    } catch (err) {
-      // Another process built the same model concurrently and won the rename: use theirs.
-      if (!existsSync(join(opts.dir, 'config.json'))) throw err;
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    const done = writeBuild(tmp, built, c, info);
+    // Sizes from our own files: once installed, a concurrent --force build may replace them.
+    const own = describeDir(tmp, done, c);
+    if (installBuild(tmp, opts.dir) === 'ours') return { ...own, dir: opts.dir, modelPath: join(opts.dir, 'model.onnx'), built: true, buildTimeS: (performance.now() - t0) / 1000 };
+    // A concurrent builder installed the same model (same preset, dtype, variant, seed) first.
+    return { ...describeDir(opts.dir, readGeneratedInfo(opts.dir) ?? done, c), built: true, buildTimeS: (performance.now() - t0) / 1000 };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    stopWatchdog();
   }
-  return { ...describeDir(opts.dir, info, c), built: true, buildTimeS: (performance.now() - t0) / 1000 };
 }
 
 function describeDir(dir: string, info: GeneratedModelInfo, config: DecoderConfig): Omit<ModelDir, 'built' | 'buildTimeS'> {

@@ -1,12 +1,9 @@
 /**
- * Main-thread side of the sampler worker: starts the worker (from compiled .js, or from the .ts
- * sources through tsx when running under tsx/vitest) and bounds every request by a timeout.
+ * Main-thread side of the sampler worker: starts the worker (src/util/worker.ts: compiled .js, or
+ * the .ts sources through tsx under tsx/vitest) and bounds every request by a timeout.
  */
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../util/worker.js';
 import type { MeterSpec } from './meter.js';
 import type { SamplerOptions, SamplerStartInfo } from './sampler.js';
 import { withTimeout } from '../util/timeout.js';
@@ -14,28 +11,6 @@ import { installChildReaper } from '../util/child.js';
 
 /** Bound on worker start-up plus the meter's first read and update-period probe, ms. */
 export const WORKER_START_TIMEOUT_MS = 30_000;
-
-/** Path of tsx's ESM API (its `import` export; the CJS build cannot load ESM sources from an eval worker). */
-function tsxEsmApiPath(from: string): string {
-  const req = createRequire(from);
-  const pkgPath = req.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } | string }> };
-  const e = pkg.exports?.['./esm/api']?.import;
-  const rel = typeof e === 'string' ? e : (e?.default ?? './dist/esm/api/index.mjs');
-  return join(dirname(pkgPath), rel);
-}
-
-/** Build the worker: compiled JS directly, TypeScript sources through tsx's tsImport. */
-function spawnWorker(workerData: unknown): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./sampler-worker.ts', here).href;
-    const tsxApi = pathToFileURL(tsxEsmApiPath(here)).href;
-    const code = `import(${JSON.stringify(tsxApi)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
-    return new Worker(code, { eval: true, workerData });
-  }
-  return new Worker(new URL('./sampler-worker.js', here), { workerData });
-}
 
 /** A started sampler worker. */
 export class SamplerClient {
@@ -66,7 +41,7 @@ export class SamplerClient {
     // The worker's meter commands are children of this process: if it exits (or is signalled)
     // with a read in flight, this thread's reaper ends them (the worker's own cannot run then).
     installChildReaper();
-    const client = new SamplerClient(spawnWorker({ spec, opts }));
+    const client = new SamplerClient(moduleWorker(import.meta.url, 'sampler-worker', { spec, opts }));
     try {
       const info = (await client.call('start', {}, timeoutMs, `starting the ${spec.name} power meter`)) as SamplerStartInfo;
       return { client, info };
