@@ -19,6 +19,7 @@ import type { SelfCheckReport } from '../hash/selfcheck.js';
 import { parseBitsArg, parseTargetHex, targetHex, targetToDifficulty, zeroBitsTarget } from '../hash/target.js';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
 import { UsageError } from '../util/errors.js';
+import { forcedExit, InterruptedError, onInterrupt, signalExitCode } from '../util/interrupt.js';
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
@@ -168,6 +169,7 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
   const mh = (x: number) => `${(x / 1e6).toFixed(2)} MH/s`;
   const out: string[] = [];
   out.push(`hash.sha256d on ${m.adapter?.name ?? '?'}${isSoftware ? `  [${SOFTWARE_NOTE}]` : ''}`);
+  if (m.status === 'incomplete') out.push(`INCOMPLETE: ${m.reason ?? 'cut short'}`);
   const trials = d.autotune as Array<{ label: string; hashesPerSecond: number }>;
   if (trials.length) {
     out.push('autotune:');
@@ -195,26 +197,41 @@ async function benchAction(f: BenchFlags, cmd: Command): Promise<void> {
   const timed = timedPhaseOptions(f, f.seconds);
   validateMeterOptions(f);
   await checkResultOutputs(f);
-  const r = await withDevice(cmd, f, async (ctx) => {
-    const choice = await createEnergyMonitor(f, { adapter: ctx.report, workload: workloadFor('hash', ctx.report) });
-    for (const w of choice.warnings) warn(w);
-    const monitor = choice.monitor;
-    try {
-      if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
-      const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-      const m = await runHashBench(ctx, { seconds: f.seconds, launch, maxWindowS: f.maxWindow, ...timed }, monitor, choice.monitor ? undefined : choice.reason);
-      return { m, isSoftware: ctx.report.isSoftware };
-    } finally {
-      await monitor?.close();
-    }
-  });
+  // Ctrl-C / SIGTERM: the timed phase stops at the next slice and what it measured is kept,
+  // marked incomplete (written with --out/--save), exit 128 + n.
+  const stop = onInterrupt({ force: (sig) => forcedExit(sig, 'hash bench') });
+  let r: { m: Measurement; isSoftware: boolean };
+  try {
+    r = await withDevice(cmd, f, async (ctx) => {
+      const choice = await createEnergyMonitor(f, { adapter: ctx.report, workload: workloadFor('hash', ctx.report) });
+      for (const w of choice.warnings) warn(w);
+      const monitor = choice.monitor;
+      try {
+        if (monitor && f.idleBaseline) await monitor.idleBaseline(f.idleBaseline);
+        const launch = launchFromFlags(f, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+        const m = await runHashBench(ctx, { seconds: f.seconds, launch, maxWindowS: f.maxWindow, ...timed, signal: stop.signal }, monitor, choice.monitor ? undefined : choice.reason);
+        return { m, isSoftware: ctx.report.isSoftware };
+      } finally {
+        await monitor?.close();
+      }
+    });
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) throw err;
+    process.stderr.write(`\njoulebench: hash bench ${err.message}: nothing measured, no result written\n`);
+    process.exitCode = signalExitCode(err.sig);
+    return;
+  } finally {
+    stop.dispose();
+  }
   const m = r.m;
+  const sig = stop.received();
   // The software-adapter note is in the human output's header line; other warnings go to stderr.
   if (!f.json) for (const w of m.warnings) if (w !== SOFTWARE_NOTE) warn(w);
   if (!f.json && f.llvmpipeWidth === undefined && llvmpipeWidthOf(m.adapter?.name ?? '') === 256 && cpuHasAvx512()) {
     process.stderr.write('hint: this CPU has AVX-512; --llvmpipe-width 512 runs 16 invocations per SIMD op (measured ~2x here; changes the adapter name)\n');
   }
-  const written = writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' });
+  const written = writeMeasurementResult(m, { out: f.out, save: f.save, quiet: f.json }, startedAt, { device: m.adapter?.name ?? 'unknown', label: 'hash' }, sig ? (m.reason ?? `interrupted by ${sig}`) : undefined);
+  if (sig) process.exitCode = signalExitCode(sig);
   if (f.json) {
     annotateHeadlines({ measurements: [m] } as ResultDoc); // statistic + outliers, as result files carry them
     printJson({

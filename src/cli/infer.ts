@@ -12,6 +12,7 @@ import { UsageError } from '../util/errors.js';
 import { INFER_DEFAULTS, runInferBench } from '../infer/bench.js';
 import { EPS, type Ep } from '../infer/decoder.js';
 import { ensureModel } from '../infer/model-store.js';
+import { forcedExit, InterruptedError, onInterrupt, signalExitCode } from '../util/interrupt.js';
 import { PRESETS, PRESET_NAMES, parameterCount } from '../infer/presets.js';
 import { VARIANTS, type Variant } from '../infer/builder.js';
 import { MODEL_DTYPES, type ModelDtype } from '../infer/weights.js';
@@ -62,12 +63,26 @@ function paramLine(model: Record<string, any>): string {
   return `parameters: ${model.parameters.toLocaleString('en-US')}${q}${w}, counted from the graph's initializers; model facts from ${model.facts?.source ?? '?'}`;
 }
 
+/** An interrupted bench that timed prefills only (src/infer/partial.ts): what it measured, marked. */
+function formatInferPartial(m: Measurement): string {
+  const p = m.params as Record<string, any>;
+  const pp = m.metrics.prefillTokensPerSecond!;
+  const ttft = m.metrics.timeToFirstTokenMs!;
+  return [
+    `INCOMPLETE: ${m.reason ?? 'interrupted'}`,
+    `${m.id} on ${p.ep}, batch ${p.batch}: pp${p.prompt} ${pp.value!.toFixed(2)} tokens/s (mean of ${pp.samples?.length ?? '?'} prefill(s)), time to first token ${ttft.value!.toFixed(2)} ms`,
+    `decode (tg${p.gen}): ${m.metrics.decodeTokensPerSecond?.reason ?? 'not measured'}`,
+  ].join('\n');
+}
+
 /** llama-bench-like markdown table plus the details people need to trust the numbers. */
 export function formatInferHuman(m: Measurement): string {
   const d = m.details as Record<string, any>;
   const p = m.params as Record<string, any>;
+  if (!d.llamaBench) return formatInferPartial(m);
   const model = d.model;
   const lines: string[] = [];
+  if (m.status === 'incomplete') lines.push(`INCOMPLETE: ${m.reason ?? 'cut short'}`, '');
   const name = `${model.name}${model.synthetic ? ' (synthetic)' : ''}`;
   lines.push('| model | params | size | ep | dtype | batch | test | t/s |');
   lines.push('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
@@ -131,6 +146,10 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
   const monitor = choice.monitor;
   const startedAt = new Date();
   let m: Measurement;
+  // Ctrl-C / SIGTERM: each phase stops after the run in progress and what completed is kept,
+  // marked incomplete (written with --out/--save), exit 128 + n. onnxruntime's run() blocks this
+  // thread, so the signal is taken between runs; a run longer than the grace forces the exit.
+  const stop = onInterrupt({ force: (sig) => forcedExit(sig, 'infer bench') });
   try {
     if (monitor && flags.idleBaseline) await monitor.idleBaseline(flags.idleBaseline);
     m = await runInferBench(
@@ -155,15 +174,24 @@ async function benchAction(flags: BenchFlags, cmd: Command): Promise<void> {
         maxWindowS: flags.maxWindow,
         // Progress on a terminal (or --verbose) only: errors in scripts stay one line.
         log: flags.verbose || (process.stderr.isTTY && !flags.json) ? (s) => process.stderr.write(`${s}\n`) : undefined,
+        signal: stop.signal,
       },
       monitor,
     );
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) throw err;
+    process.stderr.write(`\njoulebench: infer bench ${err.message}: nothing timed yet, no result written\n`);
+    process.exitCode = signalExitCode(err.sig);
+    return;
   } finally {
+    stop.dispose();
     await monitor?.close();
   }
   for (const w of m.warnings) warn(w);
+  const sig = stop.received();
   const device = m.adapter?.name ?? `${flags.ep}-${os.cpus()[0]?.model ?? 'cpu'}`;
-  const written = writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `infer-${(m.details as { model: { name: string } }).model.name}` });
+  const written = writeMeasurementResult(m, { out: flags.out, save: flags.save, quiet: flags.json }, startedAt, { device, label: `infer-${m.id.replace(/^infer\./, '')}` }, sig ? (m.reason ?? `interrupted by ${sig}`) : undefined);
+  if (sig) process.exitCode = signalExitCode(sig);
   if (flags.json) printJson(m);
   else process.stdout.write(formatInferHuman(m) + '\n');
   assertResultsWritten(written); // a full disk loses the file, not the figures: printed above, exit 1

@@ -177,17 +177,23 @@ export function assertResultsWritten(w: ResultWrites): void {
  * `results/<date>_<host>_<device>_<label>[-N].json` (never replacing another run's file: two runs
  * started in the same second get -2, -3, …). Says so on stderr unless `quiet` (the `--json` stdout
  * stays clean either way). A failed write is returned, not thrown: print, then assertResultsWritten.
+ * `incompleteReason`: the run was cut short (Ctrl-C): the document is marked incomplete with it.
  */
 export function writeMeasurementResult(
   m: Measurement,
   o: { out?: string; save?: boolean; quiet?: boolean },
   startedAt: Date,
   naming: { device: string; label: string },
+  incompleteReason?: string,
 ): ResultWrites {
   const w: ResultWrites = { written: [], failed: [] };
   if (!o.out && !o.save) return w;
   const doc = newResultDoc((m.adapter ?? null) as AdapterIdentity | null, startedAt);
   doc.measurements.push(m);
+  if (incompleteReason !== undefined) {
+    doc.complete = false;
+    doc.incompleteReason = incompleteReason;
+  }
   doc.endedAt = new Date().toISOString();
   const out = o.out;
   if (out) attemptWrite(w, out, () => (writeResult(out, doc), out), o.quiet);

@@ -27,6 +27,8 @@ import { newResultDoc } from '../report/environment.js';
 import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
 import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
+import { killAllChildGroups } from '../util/child.js';
+import { InterruptedError, onInterrupt, signalExitCode, throwIfInterrupted } from '../util/interrupt.js';
 import { numberArg, printJson } from './common.js';
 import { profitMeasurementForDoc } from './profit.js';
 import { createProgress, type Progress } from './progress.js';
@@ -261,6 +263,11 @@ async function servingUnderLoad(x: { opts: RunOptions; model: string; dtype?: Pr
   return m;
 }
 
+/** Where the partial result of a cut-short run went (or why it could not be written). */
+function partialLine(w: RunWrite): string {
+  return w.error ? `partial result NOT written: ${w.path} (${w.error})` : `partial result written to ${w.path} (marked incomplete, with what was measured)`;
+}
+
 /** Run the whole pipeline; returns the exit code. */
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
@@ -284,16 +291,21 @@ export async function runMain(opts: RunOptions): Promise<number> {
     if (!w.error) outPath = w.path; // a later write (an interruption) replaces this run's own file
     return w;
   };
-  // Ctrl-C / SIGTERM: keep what was measured, mark the document incomplete, exit non-zero.
-  // (onnxruntime's run() blocks the event loop, so the handler fires between decode steps.)
-  const onSignal = (sig: NodeJS.Signals) => {
-    progress.stop();
-    const w = finish(false, `interrupted by ${sig} during phase '${phase}'`);
-    process.stderr.write(`\njoulebench: interrupted (${sig}) during '${phase}': ${w.error ? `partial result NOT written: ${w.path} (${w.error})` : `partial result written to ${w.path} (marked incomplete)`}\n`);
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C / SIGTERM: the bench in progress stops at its next unit (a hash slice, a prefill, a
+  // decode sequence) and returns what it measured, marked incomplete; the document is written
+  // marked incomplete and the exit code is 128 + n. If the phase does not stop within the grace
+  // (a long onnxruntime run() blocks this thread), or on a second signal, what is in the
+  // document so far is written at once.
+  const interrupt = onInterrupt({
+    force: (sig) => {
+      progress.stop();
+      const w = finish(false, `interrupted by ${sig} during phase '${phase}' (ended before the phase could stop)`);
+      process.stderr.write(`\njoulebench: interrupted (${sig}) during '${phase}': ${partialLine(w)}\n`);
+      killAllChildGroups();
+      process.exit(signalExitCode(sig));
+    },
+  });
+  const signal = interrupt.signal;
 
   try {
     phase = 'adapter';
@@ -327,6 +339,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
     }
 
     phase = 'hashing';
+    throwIfInterrupted(signal);
     if (ctx) {
       // Autotune (7 launch configurations × 0.6 s; none with --kernel/--wg/--npi or --no-autotune)
       // and a warm-up precede the timed phase.
@@ -340,11 +353,12 @@ export async function runMain(opts: RunOptions): Promise<number> {
         progress.update(Math.min(expectedS, Math.round(el)), el < tuneS ? 'autotune' : 'timed search');
       }, 500);
       try {
-        const m = await runHashBench(ctx, { seconds: opts.seconds, launch, maxWindowS: opts.maxWindow, ...timed }, monitor, energyReason);
+        const m = await runHashBench(ctx, { seconds: opts.seconds, launch, maxWindowS: opts.maxWindow, ...timed, signal }, monitor, energyReason);
         doc.measurements.push(m);
         progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
+        throwIfInterrupted(signal);
       } catch (err) {
-        doc.measurements.push(failed('hash.sha256d', 'hash', (err as Error).message));
+        if (!(err instanceof InterruptedError)) doc.measurements.push(failed('hash.sha256d', 'hash', (err as Error).message));
         throw err;
       } finally {
         clearInterval(tick);
@@ -356,6 +370,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
     }
 
     phase = 'inference';
+    throwIfInterrupted(signal);
     const defaults = runInferDefaults(doc.environment.adapter ?? null, siteProfile);
     const picked = opts.model ? null : defaults.priced;
     const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
@@ -396,14 +411,16 @@ export async function runMain(opts: RunOptions): Promise<number> {
             if (/^warmup|^pp\d|^tg\d/.test(line)) progress.update(++reps, line.slice(0, 60));
             else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
           },
+          signal,
         },
         monitor,
       );
       if (picked) m.details = { ...(m.details ?? {}), modelChoice: { preset: picked.model, dtype: picked.dtype, pricedAs: picked.pricedAs, memory: picked.memory, needBytes: picked.needBytes, reason: picked.reason } };
       doc.measurements.push(m);
       progress.end(`pp ${si(m.metrics.prefillTokensPerSecond?.value ?? null)}tok/s, tg ${si(m.metrics.decodeTokensPerSecond?.value ?? null)}tok/s`);
+      throwIfInterrupted(signal);
     } catch (err) {
-      if (err instanceof UsageError) throw err;
+      if (err instanceof UsageError || err instanceof InterruptedError) throw err;
       doc.measurements.push(failed(`infer.${model}`, 'infer', (err as Error).message));
       throw err;
     }
@@ -442,14 +459,19 @@ export async function runMain(opts: RunOptions): Promise<number> {
     progress.stop();
     ctx?.close();
     await monitor?.close().catch(() => undefined);
+    if (err instanceof InterruptedError) {
+      const w = finish(false, `interrupted by ${err.sig} during phase '${phase}'`);
+      process.stderr.write(`\njoulebench: interrupted (${err.sig}) during '${phase}': ${partialLine(w)}\n`);
+      if (opts.json) printJson(doc);
+      return signalExitCode(err.sig);
+    }
     if (err instanceof UsageError && doc.measurements.length === 0) throw err;
     const w = finish(false, `phase '${phase}' failed: ${(err as Error).message}`);
-    process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  ${w.error ? `partial result NOT written: ${w.path} (${w.error})` : `partial result written to ${w.path} (marked incomplete)`}\n`);
+    process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  ${partialLine(w)}\n`);
     if (opts.json) printJson(doc);
     return err instanceof UsageError ? 2 : 1;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
 

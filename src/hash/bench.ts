@@ -26,6 +26,7 @@ import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type Lau
 import { hostDigest, NONCE_SPACE } from './search.js';
 import { selfCheck, type SelfCheckReport } from './selfcheck.js';
 import { bitsToTarget, meetsTarget, targetTopWord } from './target.js';
+import { InterruptedError, interruptionOf, throwIfInterrupted } from '../util/interrupt.js';
 
 /** Options for runHashBench. */
 export interface HashBenchOptions {
@@ -49,6 +50,11 @@ export interface HashBenchOptions {
   targetRelCi?: number;
   /** Autotune cache use (src/hash/autotune-cache.ts); absent = no cache. */
   autotuneCache?: AutotuneCacheMode;
+  /**
+   * Stop early (Ctrl-C): the timed phase ends at the next completed slice and the measurement is
+   * returned marked incomplete with what was measured; before it, InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** One autotune trial. */
@@ -114,7 +120,7 @@ function sliceFor(engine: HashEngine, nonces: number): number {
  * Run the engine on the bench job until `stop()` says so; one sample per completed slice after
  * the first (which has no predecessor to time against).
  */
-async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: StoppingState | null, seconds: number): Promise<RunStats> {
+async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: StoppingState | null, seconds: number, signal?: AbortSignal): Promise<RunStats> {
   const top = targetTopWord(BENCH_TARGET);
   const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time-limit', sleptMs: 0, mapWaitMs: 0 };
   const t0 = performance.now();
@@ -152,6 +158,9 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
         if (why) {
           st.stoppedBy = why;
           stop = true;
+        } else if (signal?.aborted) {
+          st.stoppedBy = 'interrupted';
+          stop = true;
         } else if (!stopping && elapsed >= seconds) {
           st.stoppedBy = 'time-limit';
           stop = true;
@@ -167,9 +176,10 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
 }
 
 /** Measure each candidate briefly and return the trials, best first. */
-export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], trialSeconds = 0.6, inFlight = 3): Promise<AutotuneTrial[]> {
+export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], trialSeconds = 0.6, inFlight = 3, signal?: AbortSignal): Promise<AutotuneTrial[]> {
   const trials: AutotuneTrial[] = [];
   for (const launch of candidates) {
+    throwIfInterrupted(signal);
     const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
     try {
       await selfCheck(engine); // a kernel that misses known nonces is never timed
@@ -213,7 +223,7 @@ export async function runHashBench(
   if (!launch) {
     const candidates = opts.candidates ?? AUTOTUNE_CANDIDATES;
     const trialSeconds = opts.trialSeconds ?? 0.6;
-    const tune = () => autotune(ctx, candidates, trialSeconds, inFlight);
+    const tune = () => autotune(ctx, candidates, trialSeconds, inFlight, opts.signal);
     ({ trials, cache: cacheInfo } = await cachedAutotune(identityOf(ctx.report), candidates, { trialSeconds, inFlight }, opts.autotuneCache, tune, (w) => warnings.push(w)));
     launch = trials[0]!.launch;
   }
@@ -227,7 +237,8 @@ export async function runHashBench(
   try {
     checked = await selfCheck(engine); // before any timing: throws KernelSelfCheckError
     // Warm-up: compile/first-dispatch costs and a rate estimate to size slices (~0.2 s each).
-    const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)));
+    const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)), opts.signal);
+    throwIfInterrupted(opts.signal); // nothing timed yet
     const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
     sliceNonces = sliceFor(engine, rate * (opts.sliceSeconds ?? 0.2));
     // Energy window sizing (issue 11): the timed phase lasts at least as long as the meter needs
@@ -239,7 +250,7 @@ export async function runHashBench(
     await ctx.drain(60_000, 'GPU queue drain before the energy window');
     if (monitor) await monitor.begin('hash.sha256d');
     try {
-      run = await runBenchJob(engine, sliceNonces, stopping, window.timedS);
+      run = await runBenchJob(engine, sliceNonces, stopping, window.timedS, opts.signal);
       await ctx.drain(60_000, 'GPU queue drain after the timed phase');
     } finally {
       if (monitor) energy = await monitor.end('hash.sha256d');
@@ -249,7 +260,9 @@ export async function runHashBench(
   }
   if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the hash bench: ${ctx.uncapturedErrors.join('; ')}`);
   if (run.shares !== run.sharesVerified) throw new Error(`${run.shares - run.sharesVerified} GPU candidate(s) failed the host check: kernel bug`);
-  if (run.samples.length < 2) throw new Error(`hash bench: only ${run.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
+  const cut = interruptedRun(run, opts);
+  if (!cut && run.samples.length < 2) throw new Error(`hash bench: only ${run.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
+  if (cut) warnings.push(cut.reason);
 
   const hps = run.nonces / run.wallS;
   const summary = summaryToJson(summarize(run.samples));
@@ -261,7 +274,8 @@ export async function runHashBench(
   const measurement: Measurement = {
     id: 'hash.sha256d',
     kind: 'hash',
-    status: 'complete',
+    status: cut ? 'incomplete' : 'complete',
+    ...(cut ? { reason: cut.reason } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     params: { seconds: opts.seconds, ...hashStoppingParams(opts), target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0, autotuneCache: cacheInfo?.status ?? (trials.length ? 'off' : null) },
@@ -318,6 +332,17 @@ export async function runHashBench(
     warnings,
   };
   return measurement;
+}
+
+/**
+ * The timed phase was cut short by an interruption: the reason the measurement carries (its figures
+ * are those of the slices completed), or null. No completed slice: InterruptedError (nothing to keep).
+ */
+function interruptedRun(run: RunStats, opts: HashBenchOptions): { reason: string } | null {
+  if (run.stoppedBy !== 'interrupted') return null;
+  const sig = interruptionOf(opts.signal) ?? 'a signal';
+  if (!run.samples.length) throw new InterruptedError(interruptionOf(opts.signal) ?? 'SIGINT', `interrupted by ${sig} before the first timed slice completed`);
+  return { reason: `interrupted by ${sig} ${run.wallS.toFixed(2)} s into the timed phase: figures from the ${run.samples.length} slice(s) completed by then, not from the full phase` };
 }
 
 /** How long the timed phase runs so its energy window can be complete. */

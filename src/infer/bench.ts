@@ -38,6 +38,7 @@ import { factsFromGraph, readModelFacts, weightInventory, type ModelFacts, type 
 import { ensureModel, type GeneratedModelInfo, type ModelDir } from './model-store.js';
 import { kvCacheBytes } from './presets.js';
 import { checkModelRef } from './model-ref.js';
+import { interruptedNote, prefillOnlyMeasurement } from './partial.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
 import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
 import { mulberry32 } from './weights.js';
@@ -84,6 +85,11 @@ export interface InferBenchOptions {
   maxWindowS?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
+  /**
+   * Stop early (Ctrl-C): each phase ends after the run in progress; the measurement comes back
+   * marked incomplete with what completed (src/infer/partial.ts), or InterruptedError if nothing did.
+   */
+  signal?: AbortSignal;
 }
 
 /** Defaults (llama-bench: -p 512 -n 128 -r 5). */
@@ -298,7 +304,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   // --- the two tests (pp and tg) of each batch, each in its own energy window (src/infer/sweep.ts)
   let placement: Placement | null = null;
   const status: { timedOut: boolean; kvLocation?: string | null } = { timedOut: false };
-  let sweep: { measured: BatchMeasurement[]; skipped: SkippedBatch[] };
+  let sweep: Awaited<ReturnType<typeof runSweep>>;
   let fits: ReturnType<typeof sweepFits>;
   try {
     // Where the KV cache lives decides which memory it must fit: host memory on the cpu EP and on
@@ -325,6 +331,7 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
         },
         log,
         status,
+        ...(opts.signal ? { signal: opts.signal } : {}),
       },
       fits,
       log,
@@ -339,6 +346,26 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     if (!status.timedOut) await session.release();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
+  const params = {
+    model: opts.model,
+    ep,
+    dtype: model.generated ? dtype : (model.info?.dtype ?? dtypeOfGraph(model.graph, io)),
+    variant: model.generated ? variant : (model.info?.variant ?? null),
+    batch: batches.length > 1 ? [...batches] : (sweep.measured[0]?.batch ?? batches[0]!),
+    ...(slo !== null ? { sloMsPerToken: slo } : {}),
+    prompt,
+    gen,
+    repetitions: reps,
+    warmup: opts.warmup !== false,
+    seed,
+    tokens: tokensMode,
+    threads: opts.threads ?? null,
+  };
+  const adapter = (match ? (match.onnxruntime ?? match.hashing) : null) as Measurement['adapter'];
+  // Ctrl-C before a whole batch was measured: the prefill test's figures, or nothing (InterruptedError).
+  if (!sweep.measured.length) return prefillOnlyMeasurement(sweep.interrupted, { id: `infer.${model.name}`, params, adapter, model: { source: model.source, name: model.name, path: model.file, synthetic: model.info !== null, mirrors: model.info?.mirrors ?? null }, startedAt, prompt, notMeasured: opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>', warnings });
+  const cut = interruptedNote(opts.signal, sweep.measured);
+  if (cut) warnings.push(cut);
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   // Headline: the smallest measured batch (batch 1 when listed), so top-level figures compare with a single-batch run.
   const bm = sweep.measured[0]!;
@@ -426,27 +453,14 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
   return {
     id,
     kind: 'infer',
-    status: 'complete',
+    status: cut ? 'incomplete' : 'complete',
+    ...(cut ? { reason: cut } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
-    params: {
-      model: opts.model,
-      ep,
-      dtype: model.generated ? dtype : (model.info?.dtype ?? dtypeOfGraph(model.graph, io)),
-      variant: model.generated ? variant : (model.info?.variant ?? null),
-      batch: isSweep ? [...batches] : batch,
-      ...(slo !== null ? { sloMsPerToken: slo } : {}),
-      prompt,
-      gen,
-      repetitions: reps,
-      warmup: opts.warmup !== false,
-      seed,
-      tokens: tokensMode,
-      threads: opts.threads ?? null,
-    },
+    params,
     metrics,
     energy,
-    adapter: (match ? (match.onnxruntime ?? match.hashing) : null) as Measurement['adapter'],
+    adapter,
     details: {
       // llama-bench names: tg runs after the prompt here, i.e. at KV depth = prompt ("tg128 @ d512").
       llamaBench: { [`pp${prompt}`]: meanSd(pp), [`tg${gen} @ d${prompt}`]: meanSd(tg) },

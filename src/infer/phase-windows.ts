@@ -18,6 +18,7 @@ import type * as ort from 'onnxruntime-node';
 import type { Energy } from '../report/schema.js';
 import { DEFAULT_MAX_WINDOW_S, windowRequirement, windowTargetS, type EnergyMonitor } from '../power/monitor.js';
 import { DecoderRunner, argmaxLast, type DecoderIO } from './decoder.js';
+import { InterruptedError, interruptionOf, throwIfInterrupted } from '../util/interrupt.js';
 
 /** Most KV-cache bytes the tg runner pool may hold (each runner keeps one prefilled sequence). */
 export const KV_POOL_MAX_BYTES = 1024 ** 3;
@@ -49,6 +50,11 @@ export interface BatchContext {
   /** Appended to the energy window names ('infer.pp' + tag): a sweep names each batch's windows. */
   windowTag?: string;
   log?: (line: string) => void;
+  /**
+   * Stop early (Ctrl-C): a phase ends its window after the run in progress (≥ 1 run kept); an
+   * interruption after the prefill test ends the batch with InterruptedPhase (its pp figures kept).
+   */
+  signal?: AbortSignal;
   /** Set when a run() timed out: onnxruntime may still use the session (do not release it). */
   /** Set by the runs: a run() timed out; where the KV cache lived (gpu-buffer, cpu) after a step. */
   status: { timedOut: boolean; kvLocation?: string | null };
@@ -100,6 +106,17 @@ export function decodePoolMaxRunners(minRuns: number, kvBytesPerRunner: number, 
   return metered ? Math.max(minRuns, Math.floor(KV_POOL_MAX_BYTES / Math.max(1, kvBytesPerRunner))) : minRuns;
 }
 
+/** The batch was interrupted after its prefill test: what that test measured (no decode test ran). */
+export class InterruptedPhase extends InterruptedError {
+  constructor(
+    sig: NodeJS.Signals,
+    readonly batch: number,
+    readonly pp: PhaseStats,
+  ) {
+    super(sig, `interrupted by ${sig} after the pp test of batch ${batch}, before its tg test`);
+  }
+}
+
 /** Close a window the work failed inside (its record is dropped: the error is what is reported). */
 async function abandon(ctx: BatchContext, name: string): Promise<void> {
   await ctx.monitor?.end(name).catch(() => undefined);
@@ -137,7 +154,10 @@ export async function measureBatch(ctx: BatchContext, batch: number): Promise<Ba
     }
     ctx.afterWarmup?.();
   }
+  throwIfInterrupted(ctx.signal); // nothing of this batch timed yet
   const pp = await prefillPhase(ctx, batch);
+  const sig = interruptionOf(ctx.signal);
+  if (sig) throw new InterruptedPhase(sig, batch, pp);
   const tg = await decodePhase(ctx, batch, decodeSeqS);
   return { batch, pp, tg };
 }
@@ -207,7 +227,7 @@ async function prefillPhase(ctx: BatchContext, batch: number): Promise<PhaseStat
         tps.push((batch * ctx.prompt) / (one.ms / 1000));
         peak = Math.max(peak, rss());
         windowS = (performance.now() - t0) / 1000;
-        if (tps.length >= ctx.minRuns && (windowS >= p.targetS || windowS >= p.maxS)) break;
+        if ((tps.length >= ctx.minRuns && (windowS >= p.targetS || windowS >= p.maxS)) || ctx.signal?.aborted) break;
       }
     } catch (err) {
       await abandon(ctx, name);
@@ -240,7 +260,7 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
     let energy: Energy | null = null;
     let windowS = 0;
     try {
-      for (let i = 0; i < k; i++) {
+      for (let i = 0; i < k && !(i > 0 && ctx.signal?.aborted); i++) {
         const r = new DecoderRunner(ctx.session, ctx.io, batch);
         pool.push({ r, next: new Int32Array(batch) });
         pool[i]!.next = (await prefill(ctx, r, batch)).next;
@@ -256,7 +276,7 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
           stepMs.push(...steps);
           tps.push((batch * ctx.gen) / (sum / 1000));
           windowS = (performance.now() - t0) / 1000;
-          if (windowS >= p.maxS && tps.length >= ctx.minRuns) break;
+          if ((windowS >= p.maxS && tps.length >= ctx.minRuns) || ctx.signal?.aborted) break;
         }
       } catch (err) {
         await abandon(ctx, name);
@@ -273,7 +293,7 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
       ? shortNote(p, windowS, `the decode pool is capped at ${cap} prefilled sequences (${(KV_POOL_MAX_BYTES / 2 ** 20).toFixed(0)} MiB of KV cache)`)
       : shortNote(p, windowS, windowS >= p.maxS ? `--max-window ${p.maxS} s reached` : `${TG_MAX_ATTEMPTS} attempts at sizing the decode pool`);
     result = { runs: tps.length, tokens: batch * ctx.gen * tps.length, tokensPerSecond: tps, runMs: seqMs, stepMs, windowS, requiredS: p.requiredS, rule: p.rule, attempts: attempt, energy, note, peakRssBytes: peak };
-    if (!ctx.monitor || windowS >= p.targetS || capped || windowS >= p.maxS) break;
+    if (!ctx.monitor || windowS >= p.targetS || capped || windowS >= p.maxS || ctx.signal?.aborted) break;
     // Too short (no warmup estimate, or the decode ran faster than the warmup): size from this attempt.
     const perSeqS = windowS / Math.max(1, tps.length);
     const nextK = Math.min(k * TG_MAX_GROWTH, Math.max(k + 1, Math.ceil((p.targetS / Math.max(perSeqS, 1e-6)) * 1.2)));

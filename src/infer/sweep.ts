@@ -13,7 +13,8 @@ import { energyJoules } from '../power/energy-basis.js';
 import { percentileSorted, summarize } from '../stats/summary.js';
 import { summaryToJson } from '../report/results.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
-import { decodePoolMaxRunners, measureBatch, type BatchContext, type BatchMeasurement } from './phase-windows.js';
+import { decodePoolMaxRunners, InterruptedPhase, measureBatch, type BatchContext, type BatchMeasurement } from './phase-windows.js';
+import { InterruptedError } from '../util/interrupt.js';
 import { batchFit, meetsSlo, type BatchFit, type ServingFigure, type SweepPoint } from './serving.js';
 import type { DecoderIO } from './decoder.js';
 
@@ -62,7 +63,11 @@ export function sweepFits(batches: readonly number[], x: SweepFitContext): Batch
  * Measure each batch that fits, smallest first. A single listed batch that does not fit, or a
  * sweep in which none does, is refused (UsageError); the first measured batch's failure is thrown.
  */
-export async function runSweep(ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'windowTag'>, fits: readonly BatchFit[], log: (s: string) => void): Promise<{ measured: BatchMeasurement[]; skipped: SkippedBatch[] }> {
+export async function runSweep(
+  ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'windowTag'>,
+  fits: readonly BatchFit[],
+  log: (s: string) => void,
+): Promise<{ measured: BatchMeasurement[]; skipped: SkippedBatch[]; interrupted: InterruptedError | null }> {
   const sweep = fits.length > 1;
   const tooBig = fits.filter((f) => f.reason);
   if (tooBig.length === fits.length) {
@@ -73,7 +78,12 @@ export async function runSweep(ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'win
   const skipped: SkippedBatch[] = [];
   let failed: { batch: number; message: string } | null = null;
   let afterWarmup = ctx.afterWarmup;
+  let interrupted: InterruptedError | null = null;
   for (const f of fits) {
+    if (interrupted) {
+      skipped.push({ batch: f.batch, reason: `not run: ${interrupted.message.replace(/ after the pp test.*$/, '')}` });
+      continue;
+    }
     if (f.reason) {
       skipped.push({ batch: f.batch, reason: `not run: ${f.reason}` });
       continue;
@@ -88,6 +98,12 @@ export async function runSweep(ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'win
       const bm = await measureBatch({ ...ctx, afterWarmup, kvBytesPerRunner: f.kvCacheBytes, windowTag: sweep ? `.b${f.batch}` : '' }, f.batch);
       measured.push(bm);
     } catch (err) {
+      // Ctrl-C: stop the sweep; the caller keeps what was measured (InterruptedPhase: a pp test).
+      if (err instanceof InterruptedError) {
+        interrupted = err;
+        if (err instanceof InterruptedPhase) skipped.push({ batch: f.batch, reason: `not counted: ${err.message} (${err.pp.runs} prefill(s) timed)` });
+        continue;
+      }
       // Nothing measured yet, a hung run() or a single batch: the error is the outcome.
       if (!measured.length || err instanceof TimeoutError || ctx.status.timedOut || !sweep) throw err;
       // onnxruntime's own words (DecoderRunner wraps them with a context-length hint that does not apply here).
@@ -99,7 +115,7 @@ export async function runSweep(ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'win
       afterWarmup = undefined;
     }
   }
-  return { measured, skipped };
+  return { measured, skipped, interrupted };
 }
 
 /** `details.batchSweep[i]`: one batch's figures. */

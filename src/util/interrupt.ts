@@ -43,6 +43,16 @@ export function throwIfInterrupted(signal: AbortSignal | undefined | null): void
   if (sig) throw new InterruptedError(sig);
 }
 
+/**
+ * The forced end of an interrupted command (a second signal, or the work still busy after the
+ * grace period): say so, kill every child group, exit 128 + n without writing anything more.
+ */
+export function forcedExit(sig: NodeJS.Signals, what: string): never {
+  process.stderr.write(`\njoulebench: ${what} did not stop in time after ${sig}: ended without writing a result\n`);
+  killAllChildGroups();
+  process.exit(signalExitCode(sig));
+}
+
 /** What `onInterrupt` returns. */
 export interface Interruption {
   /** Aborted (reason: an InterruptedError) at the first signal. */
