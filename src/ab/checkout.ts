@@ -1,10 +1,12 @@
 /**
  * The two checkouts of an A/B comparison: a git ref becomes a detached worktree of the repository
  * (`git worktree add --detach`, so both builds share one object store and neither touches the
- * user's working tree); a directory is used as it is. Every git call is bounded by a timeout.
+ * user's working tree); a directory is used as it is. Every git call is bounded by a timeout and
+ * runs as its own process group (src/util/child.ts): a hook or a filter git starts (post-checkout,
+ * an LFS smudge) is ended with it, and an interrupted `ab` does not wait for a long checkout.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
+import { runChild } from '../util/child.js';
 import { UsageError } from '../util/errors.js';
 import type { Side } from './plan.js';
 
@@ -24,23 +26,27 @@ export interface Checkout {
   worktree: boolean;
 }
 
-function git(args: string[], cwd: string): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', timeout: GIT_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+/** Run git; its trimmed stdout, or an Error with git's last stderr line. */
+async function git(args: string[], cwd: string): Promise<string> {
+  const r = await runChild('git', args, { cwd, timeoutMs: GIT_TIMEOUT_MS });
+  if (r.code === 0) return r.stdout.trim();
+  const why = r.spawnError ? r.spawnError.message : r.killed === 'timeout' ? `did not finish within ${GIT_TIMEOUT_MS / 1000} s` : (r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code ?? r.signal}`);
+  throw new Error(`git ${args[0]}: ${why}`);
 }
 
 /** The commit a ref names in `repo`; UsageError naming the flag when it does not resolve. */
-export function resolveRef(repo: string, ref: string, flag: string): string {
+export async function resolveRef(repo: string, ref: string, flag: string): Promise<string> {
   try {
-    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], repo);
+    return await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], repo);
   } catch {
     throw new UsageError(`${flag} '${ref}': not a commit in the git repository at ${repo} (fetch it first, or pass --repo <dir>)`);
   }
 }
 
 /** HEAD of a directory if it is a git checkout, else null. */
-export function headOf(dir: string): string | null {
+export async function headOf(dir: string): Promise<string | null> {
   try {
-    return git(['rev-parse', 'HEAD'], dir);
+    return await git(['rev-parse', 'HEAD'], dir);
   } catch {
     return null;
   }
@@ -52,18 +58,18 @@ export function checkDir(dir: string, flag: string): void {
 }
 
 /** Create a detached worktree of `sha` at `dir`. */
-export function addWorktree(repo: string, sha: string, dir: string): void {
-  git(['worktree', 'add', '--detach', dir, sha], repo);
+export async function addWorktree(repo: string, sha: string, dir: string): Promise<void> {
+  await git(['worktree', 'add', '--detach', dir, sha], repo);
 }
 
 /** Remove a worktree the driver created (force: its build outputs are untracked files). */
-export function removeWorktree(repo: string, dir: string): void {
+export async function removeWorktree(repo: string, dir: string): Promise<void> {
   try {
-    git(['worktree', 'remove', '--force', dir], repo);
+    await git(['worktree', 'remove', '--force', dir], repo);
   } catch {
     rmSync(dir, { recursive: true, force: true });
     try {
-      git(['worktree', 'prune'], repo);
+      await git(['worktree', 'prune'], repo);
     } catch {
       // Nothing more to do: the directory is gone; git forgets it at its next prune.
     }

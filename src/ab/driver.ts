@@ -127,14 +127,14 @@ export interface AbExtension {
 type Resolved = Record<Side, { kind: 'ref' | 'dir'; spec: string; sha: string | null; dir: string | null }>;
 
 /** Resolve both sides (refs to commits, directories checked) before creating anything. */
-function resolveSides(o: AbOptions, repo: string): Resolved {
+async function resolveSides(o: AbOptions, repo: string): Promise<Resolved> {
   const resolved = {} as Resolved;
   for (const side of ['baseline', 'candidate'] as const) {
     const s = sideSpec(side, o[side]);
-    if (s.kind === 'ref') resolved[side] = { kind: 'ref', spec: s.value, sha: resolveRef(repo, s.value, `--${side}-ref`), dir: null };
+    if (s.kind === 'ref') resolved[side] = { kind: 'ref', spec: s.value, sha: await resolveRef(repo, s.value, `--${side}-ref`), dir: null };
     else {
       checkDir(s.value, `--${side}-dir`);
-      resolved[side] = { kind: 'dir', spec: s.value, sha: headOf(s.value), dir: resolve(s.value) };
+      resolved[side] = { kind: 'dir', spec: s.value, sha: await headOf(s.value), dir: resolve(s.value) };
     }
   }
   return resolved;
@@ -175,15 +175,15 @@ class AbSession {
   }
 
   /** Worktrees for refs, the directories as they are otherwise. */
-  checkOut(repo: string, resolved: Resolved, workDir: string): void {
+  async checkOut(repo: string, resolved: Resolved, workDir: string): Promise<void> {
     for (const side of ['baseline', 'candidate'] as const) {
       const r = resolved[side];
       let dir = r.dir;
       if (r.kind === 'ref') {
         dir = join(workDir, side);
         this.log(`${side}: git worktree of ${r.spec} @ ${short(r.sha)} in ${dir}`);
-        addWorktree(repo, r.sha!, dir);
         this.checkouts.push({ side, spec: r.spec, kind: 'ref', dir, sha: r.sha, worktree: true });
+        await addWorktree(repo, r.sha!, dir);
       } else {
         this.log(`${side}: checkout ${dir} @ ${short(r.sha)}`);
         this.checkouts.push({ side, spec: r.spec, kind: 'dir', dir: dir!, sha: r.sha, worktree: false });
@@ -270,7 +270,7 @@ class AbSession {
 export async function runAb(o: AbOptions, log: (line: string) => void): Promise<AbOutcome> {
   validateAb(o);
   const repo = resolve(o.repo);
-  const resolved = resolveSides(o, repo);
+  const resolved = await resolveSides(o, repo);
   const outDir = resolve(o.outDir);
   mkdirSync(outDir, { recursive: true });
   const plan = planRuns(o.rounds, o.seed, o.warmupRuns);
@@ -292,7 +292,7 @@ export async function runAb(o: AbOptions, log: (line: string) => void): Promise<
   };
   const s = new AbSession(o, outDir, join(outDir, 'ab.json'), manifest, log);
   try {
-    s.checkOut(repo, resolved, workDir);
+    await s.checkOut(repo, resolved, workDir);
     await s.buildAll();
     manifest.status = 'running';
     s.save();
@@ -303,7 +303,7 @@ export async function runAb(o: AbOptions, log: (line: string) => void): Promise<
     return { manifest, manifestPath: s.manifestPath, baselineFiles: s.files.baseline, candidateFiles: s.files.candidate };
   } finally {
     if (!o.keepWorktrees) {
-      for (const c of s.checkouts) if (c.worktree) removeWorktree(repo, c.dir);
+      for (const c of s.checkouts) if (c.worktree) await removeWorktree(repo, c.dir);
       if (!o.workDir) rmSync(workDir, { recursive: true, force: true });
     } else if (s.checkouts.some((c) => c.worktree)) log(`worktrees kept in ${workDir} (remove with: git worktree remove --force <dir>)`);
   }
