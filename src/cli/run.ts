@@ -20,7 +20,7 @@ import { choosePricedPreset, type PricedModelChoice } from '../infer/priced-defa
 import { defaultRunServeOptions, runInferServe, SERVE_DEFAULTS } from '../infer/serve/serve.js';
 import { parseBatchList, parseSloMsPerToken } from '../infer/serving.js';
 import { servingLine } from '../infer/sweep-format.js';
-import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, workloadFor, type EnergyMonitor } from '../power/monitor.js';
+import { addMeterOptions, createEnergyMonitor, monitorForNextWorkload, workloadFor, type EnergyMonitor, type Workload } from '../power/monitor.js';
 import { formatComparison, tokenLadderOf, type ProfitReport, type SiteProfile } from '../profit/index.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { newResultDoc } from '../report/environment.js';
@@ -35,7 +35,7 @@ import { createProgress, type Progress } from './progress.js';
 import { attemptWrite, checkResultOutputs, type ResultWrites } from './result-file.js';
 import { addKernelOptions, launchFromFlags } from './hash.js';
 import { addTimedPhaseOptions } from './timed-phase-options.js';
-import { checkRunOptions, type RunCheckInput } from '../run/checks.js';
+import { checkRunOptions, type RunCheckInput, type RunChecked } from '../run/checks.js';
 import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
 
 /** Options of `joulebench run`. */
@@ -268,21 +268,183 @@ function partialLine(w: RunWrite): string {
   return w.error ? `partial result NOT written: ${w.path} (${w.error})` : `partial result written to ${w.path} (marked incomplete, with what was measured)`;
 }
 
+/** What the phases of one `run` share. */
+interface RunState {
+  readonly opts: RunOptions;
+  readonly doc: ResultDoc;
+  readonly progress: Progress;
+  /** Ctrl-C / SIGTERM (src/util/interrupt.ts). */
+  readonly signal: AbortSignal;
+  ctx: GpuContext | null;
+  monitor: EnergyMonitor | null;
+  /** Why energy is not measured, when there is no monitor. */
+  energyReason: string | undefined;
+}
+
+/** The adapter (hashing and the webgpu EP share it); none: hashing skipped, inference on the CPU EP. */
+async function adapterPhase(st: RunState): Promise<void> {
+  const { doc, progress } = st;
+  try {
+    st.ctx = await openDevice(st.opts.adapter, 'joulebench-run');
+    const r = st.ctx.report;
+    doc.environment.adapter = identityOf(r) as ResultDoc['environment']['adapter'];
+    progress.info(`adapter: [${r.index}] ${r.backend}: ${r.name}${r.isSoftware ? ' (software: CPU timings, not GPU figures)' : ''}`);
+    if (r.isSoftware) doc.warnings.push('software adapter: all timings are CPU timings, not GPU figures');
+  } catch (err) {
+    if (!(err instanceof NoAdapterError)) throw err;
+    const msg = `NO WEBGPU ADAPTER: hashing skipped, inference runs on the CPU execution provider. Fix: ${err.message.replace(/^no WebGPU adapter found\. /, '')}`;
+    doc.warnings.push(msg);
+    process.stderr.write(`\n*** ${msg} ***\n\n`);
+  }
+}
+
+/** The energy monitor for the first workload, and the idle baseline before any GPU work. */
+async function energyPhase(st: RunState): Promise<Workload | undefined> {
+  const adapterId = (st.doc.environment.adapter ?? null) as AdapterIdentity | null;
+  // No adapter: no hashing, and inference runs on the CPU.
+  const firstWork = workloadFor('hash', adapterId) ?? workloadFor('cpu', null);
+  const choice = await createEnergyMonitor(st.opts, { adapter: adapterId, workload: firstWork });
+  st.doc.warnings.push(...choice.warnings);
+  st.monitor = choice.monitor;
+  st.energyReason = choice.monitor ? undefined : choice.reason;
+  st.progress.info(st.monitor ? `energy: meter '${st.monitor.meter}'` : `energy: not measured (${st.energyReason})`);
+  // Idle baseline before any GPU work (the monitor would otherwise take it at the first window,
+  // after autotune has warmed the device up).
+  if (st.monitor && st.opts.idleBaseline) {
+    st.progress.info(`energy: idle baseline, ${st.opts.idleBaseline} s`);
+    await st.monitor.idleBaseline(st.opts.idleBaseline);
+  }
+  return firstWork;
+}
+
+/** The hash bench on the adapter (skipped without one); an interrupted one is kept, then rethrown. */
+async function hashPhase(st: RunState, checked: RunChecked): Promise<void> {
+  const { opts, doc, progress, signal } = st;
+  const ctx = st.ctx;
+  if (!ctx) {
+    doc.measurements.push(skipped('hash.sha256d', 'hash', 'no WebGPU adapter: install a Vulkan driver (see README) to run the WGSL hashing benchmark'));
+    return;
+  }
+  // Autotune (7 launch configurations × 0.6 s; none with --kernel/--wg/--npi or --no-autotune)
+  // and a warm-up precede the timed phase.
+  const launch = launchFromFlags(checked.launchFlags, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+  const tuneS = launch ? 0 : 6;
+  const expectedS = opts.seconds + tuneS;
+  progress.phase('hashing', expectedS, 's');
+  const t0 = performance.now();
+  const tick = setInterval(() => {
+    const el = (performance.now() - t0) / 1000;
+    progress.update(Math.min(expectedS, Math.round(el)), el < tuneS ? 'autotune' : 'timed search');
+  }, 500);
+  try {
+    const m = await runHashBench(ctx, { seconds: opts.seconds, launch, maxWindowS: opts.maxWindow, ...checked.timed, signal }, st.monitor, st.energyReason);
+    doc.measurements.push(m);
+    progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
+    throwIfInterrupted(signal);
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) doc.measurements.push(failed('hash.sha256d', 'hash', (err as Error).message));
+    throw err;
+  } finally {
+    clearInterval(tick);
+    ctx.close();
+    st.ctx = null;
+  }
+}
+
+/** What the serving phase (`--serving load`) needs from the inference phase. */
+interface InferPlan {
+  model: string;
+  picked: PricedModelChoice | null;
+  ep: 'webgpu' | 'cpu' | 'cuda';
+  prompt: number;
+  gen: number;
+  sloMsPerToken: number;
+  load: boolean;
+}
+
+/** The inference bench (default model and batches per adapter and site; a meter matching its device). */
+async function inferencePhase(st: RunState, siteProfile: SiteProfile, firstWork: Workload | undefined): Promise<InferPlan> {
+  const { opts, doc, progress, signal } = st;
+  const adapterId = (doc.environment.adapter ?? null) as AdapterIdentity | null;
+  const defaults = runInferDefaults(doc.environment.adapter ?? null, siteProfile);
+  const picked = opts.model ? null : defaults.priced;
+  const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
+  const model = opts.model ?? defaults.model;
+  const load = opts.serving === 'load';
+  // Under load the static bench runs batch 1 only (pp/tg figures); the serving figure comes from `infer serve`.
+  const batch = load ? [1] : (opts.batch ?? defaults.batch);
+  const sloMsPerToken = opts.sloMsPerToken ?? defaults.sloMsPerToken;
+  if (!opts.model) progress.info(`inference: default model '${model}' (${defaults.reason})`);
+  if (!opts.batch && !load) progress.info(`inference: batch ${batch.join(',')}, target ${sloMsPerToken} ms/token p99 (${defaults.batchReason})`);
+  // Inference on another device than hashing (--ep cpu next to a GPU): a meter that matches it.
+  const next = await monitorForNextWorkload(st.monitor, opts, { adapter: adapterId, from: firstWork, to: workloadFor(ep, adapterId) });
+  if (next) {
+    st.monitor = next.monitor;
+    st.energyReason = next.monitor ? undefined : next.reason;
+    doc.warnings.push(...next.warnings);
+  }
+  // runInferBench logs "warmup: …" and one line per test (pp, tg) of each batch.
+  progress.phase('inference', 3 * batch.length, 'tests');
+  let reps = 0;
+  try {
+    const m = await runInferBench(
+      {
+        model,
+        ep,
+        prompt: opts.prompt ?? defaults.prompt,
+        gen: opts.gen ?? defaults.gen,
+        repetitions: opts.repetitions ?? defaults.repetitions ?? 5,
+        batch,
+        sloMsPerToken: load ? null : sloMsPerToken,
+        ...(opts.adapter !== undefined ? { adapterSpec: opts.adapter } : {}),
+        allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
+        ...(st.energyReason ? { energyReason: st.energyReason } : {}),
+        maxWindowS: opts.maxWindow,
+        ...(picked ? { dtype: picked.dtype } : {}),
+        log: (line: string) => {
+          if (/^warmup|^pp\d|^tg\d/.test(line)) progress.update(++reps, line.slice(0, 60));
+          else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
+        },
+        signal,
+      },
+      st.monitor,
+    );
+    if (picked) m.details = { ...(m.details ?? {}), modelChoice: { preset: picked.model, dtype: picked.dtype, pricedAs: picked.pricedAs, memory: picked.memory, needBytes: picked.needBytes, reason: picked.reason } };
+    doc.measurements.push(m);
+    progress.end(`pp ${si(m.metrics.prefillTokensPerSecond?.value ?? null)}tok/s, tg ${si(m.metrics.decodeTokensPerSecond?.value ?? null)}tok/s`);
+    throwIfInterrupted(signal);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof InterruptedError) throw err;
+    doc.measurements.push(failed(`infer.${model}`, 'infer', (err as Error).message));
+    throw err;
+  }
+  return { model, picked, ep, prompt: opts.prompt ?? defaults.prompt!, gen: opts.gen ?? defaults.gen!, sloMsPerToken, load };
+}
+
+/** `--serving load`: the serving figure under Poisson load (servingUnderLoad). */
+async function servingPhase(st: RunState, p: InferPlan): Promise<void> {
+  try {
+    const { model, picked, ep, prompt, gen, sloMsPerToken } = p;
+    st.doc.measurements.push(await servingUnderLoad({ opts: st.opts, model, ...(picked ? { dtype: picked.dtype } : {}), ep, prompt, gen, sloMsPerToken, adapter: st.doc.environment.adapter ?? null, monitor: st.monitor, energyReason: st.energyReason, progress: st.progress }));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    st.doc.measurements.push(failed(`infer.serve.${p.model}`, 'infer', (err as Error).message));
+    throw err;
+  }
+}
+
 /** Run the whole pipeline; returns the exit code. */
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
   // Every flag, the model reference and the site file, before any device or meter opens (the same
   // checks `fleet submit` makes on the arguments it forwards).
-  const { launchFlags, siteFile, siteProfile, timed } = checkRunOptions(opts);
+  const checked = checkRunOptions(opts);
+  const { siteFile, siteProfile } = checked;
   await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)', { files: [siteFile, ...(opts.model && existsSync(opts.model) ? [opts.model] : [])] });
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
   let outPath: string | null = opts.out ?? null;
   let phase = 'start';
-  let ctx: GpuContext | null = null;
-  let monitor: EnergyMonitor | null = null;
-  let profit: ProfitReport | null = null;
-
   const finish = (complete: boolean, reason?: string): RunWrite => {
     doc.complete = complete;
     if (!complete && reason) doc.incompleteReason = reason;
@@ -305,146 +467,34 @@ export async function runMain(opts: RunOptions): Promise<number> {
       process.exit(signalExitCode(sig));
     },
   });
-  const signal = interrupt.signal;
-
+  const st: RunState = { opts, doc, progress, signal: interrupt.signal, ctx: null, monitor: null, energyReason: undefined };
   try {
     phase = 'adapter';
     progress.info('joulebench run: adapter → energy → hashing → inference → site economics');
-    try {
-      ctx = await openDevice(opts.adapter, 'joulebench-run');
-      doc.environment.adapter = identityOf(ctx.report) as ResultDoc['environment']['adapter'];
-      progress.info(`adapter: [${ctx.report.index}] ${ctx.report.backend}: ${ctx.report.name}${ctx.report.isSoftware ? ' (software: CPU timings, not GPU figures)' : ''}`);
-      if (ctx.report.isSoftware) doc.warnings.push('software adapter: all timings are CPU timings, not GPU figures');
-    } catch (err) {
-      if (!(err instanceof NoAdapterError)) throw err;
-      const msg = `NO WEBGPU ADAPTER: hashing skipped, inference runs on the CPU execution provider. Fix: ${err.message.replace(/^no WebGPU adapter found\. /, '')}`;
-      doc.warnings.push(msg);
-      process.stderr.write(`\n*** ${msg} ***\n\n`);
-    }
-
+    await adapterPhase(st);
     phase = 'energy';
-    const adapterId = (doc.environment.adapter ?? null) as AdapterIdentity | null;
-    // No adapter: no hashing, and inference runs on the CPU.
-    const firstWork = workloadFor('hash', adapterId) ?? workloadFor('cpu', null);
-    const choice = await createEnergyMonitor(opts, { adapter: adapterId, workload: firstWork });
-    doc.warnings.push(...choice.warnings);
-    monitor = choice.monitor;
-    let energyReason = choice.monitor ? undefined : choice.reason;
-    progress.info(monitor ? `energy: meter '${monitor.meter}'` : `energy: not measured (${energyReason})`);
-    // Idle baseline before any GPU work (the monitor would otherwise take it at the first window,
-    // after autotune has warmed the device up).
-    if (monitor && opts.idleBaseline) {
-      progress.info(`energy: idle baseline, ${opts.idleBaseline} s`);
-      await monitor.idleBaseline(opts.idleBaseline);
-    }
-
+    const firstWork = await energyPhase(st);
     phase = 'hashing';
-    throwIfInterrupted(signal);
-    if (ctx) {
-      // Autotune (7 launch configurations × 0.6 s; none with --kernel/--wg/--npi or --no-autotune)
-      // and a warm-up precede the timed phase.
-      const launch = launchFromFlags(launchFlags, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-      const tuneS = launch ? 0 : 6;
-      const expectedS = opts.seconds + tuneS;
-      progress.phase('hashing', expectedS, 's');
-      const t0 = performance.now();
-      const tick = setInterval(() => {
-        const el = (performance.now() - t0) / 1000;
-        progress.update(Math.min(expectedS, Math.round(el)), el < tuneS ? 'autotune' : 'timed search');
-      }, 500);
-      try {
-        const m = await runHashBench(ctx, { seconds: opts.seconds, launch, maxWindowS: opts.maxWindow, ...timed, signal }, monitor, energyReason);
-        doc.measurements.push(m);
-        progress.end(`${si(m.metrics.hashesPerSecond?.value ?? null)}H/s`);
-        throwIfInterrupted(signal);
-      } catch (err) {
-        if (!(err instanceof InterruptedError)) doc.measurements.push(failed('hash.sha256d', 'hash', (err as Error).message));
-        throw err;
-      } finally {
-        clearInterval(tick);
-        ctx.close();
-        ctx = null;
-      }
-    } else {
-      doc.measurements.push(skipped('hash.sha256d', 'hash', 'no WebGPU adapter: install a Vulkan driver (see README) to run the WGSL hashing benchmark'));
-    }
-
+    throwIfInterrupted(st.signal);
+    await hashPhase(st, checked);
     phase = 'inference';
-    throwIfInterrupted(signal);
-    const defaults = runInferDefaults(doc.environment.adapter ?? null, siteProfile);
-    const picked = opts.model ? null : defaults.priced;
-    const ep = opts.ep ?? (doc.environment.adapter ? 'webgpu' : 'cpu');
-    const model = opts.model ?? defaults.model;
-    const repetitions = opts.repetitions ?? defaults.repetitions ?? 5;
-    const load = opts.serving === 'load';
-    // Under load the static bench runs batch 1 only (pp/tg figures); the serving figure comes from `infer serve`.
-    const batch = load ? [1] : (opts.batch ?? defaults.batch);
-    const sloMsPerToken = opts.sloMsPerToken ?? defaults.sloMsPerToken;
-    if (!opts.model) progress.info(`inference: default model '${model}' (${defaults.reason})`);
-    if (!opts.batch && !load) progress.info(`inference: batch ${batch.join(',')}, target ${sloMsPerToken} ms/token p99 (${defaults.batchReason})`);
-    // Inference on another device than hashing (--ep cpu next to a GPU): a meter that matches it.
-    const next = await monitorForNextWorkload(monitor, opts, { adapter: adapterId, from: firstWork, to: workloadFor(ep, adapterId) });
-    if (next) {
-      monitor = next.monitor;
-      energyReason = next.monitor ? undefined : next.reason;
-      doc.warnings.push(...next.warnings);
-    }
-    // runInferBench logs "warmup: …" and one line per test (pp, tg) of each batch.
-    progress.phase('inference', 3 * batch.length, 'tests');
-    let reps = 0;
-    try {
-      const m = await runInferBench(
-        {
-          model,
-          ep,
-          prompt: opts.prompt ?? defaults.prompt,
-          gen: opts.gen ?? defaults.gen,
-          repetitions,
-          batch,
-          sloMsPerToken: load ? null : sloMsPerToken,
-          ...(opts.adapter !== undefined ? { adapterSpec: opts.adapter } : {}),
-          allowAdapterMismatch: Boolean(opts.allowAdapterMismatch),
-          ...(energyReason ? { energyReason } : {}),
-          maxWindowS: opts.maxWindow,
-          ...(picked ? { dtype: picked.dtype } : {}),
-          log: (line: string) => {
-            if (/^warmup|^pp\d|^tg\d/.test(line)) progress.update(++reps, line.slice(0, 60));
-            else if (/^model: generat/.test(line)) progress.update(reps, line.slice(0, 60));
-          },
-          signal,
-        },
-        monitor,
-      );
-      if (picked) m.details = { ...(m.details ?? {}), modelChoice: { preset: picked.model, dtype: picked.dtype, pricedAs: picked.pricedAs, memory: picked.memory, needBytes: picked.needBytes, reason: picked.reason } };
-      doc.measurements.push(m);
-      progress.end(`pp ${si(m.metrics.prefillTokensPerSecond?.value ?? null)}tok/s, tg ${si(m.metrics.decodeTokensPerSecond?.value ?? null)}tok/s`);
-      throwIfInterrupted(signal);
-    } catch (err) {
-      if (err instanceof UsageError || err instanceof InterruptedError) throw err;
-      doc.measurements.push(failed(`infer.${model}`, 'infer', (err as Error).message));
-      throw err;
-    }
-    if (load) {
+    throwIfInterrupted(st.signal);
+    const plan = await inferencePhase(st, siteProfile, firstWork);
+    if (plan.load) {
       phase = 'serving';
-      try {
-        doc.measurements.push(await servingUnderLoad({ opts, model, ...(picked ? { dtype: picked.dtype } : {}), ep, prompt: opts.prompt ?? defaults.prompt!, gen: opts.gen ?? defaults.gen!, sloMsPerToken, adapter: doc.environment.adapter ?? null, monitor, energyReason, progress }));
-      } catch (err) {
-        if (err instanceof UsageError) throw err;
-        doc.measurements.push(failed(`infer.serve.${model}`, 'infer', (err as Error).message));
-        throw err;
-      }
+      await servingPhase(st, plan);
     }
 
     phase = 'profit';
     const pr = profitFromRun(doc, { file: siteFile, profile: siteProfile }, opts.powerPrice);
     doc.measurements.push(pr.measurement);
-    profit = pr.report;
+    const profit = pr.report;
     // The run already says once that the adapter is software; drop the per-measurement echoes.
     if (profit) doc.warnings.push(...profit.warnings.filter((w) => !doc.warnings.includes(w) && !/ran on a software adapter/.test(w)));
 
     phase = 'write';
-    await monitor?.close();
-    monitor = null;
+    await st.monitor?.close();
+    st.monitor = null;
     const w = finish(true);
     progress.stop();
     // The figures are printed even when the file could not be written (a full disk): then exit 1.
@@ -457,8 +507,8 @@ export async function runMain(opts: RunOptions): Promise<number> {
     return 0;
   } catch (err) {
     progress.stop();
-    ctx?.close();
-    await monitor?.close().catch(() => undefined);
+    st.ctx?.close();
+    await st.monitor?.close().catch(() => undefined);
     if (err instanceof InterruptedError) {
       const w = finish(false, `interrupted by ${err.sig} during phase '${phase}'`);
       process.stderr.write(`\njoulebench: interrupted (${err.sig}) during '${phase}': ${partialLine(w)}\n`);
