@@ -24,7 +24,7 @@ async function interruptTimedPhase(cmd: string[], sig: NodeJS.Signals, name: str
   const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   const readCount = () => (existsSync(reads) ? readFileSync(reads, 'utf8').split('\n').filter(Boolean).length : 0);
   expect(await waitFor(() => readCount() >= 2, 120_000, 50), `the timed phase never began:\n${stderr}`).toBe(true);
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 800)); // a few 0.2 s slices
   child.kill(sig);
   const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await exit;
