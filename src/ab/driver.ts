@@ -51,8 +51,8 @@ export interface AbOptions {
    */
   extend?: (files: Record<Side, string[]>) => AbExtension;
   /**
-   * Stop early (Ctrl-C, SIGTERM): the build or run in progress gets the same signal (its process
-   * group), then SIGKILL after a grace period; the manifest is marked interrupted.
+   * Stop early (Ctrl-C, SIGTERM): the build or run in progress gets SIGTERM (its process group),
+   * then SIGKILL after a grace period; the manifest is marked interrupted.
    */
   signal?: AbortSignal;
 }
@@ -73,10 +73,14 @@ export class AbInterruptedError extends Error {
 /** Grace an interrupted build or benchmark run gets to exit after the forwarded signal, ms. */
 export const AB_KILL_GRACE_MS = 5000;
 
-/** Run one shell command of the sequence: its own process group, output appended to `logFile`. */
+/**
+ * Run one shell command of the sequence: its own process group, output appended to `logFile`. An
+ * interruption sends the group SIGTERM whichever signal ab got: SIGINT is ignored by what a
+ * non-interactive shell runs in the background (POSIX sh, "Asynchronous Lists"), and by any
+ * command started with it ignored, so a forwarded Ctrl-C would reach only part of a benchmark.
+ */
 function runLogged(command: string, o: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; timeoutS: number; signal?: AbortSignal }): Promise<ChildOutcome> {
-  const sig = interruptionOf(o.signal) ?? 'SIGTERM';
-  return runChild('/bin/sh', ['-c', command], { cwd: o.cwd, env: o.env, logFile: o.logFile, timeoutMs: o.timeoutS * 1000, killGraceMs: AB_KILL_GRACE_MS, ...(o.signal ? { signal: o.signal } : {}), abortKillSignal: sig });
+  return runChild('/bin/sh', ['-c', command], { cwd: o.cwd, env: o.env, logFile: o.logFile, timeoutMs: o.timeoutS * 1000, killGraceMs: AB_KILL_GRACE_MS, ...(o.signal ? { signal: o.signal } : {}), abortKillSignal: 'SIGTERM' });
 }
 
 /** What the driver produced. */

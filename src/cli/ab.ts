@@ -125,7 +125,7 @@ export function registerAb(program: Command): void {
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
     log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
-    // Ctrl-C / SIGTERM: the build or run in progress gets the signal (its process group), then
+    // Ctrl-C / SIGTERM: the build or run in progress gets SIGTERM (its process group), then
     // SIGKILL after AB_KILL_GRACE_MS; ab.json says "interrupted". A second signal kills at once.
     const stop = onInterrupt({
       graceMs: 30_000,
