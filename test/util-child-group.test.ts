@@ -34,12 +34,13 @@ describe('runChild: the whole process group, every time', () => {
     const m = marker();
     const seen = join(dir, 'seen');
     const ac = new AbortController();
-    const p = runShell(`trap 'echo INT > ${seen}' INT; sleep ${m} & echo $! > ${seen}.pid; while :; do sleep 0.05; done`, { signal: ac.signal, abortKillSignal: 'SIGINT', killGraceMs: 300, timeoutMs: 20_000 });
+    // SIGTERM: a SIGINT trap cannot be set when the test runner was started with SIGINT ignored.
+    const p = runShell(`trap 'echo TERM > ${seen}' TERM; sleep ${m} & echo $! > ${seen}.pid; while :; do sleep 0.05; done`, { signal: ac.signal, abortKillSignal: 'SIGTERM', killGraceMs: 300, timeoutMs: 20_000 });
     expect(await waitFor(() => withMarker(`sleep ${m}`).length > 0, 5000)).toBe(true);
     ac.abort();
     const r = await p;
     expect(r.killed).toBe('abort');
-    expect(readFileSync(seen, 'utf8')).toBe('INT\n');
+    expect(readFileSync(seen, 'utf8')).toBe('TERM\n');
     expect(await waitFor(() => !alive(Number(readFileSync(`${seen}.pid`, 'utf8'))), 2000)).toBe(true);
   });
 

@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 
@@ -121,6 +122,9 @@ export function installChildReaper(): void {
       killAllChildGroups();
       process.removeListener(sig, onSignal);
       process.kill(process.pid, sig);
+      // Still here: the signal was ignored when this process started (SIG_IGN is inherited, e.g. by
+      // background jobs of a shell); end as it would have.
+      setImmediate(() => process.exit(128 + (os.constants.signals[sig] ?? 0)));
     };
     process.on(sig, onSignal);
   }
