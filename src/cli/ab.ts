@@ -11,7 +11,7 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { detectRounds, type DetectOptions } from '../ab/detect.js';
-import { AbInterruptedError, AbRunError, runAb, validateAb, type AbOptions } from '../ab/driver.js';
+import { AbInterruptedError, AbRunError, runAb, validateAb, type AbOptions, type AbOutcome } from '../ab/driver.js';
 import type { Side } from '../ab/plan.js';
 import { UsageError } from '../util/errors.js';
 import { killAllChildGroups } from '../util/child.js';
@@ -64,6 +64,38 @@ function detectOptionsOf(f: AbFlags): DetectOptions | null {
 function defaultOutDir(): string {
   const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   return join('results', 'ab', t);
+}
+
+/**
+ * runAb with Ctrl-C / SIGTERM handled: the build or run in progress gets SIGTERM (its process
+ * group), then SIGKILL after AB_KILL_GRACE_MS; ab.json says "interrupted"; a second signal kills at
+ * once. A failed or interrupted sequence is reported here (exit code set) and gives null.
+ */
+async function runAbInterruptible(opts: AbOptions, log: (line: string) => void): Promise<AbOutcome | null> {
+  const stop = onInterrupt({
+    graceMs: 30_000,
+    force: (sig) => {
+      killAllChildGroups();
+      setTimeout(() => process.exit(signalExitCode(sig)), 3000).unref();
+    },
+  });
+  try {
+    return await runAb({ ...opts, signal: stop.signal }, log);
+  } catch (e) {
+    if (e instanceof AbRunError) {
+      process.stderr.write(`joulebench: error: ${e.message}\n`);
+      process.exitCode = 1;
+      return null;
+    }
+    if (e instanceof AbInterruptedError) {
+      process.stderr.write(`\njoulebench: ${e.message}: the build or run in progress was ended with its process group; ${join(opts.outDir, 'ab.json')} says "interrupted", the completed runs are kept\n`);
+      process.exitCode = signalExitCode(e.sig);
+      return null;
+    }
+    throw e;
+  } finally {
+    stop.dispose();
+  }
 }
 
 /** Register the `ab` command. */
@@ -125,33 +157,8 @@ export function registerAb(program: Command): void {
     const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
     log(`${opts.rounds} rounds${detect ? ` (then up to ${detect.maxRounds} as --detect ${f.detect} % needs)` : ''} + ${opts.warmupRuns} warm-up run(s) a side, seed ${opts.seed}, results in ${outDir}`);
     if (opts.rounds < f.minRuns) log(`note: ${opts.rounds} rounds < --min-runs ${f.minRuns}: no FASTER/SLOWER verdict is possible`);
-    // Ctrl-C / SIGTERM: the build or run in progress gets SIGTERM (its process group), then
-    // SIGKILL after AB_KILL_GRACE_MS; ab.json says "interrupted". A second signal kills at once.
-    const stop = onInterrupt({
-      graceMs: 30_000,
-      force: (sig) => {
-        killAllChildGroups();
-        setTimeout(() => process.exit(signalExitCode(sig)), 3000).unref();
-      },
-    });
-    let files;
-    try {
-      files = await runAb({ ...opts, signal: stop.signal }, log);
-    } catch (e) {
-      if (e instanceof AbRunError) {
-        process.stderr.write(`joulebench: error: ${e.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      if (e instanceof AbInterruptedError) {
-        process.stderr.write(`\njoulebench: ${e.message}: the build or run in progress was ended with its process group; ${join(outDir, 'ab.json')} says "interrupted", the completed runs are kept\n`);
-        process.exitCode = signalExitCode(e.sig);
-        return;
-      }
-      throw e;
-    } finally {
-      stop.dispose();
-    }
+    const files = await runAbInterruptible(opts, log);
+    if (!files) return;
     const labels = { baseline: join(outDir, 'baseline'), candidate: join(outDir, 'candidate') };
     const { code } = await runCompare(files.baselineFiles, files.candidateFiles, { ...f, md: f.md ?? join(outDir, 'compare.md') }, labels);
     log(`manifest ${files.manifestPath}; re-compare with: joulebench compare --baseline ${join(outDir, 'baseline')} --candidate ${join(outDir, 'candidate')}`);

@@ -433,6 +433,40 @@ async function servingPhase(st: RunState, p: InferPlan): Promise<void> {
   }
 }
 
+/** Write the run's document, marked complete or not; a later write replaces the run's own file. */
+function docWriter(doc: ResultDoc, out: string | null, startedAt: Date): (complete: boolean, reason?: string) => RunWrite {
+  let outPath = out;
+  return (complete, reason) => {
+    doc.complete = complete;
+    if (!complete && reason) doc.incompleteReason = reason;
+    doc.endedAt = new Date().toISOString();
+    const w = writeRunResult(doc, outPath, startedAt);
+    if (!w.error) outPath = w.path; // a later write (an interruption) replaces this run's own file
+    return w;
+  };
+}
+
+/**
+ * A run cut short in `phase` (interrupted, or a phase failed): close what is open, write what was
+ * measured marked incomplete, say where it went; the exit code (128 + n, 1, or 2 for bad input).
+ */
+async function cutShort(st: RunState, err: unknown, phase: string, finish: ReturnType<typeof docWriter>): Promise<number> {
+  st.progress.stop();
+  st.ctx?.close();
+  await st.monitor?.close().catch(() => undefined);
+  if (err instanceof InterruptedError) {
+    const w = finish(false, `interrupted by ${err.sig} during phase '${phase}'`);
+    process.stderr.write(`\njoulebench: interrupted (${err.sig}) during '${phase}': ${partialLine(w)}\n`);
+    if (st.opts.json) printJson(st.doc);
+    return signalExitCode(err.sig);
+  }
+  if (err instanceof UsageError && st.doc.measurements.length === 0) throw err;
+  const w = finish(false, `phase '${phase}' failed: ${(err as Error).message}`);
+  process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  ${partialLine(w)}\n`);
+  if (st.opts.json) printJson(st.doc);
+  return err instanceof UsageError ? 2 : 1;
+}
+
 /** Run the whole pipeline; returns the exit code. */
 export async function runMain(opts: RunOptions): Promise<number> {
   const progress: Progress = createProgress(opts.json ? 'quiet' : (opts.progress ?? 'auto'));
@@ -443,16 +477,8 @@ export async function runMain(opts: RunOptions): Promise<number> {
   await checkResultOutputs({ out: opts.out, save: opts.out === undefined }, 'run (no --out)', { files: [siteFile, ...(opts.model && existsSync(opts.model) ? [opts.model] : [])] });
   const startedAt = new Date();
   const doc: ResultDoc = newResultDoc(null, startedAt);
-  let outPath: string | null = opts.out ?? null;
+  const finish = docWriter(doc, opts.out ?? null, startedAt);
   let phase = 'start';
-  const finish = (complete: boolean, reason?: string): RunWrite => {
-    doc.complete = complete;
-    if (!complete && reason) doc.incompleteReason = reason;
-    doc.endedAt = new Date().toISOString();
-    const w = writeRunResult(doc, outPath, startedAt);
-    if (!w.error) outPath = w.path; // a later write (an interruption) replaces this run's own file
-    return w;
-  };
   // Ctrl-C / SIGTERM: the bench in progress stops at its next unit (a hash slice, a prefill, a
   // decode sequence) and returns what it measured, marked incomplete; the document is written
   // marked incomplete and the exit code is 128 + n. If the phase does not stop within the grace
@@ -506,20 +532,7 @@ export async function runMain(opts: RunOptions): Promise<number> {
     }
     return 0;
   } catch (err) {
-    progress.stop();
-    st.ctx?.close();
-    await st.monitor?.close().catch(() => undefined);
-    if (err instanceof InterruptedError) {
-      const w = finish(false, `interrupted by ${err.sig} during phase '${phase}'`);
-      process.stderr.write(`\njoulebench: interrupted (${err.sig}) during '${phase}': ${partialLine(w)}\n`);
-      if (opts.json) printJson(doc);
-      return signalExitCode(err.sig);
-    }
-    if (err instanceof UsageError && doc.measurements.length === 0) throw err;
-    const w = finish(false, `phase '${phase}' failed: ${(err as Error).message}`);
-    process.stderr.write(`joulebench: error: phase '${phase}' failed: ${(err as Error).message}\n  ${partialLine(w)}\n`);
-    if (opts.json) printJson(doc);
-    return err instanceof UsageError ? 2 : 1;
+    return await cutShort(st, err, phase, finish);
   } finally {
     interrupt.dispose();
   }
