@@ -3,7 +3,7 @@
 // 1.0 s workloads got 3.91 s of window). The work runs between begin() returning and end() being
 // called, at 300 W; outside it the meter sees 60 W. Each window must last as long as its work and
 // read 300 W, and the idle gap between the two workloads must appear in neither.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +11,16 @@ import { createEnergyMonitor, perJoule } from '../src/power/monitor.js';
 import { nowMs } from './fixtures/power/helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Replace the meter's reading atomically (a `cat` between writeFileSync's truncate and write printed ''). */
+const setWatts = (f: string, w: number) => {
+  writeFileSync(`${f}.new`, `${w}\n`);
+  renameSync(`${f}.new`, f);
+};
 
 describe('slow power meter (200 ms per read)', () => {
   it('attributes no idle time to the window: window time = work time, energy = busy power × work time', async () => {
     const f = join(mkdtempSync(join(tmpdir(), 'joulebench-slow-')), 'watts');
-    writeFileSync(f, '60\n');
+    setWatts(f, 60);
     // The command samples the file at the END of its 200 ms: any read that began before the work did
     // can report idle power, so only reads taken wholly inside the window may count.
     const c = await createEnergyMonitor({ meterCmd: `sleep 0.2; cat '${f}'`, meterInterval: 0.05, minWindow: 0, idleBaseline: 0 });
@@ -31,9 +36,9 @@ describe('slow power meter (200 ms per read)', () => {
         const now = await m.requirement!();
         await m.begin(`w${i}`);
         const w0 = nowMs();
-        writeFileSync(f, '300\n');
+        setWatts(f, 300);
         await sleep(Math.max(2500, now.minS * 1000 * 1.5));
-        writeFileSync(f, '60\n');
+        setWatts(f, 60);
         const w1 = nowMs();
         const e = await m.end(`w${i}`);
         if (!e.measured) throw new Error(e.reason);
