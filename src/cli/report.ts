@@ -8,7 +8,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderCsv } from '../report/csv.js';
 import { renderHtml } from '../report/html.js';
 import { campaignForReport } from '../report/campaign.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { stageFileAtomic, type StagedFile } from '../util/atomic.js';
 import { UsageError } from '../util/errors.js';
 import { printJson, warn } from './common.js';
 import { addMarketOptions } from './profit.js';
@@ -16,9 +16,34 @@ import { repriceResults, type RepriceOptions } from './report-reprice.js';
 import { checkOutputs } from './result-file.js';
 import { expandResultInputs, loadResultInputs, skippedText } from './result-inputs.js';
 
-function emit(target: string, text: string): void {
-  if (target === '-') process.stdout.write(text);
-  else writeFileAtomic(target, text);
+/**
+ * Write every file output or none: each is staged whole (a temp file next to it, fsynced), and only
+ * when all are staged are they renamed into place, so a full disk leaves every target as it was.
+ * A failure names the file that could not be written and what became of the others.
+ */
+function writeAll(files: readonly (readonly [string, string, string])[]): void {
+  const staged: StagedFile[] = [];
+  for (const [, path, text] of files) {
+    try {
+      staged.push(stageFileAtomic(path, text));
+    } catch (err) {
+      for (const s of staged) s.abort();
+      const others = files.map(([, p]) => p).filter((p) => p !== path);
+      if (!others.length) throw err;
+      throw new Error(`${(err as Error).message}; nothing written: ${others.join(', ')} ${others.length === 1 ? 'is' : 'are'} left as ${others.length === 1 ? 'it was' : 'they were'} (all outputs or none)`, { cause: err });
+    }
+  }
+  const done: string[] = [];
+  for (const s of staged) {
+    try {
+      s.commit();
+      done.push(s.path);
+    } catch (err) {
+      for (const t of staged.slice(done.length + 1)) t.abort();
+      const left = staged.slice(done.length + 1).map((t) => t.path);
+      throw new Error(`${(err as Error).message}${done.length ? `; already written: ${done.join(', ')}` : ''}${left.length ? `; not written: ${left.join(', ')}` : ''}`, { cause: err });
+    }
+  }
 }
 
 /** Register the `report` command. */
@@ -52,7 +77,8 @@ export function registerReport(program: Command): void {
       const campaign = campaignForReport(loaded, rows); // Slurm results: per GPU model (issue 15)
       const rendered: Record<string, () => string> = { '--md': () => renderMarkdown(rows, { campaign }), '--csv': () => renderCsv(loaded), '--html': () => renderHtml(rows, { campaign }) };
       const texts = outputs.filter(([, p]) => p !== undefined).map(([flag, p]) => [flag, p!, rendered[flag]!()] as const);
-      for (const [, p, text] of texts) emit(p, text);
+      writeAll(texts.filter(([, p]) => p !== '-'));
+      for (const [, p, text] of texts) if (p === '-') process.stdout.write(text);
       if (opts.json) printJson({ files: loaded.map((l) => l.path), ...(skipped.length ? { skipped } : {}), rows, ...(campaign ? { campaign } : {}) });
       else if (!given.length) process.stdout.write(renderMarkdown(rows, { campaign }));
       for (const r of rows) if (!r.complete) warn(`${r.file} is an incomplete run (${r.incompleteReason}); its rows are marked incomplete`);

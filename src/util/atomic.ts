@@ -83,6 +83,38 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** A complete file written next to its target and not yet in place (see stageFileAtomic). */
+export interface StagedFile {
+  path: string;
+  /** Rename it over the target (WriteFileError naming the target on failure; the temp file is removed). */
+  commit(): void;
+  /** Remove the temp file: the target is untouched. */
+  abort(): void;
+}
+
+/**
+ * First half of writeFileAtomic: the whole file written to a temp file next to `path` and fsynced,
+ * nothing replaced yet. For commands that write several files and must write all or none: stage
+ * every one, then commit them (or abort them all when one could not be staged: a full disk).
+ */
+export function stageFileAtomic(path: string, data: string | Uint8Array): StagedFile {
+  const tmp = writeTemp(path, data);
+  return {
+    path,
+    commit() {
+      try {
+        renameSync(tmp, path);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw new WriteFileError(path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
+      }
+    },
+    abort() {
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
 /**
  * Like writeFileAtomic, but never replaces an existing file: the complete temp file is hard-linked
  * to `path` (link(2) fails with EEXIST when the name is taken, atomically, so of two writers that
