@@ -53,9 +53,10 @@ describe('opex per use kind', () => {
     writeFileSync(site, `${readFileSync(join(ROOT, 'sites/boden-sweden.yaml'), 'utf8')}opex:\n  gpu-rental:\n    fixedUsdPerMWYear: {value: 50000, source: staff and support (example), date: "2026"}\n    revenueFraction: 0.1\n`);
     const rep = await profit(['--site', site]);
     const g = rep.rows.find((x) => x.id === 'gpu-rental')!.perMW;
-    // Boden rental per MW: 555.9846 GPUs × $2.65 × 24 h × 0.7 = $24,752.43/day of revenue.
-    expect(g.revenueUsdPerDay).toBeCloseTo(24752.43, 1);
-    expect(g.revenueOpexUsdPerDay).toBeCloseTo(2475.243, 2);
+    // Boden rental per MW: 1e6 / (700 W × 10,200 / 5,600 / 0.85 × 1.25 = 1,875 W) = 533.3333 GPUs × $2.65 × 24 h × 0.7
+    // = $23,744.00/day of revenue.
+    expect(g.revenueUsdPerDay).toBeCloseTo(23_744, 6);
+    expect(g.revenueOpexUsdPerDay).toBeCloseTo(2374.4, 6);
     expect(g.fixedOpexUsdPerDay).toBeCloseTo(50_000 / 365, 6);
     expect(rep.inputs['opex:gpu-rental:fixedUsdPerMWYear']!.provenance).toMatchObject({ kind: 'site', field: 'opex.gpu-rental.fixedUsdPerMWYear', source: 'staff and support (example)' });
   });
@@ -66,6 +67,9 @@ describe('opex per use kind', () => {
       [['--opex-fixed', '5000'], /^joulebench: error: --opex-fixed '5000': must be <kind>=<value>, e\.g\. --opex-fixed gpu-rental=150000/],
       [['--opex-revenue-fraction', 'hosting-lease=1.5'], /^joulebench: error: --opex-revenue-fraction hosting-lease=1\.5: out of range, must be a number from 0 to 1 \(a fraction: 1\.5 % is 0\.015\)$/],
       [['--opex-fixed', 'gpu-rental=lots'], /^joulebench: error: --opex-fixed 'gpu-rental=lots': the value after '=' must be a number/],
+      // The same kind twice kept the last value silently: refused.
+      [['--opex-fixed', 'hosting-lease=100', '--opex-fixed', 'hosting-lease=200'], /^joulebench: error: --opex-fixed hosting-lease= given twice \(hosting-lease=100 and hosting-lease=200\): pass each kind once$/],
+      [['--opex-revenue-fraction', 'hosting-lease=0.1', '--opex-revenue-fraction', 'hosting-lease=0.1'], /^joulebench: error: --opex-revenue-fraction hosting-lease= given twice/],
       [['--discount-rate', '12'], /^joulebench: error: --discount-rate 12: out of range, must be a number from 0 to 1 \(a fraction: 12 % is 0\.12\)$/],
       [['--capex-budget-usd', '-1'], /^joulebench: error: --capex-budget-usd -1: out of range/],
     ];

@@ -12,7 +12,7 @@ import { H100_LLAMA8B, profitDoc } from './fixtures/results/profit-docs.js';
 
 // The basis also says what the row's power carries beyond the GPU board (issue 22): the site's
 // host overhead for its H100 and, in the AI hall, network and storage as a share of critical IT.
-const HALL = '; host ×1.85 (site gpu.serverOverheadFactor); network + storage 10 % of critical IT';
+const HALL = '; HGX 8-GPU server: host ×1.821; network + storage 15 % of critical IT';
 
 const tmp = mkdtempSync(join(tmpdir(), 'jb-serving-'));
 const serving = {

@@ -1,9 +1,10 @@
 /**
  * The no-overhead rule for wall power applies per figure: a hash rate whose power was measured at
  * the wall gets no server overhead, while an inference figure next to it whose power is GPU power
- * (from --watts or the site's gpu.powerW) still gets the site's factor. An inference figure sits in
- * the AI hall, where network and storage add their share of critical IT (Boden: the shipped 10 %):
- * its IT power is 300 W × factor / (1 − 0.1); GPU mining sits in the mining hall, without it.
+ * (from --watts or the site's gpu.powerW) still gets the site GPU's host overhead (Boden's H100 is
+ * an HGX server: 10,200 / 5,600 = ×1.8214). An inference figure sits in the AI hall, where network
+ * and storage add their share of critical IT (the shipped 15 %): its IT power is 300 W × factor /
+ * (1 − 0.15); GPU mining sits in the mining hall, without it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ import { validateSiteProfile } from '../src/profit/profile.js';
 const v = validateSiteProfile(parse(readFileSync(join(import.meta.dirname, '..', 'sites', 'boden-sweden.yaml'), 'utf8')));
 if (!v.ok) throw new Error(v.error);
 const site = v.profile;
-const factor = site.gpu!.serverOverheadFactor!.value;
-const share = 0.1; // networkStorageShareOfCriticalIT, the shipped default (Boden sets none)
+const factor = 10_200 / 5_600; // the HGX class (site gpu.deviceClass: hgx)
+const share = 0.15; // networkStorageShareOfCriticalIT, the shipped default (Boden sets none)
 
 const measured = (scope: string): MeasuredInputs => ({
   file: 'r.json',
@@ -43,11 +44,12 @@ describe('server overhead per figure', () => {
     expect(mining.perUnit.powerW).toBe(400);
     expect(infer.perUnit.powerW).toBeCloseTo((300 * factor) / (1 - share), 10);
     expect(r.inputs.networkStorageShareOfCriticalIT?.value).toBe(share);
-    expect(r.inputs.gpuServerOverheadFactor?.value).toBe(factor);
-    expect(r.inputs.gpuServerOverheadFactor?.provenance.kind).toBe('site');
+    expect(site.gpu!.deviceClass!.value).toBe('hgx');
+    expect(r.inputs.hostOverheadHgx?.value).toBe(factor);
+    expect(r.inputs.hostOverheadHgx?.provenance.kind).toBe('default');
     expect(r.inputs.hashServerOverheadFactor?.value).toBe(1);
     expect(r.inputs.hashServerOverheadFactor?.provenance.kind).toBe('derived');
-    expect(infer.notes.some((n) => n.includes(`server overhead ${factor}`))).toBe(true);
+    expect(infer.notes.some((n) => n.includes('server overhead 1.821'))).toBe(true);
     expect(mining.notes.some((n) => n.includes('server overhead'))).toBe(false);
   });
 

@@ -24,15 +24,18 @@ function energyCostPerDay(scope: string): { cost: number; overhead: number | nul
   };
   const r = resolveProfitInputs({ flags: { asic: ['none'] }, profile: site, profileFile: 'boden.yaml', measured, todayIso: '2026-11-22' });
   const rep = buildProfitReport(r, { asOf: '2026-11-22', site: null, days: 1, months: 0, sensitivity: false });
-  return { cost: rep.energyCostUsdPerDay!, overhead: (r.inputs.gpuServerOverheadFactor?.value as number | undefined) ?? null };
+  // A wall reading records its overhead of 1 (gpuServerOverheadFactor); a board reading takes the HGX class's.
+  const o = scope === 'wall' ? (r.inputs.gpuServerOverheadFactor ?? r.inputs.hashServerOverheadFactor) : r.inputs.hostOverheadHgx;
+  return { cost: rep.energyCostUsdPerDay!, overhead: (o?.value as number | undefined) ?? null };
 }
 
 describe('server overhead and energy scope', () => {
   it('applies the site overhead to a gpu-board reading and not to a wall reading', () => {
     const board = energyCostPerDay('gpu-board');
     const wall = energyCostPerDay('wall');
-    const factor = site.gpu?.serverOverheadFactor?.value;
-    expect(factor).toBeGreaterThan(1);
+    // Boden's H100 is an HGX server: 10.2 kW / (8 × 700 W) = ×1.8214.
+    expect(site.gpu?.deviceClass?.value).toBe('hgx');
+    const factor = 10_200 / 5_600;
     expect(board.overhead).toBe(factor);
     expect(wall.overhead).toBe(1);
     // Same 400 W reading: the board figure is scaled by the overhead, the wall figure is not.

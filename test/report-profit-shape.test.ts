@@ -37,10 +37,10 @@ describe('report reads the profit.site measurement of src/profit', () => {
     }
     // GPU inference revenue by hand: 1 MW of site power / (300 W × server overhead / (1 − network
     // and storage share) × AI-hall PUE) GPUs × 100 tok/s × 86,400 s × utilisation × USD per Mtok
-    // (Boden: overhead 1.85, share 0.1, PUE 1.25 → 1,297.3 GPUs; factors read from the report's inputs).
+    // (Boden: HGX overhead 10,200 / 5,600 = 1.8214, share 0.15, PUE 1.25 → 1,244.4 GPUs; factors read from the report's inputs).
     const util = rep.inputs.utilizationFraction!.value!;
     const usdPerMTok = rep.inputs.usdPerMTok!.value!;
-    const overhead = rep.inputs.gpuServerOverheadFactor!.value!;
+    const overhead = rep.inputs.hostOverheadHgx!.value!;
     const share = rep.inputs.networkStorageShareOfCriticalIT!.value!;
     const pue = rep.inputs.aiPue!.value!;
     const tokens = row!.profit!.rows.find((u) => u.use === 'gpu-inference-tokens')!;

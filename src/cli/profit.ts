@@ -189,6 +189,8 @@ export function kindValue(flag: string, bounds: { min: number; max: number }, ex
     if (!m) throw new UsageError(`${flag} '${raw}': must be <kind>=<value>, e.g. ${flag} ${example} (kinds: ${OPEX_KINDS.join(', ')})`);
     const kind = m[1]! as OpexKind;
     if (!OPEX_KINDS.includes(kind)) throw new UsageError(`${flag} '${raw}': unknown use kind '${m[1]}'; one of: ${OPEX_KINDS.join(', ')}`);
+    // Silently keeping the last of two values hides a typo in a long command: refuse it.
+    if (prev?.[kind] !== undefined) throw new UsageError(`${flag} ${kind}= given twice (${kind}=${prev[kind]} and ${raw.trim()}): pass each kind once`);
     const v = Number(m[2]);
     const hint = bounds.min === 0 && bounds.max === 1 ? percentHint(m[2]!) : '';
     if (!Number.isFinite(v)) throw new UsageError(`${flag} '${raw}': the value after '=' must be a number, e.g. ${flag} ${example}${hint}`);

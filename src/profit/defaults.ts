@@ -195,7 +195,8 @@ export const DEFAULTS = {
   gpuHourPriceDeclinePerYear: {
     value: 0.07,
     unit: 'fraction/year',
-    source: 'derived: H100 $2.99/h (Oct 2024, SemiAnalysis via neighborhoodsf) → $2.65/h contract (Jun 2026, SemiAnalysis via theinformationmachine.fyi) = −7 %/year',
+    source:
+      'assumption, not a measured trend: no like-for-like H100 price series shows a steady decline. The SemiAnalysis 1-year contract index rose from $1.70 (Oct 2025) to $2.35 (Mar 2026) and ≈$2.65 (Jun 2026) (neighborhoodsf.com; theinformationmachine.fyi); the aimultiple on-demand H100 median was roughly flat over the year to May 2026 (≈$2.95, aimultiple.com/gpu-index); RBC\'s cross-provider H100 average fell 22 % in 2025 to date (FT Alphaville). 7 %/year is a mild decline inside that range for a GPU a newer generation outclasses during its 5-year life; set --gpu-hour-price-decline-per-year (0 = flat)',
     date: '2026-06',
     market: true,
   },
@@ -237,18 +238,19 @@ export const DEFAULTS = {
     market: true,
   },
   networkStorageShareOfCriticalIT: {
-    value: 0.1,
+    value: 0.15,
     unit: 'fraction of critical IT',
     source:
-      'assumption: critical IT in AI-hall leases (Core Scientific–CoreWeave) counts network and storage with the GPU servers; no published power share was found, so the cost share is used: CoreWeave clusters ≈ 85 % GPU nodes, 10 % networking, 5 % storage by cost (CoreWeave investor-meeting notes, wukong123.substack.com); 10 % of critical IT',
+      'assumption: critical IT in AI-hall leases (Core Scientific–CoreWeave) counts network and storage with the GPU servers; no published power share was found, so the cost share is used: CoreWeave clusters ≈ 85 % GPU nodes, 10 % networking, 5 % storage and ancillary by cost (CoreWeave investor-meeting notes, wukong123.substack.com): network + storage = 10 % + 5 % = 15 % of critical IT',
     date: '2025',
     market: false,
   },
   hostOverheadHgx: {
-    value: 1.85,
+    value: 10_200 / (8 * 700),
     unit: 'ratio (server W / GPU W)',
-    source: 'derived: NVIDIA DGX H100 (8× H100 SXM, HGX board) 10.2 kW max = 1.275 kW per GPU vs 0.688 kW GPU-only measured by ML.ENERGY (Llama-3.1-8B, batch 512; ml-energy/leaderboard, Feb 2026)',
-    date: '2026-02-27',
+    source:
+      'derived: NVIDIA DGX H100 (8× H100 SXM on an HGX board) 10.2 kW maximum system power (supercluster.blog, NVIDIA DGX H100 datasheet) over 8 × 700 W, the H100 SXM maximum TDP (huggingface.co/hardware/h100) = 1.8214: 1,275 W of server per 700 W GPU, both maxima, so it multiplies a rated (TDP) GPU power; on a measured GPU power the host is taken to scale with the GPU load',
+    date: '2023',
     market: false,
   },
   hostWPerGpuPcieServer: {

@@ -3,8 +3,8 @@
  * memory, fans, NICs, NVSwitch). A measured GPU figure is GPU board power; what a site feeds is
  * the whole server. Pure.
  *
- * - `hgx`: 8-GPU HGX/DGX boards (SXM/OAM modules): server W = GPU W × 1.85 (DGX H100, 10.2 kW for
- *   8 GPUs against 688 W each measured by ML.ENERGY).
+ * - `hgx`: 8-GPU HGX/DGX boards (SXM/OAM modules): server W = GPU W × 1.821 (DGX H100, 10.2 kW
+ *   maximum for 8 GPUs of 700 W maximum TDP each: the ratio of two maxima, for a rated GPU power).
  * - `pcie-server`: data-centre PCIe cards, 8 per dual-socket server: + 87.5 W of host per card.
  * - `workstation`: one consumer or workstation card in a desktop: + 125 W of host per card.
  * - never for a software adapter or the CPU (not a GPU; and never priced as one).
@@ -53,7 +53,7 @@ export function deviceClassOf(name: string): DeviceClass | null {
 export function hostOverheadOf(c: DeviceClass): HostOverhead {
   switch (c) {
     case 'hgx':
-      return { deviceClass: c, factor: DEFAULTS.hostOverheadHgx.value, hostW: 0, defaultName: 'hostOverheadHgx', label: `HGX 8-GPU server: host ×${DEFAULTS.hostOverheadHgx.value}` };
+      return { deviceClass: c, factor: DEFAULTS.hostOverheadHgx.value, hostW: 0, defaultName: 'hostOverheadHgx', label: `HGX 8-GPU server: host ×${Number(DEFAULTS.hostOverheadHgx.value.toPrecision(4))}` };
     case 'pcie-server':
       return { deviceClass: c, factor: 1, hostW: DEFAULTS.hostWPerGpuPcieServer.value, defaultName: 'hostWPerGpuPcieServer', label: `PCIe server: host +${DEFAULTS.hostWPerGpuPcieServer.value} W per GPU` };
     case 'workstation':

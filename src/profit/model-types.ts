@@ -123,7 +123,7 @@ export interface FigureCommon {
   serverOverheadFactor?: number;
   /** Host power per device added after the factor, W (PCIe servers, workstations); default 0. */
   hostWPerDevice?: number;
-  /** What the host overhead is ("HGX 8-GPU server ×1.85"; "software adapter: none"), for the basis. */
+  /** What the host overhead is ("HGX 8-GPU server: host ×1.821"; "software adapter: none"), for the basis. */
   hostOverheadBasis?: string;
   /** Not a GPU (a software adapter, the CPU): no host or hall overhead is added to its power. */
   notAGpu?: boolean;

@@ -155,9 +155,11 @@ const priceProfile = z
   .object(
     {
       hourlyUsdPerKWh: z
-        .array(numberSchema({ min: 0, max: 5, why: 'USD per kWh' }), { error: 'must be a list of hourly prices in USD/kWh' })
+        // Day-ahead prices go negative (Nordic SE1 does; the SDAC harmonised floor is −500 €/MWh,
+        // ENTSO-E/NEMO Committee HMMCP methodology): −1 USD/kWh is below any cleared price.
+        .array(numberSchema({ min: -1, max: 5, why: 'USD per kWh (negative hours allowed, down to −1)' }), { error: 'must be a list of hourly prices in USD/kWh' })
         .refine((a) => [24, 168, 8760].includes(a.length), { error: 'must hold 24 (a day), 168 (a week) or 8760 (a year) hourly prices' })
-        .refine((a) => a.some((x) => x > 0), { error: 'must hold at least one price above 0' }),
+        .refine((a) => a.reduce((x, y) => x + y, 0) > 0, { error: 'must have a mean above 0 (the shape is scaled so its mean is powerPriceUsdPerKWh)' }),
       source: z.string().min(1, { error: 'source must not be empty' }).optional(),
       date: z.string().refine(isCalendarDate, { error: 'date must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' }).optional(),
     },

@@ -54,6 +54,9 @@ interface EnergyPhase {
  * in each hour of the price shape (equal weights) it runs only when its revenue per kWh beats the
  * hour's price and the sale price (max(p_h, s)); an hour off earns max(0, s − p_h) per kWh not
  * drawn (energy bought under the contract and resold; without a sale price it is not bought).
+ * A negative hour (day-ahead prices go below 0: Nordic SE1 has them) sells nothing — energy is
+ * not bought to be resold when the market pays to take it — so the miner runs in it (its revenue
+ * beats any negative price) and its energy cost for that hour is negative: it is paid to draw.
  */
 function energyPhase(u: UnitInput, priceUsdPerKWh: number): EnergyPhase {
   const sitePowerW = u.powerW * u.pue;
@@ -68,10 +71,11 @@ function energyPhase(u: UnitInput, priceUsdPerKWh: number): EnergyPhase {
   let salePerKWh = 0;
   for (const w of shape) {
     const p = priceUsdPerKWh * w;
-    if (revPerKWh >= Math.max(p, sale ?? -Infinity)) {
+    const resale = sale !== null && p >= 0 ? sale : null;
+    if (revPerKWh >= Math.max(p, resale ?? -Infinity)) {
       on++;
       costPerKWh += p;
-    } else if (sale !== null) salePerKWh += Math.max(0, sale - p);
+    } else if (resale !== null) salePerKWh += Math.max(0, resale - p);
   }
   const n = shape.length;
   const f = on / n;

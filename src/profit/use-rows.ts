@@ -131,7 +131,7 @@ function itPowerOf(f: FigureCommon, site: SiteParams, hall: 'mining' | 'ai'): { 
   else if (k !== 1 || host > 0) basis.push(`host${k !== 1 ? ` ×${k}` : ''}${host > 0 ? ` +${host} W` : ''}`);
   if (share > 0) basis.push(`network + storage ${Number((share * 100).toPrecision(3))} % of critical IT`);
   const notes: string[] = [];
-  if (k !== 1) notes.push(`GPU power × server overhead ${k}`);
+  if (k !== 1) notes.push(`GPU power × server overhead ${Number(k.toPrecision(4))}`);
   if (host > 0) notes.push(`+ ${host} W of host per GPU`);
   if (share > 0) notes.push(`network and storage ${Number((share * 100).toPrecision(3))} % of critical IT: ${Number(serverW.toPrecision(4))} W of server → ${Number(powerW.toPrecision(4))} W of IT per GPU`);
   return { powerW, serverW, basis, notes };
