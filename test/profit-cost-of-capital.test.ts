@@ -2,14 +2,18 @@
  * Cost of capital against a hand-computed case: the Boden lease of issue 22 — $121.67/kW-month,
  * the site pays the power at 80 % load, a $3 M/MW-IT retrofit for the lease over 12 years, no
  * opex — at 0 % (straight-line) and at 10 % (capital charge, NPV, IRR, discounted payback), and
- * the verdict: at 10 % the lease ranks above H100 rental, at 0 % rental is first.
+ * the verdict: at 10 % the lease ranks above H100 rental, at 0 % rental is first. With 12 months
+ * of construction the capex is paid on its schedule (the retrofit in 12 monthly installments at
+ * the end of each month, the GPUs and servers at commissioning), so interest during construction
+ * runs only on what was spent.
  *
  * Every expected figure below was worked out by hand (arithmetic in the comments; re-checked with
  * python3), not taken from the code. The shipped Boden site supplies the rest (power $0.093/kWh,
- * AI-hall PUE 1.25, H100 at 700 W × host 1.85, $2.65/GPU-h at 70 %, $30k + $20k over 5 years, AI
- * hall retrofit $8 M/MW-IT over 12 years, network and storage 10 % of critical IT). Two defaults
- * added by this issue are pinned so the case is the issue's: GPU resale 0 (the issue's rental has
- * none) and construction 0 months (then 12 months in a separate case).
+ * AI-hall PUE 1.25, H100 at 700 W in an HGX server — 10.2 kW / (8 × 700 W) = ×1.8214 —, network
+ * and storage 15 % of critical IT, $2.65/GPU-h at 70 %, $30k + $20k over 5 years, AI hall retrofit
+ * $8 M/MW-IT over 12 years). `--discount-rate` replaces the site's per-kind hurdle rates, so every
+ * use is at the rate given. Two defaults are pinned so the case is the issue's: GPU resale 0 (the
+ * issue's rental has none) and construction 0 months (then 12 months in separate cases).
  */
 import { describe, expect, it } from 'vitest';
 import { annuityFactor, capitalRecoveryFactor, discountedPayback, irr, npv } from '../src/profit/finance.js';
@@ -17,12 +21,19 @@ import { ROOT, runCliInProcess } from './helpers.js';
 
 type Row = {
   id: string;
-  perMW: { revenueUsdPerDay: number; energyCostUsdPerDay: number; cashUsdPerDay: number; capexUsd: number; marginUsdPerDay: number; capitalChargeUsdPerDay: number; marginAfterCapitalChargeUsdPerDay: number };
+  perMW: { revenueUsdPerDay: number; energyCostUsdPerDay: number; cashUsdPerDay: number; capexUsd: number; marginUsdPerDay: number; capitalChargeUsdPerDay: number; marginAfterCapitalChargeUsdPerDay: number; interestDuringConstructionUsd: number };
   marginAfterCapitalChargeUsdPerMWDay: number;
   npvUsdPerMW: number;
   irr: number;
   discountedPaybackYears: number;
-  project: { horizonYears: number; constructionMonths: number; cashFlowsUsdPerMW: number[] };
+  project: {
+    horizonYears: number;
+    constructionMonths: number;
+    capexScheduleUsdPerMW: { month: number; usd: number; part: string }[];
+    operatingUsdPerMW: number[];
+    residualUsdPerMW: number;
+    flowsUsdPerMW: { tYears: number; usd: number }[];
+  };
 };
 type Rep = { rows: Row[]; headline: string; decision: { discountRate: number; bestUseId: string; uses: { id: string; marginAfterCapitalChargeUsdPerMWDay: number; npvUsdPerMW: number; irr: number; discountedPaybackYears: number }[] } };
 
@@ -87,8 +98,11 @@ describe('cost of capital: the Boden lease by hand', () => {
     // NPV over the retrofit's 12 years, end-of-year flows: −2,400,000 + 516,288 × AF(10 %, 12)
     //   AF = (1 − 1.1^−12) / 0.1 = 6.8136918 → 516,288 × 6.8136918 = 3,517,827.32 → NPV = $1,117,827.32
     expect(l.project.horizonYears).toBe(12);
-    expect(l.project.cashFlowsUsdPerMW[0]).toBeCloseTo(-CAPEX, 6);
-    for (let t = 1; t <= 12; t++) expect(l.project.cashFlowsUsdPerMW[t]).toBeCloseTo(CASH * 365, 4);
+    // No construction: the whole retrofit is paid today.
+    expect(l.project.capexScheduleUsdPerMW).toEqual([{ month: 0, usd: CAPEX, part: 'retrofit' }]);
+    expect(l.perMW.interestDuringConstructionUsd).toBe(0);
+    for (let t = 1; t <= 12; t++) expect(l.project.operatingUsdPerMW[t]).toBeCloseTo(CASH * 365, 4);
+    expect(l.project.flowsUsdPerMW[0]).toEqual({ tYears: 0, usd: -CAPEX });
     expect(l.npvUsdPerMW).toBeCloseTo(1_117_827.32, 1);
     // IRR: 516,288 × AF(r, 12) = 2,400,000 → AF = 4.648529 → r = 18.786 % (bisection by hand in python3).
     expect(l.irr).toBeCloseTo(0.187862, 5);
@@ -102,34 +116,71 @@ describe('cost of capital: the Boden lease by hand', () => {
     expect(rep.decision.discountRate).toBe(0.1);
   });
 
-  it('12 months of construction: the capex carries a year of interest, and the cash starts a year later', async () => {
+  it('12 months of construction: the retrofit paid monthly carries interest only from each payment, and the cash starts a year later', async () => {
     const l = row(await boden('0.1', '12'), 'hosting-lease');
-    // Capital charge with interest during construction: 2,400,000 × 1.1 × 0.14676332 / 365 = $1,061.520964/day
-    expect(l.perMW.capitalChargeUsdPerDay).toBeCloseTo(1061.520964, 5);
-    expect(l.marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(1414.487671 - 1061.520964, 5);
-    // NPV: year 1 earns nothing, years 2..13 earn 516,288: −2,400,000 + 3,517,827.32 / 1.1 = $798,024.84
+    // The $2.4 M retrofit is paid in 12 installments of $200,000 at the end of months 1..12. Its value
+    // at commissioning (month 12): 200,000 × Σ_{j=0..11} 1.1^(j/12) = $2,508,107.32, so the interest
+    // during construction is $108,107.32 (not a full year on $2.4 M, $240,000, as when all was paid on day one).
+    expect(l.perMW.interestDuringConstructionUsd).toBeCloseTo(108_107.32, 1);
+    expect(l.project.capexScheduleUsdPerMW).toHaveLength(12);
+    expect(l.project.capexScheduleUsdPerMW[0]).toMatchObject({ month: 1, usd: 200_000, part: 'retrofit' });
+    expect(l.project.capexScheduleUsdPerMW[11]).toMatchObject({ month: 12, usd: 200_000, part: 'retrofit' });
+    // Capital charge: 2,508,107.32 × CRF(10 %, 12) = 2,508,107.32 × 0.14676332 / 365 = $1,008.488069/day
+    expect(l.perMW.capitalChargeUsdPerDay).toBeCloseTo(1008.488069, 5);
+    // Margin after capital charge: 1,414.487671 − 1,008.488069 = $405.999602/MW-day
+    expect(l.marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(405.999602, 5);
+    // NPV: the installments' present value Σ_{k=1..12} 200,000 × 1.1^(−k/12) = $2,280,097.57; year 1
+    // earns nothing, years 2..13 earn $516,288: 516,288 × AF(10 %, 12) / 1.1 = 3,517,827.32 / 1.1
+    // = $3,198,024.84 → NPV = 3,198,024.84 − 2,280,097.57 = $917,927.27.
     expect(l.project.horizonYears).toBe(13);
-    expect(l.project.cashFlowsUsdPerMW[1]).toBe(0);
-    expect(l.npvUsdPerMW).toBeCloseTo(798_024.84, 1);
+    expect(l.project.operatingUsdPerMW[1]).toBe(0);
+    for (let t = 2; t <= 13; t++) expect(l.project.operatingUsdPerMW[t]).toBeCloseTo(516_288, 4);
+    expect(l.npvUsdPerMW).toBeCloseTo(917_927.27, 1);
+    // IRR: −Σ 200,000 (1+x)^(−k/12) + Σ_{t=2..13} 516,288 (1+x)^−t = 0 → x = 16.9455 % (bisection in python3).
+    expect(l.irr).toBeCloseTo(0.169455, 5);
+    // Discounted payback: the installments' PV (2,280,097.57) is repaid in year 8: after year 7 the
+    // cumulative PV is −2,280,097.57 + 516,288 × (AF(10 %, 7) − AF(10 %, 1)) = −2,280,097.57 + 2,044,153.49
+    // = −235,944.08; year 8 adds 516,288 / 1.1^8 = 240,852.16 → 7 + 235,944.08 / 240,852.16 = 7.97962 years.
+    expect(l.discountedPaybackYears).toBeCloseTo(7.979622, 4);
+  });
+
+  it('12 months of construction, H100 rental: the GPUs are paid at commissioning, with no interest during construction', async () => {
+    const g = row(await boden('0.1', '12'), 'gpu-rental');
+    // Per MW (Boden): IT W per GPU = 700 × 10,200 / 5,600 / (1 − 0.15) = 1,275 / 0.85 = 1,500 W; site W
+    // = × 1.25 = 1,875 W → 533.3333 GPUs. Cash per GPU-day = 2.65 × 24 × 0.7 − 1.875 kW × 24 × 0.093
+    // = 44.52 − 4.185 = $40.335 → $21,512.00/MW-day. GPUs + servers: $50,000 × 533.3333 = $26,666,666.67
+    // paid at month 12; retrofit: $8 M/MW-IT × 1.5 kW / 1,000 × 533.3333 = $6,400,000 in 12 installments.
+    expect(g.perMW.cashUsdPerDay).toBeCloseTo(21_512, 6);
+    expect(g.project.capexScheduleUsdPerMW.find((p) => p.part === 'devices')).toMatchObject({ month: 12 });
+    expect(g.project.capexScheduleUsdPerMW.find((p) => p.part === 'devices')!.usd).toBeCloseTo(26_666_666.67, 1);
+    // Interest during construction only on the retrofit: 6,400,000 × (1.045044718 − 1) = $288,286.19.
+    expect(g.perMW.interestDuringConstructionUsd).toBeCloseTo(288_286.19, 1);
+    // Capital charge: (26,666,666.67 × CRF(10 %, 5) = 0.26379748 + 6,400,000 × 1.04504472 × 0.14676332) / 365
+    // = (7,034,599.5 + 981,595.1) / 365 = $21,962.177/day → margin 21,512 − 21,962.177 = −$450.177/MW-day
+    // (a year of interest on the GPUs too, as before, would cost another 26,666,666.67 × 0.1 × 0.26379748 / 365
+    // = $1,927.29/day).
+    expect(g.marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(-450.1768, 3);
+    // NPV over 6 years (12 months of works + the GPUs' 5 years): −Σ_{k=1..12} 533,333.33 × 1.1^(−k/12)
+    // − 26,666,666.67 / 1.1 + Σ_{t=2..6} 7,851,880 × 1.1^−t + 3,733,333.33 (the retrofit's 7/12 left) × 1.1^−6
+    // = −$1,156,403.43.
+    expect(g.project.residualUsdPerMW).toBeCloseTo(3_733_333.33, 1);
+    expect(g.npvUsdPerMW).toBeCloseTo(-1_156_403.43, 1);
   });
 
   it('the verdict: at 10 % the lease ranks above H100 rental; at 0 % rental is first', async () => {
-    // H100 rental per MW (Boden): IT W per GPU = 700 × 1.85 / (1 − 0.10) = 1,438.889 W; site W = × 1.25
-    //   = 1,798.611 W → 555.9846 GPUs/MW. Cash per GPU-day = 2.65 × 24 × 0.7 − 1.798611 kW × 24 × 0.093
-    //   = 44.52 − 4.014500 = $40.505500 → $22,520.43/MW-day.
-    //   Retrofit per GPU = $8 M/MW-IT × 1.438889 kW / 1,000 = $11,511.11 over 12 years; GPU + server $50,000 over 5.
-    // At 10 %: (50,000 × CRF(10 %, 5) = 0.26379748 + 11,511.11 × 0.14676332) / 365 = (13,189.874 + 1,689.409) / 365
-    //   = $40.765159/GPU-day → (40.505500 − 40.765159) × 555.9846 = −$144.366/MW-day, below the lease's +$449.47.
-    // At 0 %: (50,000 / 5 + 11,511.11 / 12) / 365 = (10,000 + 959.259) / 365 = $30.025368/GPU-day
-    //   → (40.505500 − 30.025368) × 555.9846 = $5,826.79/MW-day, above the lease's $866.54.
+    // H100 rental per MW (figures in the case above), no construction:
+    // At 10 %: (26,666,666.67 × 0.26379748 + 6,400,000 × 0.14676332) / 365 = (7,034,599.4 + 939,285.2) / 365
+    //   = $21,846.259/day → 21,512 − 21,846.259 = −$334.259/MW-day, below the lease's +$449.47.
+    // At 0 %: (26,666,666.67 / 5 + 6,400,000 / 12) / 365 = (5,333,333.33 + 533,333.33) / 365 = $16,073.06/day
+    //   → 21,512 − 16,073.06 = $5,438.94/MW-day, above the lease's $866.54.
     const at10 = await boden('0.1');
-    expect(row(at10, 'gpu-rental').marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(-144.366, 2);
+    expect(row(at10, 'gpu-rental').marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(-334.2595, 3);
     expect(at10.decision.bestUseId).toBe('hosting-lease');
     const ids10 = at10.decision.uses.map((u) => u.id);
     expect(ids10.indexOf('hosting-lease')).toBeLessThan(ids10.indexOf('gpu-rental'));
     expect(at10.headline).toMatch(/^Verdict \(per MW of site power\): at a 10 % cost of capital, switch to Hosting lease: \+\$449\/MW-day after capital charge/);
     const at0 = await boden('0');
-    expect(row(at0, 'gpu-rental').marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(5826.792, 2);
+    expect(row(at0, 'gpu-rental').marginAfterCapitalChargeUsdPerMWDay).toBeCloseTo(5438.9406, 3);
     expect(at0.decision.bestUseId).toBe('gpu-rental');
     expect(at0.headline).toMatch(/^Verdict \(per MW of site power\): at a 0 % cost of capital, switch to GPU rental/);
   });

@@ -337,7 +337,7 @@ export function registerProfit(program: Command): void {
     .option('--opex-fixed <kind=USD>', `fixed opex of a use kind per MW of site power per year, repeatable (kinds: ${OPEX_KINDS.join(', ')})`, kindValue('--opex-fixed', { min: 0, max: 1e8 }, 'gpu-rental=150000'))
     .option('--opex-revenue-fraction <kind=fraction>', 'opex of a use kind as a share of its sales revenue, repeatable', kindValue('--opex-revenue-fraction', { min: 0, max: 1 }, 'hosting-lease=0.15'))
     .option('--power-sale-usd-per-kwh <USD>', 'price the site gets for energy its miners do not draw when they switch off (resold under its contract)', numberArg('--power-sale-usd-per-kwh', { min: 0, max: 5 }))
-    .option('--construction-months <n>', 'months an AI-hall use is built before it earns (capex spent, no revenue)', numberArg('--construction-months', { min: 0, max: 120 }))
+    .option('--construction-months <n>', 'whole months an AI-hall use is built before it earns (retrofit paid monthly, GPUs at commissioning, no revenue)', numberArg('--construction-months', { min: 0, max: 120, integer: true }))
     .option('--lease-retrofit-capex-usd-per-mw <USD>', "the lease's own retrofit capex per MW of IT (default: --retrofit-capex-usd-per-mw)", numberArg('--lease-retrofit-capex-usd-per-mw', { min: 0, max: 1e9 }))
     .option('--gpu-resale-fraction <fraction>', 'resale of a GPU card at the end of its life, as a fraction of its price', numberArg('--gpu-resale-fraction', { min: 0, max: 1 }))
     .option('--asic-resale-fraction <fraction>', 'resale of the ASIC fleet at the switch, as a fraction of its capex', numberArg('--asic-resale-fraction', { min: 0, max: 1 }))

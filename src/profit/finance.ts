@@ -1,17 +1,32 @@
 /**
  * Cost of capital, pure: the capital recovery factor, NPV, IRR and discounted payback of a stream
- * of end-of-period cash flows. One convention throughout: nominal, pre-tax, cash flow t at the end
- * of period t (t = 0 is today), no working capital.
+ * of cash flows, either end-of-period (`cf[t]` at the end of period t, t = 0 is today) or dated
+ * (`{ tYears, usd }`: a capex payment in month m is at m / 12 years). One convention throughout:
+ * nominal, pre-tax, no working capital.
  *
  * Formulas (Brealey, Myers & Allen, *Principles of Corporate Finance*, ch. 2, 5 and 6):
  *   AF(r, n)  = (1 − (1 + r)^−n) / r                 present value of 1 a period for n periods
  *   CRF(r, n) = r (1 + r)^n / ((1 + r)^n − 1) = 1/AF  level charge that repays 1 with interest r
- *   NPV(r)    = Σ_t CF_t / (1 + r)^t
+ *   NPV(r)    = Σ_i CF_i / (1 + r)^(t_i)              (t_i in years; t_i = i for end-of-year flows)
  *   IRR       = r such that NPV(r) = 0
- *   discounted payback = first T with Σ_{t≤T} CF_t / (1 + r)^t ≥ 0
+ *   discounted payback = first T with Σ_{t_i ≤ T} CF_i / (1 + r)^(t_i) ≥ 0
  * CRF(10 %, 10) = 0.16275 (Wikipedia, "Capital recovery factor"). At r = 0 the CRF is 1/n: the
- * capital charge is straight-line depreciation, and NPV is the plain sum.
+ * capital charge is straight-line depreciation, and NPV is the plain sum. Dated flows are what a
+ * spreadsheet's XNPV/XIRR discount (fractional years at the annual rate).
  */
+
+/** A cash flow at a date: `tYears` from today (month m = m / 12), USD (negative = paid out). */
+export interface DatedFlow {
+  tYears: number;
+  usd: number;
+  /** For an operating flow booked at the end of a year: when in the year its cash began to be earned (evenly until tYears), for the payback's interpolation. */
+  earnedFromYears?: number;
+}
+
+/** End-of-period flows `cf[t]` as dated flows (t years from today). */
+export function datedOf(cf: readonly number[]): DatedFlow[] {
+  return cf.map((usd, t) => ({ tYears: t, usd, earnedFromYears: Math.max(0, t - 1) }));
+}
 
 /** Present value of 1 a period for `n` periods at rate `r` (n/1 when r = 0). */
 export function annuityFactor(r: number, n: number): number {
@@ -37,6 +52,13 @@ export function npv(r: number, cf: readonly number[]): number {
   return s;
 }
 
+/** Net present value at `r` of dated flows: Σ usd × (1 + r)^−tYears. */
+export function npvDated(r: number, flows: readonly DatedFlow[]): number {
+  let s = 0;
+  for (const f of flows) s += f.usd * Math.pow(1 + r, -f.tYears);
+  return s;
+}
+
 /**
  * Internal rate of return: the rate in (−99 %, 1000 %) at which NPV = 0, found by bisection on a
  * bracket where NPV changes sign. Null when the flows never change sign (no IRR) or NPV does not
@@ -44,16 +66,21 @@ export function npv(r: number, cf: readonly number[]): number {
  * with r, so the root is unique; for others the lowest root is returned.
  */
 export function irr(cf: readonly number[]): number | null {
-  if (!cf.some((x) => x > 0) || !cf.some((x) => x < 0)) return null;
+  return irrDated(datedOf(cf));
+}
+
+/** IRR of dated flows (see irr()). */
+export function irrDated(flows: readonly DatedFlow[]): number | null {
+  if (!flows.some((x) => x.usd > 0) || !flows.some((x) => x.usd < 0)) return null;
   // Scan for the first sign change on a grid (log-spaced in 1 + r), then bisect it.
-  const grid: number[] = [];
-  for (let i = 0; i <= 400; i++) grid.push(Math.exp(Math.log(0.01) + (i / 400) * (Math.log(11) - Math.log(0.01))) - 1);
-  let lo = grid[0]!;
-  let fLo = npv(lo, cf);
-  for (const hi of grid.slice(1)) {
-    const fHi = npv(hi, cf);
+  const f = (r: number) => npvDated(r, flows);
+  let lo = 0.01 - 1;
+  let fLo = f(lo);
+  for (let i = 1; i <= 400; i++) {
+    const hi = Math.exp(Math.log(0.01) + (i / 400) * (Math.log(11) - Math.log(0.01))) - 1;
+    const fHi = f(hi);
     if (fLo === 0) return lo;
-    if (Math.sign(fLo) !== Math.sign(fHi)) return bisect((r) => npv(r, cf), lo, hi, fLo);
+    if (Math.sign(fLo) !== Math.sign(fHi)) return bisect(f, lo, hi, fLo);
     lo = hi;
     fLo = fHi;
   }
@@ -83,17 +110,27 @@ export function bisect(f: (x: number) => number, lo: number, hi: number, fLo = f
  * the period). Null when it never does within the flows given.
  */
 export function discountedPayback(r: number, cf: readonly number[]): number | null {
+  return discountedPaybackDated(r, datedOf(cf));
+}
+
+/**
+ * Discounted payback of dated flows, in years from today: flows in date order, the cumulative
+ * present value; the flow that takes it to ≥ 0 is taken as earned evenly from its
+ * `earnedFromYears` (default: its own date) to its date. Null when it never does.
+ */
+export function discountedPaybackDated(r: number, flows: readonly DatedFlow[]): number | null {
+  if (!flows.some((f) => f.usd < 0)) return flows.length ? 0 : null;
+  const sorted = [...flows].sort((a, b) => a.tYears - b.tYears);
   let cum = 0;
-  let d = 1;
-  for (let t = 0; t < cf.length; t++) {
-    if (t > 0) d /= 1 + r;
-    const pv = cf[t]! * d;
-    const next = cum + pv;
-    if (next >= 0 && (t > 0 || cf[0]! >= 0)) {
-      if (t === 0 || pv <= 0) return t;
-      return t - 1 + -cum / pv;
+  let last = 0;
+  for (const f of sorted) {
+    const pv = f.usd * Math.pow(1 + r, -f.tYears);
+    if (cum < 0 && pv > 0 && cum + pv >= 0) {
+      const from = Math.max(last, Math.min(f.earnedFromYears ?? f.tYears, f.tYears));
+      return from + (f.tYears - from) * (-cum / pv);
     }
-    cum = next;
+    cum += pv;
+    last = f.tYears;
   }
   return null;
 }

@@ -5,6 +5,8 @@
 import type { ChainState } from './mining.js';
 import type { AsicSpec } from './asics.js';
 import type { OpexKind } from './defaults.js';
+import type { DatedFlow } from './finance.js';
+import type { CapexPayment } from './capex-schedule.js';
 
 /** Market inputs (prices and chain state). */
 export interface MarketParams {
@@ -200,9 +202,11 @@ export interface UnitEconomics {
   capexLives: { deviceYears: number; retrofitYears: number };
   /** Resale of the devices at the end of their life (GPU cards), USD. */
   resaleUsd: number;
+  /** Interest during construction on the retrofit, paid monthly through construction, to commissioning (the devices are paid at commissioning: none), USD. */
+  interestDuringConstructionUsd: number;
   /** Straight-line depreciation (accounting), no resale. */
   depreciationUsdPerDay: number | null;
-  /** Capital charge: Σ (capex part × (1+r)^(construction years) − resale discounted) × CRF(r, life) / 365; straight-line at r = 0. */
+  /** Capital charge: Σ over parts of (value at commissioning − resale discounted) × CRF(r, life) / 365 (the retrofit with its interest during construction, the devices as paid at commissioning); straight-line at r = 0. */
   capitalChargeUsdPerDay: number | null;
   /** cash − capital charge: the equivalent annual margin that ranks the uses; null when capex is unknown. */
   marginAfterCapitalChargeUsdPerDay: number | null;
@@ -264,18 +268,23 @@ export interface PricedRow extends RowCommon {
   project: ProjectCashFlows | null;
 }
 
-/** A use as a project, per MW of site power (end-of-year cash flows, t = 0 today). */
+/** A use as a project, per MW of site power (dated cash flows, t = 0 today; src/profit/project-finance.ts). */
 export interface ProjectCashFlows {
   discountRate: number;
   /** Years of cash flows: construction plus the shortest major asset life, rounded up. */
   horizonYears: number;
   /** The shortest major asset life, years: how long the use runs after construction. */
   lifeYears: number;
+  /** Whole months the use is built before it earns. */
   constructionMonths: number;
-  /** cf[0] = −capex; cf[t] = operating cash of year t (+ residual and resale in the last year). */
-  cashFlowsUsdPerMW: number[];
+  /** Capex payments: the retrofit in monthly installments through construction, the devices at commissioning (month = constructionMonths); all today without construction. */
+  capexScheduleUsdPerMW: CapexPayment[];
+  /** Operating cash (margin before capex) of year t, booked at its end: index t = 1..horizonYears (index 0 is 0). */
+  operatingUsdPerMW: number[];
   /** Remaining straight-line value of longer-lived parts and GPU resale at the horizon. */
   residualUsdPerMW: number;
+  /** Every cash flow with its date (capex paid out negative, operating years, the residual at the horizon): NPV = Σ usd × (1 + r)^−tYears. */
+  flowsUsdPerMW: DatedFlow[];
   /** 'snapshot' (today's cash every month) or 'projection' (the projected months, continued to the horizon). */
   basis: 'snapshot' | 'projection';
 }

@@ -5,6 +5,7 @@
  * capex × CRF(r, life) net of discounted resale, for the ranking). Pure.
  */
 import { capitalChargeUsdPerYear } from './finance.js';
+import { retrofitAtCommissioningUsd, wholeMonths } from './capex-schedule.js';
 import type { CapexSpec, DeviceCapex, OpexTerms, SiteParams, UnitEconomics } from './model-types.js';
 
 /** Days in the model's year (the capital charge and the annual cash flows count 365). */
@@ -95,14 +96,17 @@ interface CapitalPhase {
   capexParts: UnitEconomics['capexParts'];
   capexLives: UnitEconomics['capexLives'];
   resaleUsd: number;
+  interestDuringConstructionUsd: number;
   depreciationUsdPerDay: number | null;
   capitalChargeUsdPerDay: number | null;
 }
 
 /**
- * Capex, straight-line depreciation and the capital charge at the site's discount rate. Capex spent
- * before construction ends carries interest until the use earns (×(1+r)^(months/12), interest
- * during construction), so the charge per day in service agrees in sign with the project's NPV.
+ * Capex, straight-line depreciation and the capital charge at the use's discount rate, each part
+ * valued when the use starts earning (src/profit/capex-schedule.ts): the retrofit, paid monthly
+ * through construction, with its interest during construction; the devices (GPUs and servers,
+ * ASICs) as paid, at commissioning, with none. So the charge per day in service agrees in sign
+ * with the project's NPV.
  */
 function capitalPhase(u: UnitInput, r: number): CapitalPhase {
   const dc = deviceCapexOf(u.capex);
@@ -112,17 +116,18 @@ function capitalPhase(u: UnitInput, r: number): CapitalPhase {
   const known = dc.deviceUsd !== null;
   const devUsd = (dc.deviceUsd ?? 0) + dc.serverUsd;
   const straight = devUsd / (dc.depreciationYears * DAYS_PER_YEAR) + (retrofitUsd > 0 ? retrofitUsd / (retrofitYears * DAYS_PER_YEAR) : 0);
-  const idc = Math.pow(1 + r, (u.constructionMonths ?? 0) / 12);
+  const retrofitAtStart = retrofitAtCommissioningUsd(retrofitUsd, r, wholeMonths(u.constructionMonths ?? 0));
   const charge =
     capitalChargeUsdPerYear(r, [
-      { usd: devUsd * idc, years: dc.depreciationYears, salvageUsd: resaleUsd },
-      { usd: retrofitUsd * idc, years: retrofitYears },
+      { usd: devUsd, years: dc.depreciationYears, salvageUsd: resaleUsd },
+      { usd: retrofitAtStart, years: retrofitYears },
     ]) / DAYS_PER_YEAR;
   return {
     capexUsd: known ? devUsd + retrofitUsd : null,
     capexParts: { deviceUsd: dc.deviceUsd, serverUsd: dc.serverUsd, retrofitUsd },
     capexLives: { deviceYears: dc.depreciationYears, retrofitYears },
     resaleUsd,
+    interestDuringConstructionUsd: retrofitAtStart - retrofitUsd,
     depreciationUsdPerDay: known ? straight : null,
     capitalChargeUsdPerDay: known ? charge : null,
   };
@@ -143,7 +148,7 @@ export function unitEconomics(u: UnitInput, site: UnitSite): UnitEconomics {
   const fixedOpexUsdPerDay = ((fixedPerMWYear / DAYS_PER_YEAR) * sitePowerW) / 1e6;
   const revenueOpexUsdPerDay = e.salesUsdPerDay * (u.opex?.revenueFraction ?? 0);
   const cashUsdPerDay = profitUsdPerDay - fixedOpexUsdPerDay - revenueOpexUsdPerDay;
-  const c = capitalPhase(u, site.discountRate ?? 0);
+  const c = capitalPhase(u, u.discountRate ?? site.discountRate ?? 0);
   const marginUsdPerDay = c.depreciationUsdPerDay === null ? null : cashUsdPerDay - c.depreciationUsdPerDay;
   const marginAfterCC = c.capitalChargeUsdPerDay === null ? null : cashUsdPerDay - c.capitalChargeUsdPerDay;
   // Break-evens at a flat price, always on: the energy a day at full duty and the sales it brings.
@@ -201,6 +206,7 @@ export function scaleUnit(e: UnitEconomics, k: number): UnitEconomics {
     capexUsd: m(e.capexUsd),
     capexParts: { deviceUsd: m(e.capexParts.deviceUsd), serverUsd: e.capexParts.serverUsd * k, retrofitUsd: e.capexParts.retrofitUsd * k },
     resaleUsd: e.resaleUsd * k,
+    interestDuringConstructionUsd: e.interestDuringConstructionUsd * k,
     depreciationUsdPerDay: m(e.depreciationUsdPerDay),
     capitalChargeUsdPerDay: m(e.capitalChargeUsdPerDay),
     marginAfterCapitalChargeUsdPerDay: m(e.marginAfterCapitalChargeUsdPerDay),
