@@ -35,6 +35,7 @@ const c: ComparisonInput = {
   market: { btcPriceUsd: 90_000, difficulty: 150e12, subsidyBtc: 3.125, feesPerBlockBtc: 0, poolFeeFraction: 0, usdPerMTok: 0.18, usdPerGpuHour: 0.5 },
 };
 const rules = { currentUseId: null, capexBudgetUsd: null, capacityMW: 1 };
+// No site fixed opex: leaving the power unused is worth $0/MW-day, below both uses here.
 
 describe('what flips the verdict', () => {
   it('flip point, break-evens and tornado of the hand-computed hall', () => {
@@ -95,9 +96,9 @@ describe('what flips the verdict', () => {
     const r = await runCliInProcess(['profit', '--site', 'sites/boden-sweden.yaml', '--as-of', '2026-11-22'], { cwd: ROOT });
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
-    expect(out).toMatch(/^Verdict \(per MW of site power\): at a 10 % cost of capital, /m);
-    expect(out).toMatch(/^Cost of capital: 10 % a year \(site file\)/m);
-    const t = out.indexOf('What flips the verdict (best use Hosting lease');
+    expect(out).toMatch(/^Verdict \(per MW of site power\): at each use's hurdle rate \(Hosting lease 10 %, Antminer S21 18 %, GPU rental · H100 SXM 15 %\), /m);
+    expect(out).toMatch(/^Cost of capital: each use at its hurdle rate \(by use kind; default 10 % a year, site file\)/m);
+    const t = out.indexOf('What flips the verdict (Hosting lease ($/kW-month); its margin');
     expect(t).toBeGreaterThan(0);
     // The tornado's rows are the JSON's top inputs, biggest swing first.
     const j = await runCliInProcess(['profit', '--json', '--site', 'sites/boden-sweden.yaml', '--as-of', '2026-11-22'], { cwd: ROOT });
@@ -105,8 +106,25 @@ describe('what flips the verdict', () => {
     expect(top.length).toBeGreaterThanOrEqual(3);
     const lines = out.slice(t).split('\n').slice(3, 3 + top.length);
     expect(lines.map((l) => l.split(/\s{2,}/)[0])).toEqual(top);
-    expect(out).toMatch(/^Flip points \(the value at which another use becomes best, nearest first\):\n {2}.+ → .+ \([+−][\d.]+ %\): .+ becomes best$/m);
+    expect(out).toMatch(/^Flip points \(the value at which another option becomes best, nearest first\):\n {2}.+ → .+ \([+−][\d.]+ %\): .+ becomes best$/m);
     expect(out).toMatch(/^GPU rental: margin per MW-day after capital charge, \$\/GPU-hour × utilization:/m);
-    expect(out).toMatch(/^Break-even \(margin after capital charge = 0\):/m);
+    expect(out).toMatch(/^Break-even \(the margin that ranks the use = 0: after capital charge; the current use after the opportunity cost of keeping it\):/m);
+  });
+
+  it('the GPU card and its server share are two inputs: a dearer card does not make the server dearer', () => {
+    // The hall above with a $5,000 server share per GPU: margin = 1,000 × (24 × 0.5 − 1.20 − (card + server) / (5 × 365)).
+    //   today: (10,000 + 5,000) / 1,825 = 8.219178 → $2,580.82; card × 1.2: (12,000 + 5,000) / 1,825 = 9.315068 → $1,484.93
+    //   (below the lease's $1,643.84: the lease becomes best); server × 1.2: (10,000 + 6,000) / 1,825 = 8.767123 → $2,032.88.
+    //   (One "GPU capex" input scaling both would give (12,000 + 6,000) / 1,825 = 9.863014 → $936.99.)
+    const cs: ComparisonInput = { ...c, rental: { ...c.rental!, capex: { deviceUsd: 10_000, serverUsd: 5_000, depreciationYears: 5 } }, site: { ...c.site, gpu: { ...c.site.gpu, serverCapexUsd: 5_000 } } };
+    const s = verdictSensitivity(cs, rules);
+    const card = s.tornado.find((b) => b.input === 'gpuCapexUsd')!;
+    const server = s.tornado.find((b) => b.input === 'gpuServerCapexUsd')!;
+    expect(card.label).toBe('GPU card capex');
+    expect(server.label).toBe('GPU server share capex');
+    expect(card.marginAtHighUsdPerMWDay).toBeCloseTo(1484.93, 2);
+    expect(card.bestAtHigh).toBe('hosting-lease');
+    expect(server.marginAtHighUsdPerMWDay).toBeCloseTo(2032.88, 2);
+    expect(server.bestAtHigh).toBe('gpu-rental');
   });
 });

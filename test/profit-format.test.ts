@@ -38,10 +38,10 @@ describe('profit terminal formatting', () => {
     expect(text.split('\n')[2]).toMatch(/^Verdict \(per MW of site power\): /);
     expect(text).toMatch(/energy\/day\s+opex\/day\s+margin\/day before capex\s+capex\s+margin\/day after capex\s+after capital charge\s+break-even \$\/kWh energy \| with capex\s+payback/);
     // The cost of capital, the switch and what flips the verdict follow the tables (issue 22).
-    expect(text).toMatch(/^Cost of capital: 10 % a year \(default\)/m);
-    expect(text).toMatch(/^What flips the verdict \(best use Antminer S21 \(reference ASIC\); .*±20 %/m);
+    expect(text).toMatch(/^Cost of capital: each use at its hurdle rate \(default 10 % a year, shipped default\)/m);
+    expect(text).toMatch(/^What flips the verdict \(Antminer S21 \(reference ASIC\); its margin .*±20 %/m);
     expect(text).toMatch(/^Flip points /m);
-    expect(text).toMatch(/^Break-even \(margin after capital charge = 0\):/m);
+    expect(text).toMatch(/^Break-even \(the margin that ranks the use = 0: after capital charge; the current use after the opportunity cost of keeping it\):/m);
     expect(text).toMatch(/difficulty\s+21,448,277,761,059\s+difficulty\s+flag --difficulty/);
     expect(text).toMatch(/poolFeeFraction\s+0\s+fraction\s+flag --pool-fee/);
     expect(text).toMatch(/asicCapexUsdPerTH\s+17\.7\s+USD\/\(TH\/s\)\s+default \(Riot 10-K/);

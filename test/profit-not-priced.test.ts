@@ -49,7 +49,7 @@ describe('measured rows the price is not for are not priced', () => {
     expect(row('gpu-mining').priced).toBe(false);
     expect(text).toMatch(/GPU inference \(\$\/Mtok\) · tiny on llvmpipe: not priced: measured tiny \(0\.14 M params\)/);
     // The measured rows take no part in the verdict; the site's own uses still do.
-    expect(rep.decision.uses.map((u) => u.id).sort()).toEqual(['asic:antminer-s21', 'gpu-rental', 'hosting-lease']);
+    expect(rep.decision.uses.map((u) => u.id).sort()).toEqual(['asic:antminer-s21', 'gpu-rental', 'hosting-lease', 'idle']);
     expect(rep.decision.excluded.map((e) => e.id)).toEqual(['gpu-mining', 'gpu-inference-tokens']);
     // The run's serving figure (its batch sweep) is what the row names, and the declared 65 W is
     // labelled as such in the table.

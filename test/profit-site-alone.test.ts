@@ -22,6 +22,7 @@ describe('profit --site alone', () => {
     const rep = JSON.parse(j.stdout) as { rows: { id: string; priced: boolean; perMW: { marginUsdPerDay: number | null } }[]; decision: { uses: unknown[] } };
     expect(rep.rows.map((x) => x.id)).toEqual(['asic:antminer-s21', 'gpu-rental', 'hosting-lease']);
     for (const row of rep.rows) expect(typeof row.perMW.marginUsdPerDay, row.id).toBe('number');
-    expect(rep.decision.uses).toHaveLength(3);
+    // The three site uses and the power left unused (the S21 fleet sold).
+    expect(rep.decision.uses).toHaveLength(4);
   });
 });

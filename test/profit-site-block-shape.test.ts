@@ -14,7 +14,7 @@ const err = (extra: Record<string, unknown>) => {
 
 describe('site-file blocks of the wrong shape', () => {
   it('finance and opex (issue 22) name their shape', () => {
-    expect(err({ finance: 0.1 })).toBe("field 'finance' must be {discountRate, capexBudgetUsd, constructionMonths, asicResaleFraction, gpuResaleFraction, powerSaleUsdPerKWh}");
+    expect(err({ finance: 0.1 })).toBe("field 'finance' must be {discountRate, discountRateByKind, capexBudgetUsd, constructionMonths, asicResaleFraction, asicResaleDeclinePerYear, gpuResaleFraction, powerSaleUsdPerKWh}");
     expect(err({ finance: null })).toMatch(/^field 'finance' must be \{discountRate, /);
     expect(err({ opex: 5 })).toBe("field 'opex' must be a map of use kind to {fixedUsdPerMWYear, revenueFraction} (kinds: asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease)");
     expect(err({ opex: ['gpu-rental'] })).toMatch(/^field 'opex' must be a map of use kind to /);

@@ -48,7 +48,7 @@ describe('report --site re-prices stored results', () => {
   it('the Markdown says the figures were re-priced', async () => {
     const r = await runCliInProcess(['report', h100, '--site', 'sites/boden-sweden.yaml', ...market, '--btc-price', '90000'], { cwd: ROOT });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Per-MW verdict \(Boden, Sweden .* as of 2026-11-22, re-priced; run #1\): at a 10 % cost of capital, switch to /);
+    expect(r.stdout).toMatch(/Per-MW verdict \(Boden, Sweden .* as of 2026-11-22, re-priced; run #1\): at each use's hurdle rate \(.*\), switch to /);
   });
 
   it('market flags without --site are refused in one line', async () => {

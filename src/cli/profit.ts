@@ -290,7 +290,8 @@ export function addMarketOptions(cmd: Command): Command {
     .option('--usd-per-gpu-hour <USD>', 'GPU-hour contract price, USD (for the site\'s GPU, or --price-gpu)', numberArg('--usd-per-gpu-hour', { min: 0, max: 1000 }))
     .option('--price-anyway', 'price measured rows whose model or GPU does not match their price (LOUDLY labelled)')
     .option('--current-use <id>', 'the use the site runs today, for the verdict (default: the reference ASIC)')
-    .option('--discount-rate <fraction>', 'cost of capital per year for the capital charge, NPV and IRR (0.10 = 10 %; 0 = straight-line)', numberArg('--discount-rate', { min: 0, max: 1 }));
+    .option('--discount-rate <fraction>', "cost of capital per year for the capital charge, NPV and IRR of every use kind without its own --discount-rate-kind (0.10 = 10 %; 0 = straight-line); replaces the site file's rates", numberArg('--discount-rate', { min: 0, max: 1 }))
+    .option('--discount-rate-kind <kind=fraction>', `hurdle rate of one use kind, repeatable, e.g. gpu-rental=0.15 (kinds: ${OPEX_KINDS.join(', ')})`, kindValue('--discount-rate-kind', { min: 0, max: 1 }, 'gpu-rental=0.15'));
 }
 
 /** Register the `profit` command. */
@@ -341,6 +342,7 @@ export function registerProfit(program: Command): void {
     .option('--lease-retrofit-capex-usd-per-mw <USD>', "the lease's own retrofit capex per MW of IT (default: --retrofit-capex-usd-per-mw)", numberArg('--lease-retrofit-capex-usd-per-mw', { min: 0, max: 1e9 }))
     .option('--gpu-resale-fraction <fraction>', 'resale of a GPU card at the end of its life, as a fraction of its price', numberArg('--gpu-resale-fraction', { min: 0, max: 1 }))
     .option('--asic-resale-fraction <fraction>', 'resale of the ASIC fleet at the switch, as a fraction of its capex', numberArg('--asic-resale-fraction', { min: 0, max: 1 }))
+    .option('--asic-resale-decline-per-year <fraction>', "fall of the ASIC fleet's resale over the coming year (keeping the fleet forgoes its resale and that fall)", numberArg('--asic-resale-decline-per-year', { min: 0, max: 1 }))
     .action((opts: ProfitOpts) => {
       runProfit(opts);
     });

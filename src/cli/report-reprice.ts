@@ -29,6 +29,7 @@ const MARKET_FLAGS: [keyof ProfitFlags, string][] = [
   ['priceAnyway', '--price-anyway'],
   ['currentUse', '--current-use'],
   ['discountRate', '--discount-rate'],
+  ['discountRateKind', '--discount-rate-kind'],
 ];
 
 /** Re-price every loaded result at `opts.site`; without --site, refuse market flags (they would be ignored). */

@@ -230,6 +230,14 @@ export const DEFAULTS = {
     date: '2023-07-26',
     market: true,
   },
+  asicResaleDeclinePerYear: {
+    value: 0.66,
+    unit: 'fraction/year',
+    source:
+      'Hashrate Index (Luxor): the newest ASIC tier (<25 J/TH) fell from ≈$60/TH to $20/TH between Jul 2022 and Jul 2023, −66 % in a year (coindesk.com, 26 Jul 2023), the same figure the resale fraction comes from: a fleet kept one more year is then worth 0.34 of its resale today',
+    date: '2023-07-26',
+    market: true,
+  },
   gpuResaleFraction: {
     value: 0.2,
     unit: 'fraction of GPU card capex',

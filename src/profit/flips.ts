@@ -1,13 +1,18 @@
 /**
- * What flips the verdict (pure): a tornado of the inputs that move the best use's margin after
- * capital charge most (each input ±20 %, bounded: prices ≥ 0, fractions ≤ 1, PUE ≥ 1), the value
- * of each input at which another use becomes best (flip points, found by scanning away from
- * today's value and bisecting the first change), the break-even value of the main inputs for each
- * use (margin after capital charge = 0), and a rental grid ($/GPU-hour × utilization). Every point
- * re-prices the site with siteComparison(), so the figures and the snapshot share one model.
+ * What flips the verdict (pure): a tornado of the inputs that move the best option's margin most
+ * (each input ±20 %, bounded: prices ≥ 0, fractions ≤ 1, PUE ≥ 1), the value of each input at which
+ * another option becomes best (flip points, found by scanning away from today's value and
+ * bisecting the first change), the break-even value of the main inputs for each use (its decision
+ * margin = 0), and a rental grid ($/GPU-hour × utilization). Every point re-prices the site with
+ * siteComparison() and ranks it with the verdict's own rules (src/profit/options.ts: hurdle rates
+ * per kind, the current use's capex sunk, value-creating options first, the power left unused), so
+ * the figures and the verdict share one model. When the verdict is to leave the power unused, the
+ * tornado follows the best use instead (what would make it worth building).
  */
 import { siteComparison } from './model.js';
-import type { ComparisonInput, ComparisonRow, PricedRow } from './model-types.js';
+import { opexKindOf, rateOf } from './use-rows.js';
+import { IDLE_ID, rankOptions, type RankRules, type UseMargin } from './options.js';
+import type { ComparisonInput, PricedRow } from './model-types.js';
 
 /** Relative range of the tornado: each input at ±20 % of today's value. */
 export const TORNADO_RANGE = 0.2;
@@ -74,8 +79,12 @@ export interface RentalGrid {
 
 /** Everything that says what flips the verdict. */
 export interface VerdictSensitivity {
+  /** The verdict's option (a use id, or 'idle'). */
   bestUseId: string | null;
-  metric: 'marginAfterCapitalChargeUsdPerMWDay';
+  /** The use whose margin the tornado shows: the verdict's, or the best use when the verdict is to leave the power unused. */
+  marginOfUseId: string | null;
+  /** The margin: after capital charge for a new use, after the opportunity cost for the current one (its decision margin). */
+  metric: 'decisionMarginUsdPerMWDay';
   rangeFraction: number;
   /** Biggest swing first; inputs that do not move the best use's margin are left out. */
   tornado: TornadoBar[];
@@ -84,29 +93,31 @@ export interface VerdictSensitivity {
   rentalGrid: RentalGrid | null;
 }
 
-/** What the ranking needs besides the comparison input (the verdict's own rules). */
-export interface RankRules {
-  currentUseId: string | null;
-  capexBudgetUsd: number | null;
-  capacityMW: number;
+export type { RankRules } from './options.js';
+
+/** The verdict's options at an input point, ranked (the first is the verdict). */
+function rankAt(c: ComparisonInput, rules: RankRules): UseMargin[] {
+  const cmp = siteComparison(c, { projects: 'npv' });
+  const rk = rankOptions(cmp.rows, cmp.idle, rules);
+  return [...rk.uses, ...rk.over];
 }
 
-const margin = (r: ComparisonRow | undefined) => (r && r.priced ? r.perMW.marginAfterCapitalChargeUsdPerDay : null);
-
-/** The best use under the verdict's rules (capex known, within the budget), by margin after capital charge. */
-export function bestUse(rows: readonly ComparisonRow[], rules: RankRules): PricedRow | null {
-  const current = rules.currentUseId ?? rows.find((r) => r.priced && r.kind === 'asic-mining')?.id ?? null;
-  let best: PricedRow | null = null;
-  for (const r of rows) {
-    if (!r.priced || r.perMW.marginAfterCapitalChargeUsdPerDay === null || r.perMW.capexUsd === null) continue;
-    if (rules.capexBudgetUsd !== null && r.id !== current && r.perMW.capexUsd * rules.capacityMW > rules.capexBudgetUsd) continue;
-    if (!best || r.perMW.marginAfterCapitalChargeUsdPerDay > best.perMW.marginAfterCapitalChargeUsdPerDay!) best = r;
-  }
-  return best;
+/** The verdict's option at an input point. */
+export function bestUse(c: ComparisonInput, rules: RankRules): UseMargin | null {
+  const cmp = siteComparison(c, { projects: 'npv' });
+  return rankOptions(cmp.rows, cmp.idle, rules).uses[0] ?? null;
 }
 
-const scaleCapex = <T extends { capex?: import('./model-types.js').DeviceCapex } | null | undefined>(f: T, k: number): T =>
-  f && f.capex && f.capex.deviceUsd !== null ? { ...f, capex: { ...f.capex, deviceUsd: f.capex.deviceUsd * k, serverUsd: f.capex.serverUsd * k, resaleUsd: (f.capex.resaleUsd ?? 0) * k } } : f;
+/** An option's decision margin per MW-day, or null when it is not an option there. */
+const marginOf = (uses: UseMargin[], id: string) => uses.find((u) => u.id === id)?.decisionMarginUsdPerMWDay ?? null;
+
+/** A figure with its GPU card capex (and the card's resale, a fraction of it) scaled by `k`; the server share stays. */
+const scaleCard = <T extends { capex?: import('./model-types.js').DeviceCapex } | null | undefined>(f: T, k: number): T =>
+  f && f.capex && f.capex.deviceUsd !== null ? { ...f, capex: { ...f.capex, deviceUsd: f.capex.deviceUsd * k, resaleUsd: (f.capex.resaleUsd ?? 0) * k } } : f;
+
+/** A figure with the server, network and storage share of its GPU capex scaled by `k`; the card stays. */
+const scaleServer = <T extends { capex?: import('./model-types.js').DeviceCapex } | null | undefined>(f: T, k: number): T =>
+  f && f.capex ? { ...f, capex: { ...f.capex, serverUsd: f.capex.serverUsd * k } } : f;
 
 /** The inputs that matter for the priced rows of `c`. */
 function knobs(c: ComparisonInput, rows: PricedRow[]): Knob[] {
@@ -119,7 +130,10 @@ function knobs(c: ComparisonInput, rows: PricedRow[]): Knob[] {
     if (Number.isFinite(k.base) && k.base > 0) out.push(k);
   };
   add({ name: 'powerPriceUsdPerKWh', label: 'power price', unit: 'USD/kWh', base: c.site.powerPriceUsdPerKWh, min: 0, max: 5, set: (x, v) => ({ ...x, site: { ...x.site, powerPriceUsdPerKWh: v } }) });
-  add({ name: 'discountRate', label: 'discount rate', unit: 'fraction/year', base: c.site.discountRate ?? 0, min: 0, max: 1, set: (x, v) => ({ ...x, site: { ...x.site, discountRate: v } }) });
+  // One hurdle-rate input per use kind priced here (each use is charged its own kind's rate).
+  for (const kind of [...new Set(rows.map((r) => opexKindOf(r.kind)))]) {
+    add({ name: `discountRate:${kind}`, label: `hurdle rate, ${kind}`, unit: 'fraction/year', base: rateOf(c.site, kind === 'gpu-inference' ? 'gpu-inference-tokens' : kind), min: 0, max: 1, set: (x, v) => ({ ...x, site: { ...x.site, discountRateByKind: { ...x.site.discountRateByKind, [kind]: v } } }) });
+  }
   if (mining) {
     add({ name: 'btcPriceUsd', label: 'BTC price', unit: 'USD', base: c.market.btcPriceUsd, min: 0, max: 1e8, set: (x, v) => ({ ...x, market: { ...x.market, btcPriceUsd: v } }) });
     add({ name: 'difficulty', label: 'difficulty', unit: 'difficulty', base: c.market.difficulty, min: 1, max: 1e18, set: (x, v) => ({ ...x, market: { ...x.market, difficulty: v } }) });
@@ -133,8 +147,11 @@ function knobs(c: ComparisonInput, rows: PricedRow[]): Knob[] {
   if (has('gpu-rental') && c.market.usdPerGpuHour !== null) add({ name: 'usdPerGpuHour', label: 'GPU-hour price', unit: 'USD/GPU-h', base: c.market.usdPerGpuHour, min: 0, max: 1000, set: (x, v) => ({ ...x, market: { ...x.market, usdPerGpuHour: v } }) });
   if (has('gpu-inference-tokens') || has('gpu-rental')) add({ name: 'utilizationFraction', label: 'utilization', unit: 'fraction', base: c.site.utilizationFraction, min: 0, max: 1, set: (x, v) => ({ ...x, site: { ...x.site, utilizationFraction: v } }) });
   if (gpu) {
+    // The card and its server share are two inputs: a cheaper GPU does not make its server cheaper.
     const g0 = (c.rental ?? c.infer ?? c.hash)?.capex?.deviceUsd ?? c.site.gpu.capexUsd ?? 0;
-    add({ name: 'gpuCapexUsd', label: 'GPU capex', unit: 'USD', base: g0, min: 0, max: 1e7, set: (x, v) => ({ ...x, hash: scaleCapex(x.hash, v / g0), infer: scaleCapex(x.infer, v / g0), rental: scaleCapex(x.rental, v / g0), site: { ...x.site, gpu: { ...x.site.gpu, capexUsd: x.site.gpu.capexUsd === null ? null : (x.site.gpu.capexUsd * v) / g0 } } }) });
+    add({ name: 'gpuCapexUsd', label: 'GPU card capex', unit: 'USD', base: g0, min: 0, max: 1e7, set: (x, v) => ({ ...x, hash: scaleCard(x.hash, v / g0), infer: scaleCard(x.infer, v / g0), rental: scaleCard(x.rental, v / g0), site: { ...x.site, gpu: { ...x.site.gpu, capexUsd: x.site.gpu.capexUsd === null ? null : (x.site.gpu.capexUsd * v) / g0 } } }) });
+    const s0 = (c.rental ?? c.infer ?? c.hash)?.capex?.serverUsd ?? c.site.gpu.serverCapexUsd ?? 0;
+    add({ name: 'gpuServerCapexUsd', label: 'GPU server share capex', unit: 'USD', base: s0, min: 0, max: 1e7, set: (x, v) => ({ ...x, hash: scaleServer(x.hash, v / s0), infer: scaleServer(x.infer, v / s0), rental: scaleServer(x.rental, v / s0), site: { ...x.site, gpu: { ...x.site.gpu, serverCapexUsd: x.site.gpu.serverCapexUsd == null ? x.site.gpu.serverCapexUsd : (x.site.gpu.serverCapexUsd * v) / s0 } } }) });
     add({ name: 'gpuLifeYears', label: 'GPU life', unit: 'years', base: (c.rental ?? c.infer ?? c.hash)?.capex?.depreciationYears ?? c.site.gpu.depreciationYears, min: 0.5, max: 30, set: (x, v) => ({ ...x, hash: withLife(x.hash, v), infer: withLife(x.infer, v), rental: withLife(x.rental, v), site: { ...x.site, gpu: { ...x.site.gpu, depreciationYears: v } } }) });
   }
   if (ai) add({ name: 'aiPue', label: 'AI-hall PUE', unit: 'ratio', base: c.site.aiPue, min: 1, max: 3, set: (x, v) => ({ ...x, site: { ...x.site, aiPue: v } }) });
@@ -149,8 +166,6 @@ function withLife<T extends { capex?: import('./model-types.js').DeviceCapex } |
 
 const clamp = (v: number, k: Knob) => Math.min(k.max, Math.max(k.min, v));
 
-/** Re-price without the projects (NPV/IRR): the sensitivity reads margins only. */
-const rowsAt = (c: ComparisonInput) => siteComparison(c, { projects: false }).rows;
 
 /** Where `f` changes sign between `a` and `b` (either order), by bisection. */
 function crossing(f: (x: number) => number, a: number, b: number): number {
@@ -166,14 +181,9 @@ function crossing(f: (x: number) => number, a: number, b: number): number {
   return (a + b) / 2;
 }
 
-/** Margins after capital charge by use id. */
-function marginsAt(c: ComparisonInput, k: Knob, v: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of rowsAt(k.set(c, v))) {
-    const m = margin(r);
-    if (m !== null) out.set(r.id, m);
-  }
-  return out;
+/** Decision margins by option id. */
+function marginsAt(c: ComparisonInput, rules: RankRules, k: Knob, v: number): Map<string, number> {
+  return new Map(rankAt(k.set(c, v), rules).map((u) => [u.id, u.decisionMarginUsdPerMWDay]));
 }
 
 /**
@@ -185,9 +195,9 @@ function linearFlip(c: ComparisonInput, rules: RankRules, k: Knob, from: string,
   const v1 = clamp(k.base * (1 + dir * 0.1), k);
   const v2 = clamp(k.base * (1 + dir * 0.5), k);
   if (v1 === k.base) return null;
-  const m0 = marginsAt(c, k, k.base);
-  const m1 = marginsAt(c, k, v1);
-  const m2 = marginsAt(c, k, v2);
+  const m0 = marginsAt(c, rules, k, k.base);
+  const m1 = marginsAt(c, rules, k, v1);
+  const m2 = marginsAt(c, rules, k, v2);
   const line = (id: string, v: number) => m0.get(id)! + ((m1.get(id)! - m0.get(id)!) * (v - k.base)) / (v1 - k.base);
   for (const id of m0.keys()) {
     const want = m2.get(id);
@@ -208,11 +218,11 @@ function linearFlip(c: ComparisonInput, rules: RankRules, k: Knob, from: string,
   return { input: k.name, label: k.label, unit: k.unit, base: k.base, value: at, change: (at - k.base) / k.base, fromUseId: from, toUseId: to ?? 'nothing' };
 }
 
-const CAPEX_KNOBS = new Set(['gpuCapexUsd', 'asicCapexUsd', 'retrofitCapexUsdPerMW']);
+const CAPEX_KNOBS = new Set(['gpuCapexUsd', 'gpuServerCapexUsd', 'asicCapexUsd', 'retrofitCapexUsdPerMW']);
 
 /** The value of `k` nearest today's where the best use stops being `from`, one way; null when none in range. */
 function flipOf(c: ComparisonInput, rules: RankRules, k: Knob, from: string, dir: -1 | 1): FlipPoint | null {
-  const bestAt = (v: number) => bestUse(rowsAt(k.set(c, v)), rules)?.id ?? null;
+  const bestAt = (v: number) => bestUse(k.set(c, v), rules)?.id ?? null;
   // A budget makes capex inputs step the set of uses allowed: scan those.
   if (!(rules.capexBudgetUsd !== null && CAPEX_KNOBS.has(k.name))) {
     const lin = linearFlip(c, rules, k, from, dir, bestAt);
@@ -235,10 +245,10 @@ function flipOf(c: ComparisonInput, rules: RankRules, k: Knob, from: string, dir
   return null;
 }
 
-/** Root of a use's margin after capital charge in one input: a straight line through two points, checked; else scan outward and bisect. */
-function zeroOf(c: ComparisonInput, useId: string, k: Knob | undefined): number | null {
+/** Root of an option's decision margin in one input: a straight line through two points, checked; else scan outward and bisect. */
+function zeroOf(c: ComparisonInput, rules: RankRules, useId: string, k: Knob | undefined): number | null {
   if (!k) return null;
-  const m = (v: number) => margin(rowsAt(k.set(c, v)).find((r) => r.id === useId));
+  const m = (v: number) => marginOf(rankAt(k.set(c, v), rules), useId);
   const m0 = m(k.base);
   if (m0 === null) return null;
   if (m0 === 0) return k.base;
@@ -262,48 +272,63 @@ function zeroOf(c: ComparisonInput, useId: string, k: Knob | undefined): number 
   return null;
 }
 
+/** One tornado bar: the subject's margin at the input's low and high value, and the verdict there. */
+function barOf(c: ComparisonInput, rules: RankRules, k: Knob, subject: string, range: number): TornadoBar {
+  const low = clamp(k.base * (1 - range), k);
+  const high = clamp(k.base * (1 + range), k);
+  const ul = rankAt(k.set(c, low), rules);
+  const uh = rankAt(k.set(c, high), rules);
+  const ml = marginOf(ul, subject);
+  const mh = marginOf(uh, subject);
+  return { input: k.name, label: k.label, unit: k.unit, base: k.base, low, high, marginAtLowUsdPerMWDay: ml, marginAtHighUsdPerMWDay: mh, swingUsdPerMWDay: Math.abs((mh ?? 0) - (ml ?? 0)), bestAtLow: ul[0]?.id ?? null, bestAtHigh: uh[0]?.id ?? null };
+}
+
+/** Break-even values of the main inputs for each use (its decision margin = 0). */
+function breakEvensOf(c: ComparisonInput, rules: RankRules, uses: UseMargin[], rows: PricedRow[], ks: Knob[]): BreakEven[] {
+  const byName = new Map(ks.map((k) => [k.name, k]));
+  return uses
+    .filter((u) => u.basis !== 'idle')
+    .map((u) => {
+      const r = rows.find((x) => x.id === u.id)!;
+      const z = (name: string) => zeroOf(c, rules, u.id, byName.get(name));
+      return {
+        useId: u.id,
+        label: u.label,
+        powerPriceUsdPerKWh: r.perMW.energyKWhPerDay > 0 || r.interruptible ? zeroOf(c, rules, u.id, byName.get('powerPriceUsdPerKWh') ?? powerKnob(c)) : null,
+        btcPriceUsd: r.kind === 'asic-mining' || r.kind === 'gpu-mining' ? z('btcPriceUsd') : null,
+        usdPerMTok: r.kind === 'gpu-inference-tokens' ? z('usdPerMTok') : null,
+        usdPerGpuHour: r.kind === 'gpu-rental' ? z('usdPerGpuHour') : null,
+        leaseUsdPerKwMonth: r.kind === 'hosting-lease' ? z('leaseUsdPerKwMonth') : null,
+      };
+    });
+}
+
 /** Tornado, flip points, break-evens and the rental grid around today's inputs. */
 export function verdictSensitivity(c: ComparisonInput, rules: RankRules, range = TORNADO_RANGE): VerdictSensitivity {
-  const rows0 = rowsAt(c);
-  const best = bestUse(rows0, rules);
-  const priced = rows0.filter((r): r is PricedRow => r.priced);
+  const priced = siteComparison(c, { projects: false }).rows.filter((r): r is PricedRow => r.priced);
+  const uses0 = rankAt(c, rules);
+  const best = uses0[0] ?? null;
+  // Leaving the power unused has no margin to move: follow the best use (what would make it worth building).
+  const subject = best && best.id === IDLE_ID ? (uses0.find((u) => u.id !== IDLE_ID) ?? null) : best;
   const ks = knobs(c, priced);
   const tornado: TornadoBar[] = [];
   const flips: FlipPoint[] = [];
-  if (best) {
+  if (best && subject) {
     for (const k of ks) {
-      const low = clamp(k.base * (1 - range), k);
-      const high = clamp(k.base * (1 + range), k);
-      const at = (v: number) => rowsAt(k.set(c, v));
-      const rl = at(low);
-      const rh = at(high);
-      const ml = margin(rl.find((r) => r.id === best.id));
-      const mh = margin(rh.find((r) => r.id === best.id));
-      tornado.push({ input: k.name, label: k.label, unit: k.unit, base: k.base, low, high, marginAtLowUsdPerMWDay: ml, marginAtHighUsdPerMWDay: mh, swingUsdPerMWDay: Math.abs((mh ?? 0) - (ml ?? 0)), bestAtLow: bestUse(rl, rules)?.id ?? null, bestAtHigh: bestUse(rh, rules)?.id ?? null });
+      tornado.push(barOf(c, rules, k, subject.id, range));
       for (const dir of [-1, 1] as const) {
         const f = flipOf(c, rules, k, best.id, dir);
         if (f) flips.push(f);
       }
     }
     tornado.sort((a, b) => b.swingUsdPerMWDay - a.swingUsdPerMWDay);
-    // Inputs that do not move the best use's margin (the power price of a lease whose tenant pays it) are no bar.
+    // Inputs that do not move the subject's margin (the power price of a lease whose tenant pays it) are no bar.
     const scale = Math.max(1, ...tornado.map((b) => Math.abs(b.marginAtLowUsdPerMWDay ?? 0)));
     tornado.splice(0, tornado.length, ...tornado.filter((b) => b.swingUsdPerMWDay > 1e-9 * scale));
     flips.sort((a, b) => Math.abs(a.change) - Math.abs(b.change));
   }
-  const byName = new Map(ks.map((k) => [k.name, k]));
-  const breakEvens: BreakEven[] = priced
-    .filter((r) => r.perMW.marginAfterCapitalChargeUsdPerDay !== null)
-    .map((r) => ({
-      useId: r.id,
-      label: r.label,
-      powerPriceUsdPerKWh: r.perMW.energyKWhPerDay > 0 || r.interruptible ? zeroOf(c, r.id, byName.get('powerPriceUsdPerKWh') ?? powerKnob(c)) : null,
-      btcPriceUsd: r.kind === 'asic-mining' || r.kind === 'gpu-mining' ? zeroOf(c, r.id, byName.get('btcPriceUsd')) : null,
-      usdPerMTok: r.kind === 'gpu-inference-tokens' ? zeroOf(c, r.id, byName.get('usdPerMTok')) : null,
-      usdPerGpuHour: r.kind === 'gpu-rental' ? zeroOf(c, r.id, byName.get('usdPerGpuHour')) : null,
-      leaseUsdPerKwMonth: r.kind === 'hosting-lease' ? zeroOf(c, r.id, byName.get('leaseUsdPerKwMonth')) : null,
-    }));
-  return { bestUseId: best?.id ?? null, metric: 'marginAfterCapitalChargeUsdPerMWDay', rangeFraction: range, tornado, flips, breakEvens, rentalGrid: rentalGrid(c, priced) };
+  const breakEvens = breakEvensOf(c, rules, uses0, priced, ks);
+  return { bestUseId: best?.id ?? null, marginOfUseId: subject?.id ?? null, metric: 'decisionMarginUsdPerMWDay', rangeFraction: range, tornado, flips, breakEvens, rentalGrid: rentalGrid(c, rules, priced) };
 }
 
 /** A power-price knob even when today's price is 0 (a free-power site still has a break-even). */
@@ -321,12 +346,12 @@ export const RENTAL_GRID_USD_PER_GPU_HOUR = [1.65, 2.35, 2.65, 2.95, 3.5];
 /** Rental grid utilization axis (with the site's value added). */
 export const RENTAL_GRID_UTILIZATION = [0.3, 0.5, 0.7, 0.85, 1];
 
-function rentalGrid(c: ComparisonInput, rows: PricedRow[]): RentalGrid | null {
+function rentalGrid(c: ComparisonInput, rules: RankRules, rows: PricedRow[]): RentalGrid | null {
   if (!rows.some((r) => r.kind === 'gpu-rental') || c.market.usdPerGpuHour === null) return null;
   const prices = [...new Set([...RENTAL_GRID_USD_PER_GPU_HOUR, c.market.usdPerGpuHour])].sort((a, b) => a - b);
   const utils = [...new Set([...RENTAL_GRID_UTILIZATION, c.site.utilizationFraction])].sort((a, b) => a - b);
   const cells = prices.map((p) =>
-    utils.map((u) => margin(rowsAt({ ...c, market: { ...c.market, usdPerGpuHour: p }, site: { ...c.site, utilizationFraction: u } }).find((r) => r.id === 'gpu-rental'))),
+    utils.map((u) => marginOf(rankAt({ ...c, market: { ...c.market, usdPerGpuHour: p }, site: { ...c.site, utilizationFraction: u } }, rules), 'gpu-rental')),
   );
   return { usdPerGpuHour: prices, utilization: utils, cellsUsdPerMWDay: cells };
 }

@@ -9,7 +9,7 @@ import { fmtNum, fmtUsd } from './format-num.js';
 import type { ProfitReport } from './report.js';
 import type { ComparisonRow, PricedRow, UnitEconomics } from './model.js';
 import type { SensitivityGrid } from './sensitivity.js';
-import { costOfCapitalText, flipsText, switchingText } from './format-verdict.js';
+import { costOfCapitalText, flipsText, optionsText, switchingText } from './format-verdict.js';
 
 export { fmtNum, fmtUsd } from './format-num.js';
 
@@ -153,6 +153,7 @@ export function formatProfitReport(rep: ProfitReport): string {
   out.push('');
   out.push(formatComparison({ rows: rep.rows }, rep.site ? ((rep.inputs.powerCapacityMW?.value as number | undefined) ?? null) : null).trimEnd());
   out.push(...costOfCapitalText(rep, table));
+  out.push(...optionsText(rep, table));
   out.push(...switchingText(rep));
   out.push(...flipsText(rep, table));
   out.push('');

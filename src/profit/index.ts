@@ -20,6 +20,8 @@ export * from './inputs.js';
 export * from './report.js';
 export * from './format.js';
 export * from './decision.js';
+export * from './options.js';
+export * from './capex-schedule.js';
 export * from './match.js';
 export * from './pricing.js';
 export * from './measurement.js';

@@ -54,8 +54,10 @@ export interface ProfitFlags {
   retrofitYears?: number;
   curtailmentHours?: number;
   curtailmentCredit?: number;
-  /** Cost of capital, fraction per year (capital charge, NPV, IRR). */
+  /** Cost of capital, fraction per year (capital charge, NPV, IRR): every use kind without its own --discount-rate-kind (it replaces the site file's rates). */
   discountRate?: number;
+  /** Hurdle rate per use kind, fraction per year (--discount-rate-kind kind=f). */
+  discountRateKind?: Partial<Record<OpexKind, number>>;
   /** Capex the owner can spend on the site, USD: the verdict picks the best use it allows. */
   capexBudgetUsd?: number;
   /** Fixed opex per use kind, USD per MW of site power per year (--opex-fixed kind=usd). */
@@ -72,6 +74,8 @@ export interface ProfitFlags {
   gpuResaleFraction?: number;
   /** Resale of the ASIC fleet at the switch, fraction of its capex. */
   asicResaleFraction?: number;
+  /** Fall of the ASIC fleet's resale over the coming year, fraction (the cost of keeping it). */
+  asicResaleDeclinePerYear?: number;
 }
 
 /** A figure measured by joulebench and read from a result file. */
@@ -160,10 +164,15 @@ export interface TokenPrice {
 
 /** Finance inputs the decision needs (the comparison carries the discount rate and construction). */
 export interface FinanceInputs {
+  /** The rate of every use kind without its own. */
   discountRate: number;
+  /** Hurdle rates of the kinds that have their own. */
+  discountRateByKind: Partial<Record<OpexKind, number>>;
   capexBudgetUsd: number | null;
   /** Resale of the ASIC fleet at the switch, as a fraction of its capex. */
   asicResaleFraction: number;
+  /** Fall of that resale over the coming year (keeping the fleet forgoes the resale now and its fall). */
+  asicResaleDeclinePerYear: number;
   constructionMonths: number;
 }
 

@@ -234,6 +234,27 @@ export function resolveOpex(R: Resolver): Record<OpexKind, OpexTerms> {
 }
 
 /**
+ * Hurdle rates per use kind: --discount-rate-kind kind=f, else the site's
+ * finance.discountRateByKind — unless --discount-rate is given, which sets every kind without its
+ * own flag (a flag replaces the site file's rates, as every flag does). Kinds with none take the
+ * default rate. Each is listed as an input `discountRate:<kind>`.
+ */
+function resolveRatesByKind(R: Resolver): Partial<Record<OpexKind, number>> {
+  const { flags, profile } = R.req;
+  const site = flags.discountRate === undefined ? profile?.finance?.discountRateByKind : undefined;
+  const out: Partial<Record<OpexKind, number>> = {};
+  for (const k of OPEX_KINDS) {
+    const flag = flags.discountRateKind?.[k];
+    const s = site?.[k];
+    if (flag === undefined && !s) continue;
+    out[k] = R.pick(`discountRate:${k}`, 'fraction/year', flag, `--discount-rate-kind ${k}=`, s, `finance.discountRateByKind.${k}`, () => {
+      throw new InputError(`discount rate of ${k}: no value`);
+    }).value;
+  }
+  return out;
+}
+
+/**
  * Cost of capital and project terms: the discount rate, construction months of an AI-hall use
  * (0 without a hall: device-level figures), the capex budget, resale fractions, the sale price of
  * energy curtailed miners do not draw, and the hourly power price profile.
@@ -242,6 +263,7 @@ export function resolveFinance(R: Resolver, hasHall: boolean) {
   const { flags, profile } = R.req;
   const f = profile?.finance;
   const discount = R.pick('discountRate', 'fraction/year', flags.discountRate, '--discount-rate', f?.discountRate, 'finance.discountRate', 'discountRate');
+  const byKind = resolveRatesByKind(R);
   const construction = hasHall
     ? R.pick('constructionMonths', 'months', flags.constructionMonths, '--construction-months', f?.constructionMonths, 'finance.constructionMonths', 'constructionMonths').value
     : 0;
@@ -250,6 +272,7 @@ export function resolveFinance(R: Resolver, hasHall: boolean) {
   if (flags.capexBudgetUsd !== undefined) budget = R.pick('capexBudgetUsd', 'USD', flags.capexBudgetUsd, '--capex-budget-usd', undefined, '', () => sourced(0, 'USD', { kind: 'flag', flag: '--capex-budget-usd' })).value;
   else if (f?.capexBudgetUsd) budget = R.pick('capexBudgetUsd', 'USD', undefined, '', f.capexBudgetUsd, 'finance.capexBudgetUsd', () => sourced(0, 'USD', { kind: 'default', source: 'none', date: DEFAULTS_COMPILED })).value;
   const asicResale = R.pick('asicResaleFraction', 'fraction of ASIC capex', flags.asicResaleFraction, '--asic-resale-fraction', f?.asicResaleFraction, 'finance.asicResaleFraction', 'asicResaleFraction');
+  const asicDecline = R.pick('asicResaleDeclinePerYear', 'fraction/year', flags.asicResaleDeclinePerYear, '--asic-resale-decline-per-year', f?.asicResaleDeclinePerYear, 'finance.asicResaleDeclinePerYear', 'asicResaleDeclinePerYear');
   const gpuResale = R.pick('gpuResaleFraction', 'fraction of GPU card capex', flags.gpuResaleFraction, '--gpu-resale-fraction', f?.gpuResaleFraction, 'finance.gpuResaleFraction', 'gpuResaleFraction');
   let sale: number | null = null;
   if (flags.powerSaleUsdPerKwh !== undefined || f?.powerSaleUsdPerKWh) {
@@ -262,7 +285,7 @@ export function resolveFinance(R: Resolver, hasHall: boolean) {
     if (pp.date) p.date = pp.date;
     R.inputs.powerPriceProfile = sourced(null, `${pp.hourlyUsdPerKWh.length} hourly prices, USD/kWh (mean ${(pp.hourlyUsdPerKWh.reduce((a, b) => a + b, 0) / pp.hourlyUsdPerKWh.length).toPrecision(3)}; scaled to powerPriceUsdPerKWh)`, p);
   }
-  const finance: FinanceInputs = { discountRate: discount.value, capexBudgetUsd: budget, asicResaleFraction: asicResale.value, constructionMonths: construction };
+  const finance: FinanceInputs = { discountRate: discount.value, discountRateByKind: byKind, capexBudgetUsd: budget, asicResaleFraction: asicResale.value, asicResaleDeclinePerYear: asicDecline.value, constructionMonths: construction };
   return { finance, gpuResaleFraction: gpuResale.value, powerSaleUsdPerKWh: sale, powerPriceProfile: pp ? pp.hourlyUsdPerKWh : null };
 }
 

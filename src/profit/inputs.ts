@@ -52,6 +52,7 @@ export function resolveProfitInputs(req: ResolveRequest): ResolvedInputs {
       ...site,
       asics: asics.siteAsics,
       discountRate: fin.finance.discountRate,
+      discountRateByKind: fin.finance.discountRateByKind,
       constructionMonths: fin.finance.constructionMonths,
       opex,
       powerPriceProfile: fin.powerPriceProfile,

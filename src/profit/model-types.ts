@@ -78,8 +78,14 @@ export interface SiteParams {
   retrofit?: Retrofit | null;
   /** Uptime the AI uses sell (for notes and the curtailment check). */
   slaUptimeFraction?: number | null;
-  /** Cost of capital, fraction per year, for the capital charge (capex × CRF); default 0 (straight-line). */
+  /** Cost of capital, fraction per year, for the capital charge (capex × CRF): the rate of every use kind without its own; default 0 (straight-line). */
   discountRate?: number;
+  /**
+   * Hurdle rate per use kind (asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease),
+   * fraction per year: a use is charged the rate of its own risk (Damodaran: the hurdle rate is
+   * higher for riskier projects), e.g. merchant GPU rental above a contracted lease.
+   */
+  discountRateByKind?: Partial<Record<OpexKind, number>>;
   /** Opex per use kind (fixed per MW of site power per year, share of sales revenue); default none. */
   opex?: Partial<Record<OpexKind, OpexTerms>>;
   /** Network and storage power as a share of the AI hall's critical IT (GPU rows in the AI hall); default 0. */
@@ -252,6 +258,8 @@ export interface PricedRow extends RowCommon {
   pricedAnyway: string | null;
   /** Devices per MW of site power. */
   unitsPerMW: number;
+  /** The use's discount rate (its kind's hurdle rate, else the site's), fraction per year: its capital charge, NPV and IRR hurdle. */
+  discountRate: number;
   perUnit: UnitEconomics;
   perMW: UnitEconomics;
   /** Whole site: perMW × powerCapacityMW. */
@@ -311,6 +319,21 @@ export interface ComparisonInput {
   market: MarketParams;
 }
 
+/**
+ * The site's power left unused (every device sold or never bought): what a MW still earns or pays
+ * per day. The verdict's floor: no use is worth choosing if it does worse than this.
+ */
+export interface IdleOption {
+  /** Price the site gets for energy it does not draw, USD/kWh (null: it cannot sell it). */
+  powerSaleUsdPerKWh: number | null;
+  /** The energy resold, per MW of site power per day: 24 MWh × (sale − hour's price) in hours that pay and are priced ≥ 0. */
+  powerSaleUsdPerMWDay: number;
+  /** The site's own fixed opex, which idle MW still pay, per MW-day. */
+  fixedOpexUsdPerMWDay: number;
+  /** sale − fixed opex, per MW-day. */
+  cashUsdPerMWDay: number;
+}
+
 /** Result of siteComparison(). */
 export interface Comparison {
   chain: ChainState;
@@ -319,4 +342,6 @@ export interface Comparison {
   hashpriceUsdPerPHDay: number;
   networkHashrateHps: number;
   rows: ComparisonRow[];
+  /** The power left unused: the verdict's floor. */
+  idle: IdleOption;
 }

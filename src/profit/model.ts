@@ -24,7 +24,7 @@
  *   a row with `priced: false` and the reason, never a number.
  */
 import { hashpriceUsdPerPHDay, hashpriceUsdPerTHDay, networkHashrateHps, type ChainState } from './mining.js';
-import { aiRow, asicRow, checkPositive, gpuMiningRow, leaseRow, withDevice, type Ctx } from './use-rows.js';
+import { aiRow, asicRow, checkPositive, gpuMiningRow, idleOf, leaseRow, withDevice, type Ctx } from './use-rows.js';
 import { withProject } from './project-finance.js';
 import type { Comparison, ComparisonInput, ComparisonRow, PricedRow } from './model-types.js';
 
@@ -37,10 +37,10 @@ export { leaseRow } from './use-rows.js';
  * inference (serving figure priced per token), GPU rental (per GPU-hour) and a colocation lease of
  * the AI hall. Rows are per device, per MW of site power and for the whole site; a measured figure
  * its price is not for is a row with `priced: false`. Each priced row carries its project (NPV,
- * IRR, discounted payback) at the site's discount rate (`projects: false` leaves them null, for
- * sensitivity sweeps that read margins only).
+ * IRR, discounted payback) at its kind's discount rate (`projects: false` leaves them null, for
+ * sweeps that read margins only; `'npv'` computes the NPV alone, for sweeps that rank).
  */
-export function siteComparison(input: ComparisonInput, opts: { projects?: boolean } = {}): Comparison {
+export function siteComparison(input: ComparisonInput, opts: { projects?: boolean | 'npv' } = {}): Comparison {
   const { hash, infer, site, market } = input;
   checkPositive('difficulty', market.difficulty);
   if (site.miningPue < 1 || site.aiPue < 1) throw new RangeError('PUE must be ≥ 1');
@@ -60,14 +60,15 @@ export function siteComparison(input: ComparisonInput, opts: { projects?: boolea
     rows.push(aiRow('gpu-rental', rental, withDevice('GPU rental ($/GPU-h)', rental.device ?? rental.gpu), () => price * 24 * site.utilizationFraction, () => null, ctx));
   }
   if (input.lease) rows.push(leaseRow(input.lease, site));
-  const terms = { discountRate: site.discountRate ?? 0, constructionMonths: site.constructionMonths ?? 0 };
+  const months = site.constructionMonths ?? 0;
   return {
     chain,
     btcPriceUsd: market.btcPriceUsd,
     hashpriceUsdPerTHDay: hashpriceUsdPerTHDay(chain, market.btcPriceUsd),
     hashpriceUsdPerPHDay: hashpriceUsdPerPHDay(chain, market.btcPriceUsd),
     networkHashrateHps: networkHashrateHps(market.difficulty),
-    rows: opts.projects === false ? rows : rows.map((r) => (r.priced ? withProject(r, terms) : r)),
+    idle: idleOf(site),
+    rows: opts.projects === false ? rows : rows.map((r) => (r.priced ? withProject(r, { discountRate: r.discountRate, constructionMonths: months }, null, opts.projects === 'npv') : r)),
   };
 }
 

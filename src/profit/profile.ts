@@ -247,12 +247,17 @@ export const siteProfileSchema = z
       finance: z
         .object({
           discountRate: pnum({ min: 0, max: 1, why: 'fraction per year (0.10 = 10 %)' }).optional(),
+          /** Hurdle rate per use kind (asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease); kinds left out take discountRate. */
+          discountRateByKind: z
+            .partialRecord(z.enum(OPEX_KINDS, { error: `must be one of: ${OPEX_KINDS.join(', ')}` }), pnum({ min: 0, max: 1, why: 'fraction per year (0.15 = 15 %)' }), req(`a map of use kind to a rate (kinds: ${OPEX_KINDS.join(', ')})`))
+            .optional(),
           capexBudgetUsd: pnum({ min: 0, max: 1e12, why: 'USD for the whole site' }).optional(),
-          constructionMonths: pnum({ min: 0, max: 120, why: 'months an AI-hall use is built before it earns' }).optional(),
+          constructionMonths: pnum({ min: 0, max: 120, int: true, why: 'whole months an AI-hall use is built before it earns' }).optional(),
           asicResaleFraction: fraction('ASIC resale at the switch as a fraction of its capex, 0..1').optional(),
+          asicResaleDeclinePerYear: fraction('fall of the ASIC fleet\'s resale over the coming year, 0..1').optional(),
           gpuResaleFraction: fraction('GPU card resale at the end of its life as a fraction of its capex, 0..1').optional(),
           powerSaleUsdPerKWh: pnum({ min: 0, max: 5, why: 'USD per kWh the site gets for energy its miners do not draw' }).optional(),
-        }, req('{discountRate, capexBudgetUsd, constructionMonths, asicResaleFraction, gpuResaleFraction, powerSaleUsdPerKWh}'))
+        }, req('{discountRate, discountRateByKind, capexBudgetUsd, constructionMonths, asicResaleFraction, asicResaleDeclinePerYear, gpuResaleFraction, powerSaleUsdPerKWh}'))
         .strict()
         .optional(),
       /** Opex per use kind (asic-mining, gpu-mining, gpu-inference, gpu-rental, hosting-lease). */

@@ -5,6 +5,7 @@
  */
 import { pricedRows, siteComparison, type Comparison, type ComparisonRow, type PricedRow } from './model.js';
 import { decide, type Decision } from './decision.js';
+import type { RankRules } from './options.js';
 import { DAYS_PER_MONTH, projectMonths, type Projection } from './projection.js';
 import { FINANCE_DAYS_PER_MONTH, horizonYearsOf, withProject } from './project-finance.js';
 import { verdictSensitivity, type VerdictSensitivity } from './flips.js';
@@ -16,9 +17,14 @@ import type { Sourced } from './provenance.js';
 /**
  * Report format version (bump the major on breaking changes). 2.0: unpriced rows, capex in every
  * margin, decision. 2.1: cost of capital (capital charge, NPV, IRR, discounted payback per row and
- * use), opex per use kind, the switch as a project, the split, and what flips the verdict.
+ * use), opex per use kind, the switch as a project, the split, and what flips the verdict. 2.2:
+ * capex on its schedule (row project: capexScheduleUsdPerMW, operatingUsdPerMW, dated
+ * flowsUsdPerMW instead of cashFlowsUsdPerMW; perMW.interestDuringConstructionUsd), a hurdle rate
+ * per use kind (row discountRate), the current use on its decision basis (decision.uses[].keep),
+ * the power left unused as an option ('idle'), decision.everyUseDestroysValue, and
+ * sensitivityOfVerdict.marginOfUseId.
  */
-export const PROFIT_REPORT_VERSION = '2.1';
+export const PROFIT_REPORT_VERSION = '2.2';
 
 /** How each headline output is derived (formula and the inputs it uses). */
 export const DERIVATIONS: Record<string, { formula: string; from: string[] }> = {
@@ -38,20 +44,22 @@ export const DERIVATIONS: Record<string, { formula: string; from: string[] }> = 
   networkHashrateHps: { formula: 'D·2^32/600', from: ['difficulty'] },
   paybackDays: { formula: 'capex / margin before capex per day', from: ['capexUsd', 'cashUsdPerDay'] },
   capitalChargeUsdPerDay: {
-    formula: 'Σ over capex parts (device + server over the device life; retrofit over its years) of (capex − resale·(1+r)^−n) × CRF(r, n) / 365, CRF(r, n) = r(1+r)^n/((1+r)^n − 1), straight-line at r = 0',
-    from: ['capexUsd', 'discountRate', 'gpuDepreciationYears|asicDepreciationYears', 'retrofitYears', 'gpuResaleFraction'],
+    formula:
+      'Σ over capex parts of (value when the use starts earning − resale·(1+r)^−n) × CRF(r, n) / 365, CRF(r, n) = r(1+r)^n/((1+r)^n − 1), straight-line at r = 0; r = the use kind\'s hurdle rate; the retrofit (over its years) paid in c monthly installments through construction is worth retrofit × (1/c) Σ_{k=1..c} (1+r)^((c−k)/12) at commissioning (its interest during construction); devices + server (over the device life) are paid at commissioning',
+    from: ['capexUsd', 'discountRate', 'discountRate:<kind>', 'constructionMonths', 'gpuDepreciationYears|asicDepreciationYears', 'retrofitYears', 'gpuResaleFraction'],
   },
   marginAfterCapitalChargeUsdPerDay: { formula: 'margin before capex − capital charge (an equivalent annual annuity: ranks the uses)', from: ['cashUsdPerDay', 'capitalChargeUsdPerDay'] },
   npvUsdPerMW: {
-    formula: 'Σ CF_t/(1+r)^t, CF_0 = −capex, CF_t = operating cash of year t (none during construction months of an AI-hall use), + the straight-line value of longer-lived parts and GPU resale at the horizon (construction + the shortest major asset life)',
-    from: ['cashUsdPerDay', 'capexUsd', 'discountRate', 'constructionMonths', 'gpuResaleFraction'],
+    formula:
+      'Σ CF_i/(1+r)^(t_i), t_i in years: capex paid on its schedule (the retrofit at the end of each construction month, devices at commissioning; all at t = 0 without construction), operating cash of year t at its end (none during construction), + the straight-line value of longer-lived parts and GPU resale at the horizon (construction + the shortest major asset life); r = the use kind\'s hurdle rate',
+    from: ['cashUsdPerDay', 'capexUsd', 'discountRate', 'discountRate:<kind>', 'constructionMonths', 'gpuResaleFraction'],
   },
   irr: { formula: 'r such that NPV(r) = 0 over the same cash flows', from: ['npvUsdPerMW'] },
   discountedPaybackYears: { formula: 'first T with Σ_{t≤T} CF_t/(1+r)^t ≥ 0 over operating cash (no residual), interpolated within the year', from: ['npvUsdPerMW'] },
   decision: {
     formula:
-      'best use = highest margin per MW-day after capital charge (with --months: the projected NPV × CRF(r, years)/365), within the capex budget; switching payback = capex per MW of the best use / (its margin before capex − the current use\'s); the switch as a project = best use capex − ASIC fleet resale at the switch, construction months with no revenue, then the gain over the current use; mining parity BTC price P* = P + (margin_rival − margin_mining)/(BTC per MW-day × (1 − revenue opex share))',
-    from: ['marginAfterCapitalChargeUsdPerDay', 'cashUsdPerDay', 'capexUsd', 'btcPriceUsd', 'asicResaleFraction', 'constructionMonths', 'capexBudgetUsd'],
+      'options: each new use at its margin per MW-day after capital charge (with --months: projected NPV × CRF(r, years)/365); the current use kept one more year, capex sunk: staying cash − (S0·(1+r) − S1)/365, S0 = ASIC resale today, S1 = S0·(1 − resale decline); the power left unused: energy resold − site fixed opex. Verdict = the first of those with NPV ≥ 0 (else the first), by that margin, within the capex budget; switching payback = (capex − S0) / (the new use\'s margin before capex − staying cash); the switch as a project = best use capex on its schedule − S0, construction months with no revenue, then the gain over staying; mining parity BTC price P* = P + (margin_rival − margin_mining)/(BTC per MW-day × (1 − revenue opex share)), at today\'s difficulty',
+    from: ['marginAfterCapitalChargeUsdPerDay', 'cashUsdPerDay', 'capexUsd', 'btcPriceUsd', 'asicResaleFraction', 'asicResaleDeclinePerYear', 'discountRate:<kind>', 'constructionMonths', 'capexBudgetUsd', 'powerSaleUsdPerKWh'],
   },
 };
 
@@ -166,7 +174,8 @@ function unusedInputs(cmp: Comparison, priced: PricedRow[], o: ReportOptions, d:
   if (!aiGpu) unused.add('networkStorageShareOfCriticalIT');
   if (!priced.some((x) => x.hall === 'ai')) unused.add('constructionMonths');
   if (!priced.some((x) => x.kind === 'gpu-mining' || x.kind === 'gpu-inference-tokens' || x.kind === 'gpu-rental')) unused.add('gpuResaleFraction');
-  if (!has('asic-mining') || (!d.switching && !d.split)) unused.add('asicResaleFraction');
+  if (!has('asic-mining') || (!d.switching && !d.split && !d.uses.some((u) => u.keep && u.keep.resaleNowUsdPerMW > 0))) unused.add('asicResaleFraction').add('asicResaleDeclinePerYear');
+  for (const k of Object.keys(DEFAULT_OPEX)) if (!priced.some((x) => x.kind === opexKind(k))) unused.add(`discountRate:${k}`);
   if (!has('hosting-lease')) unused.add('leaseRetrofitCapexUsdPerMW');
   return unused;
 }
@@ -189,22 +198,19 @@ function projectedFinance(r: ResolvedInputs, o: ReportOptions, rows: ComparisonR
       series.set(c.id, list);
     }
   }
-  const terms = { discountRate: r.finance.discountRate, constructionMonths: r.finance.constructionMonths };
   const monthly = (id: string) => series.get(id) ?? null;
-  return { rows: rows.map((x) => (x.priced ? withProject(x, terms, monthly(x.id)) : x)), monthly };
+  return { rows: rows.map((x) => (x.priced ? withProject(x, { discountRate: x.discountRate, constructionMonths: r.finance.constructionMonths }, monthly(x.id)) : x)), monthly };
+}
+
+/** The verdict's ranking rules from the resolved inputs (the decision and what flips it share them). */
+function rankRulesOf(r: ResolvedInputs): RankRules {
+  const f = r.finance;
+  return { currentUseId: r.currentUseId, discountRate: f.discountRate, capexBudgetUsd: f.capexBudgetUsd, capacityMW: r.comparison.site.powerCapacityMW, asicResaleFraction: f.asicResaleFraction, asicResaleDeclinePerYear: f.asicResaleDeclinePerYear };
 }
 
 function decisionOf(r: ResolvedInputs, cmp: Comparison, rows: ComparisonRow[], monthly: ((id: string) => readonly number[] | null) | null): Decision {
   try {
-    return decide(rows, {
-      market: { btcPriceUsd: cmp.btcPriceUsd, hashpriceUsdPerPHDay: cmp.hashpriceUsdPerPHDay },
-      currentUseId: r.currentUseId,
-      discountRate: r.finance.discountRate,
-      capexBudgetUsd: r.finance.capexBudgetUsd,
-      capacityMW: r.comparison.site.powerCapacityMW,
-      asicResaleFraction: r.finance.asicResaleFraction,
-      monthly,
-    });
+    return decide(rows, { market: { btcPriceUsd: cmp.btcPriceUsd, hashpriceUsdPerPHDay: cmp.hashpriceUsdPerPHDay }, idle: cmp.idle, ...rankRulesOf(r), monthly });
   } catch (err) {
     if (err instanceof RangeError) throw new InputError(err.message);
     throw err;
@@ -221,7 +227,7 @@ export function buildProfitReport(r: ResolvedInputs, o: ReportOptions): ProfitRe
   const u = primary?.perUnit ?? null;
   const projection = projectionOf(r, o);
   const sensitivity = o.sensitivity ? sensitivityOf(r, priced) : null;
-  const flips = o.flips === false ? null : verdictSensitivity(r.comparison, { currentUseId: decision.currentUseId, capexBudgetUsd: r.finance.capexBudgetUsd, capacityMW: r.comparison.site.powerCapacityMW });
+  const flips = o.flips === false ? null : verdictSensitivity(r.comparison, { ...rankRulesOf(r), currentUseId: decision.currentUseId });
   const unused = unusedInputs(cmp, priced, o, decision);
   const warnings = r.warnings.filter((w) => !unused.has(w.split(' ')[0] ?? ''));
   for (const row of cmp.rows) {

@@ -1,25 +1,29 @@
 /**
- * Switching as a project, and the best split of the site's MW between uses. Pure.
+ * Switching as a project, and the best split of the site's MW between options. Pure.
  *
- * Switch project (per MW of site power), from the current use to the best one:
- *   t = 0: the best use's capex, less the resale of the current use's ASIC fleet (sold at the switch);
- *   construction: the hall is rebuilt, neither use earns (the current use's cash, good or bad, stops);
- *   then the best use's monthly cash. Payback = the month its cumulative gain over staying (the
- *   current use's cash, no new capex; a miner losing money on its energy is off, as its operator
- *   would have it) repays the net capex. The NPV gain discounts switching minus
- *   staying over the best use's horizon (its project's years, residual included).
+ * Switch project (per MW of site power), from the current use to the best new one:
+ *   the best use's capex on its schedule (src/profit/capex-schedule.ts), less the resale of the
+ *   current use's ASIC fleet (sold at the switch, today); construction: the hall is rebuilt,
+ *   neither use earns (the current use's cash, good or bad, stops); then the best use's monthly
+ *   cash. Payback = the month its cumulative gain over staying (the current use's cash, no new
+ *   capex; a miner losing money on its energy is off, as its operator would have it) repays the
+ *   net capex. The NPV gain is the best use's NPV at its own rate, plus the resale, less staying's
+ *   cash over the same horizon at the current use's rate (each stream at its own risk: value
+ *   additivity, Brealey, Myers & Allen ch. 7).
+ * Selling (the best option is to leave the power unused): the fleet's resale today, no capex; the
+ *   NPV gain is the idle year's NPV less keeping's (src/profit/options.ts).
  *
- * Split: x_i MW of use i, Σ x_i ≤ site MW, Σ capex_i · x_i ≤ budget, maximising Σ x_i · value_i
- * (value = margin per MW-day after capital charge; for the current use, whose capex is sunk, its
- * margin before capex less the capital charge on the resale it forgoes by keeping the fleet). A
- * linear programme with two constraints has an optimum with at most two uses at a vertex, so
- * every single use and every pair with both constraints tight is tried (a small exhaustive search).
+ * Split: x_i MW of option i, Σ x_i ≤ site MW, Σ capex_i · x_i ≤ budget, maximising Σ x_i · value_i
+ * (value = the option's rank per MW-day: after capital charge for a new use, after the opportunity
+ * cost for the current one, whose capex is sunk). Options that destroy value take no MW. A linear
+ * programme with two constraints has an optimum with at most two options at a vertex, so every
+ * single option and every pair with both constraints tight is tried (a small exhaustive search).
  */
-import { capitalRecoveryFactor, npv } from './finance.js';
+import { npv, npvDated } from './finance.js';
 import { FINANCE_DAYS_PER_MONTH } from './project-finance.js';
 import type { PricedRow } from './model-types.js';
 
-/** The switch from the current use to the best one, as a project. */
+/** The switch from the current use to the best option, as a project. */
 export interface SwitchProject {
   fromUseId: string;
   toUseId: string;
@@ -34,7 +38,7 @@ export interface SwitchProject {
   basis: 'snapshot' | 'projection';
 }
 
-/** Monthly operating cash per MW (calendar months from today), or null for today's every month. */
+/** Monthly operating cash per MW (calendar months from today, finance months), or null for today's every month. */
 export type MonthlyCash = (id: string) => readonly number[] | null;
 
 /** Resale of the current use's devices at the switch, per MW (ASIC fleets only). */
@@ -53,20 +57,22 @@ export function stayingCashUsdPerMWDay(current: PricedRow): number {
   return Math.max(0, e.cashUsdPerDay + e.fixedOpexUsdPerDay) - e.fixedOpexUsdPerDay;
 }
 
-/** The switch project from `current` to `best` (see the module comment). */
-export function switchProject(best: PricedRow, current: PricedRow, opts: { discountRate: number; asicResaleFraction: number; monthly: MonthlyCash }): SwitchProject | null {
+/** A use's cash in finance month k: from its projected series (the last month repeated), or today's. */
+export function monthlyCashOf(id: string, snapshotUsdPerDay: number, monthly: MonthlyCash): (k: number) => number {
+  const m = monthly(id);
+  const snap = snapshotUsdPerDay * FINANCE_DAYS_PER_MONTH;
+  return (k: number) => (m === null ? snap : (m[Math.min(k, m.length - 1)] ?? snap));
+}
+
+/** The switch project from `current` to the new use `best` (see the module comment). */
+export function switchProject(best: PricedRow, current: PricedRow, opts: { asicResaleFraction: number; monthly: MonthlyCash }): SwitchProject | null {
   const p = best.project;
   if (!p || best.perMW.capexUsd === null) return null;
   const resale = asicResaleUsdPerMW(current, opts.asicResaleFraction);
   const capex = best.perMW.capexUsd;
   const months = p.constructionMonths + Math.round(p.lifeYears * 12);
-  const cashOf = (r: PricedRow, snapUsdPerDay: number) => {
-    const m = opts.monthly(r.id);
-    const snap = snapUsdPerDay * FINANCE_DAYS_PER_MONTH;
-    return (k: number) => (m === null ? snap : (m[Math.min(k, m.length - 1)] ?? snap));
-  };
-  const bestCash = cashOf(best, best.perMW.cashUsdPerDay);
-  const curCash = cashOf(current, stayingCashUsdPerMWDay(current));
+  const bestCash = monthlyCashOf(best.id, best.perMW.cashUsdPerDay, opts.monthly);
+  const curCash = monthlyCashOf(current.id, stayingCashUsdPerMWDay(current), opts.monthly);
   let cum = resale - capex;
   let payback: number | null = cum >= 0 ? 0 : null;
   const stay = new Array<number>(p.horizonYears + 1).fill(0);
@@ -78,25 +84,23 @@ export function switchProject(best: PricedRow, current: PricedRow, opts: { disco
       cum += gain;
     }
   }
-  const sw = p.cashFlowsUsdPerMW.map((x, t) => (t === 0 ? x + resale : x) - stay[t]!);
-  return {
-    fromUseId: current.id,
-    toUseId: best.id,
-    constructionMonths: p.constructionMonths,
-    capexUsdPerMW: capex,
-    asicResaleUsdPerMW: resale,
-    paybackMonths: payback,
-    npvGainUsdPerMW: npv(opts.discountRate, sw),
-    basis: p.basis,
-  };
+  // Switching minus staying: the best use's dated flows at its rate and the fleet sold today, less staying's year-end cash at the current use's rate.
+  const npvGain = npvDated(best.discountRate, p.flowsUsdPerMW) + resale - npv(current.discountRate, stay);
+  return { fromUseId: current.id, toUseId: best.id, constructionMonths: p.constructionMonths, capexUsdPerMW: capex, asicResaleUsdPerMW: resale, paybackMonths: payback, npvGainUsdPerMW: npvGain, basis: p.basis };
 }
 
-/** MW of one use in the split. */
+/** Selling the current use and leaving the power unused: the resale today, the NPV gain of the idle year over keeping's. */
+export function sellProject(current: { id: string; npvUsdPerMW: number | null; resaleNowUsdPerMW: number }, idle: { id: string; npvUsdPerMW: number | null }, basis: 'snapshot' | 'projection'): SwitchProject {
+  const gain = idle.npvUsdPerMW === null || current.npvUsdPerMW === null ? null : idle.npvUsdPerMW - current.npvUsdPerMW;
+  return { fromUseId: current.id, toUseId: idle.id, constructionMonths: 0, capexUsdPerMW: 0, asicResaleUsdPerMW: current.resaleNowUsdPerMW, paybackMonths: 0, npvGainUsdPerMW: gain, basis };
+}
+
+/** MW of one option in the split. */
 export interface SplitPart {
   id: string;
   mw: number;
   capexUsd: number;
-  /** Value per day of these MW (margin after capital charge; the current use: see the module comment). */
+  /** Value per day of these MW (the option's rank per MW-day × MW). */
   valueUsdPerDay: number;
 }
 
@@ -109,36 +113,29 @@ export interface Split {
   capexBudgetUsd: number | null;
 }
 
-interface Candidate {
+/** An option the split may give MW to: its value per MW-day and the new capex per MW it needs. */
+export interface SplitCandidate {
   id: string;
   valuePerMWDay: number;
   capexPerMW: number;
 }
 
-function evaluate(xs: Array<[Candidate, number]>, capacityMW: number, budget: number | null): Split {
+function evaluate(xs: Array<[SplitCandidate, number]>, capacityMW: number, budget: number | null): Split {
   const parts = xs.filter(([, mw]) => mw > 1e-9).map(([c, mw]) => ({ id: c.id, mw, capexUsd: mw * c.capexPerMW, valueUsdPerDay: mw * c.valuePerMWDay }));
   const used = parts.reduce((s, p) => s + p.mw, 0);
   return { parts, idleMW: Math.max(0, capacityMW - used), capexUsd: parts.reduce((s, p) => s + p.capexUsd, 0), valueUsdPerDay: parts.reduce((s, p) => s + p.valueUsdPerDay, 0), capexBudgetUsd: budget };
 }
 
 /**
- * Best split of `capacityMW` between the priced uses (with capex known) under `budgetUsd` (null =
- * no budget). The current use needs no new capex. Uses that lose money take no MW.
+ * Best split of `capacityMW` between the candidates under `budgetUsd` (null = no budget). The
+ * candidates are the options that create value (the caller's choice); those with no value per
+ * MW-day above 0 take no MW.
  */
-export function bestSplit(rows: readonly PricedRow[], current: PricedRow | null, opts: { capacityMW: number; budgetUsd: number | null; discountRate: number; asicResaleFraction: number }): Split {
-  const cands: Candidate[] = [];
-  for (const r of rows) {
-    if (r.perMW.capexUsd === null || r.perMW.marginAfterCapitalChargeUsdPerDay === null) continue;
-    if (current && r.id === current.id) {
-      const resale = asicResaleUsdPerMW(r, opts.asicResaleFraction);
-      const keepCharge = resale > 0 ? (resale * capitalRecoveryFactor(opts.discountRate, r.perMW.capexLives.deviceYears)) / 365 : 0;
-      cands.push({ id: r.id, valuePerMWDay: r.perMW.cashUsdPerDay - keepCharge, capexPerMW: 0 });
-    } else cands.push({ id: r.id, valuePerMWDay: r.perMW.marginAfterCapitalChargeUsdPerDay, capexPerMW: r.perMW.capexUsd });
-  }
+export function bestSplit(cands: readonly SplitCandidate[], opts: { capacityMW: number; budgetUsd: number | null }): Split {
   const good = cands.filter((c) => c.valuePerMWDay > 0);
   const cap = opts.capacityMW;
   const B = opts.budgetUsd;
-  const fit = (c: Candidate) => (B === null || c.capexPerMW <= 0 ? cap : Math.min(cap, B / c.capexPerMW));
+  const fit = (c: SplitCandidate) => (B === null || c.capexPerMW <= 0 ? cap : Math.min(cap, B / c.capexPerMW));
   let best = evaluate([], cap, B);
   const consider = (s: Split) => {
     if (s.valueUsdPerDay > best.valueUsdPerDay + 1e-9) best = s;

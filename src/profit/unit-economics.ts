@@ -28,8 +28,10 @@ export interface UnitInput {
   energyPaidByTenant?: boolean;
   /** This use's opex (its kind's terms); default none. */
   opex?: OpexTerms | null;
-  /** Months the use is built before it earns (AI hall): its capex carries interest until then. */
+  /** Whole months the use is built before it earns (AI hall): its retrofit is paid monthly and carries interest until then; its devices are paid at commissioning. */
   constructionMonths?: number;
+  /** This use's discount rate (its hurdle rate), fraction per year; default the site's. */
+  discountRate?: number;
   /** Operator dispatch of an interruptible use: hourly price shape (mean 1) and the sale price of energy not drawn. */
   dispatch?: { priceShape: readonly number[]; saleUsdPerKWh: number | null } | null;
 }

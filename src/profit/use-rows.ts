@@ -11,6 +11,7 @@ import type {
   DeviceCapex,
   FigureCommon,
   HashFigure,
+  IdleOption,
   InferFigure,
   LeaseTerms,
   MarketParams,
@@ -41,6 +42,11 @@ export function opexKindOf(kind: OptionKind): OpexKind {
   return kind === 'gpu-inference-tokens' ? 'gpu-inference' : kind;
 }
 
+/** The discount rate of a use kind: its own hurdle rate (site.discountRateByKind), else the site's. */
+export function rateOf(site: Pick<SiteParams, 'discountRate' | 'discountRateByKind'>, kind: OptionKind): number {
+  return site.discountRateByKind?.[opexKindOf(kind)] ?? site.discountRate ?? 0;
+}
+
 function pricedRow(head: RowHead, perUnit: UnitEconomics, site: SiteParams, pricedAnyway: string | null): PricedRow {
   const unitsPerMW = 1e6 / perUnit.sitePowerW;
   const perMW = scaleUnit(perUnit, unitsPerMW);
@@ -50,6 +56,7 @@ function pricedRow(head: RowHead, perUnit: UnitEconomics, site: SiteParams, pric
     notPricedReason: null,
     pricedAnyway,
     unitsPerMW,
+    discountRate: rateOf(site, head.kind),
     perUnit,
     perMW,
     site: scaleUnit(perMW, site.powerCapacityMW),
@@ -97,6 +104,22 @@ export function dispatchOf(site: SiteParams): UnitInput['dispatch'] {
   const mean = profile && profile.length ? profile.reduce((a, b) => a + b, 0) / profile.length : 1;
   const priceShape = profile && profile.length && mean > 0 ? profile.map((p) => p / mean) : [1];
   return { priceShape, saleUsdPerKWh: sale };
+}
+
+/**
+ * A MW of site power left unused: with a sale price, the energy is bought and resold in every hour
+ * the sale pays more than the hour's price, as a switched-off miner's energy is (unit-economics.ts;
+ * a negative hour sells nothing); the site's fixed opex is paid either way.
+ */
+export function idleOf(site: SiteParams): IdleOption {
+  const sale = site.powerSaleUsdPerKWh ?? null;
+  const d = dispatchOf({ ...site, dispatch: 'operator' });
+  const shape = d?.priceShape.length ? d.priceShape : [1];
+  let perKWh = 0;
+  if (sale !== null) for (const w of shape) perKWh += site.powerPriceUsdPerKWh * w >= 0 ? Math.max(0, sale - site.powerPriceUsdPerKWh * w) : 0;
+  const powerSaleUsdPerMWDay = (1000 * 24 * perKWh) / shape.length;
+  const fixedOpexUsdPerMWDay = site.fixedOpexUsdPerMWYear / DAYS_PER_YEAR;
+  return { powerSaleUsdPerKWh: sale, powerSaleUsdPerMWDay, fixedOpexUsdPerMWDay, cashUsdPerMWDay: powerSaleUsdPerMWDay - fixedOpexUsdPerMWDay };
 }
 
 function firmNote(site: SiteParams): string | null {
@@ -176,6 +199,7 @@ export function gpuMiningRow(hash: HashFigure, ctx: Ctx): ComparisonRow {
       btcPriceUsd: market.btcPriceUsd,
       capex: gpuCapexOf(hash, site),
       opex: site.opex?.['gpu-mining'] ?? null,
+      discountRate: rateOf(site, 'gpu-mining'),
       dispatch: dispatchOf(site),
     },
     site,
@@ -220,6 +244,7 @@ export function aiRow(
       capex: gpuCapexOf(f, site),
       retrofit: retrofitFor(powerW, site),
       opex: site.opex?.[opexKindOf(id)] ?? null,
+      discountRate: rateOf(site, id),
       constructionMonths: site.constructionMonths ?? 0,
     },
     site,
@@ -251,6 +276,7 @@ export function leaseRow(lease: LeaseTerms, site: SiteParams): PricedRow {
       retrofit: { usd: r.capexUsdPerMW / site.aiPue, years: r.years },
       energyPaidByTenant: lease.powerPaidBy === 'tenant',
       opex: site.opex?.['hosting-lease'] ?? null,
+      discountRate: rateOf(site, 'hosting-lease'),
       constructionMonths: site.constructionMonths ?? 0,
     },
     site,
@@ -285,6 +311,7 @@ export function asicRow(a: SiteAsic, ctx: Ctx): PricedRow {
       btcPriceUsd: market.btcPriceUsd,
       capex: a,
       opex: site.opex?.['asic-mining'] ?? null,
+      discountRate: rateOf(site, 'asic-mining'),
       dispatch: dispatchOf(site),
     },
     site,

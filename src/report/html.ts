@@ -344,14 +344,16 @@ function flipsCard(r: RunRow, i: number): string | null {
   const p = r.profit!;
   const f = p.flips;
   if (!f || !f.tornado.length) return null;
-  const useLabel = (id: string) => p.rows.find((u) => u.use === id)?.label ?? id;
+  const useLabel = (id: string) => p.rows.find((u) => u.use === id)?.label ?? f.useLabels[id] ?? id;
   const best = useLabel(f.bestUseId);
+  // When the verdict is to leave the power unused, the tornado follows the best use.
+  const subject = useLabel(f.marginOfUseId);
   const base = f.baseUsdPerMWDay ?? (f.tornado[0]!.atLow + f.tornado[0]!.atHigh) / 2;
-  const rate = f.discountRate === null ? '' : ` at a ${Number((f.discountRate * 100).toPrecision(3))} % cost of capital`;
+  const rate = f.discountRate === null ? '' : ` at a ${Number((f.discountRate * 100).toPrecision(3))} % cost of capital${subject !== best ? ` (${subject})` : ''}`;
   const chart = tornadoChart({
     id: `chart-tornado-${i}`,
-    title: `What moves the margin of ${best}`,
-    xTitle: `margin of ${best} per MW-day after capital charge (USD)`,
+    title: `What moves the margin of ${subject}`,
+    xTitle: `margin of ${subject} per MW-day after capital charge (USD)`,
     base,
     rows: f.tornado.slice(0, 8).map((b) => ({
       label: b.label,

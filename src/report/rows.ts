@@ -106,9 +106,13 @@ export interface DecisionLabel {
 /** What flips the verdict of a profit block (src/profit/flips.ts): the tornado and the flip points. */
 export interface FlipsView {
   bestUseId: string;
+  /** The use whose margin the tornado shows (the verdict's, or the best use when the verdict leaves the power unused). */
+  marginOfUseId: string;
+  /** Labels of the verdict's options by id (the power left unused is no row). */
+  useLabels: Record<string, string>;
   /** ± range of the tornado, fraction. */
   rangeFraction: number;
-  /** Cost of capital of the verdict, fraction per year (null in blocks that do not say). */
+  /** Discount rate of that use (its hurdle rate; the verdict's one rate in reports before 2.2), fraction per year (null in blocks that do not say). */
   discountRate: number | null;
   /** Margin per MW-day after capital charge of the best use at today's inputs. */
   baseUsdPerMWDay: number | null;
@@ -370,12 +374,15 @@ function flipsOf(d: Record<string, unknown>, dec: Record<string, unknown> | null
     const [base, value, change] = [num(f.base), num(f.value), num(f.change)];
     return base === null || value === null || change === null ? [] : [{ label: str(f.label) ?? str(f.input) ?? 'input', unit: str(f.unit) ?? '', base, value, change, toUseId: str(f.toUseId) ?? '?' }];
   });
-  const bestUse = Array.isArray(dec?.uses) ? dec.uses.filter(isObj).find((u) => u.id === best) : undefined;
+  const subject = str(s.marginOfUseId) ?? best;
+  const use = Array.isArray(dec?.uses) ? dec.uses.filter(isObj).find((u) => u.id === subject) : undefined;
   return {
     bestUseId: best,
+    marginOfUseId: subject,
+    useLabels: Object.fromEntries((Array.isArray(dec?.uses) ? dec.uses.filter(isObj) : []).flatMap((u) => (str(u.id) && str(u.label) ? [[str(u.id)!, str(u.label)!]] : []))),
     rangeFraction: num(s.rangeFraction) ?? 0.2,
-    discountRate: num(dec?.discountRate),
-    baseUsdPerMWDay: bestUse ? num(bestUse.marginAfterCapitalChargeUsdPerMWDay) : null,
+    discountRate: num(use?.discountRate) ?? num(dec?.discountRate),
+    baseUsdPerMWDay: use ? (num(use.decisionMarginUsdPerMWDay) ?? num(use.marginAfterCapitalChargeUsdPerMWDay)) : null,
     tornado,
     flips,
   };
