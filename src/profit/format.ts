@@ -198,7 +198,7 @@ export function formatProfitReport(rep: ProfitReport): string {
 export function formatComparison(cmp: { rows: readonly ComparisonRow[]; headline?: string }, siteMW: number | null = null): string {
   const out: string[] = [];
   if (cmp.headline) out.push(cmp.headline, '');
-  out.push('Per MW of site power (IT × PUE); "after capex" = with the straight-line depreciation of every capex the use needs; "after capital charge" = with capex × CRF(r, life) instead (the cost of capital, see below):');
+  out.push('Per MW of site power (IT × PUE); "after capex" = with the straight-line depreciation of every capex the use needs; "after capital charge" = with capex × CRF(r, life) instead (the cost of capital, see below). Each row prices its use as a new purchase; the verdict ranks the current use on its decision basis, its capex sunk (`profit` lists the options it ranked):');
   out.push(econTable(cmp.rows, ['devices/MW'], (r) => [r.priced && r.kind !== 'hosting-lease' ? fmtNum(r.unitsPerMW) : '—'], (r) => r.perMW));
   out.push('');
   out.push('Per device:');

@@ -17,7 +17,7 @@ function short(label: string): string {
 /** Whole dollars from $100 (a verdict needs no cents). */
 const usd = (x: number) => fmtUsd(Math.abs(x) >= 100 ? Math.round(x) : x);
 const perMWDay = (x: number) => `${x >= 0 ? '+' : ''}${usd(x)}/MW-day`;
-const pct = (x: number) => `${Number((x * 100).toPrecision(3))} %`;
+const pct = (x: number) => `${x < 0 ? '−' : ''}${Number((Math.abs(x) * 100).toPrecision(3))} %`;
 const signedUsd = (x: number) => `${x >= 0 ? '+' : '−'}${fmtUsd(Math.abs(x), { compact: true })}`;
 
 function fmtMonths(m: number): string {
