@@ -30,6 +30,61 @@ function fmt(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '?' : v.toFixed(digits);
 }
 
+/** The text `power sample` prints for one energy reading. */
+function formatSample(e: Record<string, any>, j: NonNullable<ReturnType<typeof energyJoules>>): string[] {
+  const lines = [
+    `${j.kind === 'declared' ? 'declared watts, not measured' : `${e.meter} (${e.scope})`}: ${fmt(j.energyJ, 3)} J over ${fmt(j.timeS, 3)} s = ${fmt(j.avgPowerW, 2)} W average` +
+      (typeof e.uncertaintyJ === 'number' ? ` (± ${fmt(e.uncertaintyJ, 3)} J)` : e.uncertaintyJ === null ? ' (uncertainty unknown)' : ''),
+    `  method: ${e.method}`,
+  ];
+  if (typeof e.uncertaintyNote === 'string') lines.push(`  uncertainty: ${e.uncertaintyNote}`);
+  if (typeof e.label === 'string') lines.push(`  measures: ${e.label}`);
+  if (j.kind === 'metered') lines.push(
+    `  samples ${e.samples}; sensor update period ${e.sensorUpdatePeriodS == null ? 'unknown' : `${fmt(Number(e.sensorUpdatePeriodS) * 1000, 1)} ms`}` +
+      (e.pollIntervalS !== undefined ? `; poll interval ${fmt(Number(e.pollIntervalS) * 1000, 1)} ms` : ''),
+  );
+  if (typeof e.windowRule === 'string') lines.push(`  window: ${e.windowRule}`);
+  if (!j.complete) lines.push(`  INCOMPLETE: ${j.incompleteReason}`);
+  return lines;
+}
+
+/** `power sample`: one meter over a fixed time, no workload. */
+async function powerSample(opts: MeterOptions & { seconds: number; json?: boolean }, cmd: Command): Promise<void> {
+  const g = cmd.optsWithGlobals() as { adapter?: string };
+  validateMeterOptions(opts);
+  // Auto-detection maps the meter to the adapter in use; explicit meters need no adapter.
+  let adapter: AdapterIdentity | null = null;
+  if (opts.meter === undefined && opts.watts === undefined && opts.meterCmd === undefined) {
+    try {
+      const opened = await openAdapter(g.adapter);
+      adapter = identityOf(opened.report);
+    } catch (err) {
+      if (!(err instanceof NoAdapterError)) throw err;
+    }
+  }
+  const choice = await createEnergyMonitor(opts, { adapter, workload: workloadFor('hash', adapter) });
+  for (const w of choice.warnings) warn(w);
+  if (!choice.monitor) {
+    if (opts.json) printJson({ measured: false, reason: choice.reason });
+    else process.stdout.write(`${choice.reason}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const monitor = choice.monitor;
+  try {
+    await monitor.begin('sample');
+    await sleep(opts.seconds * 1000);
+    const e = await monitor.end('sample');
+    const j = energyJoules(e);
+    if (!j || !j.complete) process.exitCode = 1;
+    if (opts.json) printJson({ ...e, meterInfo: monitor.info ?? null });
+    else if (!j) process.stdout.write(`${e.measured ? 'no joules' : e.reason}\n`);
+    else process.stdout.write(formatSample(e as Record<string, any>, j).join('\n') + '\n');
+  } finally {
+    await monitor.close();
+  }
+}
+
 /** Register the `power` command group. */
 export function registerPower(program: Command): void {
   const power = program.command('power').description('power meters: list them, or sample energy over a fixed time');
@@ -60,60 +115,5 @@ export function registerPower(program: Command): void {
     // No workload here: the sample itself is the measurement, so no idle baseline and no
     // --min-window by default (the 10-update-period rule still holds).
     { idleBaselineS: 0, minWindowS: 0 },
-  ).action(async (opts: MeterOptions & { seconds: number; json?: boolean }, cmd: Command) => {
-    const g = cmd.optsWithGlobals() as { adapter?: string };
-    validateMeterOptions(opts);
-    // Auto-detection maps the meter to the adapter in use; explicit meters need no adapter.
-    let adapter: AdapterIdentity | null = null;
-    if (opts.meter === undefined && opts.watts === undefined && opts.meterCmd === undefined) {
-      try {
-        const opened = await openAdapter(g.adapter);
-        adapter = identityOf(opened.report);
-      } catch (err) {
-        if (!(err instanceof NoAdapterError)) throw err;
-      }
-    }
-    const choice = await createEnergyMonitor(opts, { adapter, workload: workloadFor('hash', adapter) });
-    for (const w of choice.warnings) warn(w);
-    if (!choice.monitor) {
-      if (opts.json) printJson({ measured: false, reason: choice.reason });
-      else process.stdout.write(`${choice.reason}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const monitor = choice.monitor;
-    try {
-      await monitor.begin('sample');
-      await sleep(opts.seconds * 1000);
-      const e = await monitor.end('sample');
-      const doc = { ...e, meterInfo: monitor.info ?? null };
-      const j = energyJoules(e);
-      if (!j || !j.complete) process.exitCode = 1;
-      if (opts.json) {
-        printJson(doc);
-        return;
-      }
-      if (!j) {
-        process.stdout.write(`${e.measured ? 'no joules' : e.reason}\n`);
-        return;
-      }
-      const x = e as Record<string, any>;
-      const lines = [
-        `${j.kind === 'declared' ? 'declared watts, not measured' : `${x.meter} (${x.scope})`}: ${fmt(j.energyJ, 3)} J over ${fmt(j.timeS, 3)} s = ${fmt(j.avgPowerW, 2)} W average` +
-          (typeof x.uncertaintyJ === 'number' ? ` (± ${fmt(x.uncertaintyJ, 3)} J)` : x.uncertaintyJ === null ? ' (uncertainty unknown)' : ''),
-        `  method: ${x.method}`,
-      ];
-      if (typeof x.uncertaintyNote === 'string') lines.push(`  uncertainty: ${x.uncertaintyNote}`);
-      if (typeof x.label === 'string') lines.push(`  measures: ${x.label}`);
-      if (j.kind === 'metered') lines.push(
-        `  samples ${x.samples}; sensor update period ${x.sensorUpdatePeriodS == null ? 'unknown' : `${fmt(Number(x.sensorUpdatePeriodS) * 1000, 1)} ms`}` +
-          (x.pollIntervalS !== undefined ? `; poll interval ${fmt(Number(x.pollIntervalS) * 1000, 1)} ms` : ''),
-      );
-      if (typeof x.windowRule === 'string') lines.push(`  window: ${x.windowRule}`);
-      if (!j.complete) lines.push(`  INCOMPLETE: ${j.incompleteReason}`);
-      process.stdout.write(lines.join('\n') + '\n');
-    } finally {
-      await monitor.close();
-    }
-  });
+  ).action(powerSample);
 }

@@ -86,6 +86,66 @@ export function defaultCapacity(sliceNonces: number, targetTop: number): number 
   return Math.min(1 << 20, Math.max(256, Math.ceil(4 * expected + 64)));
 }
 
+/** Hands out consecutive slices of [start, start + count) until the range, the time or the hit budget ends. */
+function sliceScheduler(o: SearchOptions, sliceNonces: number, deadlineMs: number, confirmed: readonly number[]) {
+  const end = o.start + o.count;
+  const state = { nextBase: o.start, stoppedBy: 'done' as SearchStop };
+  const next = () => {
+    if (state.nextBase >= end) return null;
+    if (performance.now() >= deadlineMs) {
+      state.stoppedBy = 'time-limit';
+      return null;
+    }
+    if (o.maxResults !== undefined && confirmed.length >= o.maxResults) {
+      state.stoppedBy = 'max-results';
+      return null;
+    }
+    const count = Math.min(sliceNonces, end - state.nextBase);
+    const s = { base: state.nextBase, count };
+    state.nextBase += count;
+    return s;
+  };
+  return { state, next };
+}
+
+/** Re-check one slice's GPU candidates on the host; a candidate the kernel got wrong is a kernel bug. */
+function checkSliceCandidates(
+  o: SearchOptions,
+  targetTop: number,
+  r: { slice: { base: number; count: number }; candidates: readonly number[] },
+  candidates: number[],
+  confirmed: number[],
+): void {
+  for (const n of r.candidates) {
+    if (n < r.slice.base || n >= r.slice.base + r.slice.count) {
+      throw new Error(`kernel reported nonce ${n} outside its slice [${r.slice.base}, ${r.slice.base + r.slice.count})`);
+    }
+    const h = digestToBigInt(hostDigest(o.header, n));
+    // The GPU filter is exact on the top word; a candidate failing it is a kernel bug, not noise.
+    if (Number(h >> 224n) > targetTop) throw new Error(`kernel reported nonce ${n} whose hash top word exceeds the target's: kernel bug`);
+    candidates.push(n);
+    if (h <= o.target) confirmed.push(n);
+  }
+}
+
+/** Sort the hits, refuse duplicates (overlapping slices), and cut the answer to `maxResults`. */
+function settleHits(o: SearchOptions, candidates: number[], confirmed: number[], scanned: { nextBase: number; stoppedBy: SearchStop }) {
+  candidates.sort((a, b) => a - b);
+  confirmed.sort((a, b) => a - b);
+  for (let i = 1; i < candidates.length; i++) {
+    if (candidates[i] === candidates[i - 1]) throw new Error(`nonce ${candidates[i]} reported twice: slices overlap`);
+  }
+  let scannedEnd = scanned.nextBase;
+  let nonces = confirmed;
+  let stoppedBy = scanned.stoppedBy;
+  if (o.maxResults !== undefined && confirmed.length > o.maxResults) {
+    nonces = confirmed.slice(0, o.maxResults);
+    scannedEnd = nonces[nonces.length - 1]! + 1;
+    stoppedBy = 'max-results';
+  }
+  return { nonces, scannedEnd, stoppedBy, candidatesInRange: candidates.filter((n) => n < scannedEnd) };
+}
+
 /** Search [start, start + count) for nonces whose SHA256d meets `target`. */
 export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<SearchResult> {
   if (o.header.length !== HEADER_BYTES) throw new UsageError(`header: ${o.header.length} bytes; must be ${HEADER_BYTES}`);
@@ -105,60 +165,20 @@ export async function searchNonces(ctx: GpuContext, o: SearchOptions): Promise<S
     // Slice size: a multiple of the nonces per invocation, within the 1-D grid bound.
     const per = noncesPerInvocation(launch);
     const sliceNonces = Math.max(per, Math.min(engine.maxSliceNonces, Math.floor(slice0 / per) * per));
-    const end = o.start + o.count;
-    let nextBase = o.start;
-    let stoppedBy = 'done' as SearchStop;
     const candidates: number[] = [];
     const confirmed: number[] = [];
     // The time limit counts from the end of the self-check: it bounds the search, not the set-up.
-    const deadline = o.timeLimitS !== undefined ? performance.now() + o.timeLimitS * 1000 : Infinity;
-    const next = () => {
-      if (nextBase >= end) return null;
-      if (performance.now() >= deadline) {
-        stoppedBy = 'time-limit';
-        return null;
-      }
-      if (o.maxResults !== undefined && confirmed.length >= o.maxResults) {
-        stoppedBy = 'max-results';
-        return null;
-      }
-      const count = Math.min(sliceNonces, end - nextBase);
-      const s = { base: nextBase, count };
-      nextBase += count;
-      return s;
-    };
-    await engine.run(next, (r) => {
-      for (const n of r.candidates) {
-        if (n < r.slice.base || n >= r.slice.base + r.slice.count) {
-          throw new Error(`kernel reported nonce ${n} outside its slice [${r.slice.base}, ${r.slice.base + r.slice.count})`);
-        }
-        const h = digestToBigInt(hostDigest(o.header, n));
-        // The GPU filter is exact on the top word; a candidate failing it is a kernel bug, not noise.
-        if (Number(h >> 224n) > targetTop) throw new Error(`kernel reported nonce ${n} whose hash top word exceeds the target's: kernel bug`);
-        candidates.push(n);
-        if (h <= o.target) confirmed.push(n);
-      }
-    });
-    candidates.sort((a, b) => a - b);
-    confirmed.sort((a, b) => a - b);
-    for (let i = 1; i < candidates.length; i++) {
-      if (candidates[i] === candidates[i - 1]) throw new Error(`nonce ${candidates[i]} reported twice: slices overlap`);
-    }
-    let scannedEnd = nextBase;
-    let nonces = confirmed;
-    if (o.maxResults !== undefined && confirmed.length > o.maxResults) {
-      nonces = confirmed.slice(0, o.maxResults);
-      scannedEnd = nonces[nonces.length - 1]! + 1;
-      stoppedBy = 'max-results';
-    }
-    const candidatesInRange = candidates.filter((n) => n < scannedEnd);
+    const deadlineMs = o.timeLimitS !== undefined ? performance.now() + o.timeLimitS * 1000 : Infinity;
+    const slices = sliceScheduler(o, sliceNonces, deadlineMs, confirmed);
+    await engine.run(slices.next, (r) => checkSliceCandidates(o, targetTop, r, candidates, confirmed));
+    const hits = settleHits(o, candidates, confirmed, slices.state);
     return {
-      nonces,
-      hashes: nonces.map((n) => bytesToHex(Uint8Array.from(hostDigest(o.header, n)).reverse())),
-      candidates: candidatesInRange,
+      nonces: hits.nonces,
+      hashes: hits.nonces.map((n) => bytesToHex(Uint8Array.from(hostDigest(o.header, n)).reverse())),
+      candidates: hits.candidatesInRange,
       start: o.start,
-      scannedEnd,
-      stoppedBy,
+      scannedEnd: hits.scannedEnd,
+      stoppedBy: hits.stoppedBy,
       launch,
       launchLabel: launchLabel(launch),
       targetTop,
