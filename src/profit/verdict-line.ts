@@ -5,7 +5,7 @@
  */
 import { fmtUsd } from './format-num.js';
 import { IDLE_ID, type UseMargin } from './options.js';
-import type { Decision } from './decision.js';
+import type { Decision } from './decision-types.js';
 import type { SwitchProject } from './switching.js';
 
 type DecisionBody = Omit<Decision, 'headline'>;

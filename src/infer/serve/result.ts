@@ -13,7 +13,7 @@ import { qpsText } from './arrivals.js';
 import { lengthText } from './lengths.js';
 import type { ServeLevel } from './levels.js';
 import { bracketOf, levelVerdict, sloText, type Bracket } from './search.js';
-import type { InferServeOptions } from './serve.js';
+import type { InferServeOptions } from './options.js';
 import type { ServeSession } from './session.js';
 
 /** The sustainable figure (the result's `sustainable`). */

@@ -14,12 +14,8 @@ import type { EnergyMonitor } from '../../power/monitor.js';
 import { windowRequirement } from '../../power/monitor.js';
 import type { Measurement } from '../../report/schema.js';
 import type { Ep } from '../decoder.js';
-import type { Variant } from '../builder.js';
-import type { ModelDtype } from '../weights.js';
 import { qpsText, type OfferedQps } from './arrivals.js';
-import type { BatchingRequest } from './batching.js';
-import { lengthBounds, type LengthSpec } from './lengths.js';
-import type { Slos } from './metrics.js';
+import { lengthBounds } from './lengths.js';
 import { measureLevel, realClock, scheduleLevel, type LevelContext, type ServeLevel } from './levels.js';
 import { BoundaryEngine, ContinuousEngine, type EngineContext } from './ort-engine.js';
 import { runLevel, type BatchEngine } from './scheduler.js';
@@ -29,33 +25,9 @@ import { uniform01 } from './arrivals.js';
 import { levelSeed } from './levels.js';
 import { serveMeasurement } from './result.js';
 
-/** Options of one `infer serve` run. */
-export interface InferServeOptions {
-  model: string;
-  ep?: Ep;
-  dtype?: ModelDtype;
-  variant?: Variant;
-  qps: readonly OfferedQps[];
-  /** Offered window of each finite level, s. */
-  durationS: number;
-  maxBatch: number;
-  prompt: LengthSpec;
-  gen: LengthSpec;
-  slo: Slos;
-  /** Bisection probes after the listed levels (0: none). */
-  searchSteps: number;
-  batching: BatchingRequest;
-  seed: number;
-  tokens: 'random' | 'greedy';
-  /** Requests of an `inf` level (default: sized from the warmup to last about durationS). */
-  burstRequests?: number;
-  warmup?: boolean;
-  threads?: number;
-  adapterSpec?: string;
-  allowAdapterMismatch?: boolean;
-  energyReason?: string;
-  log?: (line: string) => void;
-}
+export type { InferServeOptions } from './options.js';
+import type { InferServeOptions } from './options.js';
+
 
 /**
  * Defaults. Latency targets: MLPerf Inference's Server limits for llama2-70b (p99 TTFT 2000 ms,
