@@ -8,11 +8,18 @@
  * command buffers in submission order: WebGPU spec §"Queue timeline"). A slot whose counter exceeds
  * the buffer's capacity is re-scanned as smaller slices (pushed to the front of the work list), so a
  * full buffer costs time, never a candidate.
+ *
+ * When the adapter has `timestamp-query`, each compute pass writes its begin and end time (WebGPU
+ * `timestampWrites`), resolved and copied into the same staging buffer as the results: the sleep
+ * policy (src/hash/wake-planner.ts) predicts from the device's execution time, and the pipeline
+ * figures (src/hash/pipeline.ts) show any gap the queue had between slices.
  */
 import type { GpuContext } from '../gpu/adapter.js';
 import { computePipeline, createBuffer, writeWords } from '../gpu/shaders.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { withTimeout } from '../util/timeout.js';
+import { POLL_SPIN_MS, WakePlanner } from './wake-planner.js';
+import { TimeoutError } from '../util/errors.js';
+import { summarizePipeline, type PipelineFigures, type SliceTiming } from './pipeline.js';
 import { KERNELS, kernelSource, noncesPerWorkgroup, overrideConstants, launchLabel, type LaunchConfig } from './kernels.js';
 import type { ShaderSource } from '../gpu/shaders.js';
 
@@ -52,6 +59,9 @@ interface Slot {
   out: GPUBuffer;
   read: GPUBuffer;
   bindGroup: GPUBindGroup;
+  /** Begin/end timestamps of the slot's compute pass and where they resolve (null without timestamp-query). */
+  query: GPUQuerySet | null;
+  resolve: GPUBuffer | null;
   slice: Slice | null;
   pending: Promise<void> | null;
 }
@@ -76,9 +86,13 @@ export class HashEngine {
   source!: ShaderSource;
   /** Pipeline build time, ms (0 when it came from the cache). */
   compileTimeMs = 0;
-  /** Smoothed execution time per nonce, ms (null until measured): drives the pre-map sleep. */
-  private msPerNonce: number | null = null;
+  /** The sleep policy: when to look at the oldest in-flight slice. */
+  readonly planner = new WakePlanner();
   private lastDoneMs = 0;
+  /** Every completed slice's timing, in completion order (phases take their part with `timingsSince`). */
+  private readonly timings: SliceTiming[] = [];
+  /** Device timestamp origin (ns): device times are ms since this, as Numbers. */
+  private deviceOriginNs: bigint | null = null;
   /** Total time slept before mapping (ms) and time spent waiting on a pending map (ms). */
   readonly waits = { sleptMs: 0, mapWaitMs: 0 };
 
@@ -100,31 +114,48 @@ export class HashEngine {
     return Math.min(2 ** 31, maxGroups * noncesPerWorkgroup(this.opts.launch));
   }
 
+  /** Whether passes are timestamped on the device. */
+  get deviceTimestamps(): boolean {
+    return this.ctx.device.features.has('timestamp-query');
+  }
+
+  /** Bytes of a staging buffer: result header + capacity, then two u64 timestamps (8-aligned). */
+  private get resultBytes(): number {
+    return 16 + 4 * this.opts.resultCapacity;
+  }
+  private get timestampOffset(): number {
+    return Math.ceil(this.resultBytes / 8) * 8;
+  }
+
   private async init(): Promise<void> {
     const { device } = this.ctx;
     this.source = kernelSource(this.opts.launch.variant);
     const built = await computePipeline(device, this.source, overrideConstants(this.opts.launch));
     this.pipeline = built.pipeline;
     this.compileTimeMs = built.compileTimeMs;
-    const cap = this.opts.resultCapacity;
     const label = `hash:${launchLabel(this.opts.launch)}`;
     this.job = createBuffer(device, `${label}:job`, 16 * 64, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const layout = this.pipeline.getBindGroupLayout(0);
-    for (let i = 0; i < this.opts.inFlight; i++) {
-      const params = createBuffer(device, `${label}:params#${i}`, 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-      const out = createBuffer(device, `${label}:results#${i}`, 16 + 4 * cap, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
-      const read = createBuffer(device, `${label}:readback#${i}`, 16 + 4 * cap, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-      const bindGroup = device.createBindGroup({
-        label: `${label}:bind#${i}`,
-        layout,
-        entries: [
-          { binding: 0, resource: { buffer: params } },
-          { binding: 1, resource: { buffer: this.job } },
-          { binding: 2, resource: { buffer: out } },
-        ],
-      });
-      this.slots.push({ index: i, submittedMs: 0, params, out, read, bindGroup, slice: null, pending: null });
-    }
+    for (let i = 0; i < this.opts.inFlight; i++) this.slots.push(this.createSlot(i, label));
+  }
+
+  private createSlot(i: number, label: string): Slot {
+    const { device } = this.ctx;
+    const params = createBuffer(device, `${label}:params#${i}`, 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    const out = createBuffer(device, `${label}:results#${i}`, this.resultBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    const read = createBuffer(device, `${label}:readback#${i}`, this.timestampOffset + 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const bindGroup = device.createBindGroup({
+      label: `${label}:bind#${i}`,
+      layout: this.pipeline!.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: params } },
+        { binding: 1, resource: { buffer: this.job! } },
+        { binding: 2, resource: { buffer: out } },
+      ],
+    });
+    const ts = this.deviceTimestamps;
+    const query = ts ? device.createQuerySet({ label: `${label}:timestamps#${i}`, type: 'timestamp', count: 2 }) : null;
+    const resolve = ts ? createBuffer(device, `${label}:timestamps-resolve#${i}`, 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC) : null;
+    return { index: i, submittedMs: 0, params, out, read, bindGroup, query, resolve, slice: null, pending: null };
   }
 
   /** Set the job: header (the nonce field is ignored) and the target's top 32 bits. Call while idle. */
@@ -141,13 +172,17 @@ export class HashEngine {
     writeWords(device, slot.params, Uint32Array.of(slice.base >>> 0, slice.count >>> 0, this.targetTop, this.opts.resultCapacity));
     const enc = device.createCommandEncoder({ label: `hash:slice@${slice.base}` });
     enc.clearBuffer(slot.out, 0, 16);
-    const pass = enc.beginComputePass({ label: 'hash:search' });
+    const timestampWrites = slot.query ? { querySet: slot.query, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined;
+    const pass = enc.beginComputePass({ label: 'hash:search', ...(timestampWrites ? { timestampWrites } : {}) });
     pass.setPipeline(this.pipeline!);
     pass.setBindGroup(0, slot.bindGroup);
     pass.dispatchWorkgroups(Math.ceil(slice.count / noncesPerWorkgroup(this.opts.launch)));
     pass.end();
-    const bytes = 16 + 4 * this.opts.resultCapacity;
-    enc.copyBufferToBuffer(slot.out, 0, slot.read, 0, bytes);
+    enc.copyBufferToBuffer(slot.out, 0, slot.read, 0, this.resultBytes);
+    if (slot.query) {
+      enc.resolveQuerySet(slot.query, 0, 2, slot.resolve!, 0);
+      enc.copyBufferToBuffer(slot.resolve!, 0, slot.read, this.timestampOffset, 16);
+    }
     device.queue.submit([enc.finish()]);
     slot.slice = slice;
     slot.submittedMs = performance.now();
@@ -157,41 +192,95 @@ export class HashEngine {
     if (slice.rescan) this.stats.rescanDispatches++;
   }
 
+  /** Device begin/end (ms since the engine's first timestamp) from a mapped staging buffer, or nulls. */
+  private deviceTimes(slot: Slot): { begin: number | null; end: number | null } {
+    if (!slot.query) return { begin: null, end: null };
+    const [b, e] = new BigUint64Array(slot.read.getMappedRange(this.timestampOffset, 16));
+    // A pass the device did not timestamp reads 0 (or end < begin): treat as missing.
+    if (!b || !e || e < b) return { begin: null, end: null };
+    this.deviceOriginNs ??= b;
+    return { begin: Number(b - this.deviceOriginNs) / 1e6, end: Number(e - this.deviceOriginNs) / 1e6 };
+  }
+
+  /**
+   * One poll: ask for the map and give it `spinMs` to resolve (dawn.node spins meanwhile); if it
+   * has not, withdraw it with unmap(), which rejects the pending map with an AbortError (WebGPU
+   * spec, GPUBuffer.unmap()). True when the buffer is mapped.
+   */
+  private async pollMap(slot: Slot, spinMs: number): Promise<boolean> {
+    let withdrawn = false;
+    const map = slot.read.mapAsync(GPUMapMode.READ).then(
+      () => true,
+      (err: unknown) => {
+        if (withdrawn) return false;
+        throw err;
+      },
+    );
+    slot.pending = map.then(() => undefined, () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), spinMs);
+    });
+    try {
+      const first = await Promise.race([map, expired]);
+      if (first !== 'expired') return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    // Still pending (JavaScript runs to completion, so mapState cannot change between the check and unmap).
+    if (slot.read.mapState === 'pending') {
+      withdrawn = true;
+      slot.read.unmap();
+    }
+    return map;
+  }
+
+  /** Sleep per the planner, then poll until the slot's buffer maps; returns the wait's timing. */
+  private async waitFor(slot: Slot, startMs: number): Promise<Omit<SliceTiming, 'deviceBeginMs' | 'deviceEndMs'> & { missedPolls: number }> {
+    const slice = slot.slice!;
+    const waitFromMs = performance.now();
+    let sleptMs = 0;
+    let mapWaitMs = 0;
+    let missedPolls = 0;
+    const nap = async (ms: number): Promise<void> => {
+      const t = performance.now();
+      await sleep(ms);
+      sleptMs += performance.now() - t;
+    };
+    const first = this.planner.sleepMs(waitFromMs, slice.count, startMs);
+    if (first > 0) await nap(first);
+    for (;;) {
+      const t = performance.now();
+      const mapped = await this.pollMap(slot, POLL_SPIN_MS);
+      mapWaitMs += performance.now() - t;
+      if (mapped) break;
+      if (performance.now() - waitFromMs > DISPATCH_TIMEOUT_MS) {
+        throw new TimeoutError(`SHA256d dispatch of ${slice.count} nonces did not finish within ${DISPATCH_TIMEOUT_MS} ms`);
+      }
+      missedPolls++;
+      await nap(this.planner.pollIntervalMs(slice.count, missedPolls));
+    }
+    const doneMs = performance.now();
+    this.waits.sleptMs += sleptMs;
+    this.waits.mapWaitMs += mapWaitMs;
+    return { count: slice.count, submitMs: slot.submittedMs, waitFromMs, sleptMs, mapWaitMs, doneMs, readyAtWake: missedPolls === 0, missedPolls };
+  }
+
   /** Wait for a slot; returns its candidates, or null when it overflowed (slice pushed for re-scan). */
   private async collect(slot: Slot, work: Slice[]): Promise<SliceResult | null> {
     const slice = slot.slice!;
     const cap = this.opts.resultCapacity;
-    // dawn.node re-ticks the device from setImmediate for as long as any promise is pending, so
-    // awaiting mapAsync busy-spins the main thread, taking a core from a software adapter's
-    // workers (measured: as much CPU as each lavapipe worker). Sleep through ~90 % of the
-    // predicted remaining run time of this slice (the queue is kept busy by the other slots),
-    // then map. The prediction errs short, so a late wake-up only costs a little spinning.
     const startMs = Math.max(slot.submittedMs, this.lastDoneMs);
-    if (this.msPerNonce !== null) {
-      const remainingMs = startMs + slice.count * this.msPerNonce - performance.now();
-      if (remainingMs > 2) {
-        const t = performance.now();
-        await sleep(0.9 * remainingMs);
-        this.waits.sleptMs += performance.now() - t;
-      }
-    }
-    const bytes = 16 + 4 * cap;
-    const tMap = performance.now();
-    slot.pending = slot.read.mapAsync(GPUMapMode.READ, 0, bytes);
-    await withTimeout(slot.pending, DISPATCH_TIMEOUT_MS, `SHA256d dispatch of ${slice.count} nonces`);
-    const doneMs = performance.now();
-    this.waits.mapWaitMs += doneMs - tMap;
-    // Per-nonce time from back-to-back slices (start = previous completion or submission).
-    if (this.lastDoneMs > 0 && slice.count >= 65536) {
-      const est = (doneMs - startMs) / slice.count;
-      this.msPerNonce = this.msPerNonce === null ? est : 0.7 * this.msPerNonce + 0.3 * est;
-    }
-    this.lastDoneMs = doneMs;
-    const view = new Uint32Array(slot.read.getMappedRange(0, bytes));
+    const { missedPolls, ...w } = await this.waitFor(slot, startMs);
+    const dev = this.deviceTimes(slot);
+    this.timings.push({ ...w, deviceBeginMs: dev.begin, deviceEndMs: dev.end });
+    this.planner.observe({ count: slice.count, startMs, doneMs: w.doneMs, missedPolls, deviceMs: dev.begin === null ? null : dev.end! - dev.begin });
+    this.lastDoneMs = w.doneMs;
+    const view = new Uint32Array(slot.read.getMappedRange(0, this.resultBytes));
     const n = view[0]!;
     let result: SliceResult | null = null;
     if (n <= cap) {
-      result = { slice, candidates: Array.from(view.subarray(4, 4 + n)), doneMs };
+      result = { slice, candidates: Array.from(view.subarray(4, 4 + n)), doneMs: w.doneMs };
     } else {
       // Overflow: split so each piece should hold about cap/4 candidates; recursion handles bad luck.
       this.stats.overflows++;
@@ -245,6 +334,21 @@ export class HashEngine {
     }
   }
 
+  /** A mark for `pipelineSince`: the number of slices completed so far. */
+  get sliceMark(): number {
+    return this.timings.length;
+  }
+
+  /** Every completed slice's timing since `mark` (see sliceMark). */
+  timingsSince(mark: number): SliceTiming[] {
+    return this.timings.slice(mark);
+  }
+
+  /** Pipeline figures over the slices completed since `mark`. */
+  pipelineSince(mark: number): PipelineFigures {
+    return summarizePipeline(this.timingsSince(mark), this.opts.inFlight, this.planner.basis);
+  }
+
   /** Zero the counters (e.g. after the self-check, so they count only the real work). */
   resetStats(): void {
     Object.assign(this.stats, { dispatches: 0, overflows: 0, rescanDispatches: 0, noncesDispatched: 0 });
@@ -256,6 +360,8 @@ export class HashEngine {
       s.params.destroy();
       s.out.destroy();
       s.read.destroy();
+      s.query?.destroy();
+      s.resolve?.destroy();
     }
     this.job?.destroy();
     this.slots = [];
