@@ -20,10 +20,10 @@ function writeStat(t: { user: number; nice?: number; system: number; idle: numbe
   writeFileSync(join(root, 'proc', 'stat'), `cpu  ${f.join(' ')}\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\nintr 1 2 3\n`);
 }
 
-/** /proc/<pid>/stat: pid (comm) state ppid + fields up to stime (14, 15). */
-function writePid(pid: number, comm: string, ppid: number, utime: number, stime: number): void {
+/** /proc/<pid>/stat: pid (comm) state ppid ... utime (14) stime (15) ... starttime (22). */
+function writePid(pid: number, comm: string, ppid: number, utime: number, stime: number, start = 100): void {
   mkdirSync(join(root, 'proc', String(pid)), { recursive: true });
-  const rest = ['S', ppid, pid, pid, 0, -1, 4194560, 0, 0, 0, 0, utime, stime, 0, 0, 20, 0, 1, 0, 100];
+  const rest = ['S', ppid, pid, pid, 0, -1, 4194560, 0, 0, 0, 0, utime, stime, 0, 0, 20, 0, 1, 0, start, 3133440];
   writeFileSync(join(root, 'proc', String(pid), 'stat'), `${pid} (${comm}) ${rest.join(' ')}\n`);
 }
 
@@ -79,15 +79,20 @@ describe('host activity from a fake /proc tree', () => {
     expect(h.source).toContain(join(root, 'proc'));
   });
 
-  it('a reused pid with another command counts from zero, not as a negative difference', () => {
+  it('a process is its pid and start time: a reused pid counts from zero, a kernel worker that renamed itself does not', () => {
     writeStat({ user: 0, system: 0, idle: 100 });
     writePid(10, 'node', 1, 0, 0);
-    writePid(3000, 'old', 1, 500, 0);
+    writePid(3000, 'old', 1, 500, 0, 100);
+    writePid(12, 'kworker/u8:0-writeback', 2, 130, 0, 5);
     const a = hostSnapshot(10);
     writeStat({ user: 50, system: 0, idle: 150 });
-    writePid(3000, 'new', 1, 20, 0);
+    writePid(3000, 'new', 1, 20, 0, 900); // pid reused: started later
+    writePid(12, 'kworker/u8:0-kvfree_rcu_reclaim', 2, 131, 0, 5); // same worker, new work item: +1
     const h = hostActivityBetween(a, hostSnapshot(10));
-    expect(h.topOtherProcesses).toEqual([{ pid: 3000, comm: 'new', cpuFraction: 20 / 100 }]);
+    expect(h.topOtherProcesses).toEqual([
+      { pid: 3000, comm: 'new', cpuFraction: 20 / 100 },
+      { pid: 12, comm: 'kworker/u8:0-kvfree_rcu_reclaim', cpuFraction: 1 / 100 },
+    ]);
     expect(h.otherProcessCpuFraction).toBeCloseTo(50 / 100, 12);
   });
 
@@ -109,7 +114,7 @@ describe('host activity from a fake /proc tree', () => {
   });
 
   it('pid stat parsing: comm with ") (" inside, fields counted after the last ")"', () => {
-    expect(parsePidStat('42 (a) (b) S 7 42 42 0 -1 0 0 0 0 0 11 12 0 0 20 0 1 0 9\n')).toEqual({ pid: 42, comm: 'a) (b', ppid: 7, cpuTicks: 23 });
+    expect(parsePidStat('42 (a) (b) S 7 42 42 0 -1 0 0 0 0 0 11 12 0 0 20 0 1 0 9 100\n')).toEqual({ pid: 42, comm: 'a) (b', ppid: 7, cpuTicks: 23, startTicks: 9 });
     expect(parsePidStat('garbage')).toBeNull();
   });
 });

@@ -100,8 +100,8 @@ function perProcessTicks(a: Map<number, ProcStat>, b: Map<number, ProcStat>): Ar
   const out: Array<{ p: ProcStat; ticks: number }> = [];
   for (const p of b.values()) {
     const before = a.get(p.pid);
-    // Same pid, same command: the same process (pid reuse within a span gives a new comm, or a smaller count).
-    const base = before && before.comm === p.comm && before.cpuTicks <= p.cpuTicks ? before.cpuTicks : 0;
+    // Same pid and start time: the same process (a reused pid has a later start time).
+    const base = before && before.startTicks === p.startTicks ? before.cpuTicks : 0;
     out.push({ p, ticks: p.cpuTicks - base });
   }
   return out;

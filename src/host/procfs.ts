@@ -7,7 +7,9 @@
  * the `cpu` line of /proc/stat holds user, nice, system, idle, iowait, irq, softirq, steal, guest
  * and guest_nice in USER_HZ ticks (guest time is already counted in user/nice, so it is left out of
  * totals); /proc/<pid>/stat holds `pid (comm) state ppid ...` with utime and stime as fields 14
- * and 15 — comm may contain spaces and parentheses, so fields are counted after the last ')'.
+ * and 15 and the start time as field 22 — comm may contain spaces and parentheses, so fields are
+ * counted after the last ')'. A process is identified by pid and start time: a kernel worker's
+ * comm changes with the work it runs ("kworker/u8:0-writeback", "...-kvfree_rcu_reclaim").
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +62,8 @@ export interface ProcStat {
   ppid: number;
   /** utime + stime, USER_HZ ticks (all threads of the process). */
   cpuTicks: number;
+  /** Start time after boot, USER_HZ ticks: with the pid, identifies the process. */
+  startTicks: number;
 }
 
 /** Parse one /proc/<pid>/stat line; null when it is not one. */
@@ -69,12 +73,13 @@ export function parsePidStat(text: string): ProcStat | null {
   if (open < 0 || close < open) return null;
   const pid = Number(text.slice(0, open).trim());
   const rest = text.slice(close + 1).trim().split(/\s+/);
-  // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+  // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15, starttime 22.
   const ppid = Number(rest[1]);
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
-  if (![pid, ppid, utime, stime].every(Number.isFinite)) return null;
-  return { pid, comm: text.slice(open + 1, close), ppid, cpuTicks: utime + stime };
+  const start = Number(rest[19]);
+  if (![pid, ppid, utime, stime, start].every(Number.isFinite)) return null;
+  return { pid, comm: text.slice(open + 1, close), ppid, cpuTicks: utime + stime, startTicks: start };
 }
 
 /** Read /proc/stat. Throws a one-line Error when it cannot be read. */
