@@ -38,6 +38,21 @@ describe('runHashBench', () => {
     expect(m.metrics.hashesPerJoule!.method).toMatch(/DECLARED watts, not measured/);
     expect(d.windowHashes).toBeGreaterThan(d.totalHashes);
     if (ctx.report.isSoftware) expect(m.warnings).toContain('software adapter: CPU timings, not a GPU figure');
+    // The pipeline's own account covers the same slices: every completed slice but the first is a sample.
+    const p = d.pipeline as Record<string, any>;
+    expect(p.slices).toBe(hps.samples!.length + 1);
+    expect(p.deviceTimestamps).toBe(ctx.device.features.has('timestamp-query'));
+    if (p.deviceTimestamps) {
+      // Device busy + idle is the device's span, which fits in the host's span of the same slices.
+      expect(p.deviceBusyS + p.deviceIdleS).toBeLessThanOrEqual(p.spanS + 0.01);
+      expect(p.deviceBusyS).toBeGreaterThan(0.5 * d.timedS);
+    }
+    // Host activity spans the timed phase and sees this process working (llvmpipe runs on our threads).
+    const h = m.hostActivity!;
+    expect(Math.abs(h.spanS - d.timedS)).toBeLessThan(0.6);
+    for (const k of ['idleFraction', 'stealFraction', 'iowaitFraction', 'otherProcessCpuFraction'] as const) expect(h[k]).toBeGreaterThanOrEqual(0);
+    if (ctx.report.isSoftware) expect((h as { selfCpuFraction: number }).selfCpuFraction).toBeGreaterThan(0.1);
+    expect(d.warmup).toMatchObject({ endedBy: expect.stringMatching(/^(settled|bound)$/) });
   });
 
   it('autotune records every candidate and keeps the one it measured fastest; no meter → null H/J with the reason', async () => {

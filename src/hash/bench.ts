@@ -21,6 +21,9 @@ import { summarize } from '../stats/summary.js';
 import { hashStoppingParams, hashStoppingRule, StoppingState } from '../stats/stopping.js';
 import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
 import { HashEngine, type Slice } from './engine.js';
+import { hostActivityBetween, tryHostSnapshot, type HostActivity } from '../host/activity.js';
+import type { PipelineFigures } from './pipeline.js';
+import { steadyStateOf, warmupSettled, WARMUP_WINDOW, type SteadyState } from '../stats/steady-state.js';
 import { encodeHeader } from './header.js';
 import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type LaunchConfig } from './kernels.js';
 import { hostDigest, NONCE_SPACE } from './search.js';
@@ -117,10 +120,19 @@ function sliceFor(engine: HashEngine, nonces: number): number {
 }
 
 /**
- * Run the engine on the bench job until `stop()` says so; one sample per completed slice after
+ * Decides after each sample whether a run stops: gets the sample's rate, its duration and the
+ * timed seconds so far (first completion to this one); returns the reason to stop, or null.
+ */
+type StopRule = (rate: number, durationS: number, elapsedS: number) => string | null;
+
+/** Stop once `seconds` of samples are in. */
+const afterSeconds = (seconds: number): StopRule => (_r, _d, elapsedS) => (elapsedS >= seconds ? 'time-limit' : null);
+
+/**
+ * Run the engine on the bench job until `stop` says so; one sample per completed slice after
  * the first (which has no predecessor to time against).
  */
-async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: StoppingState | null, seconds: number, signal?: AbortSignal): Promise<RunStats> {
+async function runBenchJob(engine: HashEngine, sliceNonces: number, stop: StopRule, signal?: AbortSignal): Promise<RunStats> {
   const top = targetTopWord(BENCH_TARGET);
   const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time-limit', sleptMs: 0, mapWaitMs: 0 };
   const t0 = performance.now();
@@ -128,13 +140,13 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
   const map0 = engine.waits.mapWaitMs;
   let firstDoneMs: number | null = null;
   let lastDoneMs = 0;
-  let stop = false;
-  for (let job = 0; !stop; job++) {
+  let stopped = false;
+  for (let job = 0; !stopped; job++) {
     const header = benchHeader(job);
     engine.setJob(header, top);
     let nextBase = 0;
     const next = (): Slice | null => {
-      if (stop || nextBase >= NONCE_SPACE) return null;
+      if (stopped || nextBase >= NONCE_SPACE) return null;
       const count = Math.min(sliceNonces, NONCE_SPACE - nextBase);
       const s = { base: nextBase, count };
       nextBase += count;
@@ -153,17 +165,13 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stopping: St
         st.nonces += r.slice.count;
         st.samples.push(r.slice.count / dt);
         st.sampleTimesS.push(dt);
-        const why = stopping ? stopping.add(r.slice.count / dt, dt) : null;
-        const elapsed = (r.doneMs - firstDoneMs) / 1000;
+        const why = stop(r.slice.count / dt, dt, (r.doneMs - firstDoneMs) / 1000);
         if (why) {
           st.stoppedBy = why;
-          stop = true;
+          stopped = true;
         } else if (signal?.aborted) {
           st.stoppedBy = 'interrupted';
-          stop = true;
-        } else if (!stopping && elapsed >= seconds) {
-          st.stoppedBy = 'time-limit';
-          stop = true;
+          stopped = true;
         }
       }
       lastDoneMs = r.doneMs;
@@ -186,9 +194,9 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
       // Start small, then size slices to ~trialSeconds/4 from the first measurement. The probe's
       // 64 Ki-nonce slices take ~0.1 ms on a GPU and ~10 ms on llvmpipe: a 1 Mi-nonce probe, with
       // three in flight, spent seconds on a slow candidate (the reference kernel) of a CPU adapter.
-      const probe = await runBenchJob(engine, sliceFor(engine, 1 << 16), null, 0.05);
+      const probe = await runBenchJob(engine, sliceFor(engine, 1 << 16), afterSeconds(0.05));
       const rate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
-      const run = await runBenchJob(engine, sliceFor(engine, (rate * trialSeconds) / 4), null, trialSeconds);
+      const run = await runBenchJob(engine, sliceFor(engine, (rate * trialSeconds) / 4), afterSeconds(trialSeconds));
       trials.push({ launch, label: launchLabel(launch), hashesPerSecond: run.nonces / run.wallS, compileTimeMs: engine.compileTimeMs });
     } finally {
       engine.destroy();
@@ -197,15 +205,100 @@ export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], tria
   return trials.sort((a, b) => b.hashesPerSecond - a.hashesPerSecond);
 }
 
+/** What warm-up did (details.warmup of a hash measurement). */
+export interface WarmupReport {
+  /** Slices run after the sizing probe, and their seconds. */
+  slices: number;
+  seconds: number;
+  /** The bound it was allowed. */
+  maxSeconds: number;
+  /** 'settled': the rate stopped rising (src/stats/steady-state.ts); 'bound': it ran out of time still rising. */
+  endedBy: 'settled' | 'bound';
+  /** Rate over the last warm-up window (median of WARMUP_WINDOW slices), H/s: sizes the timed slices. */
+  rateHps: number;
+}
+
+/** Warm-up bound: half the timed phase, within [0.3 s, 5 s]. */
+export function warmupBoundS(seconds: number): number {
+  return Math.min(5, Math.max(0.3, seconds / 2));
+}
+
+/**
+ * Warm up until the rate stops rising (bounded): a 1 Mi-nonce probe sizes slices of half the
+ * timed slice time, which run until `warmupSettled` or the bound.
+ */
+async function warmUp(engine: HashEngine, opts: HashBenchOptions): Promise<WarmupReport> {
+  const probe = await runBenchJob(engine, sliceFor(engine, 1 << 20), (_r, _d, e) => (e >= 0.1 ? 'probe' : null), opts.signal);
+  throwIfInterrupted(opts.signal); // nothing timed yet
+  const probeRate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
+  const maxSeconds = warmupBoundS(opts.seconds);
+  const rates: number[] = [];
+  const run = await runBenchJob(engine, sliceFor(engine, (probeRate * (opts.sliceSeconds ?? 0.2)) / 2), (rate, _d, elapsedS) => {
+    rates.push(rate);
+    if (warmupSettled(rates)) return 'settled';
+    return elapsedS >= maxSeconds ? 'bound' : null;
+  }, opts.signal);
+  const last = rates.slice(-WARMUP_WINDOW).sort((a, b) => a - b);
+  const rateHps = last.length ? last[last.length >> 1]! : probeRate;
+  return { slices: run.samples.length + 1, seconds: run.wallS, maxSeconds, endedBy: run.stoppedBy === 'settled' ? 'settled' : 'bound', rateHps };
+}
+
+/** The launch configuration to time: given, cached, or autotuned now. */
+async function chooseLaunch(ctx: GpuContext, opts: HashBenchOptions, inFlight: number, warnings: string[]): Promise<{ launch: LaunchConfig; trials: AutotuneTrial[]; cacheInfo: AutotuneCacheInfo | null }> {
+  if (opts.launch) return { launch: opts.launch, trials: [], cacheInfo: null };
+  const candidates = opts.candidates ?? AUTOTUNE_CANDIDATES;
+  const trialSeconds = opts.trialSeconds ?? 0.6;
+  const tune = () => autotune(ctx, candidates, trialSeconds, inFlight, opts.signal);
+  const { trials, cache } = await cachedAutotune(identityOf(ctx.report), candidates, { trialSeconds, inFlight }, opts.autotuneCache, tune, (w) => warnings.push(w));
+  return { launch: trials[0]!.launch, trials, cacheInfo: cache };
+}
+
+/** Everything the timed phase produced. */
+interface TimedPhase {
+  run: RunStats;
+  energy: Energy;
+  window: WindowPlan;
+  pipeline: PipelineFigures;
+  hostActivity: HostActivity | null;
+}
+
+/** The timed phase inside the energy window (queue drained before `begin` and before `end`). */
+async function timedPhase(ctx: GpuContext, engine: HashEngine, sliceNonces: number, opts: HashBenchOptions, monitor: EnergyMonitor | null | undefined, notMeasuredReason: string, warnings: string[]): Promise<TimedPhase> {
+  // Energy window sizing (issue 11): the timed phase lasts at least as long as the meter needs
+  // (10 sensor update periods, --min-window), up to --max-window; the CI target (issue 10) may
+  // stop it early, but never before that.
+  const window = await sizeWindow(monitor, opts);
+  if (window.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${window.timedS.toFixed(2)} s: the energy window must span ≥ ${window.requiredS.toFixed(2)} s (${window.basis})`);
+  const stopping = new StoppingState(hashStoppingRule({ ...opts, seconds: window.timedS, minSeconds: Math.max(hashStoppingParams(opts).minSeconds, window.minS) }));
+  await ctx.drain(60_000, 'GPU queue drain before the energy window');
+  let energy: Energy = { measured: false, reason: monitor ? 'energy window not closed' : notMeasuredReason };
+  if (monitor) await monitor.begin('hash.sha256d');
+  try {
+    const mark = engine.sliceMark;
+    const hostBefore = tryHostSnapshot();
+    const run = await runBenchJob(engine, sliceNonces, (rate, dt) => stopping.add(rate, dt), opts.signal);
+    const hostAfter = tryHostSnapshot();
+    const hostActivity = hostBefore && hostAfter ? hostActivityBetween(hostBefore, hostAfter) : null;
+    await ctx.drain(60_000, 'GPU queue drain after the timed phase');
+    if (monitor) energy = await monitor.end('hash.sha256d');
+    return { run, energy, window, pipeline: engine.pipelineSince(mark), hostActivity };
+  } catch (err) {
+    if (monitor) await monitor.end('hash.sha256d').catch(() => undefined);
+    throw err;
+  }
+}
+
 /**
  * Run the hash benchmark: autotune (unless `opts.launch` is given; from the autotune cache when
- * `opts.autotuneCache` allows), then a timed phase inside an energy window when `monitor` is given
- * (queue drained before `begin` and before `end`). The timed phase stops when the rate's 95 % CI is
- * within `opts.targetRelCi` after `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts).
- * Returns a `hash.sha256d` Measurement: metrics `hashesPerSecond` (samples +
- * summary) and `hashesPerJoule` (null + reason without a monitor; `notMeasuredReason` is that
- * reason, e.g. createEnergyMonitor's), details with the kernel, launch configuration, autotune
- * trials (best first) and stoppedBy. Throws if any GPU candidate fails the host check.
+ * `opts.autotuneCache` allows), warm-up until the rate stops rising (bounded), then a timed phase
+ * inside an energy window when `monitor` is given (queue drained before `begin` and before `end`).
+ * The timed phase stops when the rate's 95 % CI is within `opts.targetRelCi` after
+ * `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts). Returns a `hash.sha256d`
+ * Measurement: metrics `hashesPerSecond` (samples, summary and steadyState) and `hashesPerJoule`
+ * (null + reason without a monitor; `notMeasuredReason` is that reason, e.g.
+ * createEnergyMonitor's), `hostActivity` over the timed phase, details with the kernel, launch
+ * configuration, autotune trials (best first), warm-up, pipeline figures and stoppedBy. Throws if
+ * any GPU candidate fails the host check.
  */
 export async function runHashBench(
   ctx: GpuContext,
@@ -217,71 +310,59 @@ export async function runHashBench(
   const inFlight = opts.inFlight ?? 3;
   const warnings: string[] = [];
   if (ctx.report.isSoftware) warnings.push('software adapter: CPU timings, not a GPU figure');
-  let trials: AutotuneTrial[] = [];
-  let launch = opts.launch;
-  let cacheInfo: AutotuneCacheInfo | null = null;
-  if (!launch) {
-    const candidates = opts.candidates ?? AUTOTUNE_CANDIDATES;
-    const trialSeconds = opts.trialSeconds ?? 0.6;
-    const tune = () => autotune(ctx, candidates, trialSeconds, inFlight, opts.signal);
-    ({ trials, cache: cacheInfo } = await cachedAutotune(identityOf(ctx.report), candidates, { trialSeconds, inFlight }, opts.autotuneCache, tune, (w) => warnings.push(w)));
-    launch = trials[0]!.launch;
-  }
+  const { launch, trials, cacheInfo } = await chooseLaunch(ctx, opts, inFlight, warnings);
   const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
   if (engine.source.origin.startsWith(SHADER_DIR_ENV)) warnings.push(`kernel source replaced (${engine.source.origin}), not the packaged kernel`);
-  let energy: Energy = { measured: false, reason: monitor ? 'energy window not closed' : notMeasuredReason };
-  let run: RunStats;
+  let phase: TimedPhase;
+  let warmup: WarmupReport;
   let sliceNonces: number;
-  let window: WindowPlan;
   let checked: SelfCheckReport;
   try {
     checked = await selfCheck(engine); // before any timing: throws KernelSelfCheckError
-    // Warm-up: compile/first-dispatch costs and a rate estimate to size slices (~0.2 s each).
-    const warm = await runBenchJob(engine, sliceFor(engine, 1 << 20), null, Math.min(1, Math.max(0.3, opts.seconds / 10)), opts.signal);
+    warmup = await warmUp(engine, opts);
     throwIfInterrupted(opts.signal); // nothing timed yet
-    const rate = warm.samples.length ? warm.nonces / warm.wallS : 1e6;
-    sliceNonces = sliceFor(engine, rate * (opts.sliceSeconds ?? 0.2));
-    // Energy window sizing (issue 11): the timed phase lasts at least as long as the meter needs
-    // (10 sensor update periods, --min-window), up to --max-window; the CI target (issue 10) may
-    // stop it early, but never before that.
-    window = await sizeWindow(monitor, opts);
-    if (window.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${window.timedS.toFixed(2)} s: the energy window must span ≥ ${window.requiredS.toFixed(2)} s (${window.basis})`);
-    const stopping = new StoppingState(hashStoppingRule({ ...opts, seconds: window.timedS, minSeconds: Math.max(hashStoppingParams(opts).minSeconds, window.minS) }));
-    await ctx.drain(60_000, 'GPU queue drain before the energy window');
-    if (monitor) await monitor.begin('hash.sha256d');
-    try {
-      run = await runBenchJob(engine, sliceNonces, stopping, window.timedS, opts.signal);
-      await ctx.drain(60_000, 'GPU queue drain after the timed phase');
-    } finally {
-      if (monitor) energy = await monitor.end('hash.sha256d');
-    }
+    if (warmup.endedBy === 'bound') warnings.push(`warm-up: the rate was still rising after ${warmup.seconds.toFixed(1)} s (the bound); the timed phase may start before steady state`);
+    sliceNonces = sliceFor(engine, warmup.rateHps * (opts.sliceSeconds ?? 0.2));
+    phase = await timedPhase(ctx, engine, sliceNonces, opts, monitor, notMeasuredReason, warnings);
   } finally {
     engine.destroy();
   }
   if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the hash bench: ${ctx.uncapturedErrors.join('; ')}`);
+  const { run } = phase;
   if (run.shares !== run.sharesVerified) throw new Error(`${run.shares - run.sharesVerified} GPU candidate(s) failed the host check: kernel bug`);
   const cut = interruptedRun(run, opts);
   if (!cut && run.samples.length < 2) throw new Error(`hash bench: only ${run.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
   if (cut) warnings.push(cut.reason);
+  const steady = steadyStateOf(run.samples, run.sampleTimesS);
+  if (steady && !steady.steady) warnings.push(`hashesPerSecond: ${steady.reason}`);
+  return buildMeasurement({ ctx, opts, startedAt, launch, trials, cacheInfo, engine, checked, warmup, sliceNonces, inFlight, phase, steady, cut, warnings });
+}
 
-  const hps = run.nonces / run.wallS;
+/** Assemble the `hash.sha256d` Measurement from what the phases produced. */
+function buildMeasurement(o: {
+  ctx: GpuContext; opts: HashBenchOptions; startedAt: Date; launch: LaunchConfig; trials: AutotuneTrial[]; cacheInfo: AutotuneCacheInfo | null;
+  engine: HashEngine; checked: SelfCheckReport; warmup: WarmupReport; sliceNonces: number; inFlight: number; phase: TimedPhase; steady: SteadyState | null;
+  cut: { reason: string } | null; warnings: string[];
+}): Measurement {
+  const { run, energy, window } = o.phase;
   const summary = summaryToJson(summarize(run.samples));
   // Energy covers the whole run inside the window, including the first (untimed) slice.
   const hpj = perJoule(run.allNonces, energy);
   const basis = perJouleBasis(energy);
   const energyMethod = energy.measured ? energy.method : ((energy as { method?: string }).method ?? '');
-  const spec = KERNELS[launch.variant];
-  const measurement: Measurement = {
+  const spec = KERNELS[o.launch.variant];
+  const isSoftware = o.ctx.report.isSoftware;
+  return {
     id: 'hash.sha256d',
     kind: 'hash',
-    status: cut ? 'incomplete' : 'complete',
-    ...(cut ? { reason: cut.reason } : {}),
-    startedAt: startedAt.toISOString(),
+    status: o.cut ? 'incomplete' : 'complete',
+    ...(o.cut ? { reason: o.cut.reason } : {}),
+    startedAt: o.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
-    params: { seconds: opts.seconds, ...hashStoppingParams(opts), target: 'difficulty 1 (bits 0x1d00ffff)', autotune: trials.length > 0, autotuneCache: cacheInfo?.status ?? (trials.length ? 'off' : null) },
+    params: { seconds: o.opts.seconds, ...hashStoppingParams(o.opts), target: 'difficulty 1 (bits 0x1d00ffff)', autotune: o.trials.length > 0, autotuneCache: o.cacheInfo?.status ?? (o.trials.length ? 'off' : null) },
     metrics: {
       hashesPerSecond: {
-        value: hps,
+        value: run.nonces / run.wallS,
         unit: 'H/s',
         higherIsBetter: true,
         samples: run.samples,
@@ -289,6 +370,7 @@ export async function runHashBench(
         summary,
         method:
           'SHA256d nonces searched per second of wall time, slices kept in flight back to back; one sample per slice = nonces / time since the previous completion; value = total nonces / total timed time',
+        ...(o.steady ? { steadyState: o.steady } : {}),
       },
       hashesPerJoule: hpj === null
         ? { value: null, unit: 'H/J', higherIsBetter: true, method: 'nonces hashed inside the energy window / its energy', reason: perJouleReason(energy) ?? 'energy not usable' }
@@ -301,23 +383,25 @@ export async function runHashBench(
           },
     },
     energy,
-    adapter: identityOf(ctx.report) as Measurement['adapter'],
+    adapter: identityOf(o.ctx.report) as Measurement['adapter'],
+    ...(o.phase.hostActivity ? { hostActivity: o.phase.hostActivity } : {}),
     details: {
-      kernel: { variant: launch.variant, file: spec.file, source: engine.source.origin, sourceSha256: engine.source.sha256, description: spec.description, opsPerNonce: spec.opsPerNonce },
-      selfCheck: checked,
+      kernel: { variant: o.launch.variant, file: spec.file, source: o.engine.source.origin, sourceSha256: o.engine.source.sha256, description: spec.description, opsPerNonce: spec.opsPerNonce },
+      selfCheck: o.checked,
       launch: {
-        label: launchLabel(launch),
-        workgroupSize: launch.workgroupSize,
-        valuesPerInvocation: launch.valuesPerInvocation,
-        noncesPerInvocation: noncesPerInvocation(launch),
-        sliceNonces,
-        inFlight,
-        compileTimeMs: engine.compileTimeMs,
+        label: launchLabel(o.launch),
+        workgroupSize: o.launch.workgroupSize,
+        valuesPerInvocation: o.launch.valuesPerInvocation,
+        noncesPerInvocation: noncesPerInvocation(o.launch),
+        sliceNonces: o.sliceNonces,
+        inFlight: o.inFlight,
+        compileTimeMs: o.engine.compileTimeMs,
       },
-      autotune: trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
-      ...(cacheInfo ? { autotuneCache: cacheInfo } : {}),
+      autotune: o.trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
+      ...(o.cacheInfo ? { autotuneCache: o.cacheInfo } : {}),
+      warmup: o.warmup,
       stoppedBy: run.stoppedBy,
-      energyWindow: { requestedS: opts.seconds, timedS: window.timedS, requiredS: window.requiredS, rule: window.basis, extended: window.extended },
+      energyWindow: { requestedS: o.opts.seconds, timedS: window.timedS, requiredS: window.requiredS, rule: window.basis, extended: window.extended },
       totalHashes: run.nonces,
       windowHashes: run.allNonces,
       timedS: run.wallS,
@@ -326,12 +410,12 @@ export async function runHashBench(
       sharesFound: run.shares,
       sharesVerified: run.sharesVerified,
       hostWait: { sleptMs: run.sleptMs, mapWaitMs: run.mapWaitMs },
-      softwareAdapter: ctx.report.isSoftware,
-      ...(ctx.report.isSoftware ? { driverSettings: llvmpipeSettings() } : {}),
+      pipeline: o.phase.pipeline,
+      softwareAdapter: isSoftware,
+      ...(isSoftware ? { driverSettings: llvmpipeSettings() } : {}),
     },
-    warnings,
+    warnings: o.warnings,
   };
-  return measurement;
 }
 
 /**

@@ -57,6 +57,19 @@ export const adapterIdentitySchema = z.object({
   isSoftware: z.boolean(),
 }).passthrough();
 
+/**
+ * Whether a metric's timed samples were still trending (1.2+; src/stats/steady-state.ts):
+ * `steady: false` with the reason when a trend test on the samples found a significant, large drift.
+ */
+export const steadyStateSchema = z.object({
+  steady: z.boolean(),
+  method: z.string(),
+  reason: z.string().optional(),
+  pValue: num.min(0).max(1).optional(),
+  /** Sen's slope against time, relative to the median, per second. */
+  slopeRelPerS: num.optional(),
+}).passthrough();
+
 /** One figure with its unit, direction, raw samples and how it was made. */
 export const metricSchema = z.object({
   value: num.nullable(),
@@ -87,6 +100,8 @@ export const metricSchema = z.object({
     ci95Method: z.string(),
     gated: z.boolean().optional(),
   }).passthrough().optional(),
+  /** Trend check of the samples (1.2+). */
+  steadyState: steadyStateSchema.optional(),
 }).passthrough().superRefine((m, ctx) => {
   // A rate, an efficiency or a time below zero is a corrupt or hand-edited file: refuse it on read
   // (a negative H/s would otherwise be priced as a negative BTC/day).
@@ -264,6 +279,24 @@ export const sustainableSchema = z.object({
   note: z.string(),
 }).passthrough();
 
+const fraction = num.min(0).max(1);
+
+/**
+ * What the host machine did during a measurement's timed phase (1.2+; src/host/activity.ts):
+ * shares of all CPUs' time from /proc/stat and /proc/<pid>/stat, so a slow run explains itself.
+ */
+export const hostActivitySchema = z.object({
+  spanS: nonNeg,
+  cpus: z.number().int().positive(),
+  idleFraction: fraction,
+  stealFraction: fraction,
+  iowaitFraction: fraction,
+  /** CPU time of processes other than joulebench and its children, as a share of all CPUs' time. */
+  otherProcessCpuFraction: fraction.nullable(),
+  throttled: z.boolean().nullable(),
+  source: z.string(),
+}).passthrough();
+
 export const measurementSchema = z.object({
   /** Stable id, e.g. "hash.sha256d", "infer.decode", "profit.site". */
   id: z.string().min(1),
@@ -276,6 +309,8 @@ export const measurementSchema = z.object({
   metrics: z.record(z.string(), metricSchema).default({}),
   energy: energySchema.optional(),
   adapter: adapterIdentitySchema.nullable().optional(),
+  /** Host activity over the timed phase (1.2+). */
+  hostActivity: hostActivitySchema.optional(),
   /** Module-specific payload (launch config, model size, profit table...). */
   details: z.record(z.string(), z.unknown()).optional(),
   warnings: z.array(z.string()).default([]),
