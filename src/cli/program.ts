@@ -16,6 +16,7 @@ import { registerProfit } from './profit.js';
 import { registerPower } from './power.js';
 import { registerInfer } from './infer.js';
 import { registerFleet } from './fleet.js';
+import { registerDoctor } from './doctor.js';
 
 /** Collapse a message onto one line (error output is one line per error). */
 export function oneLine(message: string): string {
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerPower(program);
   registerInfer(program);
   registerFleet(program);
+  registerDoctor(program);
   return program;
 }
 
