@@ -24,6 +24,7 @@ import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
 import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js';
+import { hostActivityLine, notSteadyLines, pipelineLine } from '../report/run-notes.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';
 
@@ -181,6 +182,9 @@ function formatBenchHuman(m: Measurement, isSoftware: boolean): string {
   const hl = headlineOf(m, 'hashesPerSecond', hps);
   out.push(`throughput: ${mh(hps.value!)}${plusMinus(hl)}${hl.ci95HalfWidth !== null ? ' (95 % CI, batch means)' : ''} = ${hl.statistic}; stopped by ${d.stoppedBy}`);
   out.push(`  ${s.n} slices over ${Number(d.timedS).toFixed(1)} s: median ${mh(s.median)}, rel. stdev ${(100 * s.relStdev).toFixed(1)} %, ${hl.outliers ?? 0} outlier(s) labelled and kept`);
+  const st = hps.steadyState as { steady: boolean; pValue?: number } | undefined;
+  if (st?.steady) out.push(`  steady: no significant trend in the slices (Mann-Kendall p = ${st.pValue?.toPrecision(2) ?? '?'}); warm-up ${Number(d.warmup?.seconds ?? 0).toFixed(1)} s, ${d.warmup?.endedBy ?? '?'}`);
+  for (const l of [...notSteadyLines(m), pipelineLine(m), hostActivityLine(m)]) if (l) out.push(`  ${l}`);
   const hpj = m.metrics.hashesPerJoule!;
   out.push(hpj.value === null ? `hashes/J: not measured (${hpj.reason})` : `hashes/J: ${(hpj.value / 1e6).toFixed(3)} MH/J${hpj.energyBasis === 'declared' ? ' (DECLARED watts, not measured)' : ''}`);
   out.push(`shares (difficulty 1) found: ${d.sharesFound}, all verified on the host`);

@@ -37,6 +37,7 @@ import { addKernelOptions, launchFromFlags } from './hash.js';
 import { addTimedPhaseOptions } from './timed-phase-options.js';
 import { checkRunOptions, type RunCheckInput, type RunChecked } from '../run/checks.js';
 import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
+import { hostActivityLine, notSteadyLines } from '../report/run-notes.js';
 
 /** Options of `joulebench run`. */
 export interface RunOptions extends RunCheckInput {
@@ -164,6 +165,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       out.push(`hashing    SHA256d ${si(hps?.value ?? null)}H/s${noise(hash, 'hashesPerSecond')}   H/J ${hpj?.value != null ? si(hpj.value) + 'H/J' + (hpj.energyBasis === 'declared' ? ' (declared)' : '') : 'not measured'}`);
       const et = energyText(hash);
       if (et) out.push(`           ${et}`);
+      for (const l of [...notSteadyLines(hash), hostActivityLine(hash)]) if (l) out.push(`           ${l}`);
     } else out.push(`hashing    ${hash.status.toUpperCase()}: ${hash.reason ?? ''}`);
   }
   if (inf) {
@@ -178,6 +180,7 @@ export function formatRunSummary(doc: ResultDoc, profit: ProfitReport | null, pa
       if (et) out.push(`           ${et}`);
       const choice = inf.details?.modelChoice as { reason?: string } | undefined;
       if (choice?.reason) out.push(`model      default: ${choice.reason}`);
+      for (const l of notSteadyLines(inf)) out.push(`           ${l}`);
       const sl = servingLine(inf);
       if (sl) out.push(`serving    ${sl}${Array.isArray(inf.params.batch) ? ` [sweep ${inf.params.batch.join(',')}]` : ''}`);
     } else out.push(`inference  ${inf.status.toUpperCase()}: ${inf.reason ?? ''}`);

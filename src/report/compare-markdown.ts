@@ -26,6 +26,13 @@ function pText(p: number | null): string {
   return p < 1e-4 ? '<0.0001' : p.toFixed(4);
 }
 
+/** "; NOT STEADY in 2/8 baseline, 0/8 candidate runs (...)" when runs' samples still trended. */
+function notSteadyNote(row: MetricRow): string {
+  const n = row.notSteadyRuns;
+  if (!n) return '';
+  return `; NOT STEADY in ${n.baseline}/${row.baselineRuns.length} baseline, ${n.candidate}/${row.candidateRuns.length} candidate runs (samples still trending: see each run's steadyState)`;
+}
+
 /** The method paragraph (what a reader needs to judge the verdicts). */
 export function methodText(r: ComparisonReport): string {
   const lvl = Math.round((1 - 2 * r.alpha) * 100);
@@ -72,7 +79,7 @@ export function renderCompareMarkdown(r: ComparisonReport): string {
       `${row.nBaseline}/${row.nCandidate}`,
       `${cv(row.cvBaseline)} / ${cv(row.cvCandidate)}`,
       // The CI has its own column: keep only the conclusion of the reason here.
-      row.reason.replace(/^\d+ % CI \[[^\]]*\]:? ?/, ''),
+      row.reason.replace(/^\d+ % CI \[[^\]]*\]:? ?/, '') + notSteadyNote(row),
     ];
     out.push(`| ${cells.map(mdCell).join(' | ')} |`);
   }

@@ -17,7 +17,7 @@ import type { HostActivityLike } from '../stats/disturbance.js';
 import { applyHolm, compareRuns, DEFAULT_COMPARE, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
 import { headlineDef, weightsOf, type HeadlineDef } from './headline.js';
 import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
-import { deviceLabel } from './rows.js';
+import { deviceLabel, notSteadyReason } from './rows.js';
 
 /** A verdict, or REFUSED when the figures are not comparable (energy basis, unit or direction differ). */
 export type RowVerdict = Verdict | 'REFUSED';
@@ -54,6 +54,8 @@ export interface MetricRow extends Omit<MetricComparison, 'verdict'> {
   candidateRuns: RunValue[];
   /** A gated metric of the baseline runs that no candidate run has: UNKNOWN, never left out. */
   missing?: true;
+  /** Runs per side whose samples of this metric were still trending (steadyState.steady false); display only, absent when none. */
+  notSteadyRuns?: { baseline: number; candidate: number };
 }
 
 /** One side of the comparison. */
@@ -282,6 +284,13 @@ function refusal(def: HeadlineDef, bCells: Cell[], cCells: Cell[]): string | nul
   return why ? `not compared: ${why}` : null;
 }
 
+/** How many runs per side had this metric's samples still trending (shown, never part of the verdict). */
+function notSteadyRuns(bCells: Cell[], cCells: Cell[]): Pick<MetricRow, 'notSteadyRuns'> {
+  const count = (cells: Cell[]) => cells.filter((c) => c.metric && notSteadyReason(c.metric)).length;
+  const r = { baseline: count(bCells), candidate: count(cCells) };
+  return r.baseline || r.candidate ? { notSteadyRuns: r } : {};
+}
+
 /** One metric across the runs: a row, or the reason it was measured in no run. */
 function compareKey(ctx: Ctx, id: string, kind: Measurement['kind'], name: string): MetricRow | { notMeasured: string } {
   const { o } = ctx;
@@ -301,6 +310,7 @@ function compareKey(ctx: Ctx, id: string, kind: Measurement['kind'], name: strin
     statistic: def.statistic,
     baselineRuns: bVals,
     candidateRuns: cVals,
+    ...notSteadyRuns(bCells, cCells),
   };
   const present = [...bVals, ...cVals].filter((v) => v.excluded !== 'absent');
   if (present.every((v) => v.value === null)) return { notMeasured: `${key}: ${uniq(present.map((v) => v.excluded!)).join('; ')}` };

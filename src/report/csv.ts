@@ -4,7 +4,7 @@
  * rebuild any table. Raw numbers (no SI prefixes), RFC 4180 quoting, "\n" line ends.
  */
 import { basename } from 'node:path';
-import { deviceLabel, extractProfit, type AdapterLike, type LoadedResult } from './rows.js';
+import { deviceLabel, extractProfit, notSteadyReason, type AdapterLike, type LoadedResult } from './rows.js';
 import { energyBasis } from '../power/energy-basis.js';
 
 /** Column order of the CSV (the header line). */
@@ -100,7 +100,7 @@ export function renderCsv(results: readonly LoadedResult[]): string {
           rel_stdev: met.summary?.relStdev ?? null,
           ci95_low: met.summary?.ci95Low ?? null,
           ci95_high: met.summary?.ci95High ?? null,
-          note: met.value === null ? met.reason ?? 'not measured' : perJouleDeclared(met.unit, met.energyBasis, basis.kind) ? 'from declared watts, not measured' : null,
+          note: met.value === null ? met.reason ?? 'not measured' : perJouleDeclared(met.unit, met.energyBasis, basis.kind) ? 'from declared watts, not measured' : notSteadyReason(met) ? `not steady: ${notSteadyReason(met)}` : null,
         });
       }
       if (m.kind === 'profit') {

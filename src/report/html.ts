@@ -105,7 +105,7 @@ footer{font-size:12px;color:#6a7078;margin-top:32px}
 function numCell(metric: string, f: Figure | MissingFigure | null): string {
   const v = valueOf(f);
   const text = figureText(f);
-  const title = f === null ? 'not in this run' : f.value === null ? f.reason : f.method;
+  const title = f === null ? 'not in this run' : f.value === null ? f.reason : f.notSteady ? `NOT STEADY: ${f.notSteady}\n${f.method}` : f.method;
   return `<td class="num${v === null ? ' nm' : ''}" data-metric="${metric}"${v === null ? '' : ` data-value="${v}"`} title="${esc(title)}">${esc(text)}</td>`;
 }
 

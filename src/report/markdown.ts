@@ -20,12 +20,15 @@ export function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** Table cell for a figure: value with unit, CI when there is one; "n/m" when not measured. */
+/**
+ * Table cell for a figure: value with unit, CI when there is one; "n/m" when not measured;
+ * "(not steady)" when its samples were still trending (the reason is in the notes).
+ */
 export function figureText(f: Figure | MissingFigure | null, opts: { ci?: boolean } = {}): string {
   if (f === null) return '—';
   if (f.value === null) return 'n/m';
   const ci = opts.ci !== false && f.relCi95 !== null ? ` ±${(f.relCi95 * 100).toFixed(1)}%` : '';
-  return formatQuantity(f.value, f.unit) + ci + (f.declared ? ' (declared)' : '');
+  return formatQuantity(f.value, f.unit) + ci + (f.declared ? ' (declared)' : '') + (f.notSteady ? ' (not steady)' : '');
 }
 
 function table(header: string[], align: Array<'l' | 'r'>, body: string[][]): string {

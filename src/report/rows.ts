@@ -39,6 +39,8 @@ export interface Figure {
   declared?: boolean;
   /** Which statistic the value is (headline.ts), e.g. "total nonces / timed span". */
   statistic?: string;
+  /** Set when the metric's timed samples were still trending (steadyState.steady false): the reason. */
+  notSteady?: string;
 }
 
 /** A figure that is absent and why (e.g. "energy not measured: …"). */
@@ -203,7 +205,14 @@ function figure(meas: Measurement | undefined, name: string): Figure | MissingFi
   const h = headlineOf(meas, name, m);
   const perJoule = /\/J$/.test(m.unit);
   const declared = perJoule && (m.energyBasis === 'declared' || (meas.energy !== undefined && m.energyBasis === undefined && energyBasis(meas.energy).kind === 'declared'));
-  return { value: m.value, unit: m.unit, n: h.n, relCi95: h.relCi95, method: m.method, statistic: h.statistic, ...(declared ? { declared: true } : {}) };
+  const unsteady = notSteadyReason(m);
+  return { value: m.value, unit: m.unit, n: h.n, relCi95: h.relCi95, method: m.method, statistic: h.statistic, ...(declared ? { declared: true } : {}), ...(unsteady ? { notSteady: unsteady } : {}) };
+}
+
+/** The reason a metric's samples were not steady (steadyState, schema 1.2+), or null. */
+export function notSteadyReason(m: { steadyState?: { steady: boolean; reason?: string } | undefined }): string | null {
+  const s = m.steadyState;
+  return s && s.steady === false ? s.reason ?? 'samples still trending' : null;
 }
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
@@ -424,6 +433,10 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
     const notes: string[] = [];
     for (const m of doc.measurements) {
       if (m.status !== 'complete') notes.push(`${m.id}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`);
+      for (const [name, met] of Object.entries(m.metrics)) {
+        const why = notSteadyReason(met);
+        if (why) notes.push(`${m.id} ${name} NOT STEADY: ${why}`);
+      }
     }
     if (profitM && !profit && profitM.status === 'complete') notes.push(`${profitM.id}: no per-MW rows in details`);
     for (const w of doc.warnings) notes.push(w);
