@@ -26,8 +26,12 @@ import { writeFileAtomic } from '../util/atomic.js';
 import type { AutotuneTrial } from './bench.js';
 import { kernelSource, launchLabel, type LaunchConfig } from './kernels.js';
 
-/** Bump when the autotune procedure changes meaning (invalidates every cached choice). */
-export const AUTOTUNE_CACHE_VERSION = 1;
+/**
+ * Bump when the autotune procedure changes meaning (invalidates every cached choice). 2: trials
+ * timed by the issue-19 engine; version-1 trials could be skewed by the old wait's feedback loop
+ * (one trial measured x2 wg=64 npi=2 at 1.08 MH/s against 24 MH/s for x2 wg=256 npi=8).
+ */
+export const AUTOTUNE_CACHE_VERSION = 2;
 
 /** Everything a cached choice depends on. */
 export interface AutotuneCacheKey {
