@@ -1,47 +1,68 @@
 #!/usr/bin/env node
-// Side-by-side SHA256d throughput: `joulebench hash bench` against the native CPU/OpenCL peers
-// present on this machine, measured one after another in one run, with the ratios.
+// SHA256d side by side: fresh `joulebench hash bench` processes alternated with pooler's cpuminer
+// (and hashcat when present) in one session, every run printed and kept, with medians, run-to-run
+// CV and the issue-19 bar.
 //
-//   node bench/hash-peers.mjs [--rounds N] [--seconds S] [--peer-seconds S] [--json] [--check] [--no-wide]
+//   node bench/hash-peers.mjs [--rounds N] [--seconds S] [--peer-seconds S] [--out FILE] [--json]
+//                             [--check] [--wide] [--no-hashcat]
+//
+// Each round runs joulebench and cpuminer once each, in alternating order (ABBA...), so a drift in
+// machine load does not favour one tool; the run-to-run spread is measured on both sides in the
+// same rounds (the peer is the noise reference, not a number from elsewhere). Run it under the
+// shared CPU lock on a quiet machine: `flock /tmp/jb-cpu.lock node bench/hash-peers.mjs --rounds 20`.
+// Each run also records the host's activity over it (idle, steal, other processes' CPU from /proc;
+// src/host/activity.ts), so a slow run can be explained or blamed.
 //
 // Peers (used only when present; nothing is installed or built by this script):
-//   cpuminer (pooler):  `minerd --benchmark -a sha256d -t <cores>`; found on PATH or via $MINERD.
-//   hashcat:            `hashcat -b -m 21400 --force` (sha256(sha256_bin($pass)): two SHA-256
-//                       compressions per candidate, like a midstate SHA256d nonce); PATH or $HASHCAT.
-//                       On a CPU-only Debian box: apt-get install hashcat pocl-opencl-icd.
-// joulebench itself runs from this checkout (`node --import tsx src/cli/main.ts`), or $JOULEBENCH
-// (a command line, e.g. "joulebench" or "node dist/src/cli/main.js").
-// --rounds N (default 2) repeats the three measurements N times, in alternating order so drift in
-// machine load does not favour one tool, and reports medians.
-// --check exits 1 unless joulebench >= 1.2x cpuminer and >= 0.3x hashcat (issue 3's bar), using
-// the default configuration. When the adapter is llvmpipe and the CPU has AVX-512, joulebench is
-// also run with --llvmpipe-width 512 (opt-in: 16 invocations per SIMD op) and reported on its own
-// row; --no-wide skips that.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+//   cpuminer (pooler):  `minerd --benchmark -a sha256d -t <cores> -s 1` ($MINERD or PATH); its rate
+//                       is the hashes its threads report over the run (first 2 s skipped) / time.
+//   hashcat:            `hashcat -b -m 21400 --force` (two SHA-256 compressions per candidate, like
+//                       a midstate SHA256d nonce; $HASHCAT or PATH); one run per round.
+// joulebench runs from this checkout's build (`node dist/src/cli/main.js`; `npm ci` builds it), or
+// $JOULEBENCH (a command line).
+// --check exits 1 unless the bar holds: no joulebench run below 0.9x the joulebench median, and the
+// joulebench run-to-run CV <= max(5 %, 1.5x cpuminer's CV in the same rounds).
+// --wide also runs joulebench with --llvmpipe-width 512 (AVX-512 CPUs, software adapter) each round.
+// Output: every run, medians, CVs, CPU model and flags, adapter, date, commit → --out (default
+// bench/out/hash-peers.json, written via a temp file and rename) and a table on stdout.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) {
-    process.stderr.write(`hash-peers: ${name} needs a positive number\n`);
-    process.exit(2);
-  }
-  return v;
-};
-const rounds = flag('--rounds', 2);
-const seconds = flag('--seconds', 10);
-const peerSeconds = flag('--peer-seconds', 15);
-const asJson = args.includes('--json');
-const check = args.includes('--check');
 const log = (s) => process.stderr.write(`[hash-peers] ${s}\n`);
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
+
+/** Parse argv; bad input exits 2 with one line. */
+function parseArgs(argv) {
+  const o = { rounds: 2, seconds: 5, peerSeconds: 10, out: join(root, 'bench/out/hash-peers.json'), json: false, check: false, wide: false, hashcat: true };
+  const num = (name, v, min, max) => {
+    const x = Number(v);
+    if (v === undefined || !Number.isFinite(x) || x < min || x > max) {
+      process.stderr.write(`hash-peers: ${name} needs a number from ${min} to ${max}, got '${v ?? ''}'\n`);
+      process.exit(2);
+    }
+    return x;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--rounds') o.rounds = Math.round(num(a, argv[++i], 1, 1000));
+    else if (a === '--seconds') o.seconds = num(a, argv[++i], 0.5, 600);
+    else if (a === '--peer-seconds') o.peerSeconds = num(a, argv[++i], 4, 600);
+    else if (a === '--out') o.out = resolve(argv[++i] ?? '');
+    else if (a === '--json') o.json = true;
+    else if (a === '--check') o.check = true;
+    else if (a === '--wide') o.wide = true;
+    else if (a === '--no-hashcat') o.hashcat = false;
+    else {
+      process.stderr.write(`hash-peers: unknown argument '${a}' (see the header of bench/hash-peers.mjs)\n`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
 
 function which(name, envVar) {
   if (process.env[envVar]) return process.env[envVar];
@@ -49,70 +70,130 @@ function which(name, envVar) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** Run a command to completion with a time bound; returns stdout. */
-function runBounded(cmd, argv, timeoutS, opts = {}) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 64 << 20, cwd: root, ...opts });
+/** CPU model and flags (/proc/cpuinfo), cores, commit, date. */
+function machineInfo() {
+  let model = cpus()[0]?.model ?? 'unknown';
+  let flags = [];
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    model = /^model name\s*:\s*(.*)$/m.exec(info)?.[1] ?? model;
+    flags = (/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? '').split(/\s+/).filter(Boolean);
+  } catch {
+    /* not Linux */
+  }
+  const git = (...a) => {
+    try {
+      return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const dirty = git('status', '--porcelain', '--untracked-files=no');
+  return { cpu: { model, flags, cores: cpus().length }, commit: git('rev-parse', 'HEAD'), dirty: dirty === null ? null : dirty !== '', date: new Date().toISOString() };
+}
+
+/** src/host/activity.ts from the build (for the peers' host activity; joulebench records its own). */
+const activity = await import(pathToFileURL(join(root, 'dist/src/host/activity.js')).href).catch(() => null);
+
+/** Run a command with a time bound; returns stdout, throws with the stderr tail on failure. */
+function runBounded(cmd, argv, timeoutS) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 64 << 20, cwd: root, killSignal: 'SIGKILL' });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
   return r.stdout;
 }
 
-function joulebench(extra = []) {
-  const base = process.env.JOULEBENCH ? process.env.JOULEBENCH.split(/\s+/) : [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
-  const argv = [...base.slice(1), 'hash', 'bench', '--seconds', String(seconds), '--json', ...extra];
-  log(`joulebench: ${[base[0], ...argv].join(' ')}`);
-  const out = runBounded(base[0], argv, seconds + 600);
-  const doc = JSON.parse(out);
-  const d = doc.measurement.details;
+/** One fresh `hash bench` process; its figure, pipeline and host activity. */
+function joulebenchRun(o, extra) {
+  const base = process.env.JOULEBENCH ? process.env.JOULEBENCH.split(/\s+/) : [process.execPath, 'dist/src/cli/main.js'];
+  const argv = [...base.slice(1), 'hash', 'bench', '--seconds', String(o.seconds), '--json', ...extra];
+  const doc = JSON.parse(runBounded(base[0], argv, o.seconds + 600));
+  const m = doc.measurement;
+  const h = m.metrics.hashesPerSecond;
   return {
+    command: ['joulebench', ...argv.slice(argv.indexOf('hash'))].join(' '),
     hashesPerSecond: doc.hashesPerSecond,
-    median: doc.measurement.metrics.hashesPerSecond.summary.median,
-    relStdev: doc.measurement.metrics.hashesPerSecond.summary.relStdev,
-    launch: d.launch.label,
-    adapter: doc.measurement.adapter?.name,
-    software: doc.measurement.adapter?.isSoftware,
+    sliceMedian: h.summary.median,
+    sliceRelStdev: h.summary.relStdev,
+    steadyState: h.steadyState ?? null,
+    launch: m.details.launch.label,
+    adapter: m.adapter?.name ?? null,
+    software: m.adapter?.isSoftware ?? null,
+    warmup: m.details.warmup ?? null,
+    pipeline: m.details.pipeline ?? null,
+    hostActivity: m.hostActivity ?? null,
   };
 }
 
-/** minerd prints "Total: 20345.67 khash/s" lines on stderr; run it for peerSeconds and average them. */
-function cpuminer(bin) {
+/**
+ * One cpuminer run of `peerSeconds`: threads print "thread N: H hashes, R khash/s" after each scan
+ * (-s 1: scans of about a second); the rate is Σ threads (hashes reported after the first 2 s) /
+ * (time of the thread's last report − time of its last report before that window).
+ */
+function cpuminerRun(bin, o) {
   const threads = cpus().length;
-  log(`cpuminer: ${bin} --benchmark -a sha256d -t ${threads} (${peerSeconds} s)`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--benchmark', '-a', 'sha256d', '-t', String(threads)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = ['--benchmark', '-a', 'sha256d', '-t', String(threads), '-s', '1'];
+  return new Promise((res, rej) => {
+    const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const t0 = performance.now();
+    // Host activity over the same window as the rate (from 2 s to the end), minerd as "self".
+    let hostA = null;
+    let hostB = null;
+    const snap = () => activity?.tryHostSnapshot(child.pid) ?? null;
+    const atTwo = setTimeout(() => (hostA = snap()), 2000);
+    const per = new Map(); // thread → { lastBeforeMs, hashes, lastMs }
     const totals = [];
     let buf = '';
     const onData = (chunk) => {
       buf += chunk;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
+      for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) {
         const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
+        const now = (performance.now() - t0) / 1000;
+        const t = /thread (\d+): (\d+) hashes/.exec(line);
+        if (t) {
+          const s = per.get(t[1]) ?? { lastBeforeMs: null, hashes: 0, lastMs: null };
+          if (now < 2 || s.lastBeforeMs === null) s.lastBeforeMs = now;
+          else {
+            s.hashes += Number(t[2]);
+            s.lastMs = now;
+          }
+          per.set(t[1], s);
+        }
         const m = /Total:\s*([\d.]+)\s*([kMG]?)hash\/s/.exec(line);
-        if (m) totals.push(Number(m[1]) * { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2]]);
+        if (m && now >= 2) totals.push(Number(m[1]) * { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2]]);
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', reject);
-    const timer = setTimeout(() => child.kill('SIGTERM'), peerSeconds * 1000);
-    const hard = setTimeout(() => child.kill('SIGKILL'), (peerSeconds + 10) * 1000);
+    child.on('error', rej);
+    const kill = (sig) => {
+      try {
+        process.kill(-child.pid, sig); // the whole group
+      } catch {
+        /* gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      hostB = snap();
+      kill('SIGTERM');
+    }, o.peerSeconds * 1000);
+    const hard = setTimeout(() => kill('SIGKILL'), (o.peerSeconds + 10) * 1000);
     child.on('close', () => {
       clearTimeout(timer);
       clearTimeout(hard);
-      // The first totals come while threads are still starting: skip up to a third of them.
-      const used = totals.slice(Math.min(2, Math.floor(totals.length / 3)));
-      if (!used.length) return reject(new Error('cpuminer printed no "Total: ... hash/s" line'));
-      used.sort((a, b) => a - b);
-      resolve({ hashesPerSecond: used.reduce((a, b) => a + b, 0) / used.length, median: used[used.length >> 1], reports: used.length, threads });
+      clearTimeout(atTwo);
+      const used = [...per.values()].filter((s) => s.lastMs !== null && s.lastMs > s.lastBeforeMs);
+      if (used.length < threads) return rej(new Error(`cpuminer: only ${used.length} of ${threads} threads reported twice after 2 s; raise --peer-seconds`));
+      const rate = used.reduce((a, s) => a + s.hashes / (s.lastMs - s.lastBeforeMs), 0);
+      const hostActivity = hostA && hostB ? activity.hostActivityBetween(hostA, hostB) : null;
+      res({ command: `minerd ${argv.join(' ')}`, hashesPerSecond: rate, minerdTotalMean: totals.length ? totals.reduce((a, b) => a + b, 0) / totals.length : null, threads, hostActivity });
     });
   });
 }
 
-/** hashcat --machine-readable benchmark line: device:mode:...:...:runtime_ms:hashes_per_s. */
-function hashcat(bin) {
+/** hashcat --machine-readable benchmark line: device:mode:...:hashes_per_s. */
+function hashcatRun(bin) {
   const argv = ['-b', '-m', '21400', '--force', '--machine-readable', '--quiet'];
-  log(`hashcat: ${bin} ${argv.join(' ')}`);
   const out = runBounded(bin, argv, 900);
   let total = 0;
   for (const line of out.split('\n')) {
@@ -120,79 +201,125 @@ function hashcat(bin) {
     if (f.length >= 6 && f[1] === '21400') total += Number(f[f.length - 1]);
   }
   if (!(total > 0)) throw new Error(`hashcat: no -m 21400 speed line in output: ${out.slice(0, 200)}`);
-  return { hashesPerSecond: total };
+  return { command: `hashcat ${argv.join(' ')}`, hashesPerSecond: total };
 }
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+/** Run-to-run coefficient of variation: sample sd / mean. */
+const cv = (xs) => {
+  if (xs.length < 2) return null;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) / m;
+};
+const stats = (xs) => (xs.length ? { runs: xs.length, median: median(xs), min: Math.min(...xs), max: Math.max(...xs), cv: cv(xs), minOverMedian: Math.min(...xs) / median(xs) } : null);
 
-let avx512 = false;
-try {
-  avx512 = / avx512f /.test(readFileSync('/proc/cpuinfo', 'utf8').replace(/\n/g, ' '));
-} catch {
-  /* not Linux */
-}
-const wide = avx512 && !args.includes('--no-wide');
-const minerdBin = which('minerd', 'MINERD');
-const hashcatBin = which('hashcat', 'HASHCAT');
-if (!minerdBin) log('cpuminer (minerd) not found: set $MINERD or put minerd on PATH');
-if (!hashcatBin) log('hashcat not found: set $HASHCAT or apt-get install hashcat pocl-opencl-icd');
 
-const runs = [];
-for (let r = 0; r < rounds; r++) {
+/** One round: every tool once, in the round's order (reversed every other round). */
+async function round(r, o, bins) {
   const row = { round: r + 1, loadAverageBefore: loadavg()[0] };
   const steps = [
-    async () => (row.joulebench = joulebench()),
-    async () => {
-      if (!wide) return;
-      const w = joulebench(['--llvmpipe-width', '512']);
-      if (/llvmpipe/i.test(w.adapter ?? '')) row.joulebench512 = w;
-    },
-    async () => minerdBin && (row.cpuminer = await cpuminer(minerdBin)),
-    async () => hashcatBin && (row.hashcat = hashcat(hashcatBin)),
+    ['joulebench', async () => joulebenchRun(o, [])],
+    ...(bins.minerd ? [['cpuminer', async () => cpuminerRun(bins.minerd, o)]] : []),
   ];
-  for (const step of r % 2 ? steps.reverse() : steps) await step();
-  runs.push(row);
-  log(`round ${r + 1}: joulebench ${(row.joulebench.hashesPerSecond / 1e6).toFixed(2)} MH/s` +
-    (row.cpuminer ? `, cpuminer ${(row.cpuminer.hashesPerSecond / 1e6).toFixed(2)} MH/s` : '') +
-    (row.hashcat ? `, hashcat ${(row.hashcat.hashesPerSecond / 1e6).toFixed(2)} MH/s` : ''));
+  if (o.wide) steps.splice(1, 0, ['joulebench512', async () => joulebenchRun(o, ['--llvmpipe-width', '512'])]);
+  if (bins.hashcat) steps.push(['hashcat', async () => hashcatRun(bins.hashcat)]);
+  for (const [name, fn] of r % 2 ? [...steps].reverse() : steps) row[name] = await fn();
+  return row;
 }
 
-const jb = median(runs.map((r) => r.joulebench.hashesPerSecond));
-const jbw = runs.every((r) => r.joulebench512) ? median(runs.map((r) => r.joulebench512.hashesPerSecond)) : null;
-const cm = minerdBin ? median(runs.map((r) => r.cpuminer.hashesPerSecond)) : null;
-const hc = hashcatBin ? median(runs.map((r) => r.hashcat.hashesPerSecond)) : null;
-const summary = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage1mAtStartOfRounds: runs.map((r) => r.loadAverageBefore) },
-  joulebench: { hashesPerSecond: jb, launch: runs[0].joulebench.launch, adapter: runs[0].joulebench.adapter, software: runs[0].joulebench.software },
-  cpuminer: cm === null ? null : { hashesPerSecond: cm, command: 'minerd --benchmark -a sha256d' },
-  hashcat: hc === null ? null : { hashesPerSecond: hc, command: 'hashcat -b -m 21400 --force' },
-  joulebenchLlvmpipe512: jbw === null ? null : { hashesPerSecond: jbw, launch: runs[0].joulebench512.launch, adapter: runs[0].joulebench512.adapter },
-  ratios: { vsCpuminer: cm ? jb / cm : null, vsHashcat: hc ? jb / hc : null },
-  ratiosLlvmpipe512: jbw === null ? null : { vsCpuminer: cm ? jbw / cm : null, vsHashcat: hc ? jbw / hc : null },
-  bar: { vsCpuminer: 1.2, vsHashcat: 0.3 },
-  rounds: runs,
-};
+const mh = (x) => (x === null || x === undefined ? '-' : (x / 1e6).toFixed(2));
+const pct = (x) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)} %`);
 
-if (asJson) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-else {
-  const mh = (x) => `${(x / 1e6).toFixed(2)} MH/s`;
-  const lines = [];
-  lines.push(`SHA256d side by side (${rounds} round(s), medians; ${summary.machine.cores} cores, ${summary.machine.cpu}; 1-min load before each round: ${runs.map((r) => r.loadAverageBefore.toFixed(2)).join(', ')})`);
-  lines.push(`  joulebench hash bench  ${mh(jb).padStart(14)}   ${summary.joulebench.launch} on ${summary.joulebench.adapter}${summary.joulebench.software ? ' [software adapter: CPU timings]' : ''}`);
-  if (jbw !== null) lines.push(`  joulebench, 512-bit    ${mh(jbw).padStart(14)}   --llvmpipe-width 512 (opt-in), ${summary.joulebenchLlvmpipe512.launch} on ${summary.joulebenchLlvmpipe512.adapter}`);
-  lines.push(`  cpuminer (minerd)      ${cm ? mh(cm).padStart(14) : '   not present'}`);
-  lines.push(`  hashcat -m 21400       ${hc ? mh(hc).padStart(14) : '   not present'}`);
-  if (cm) lines.push(`  joulebench / cpuminer = ${(jb / cm).toFixed(2)}x  (bar: >= 1.2x)`);
-  if (hc) lines.push(`  joulebench / hashcat  = ${(jb / hc).toFixed(2)}x  (bar: >= 0.3x)`);
-  if (jbw !== null && cm) lines.push(`  512-bit / cpuminer    = ${(jbw / cm).toFixed(2)}x`);
-  if (jbw !== null && hc) lines.push(`  512-bit / hashcat     = ${(jbw / hc).toFixed(2)}x`);
-  process.stdout.write(lines.join('\n') + '\n');
+function runLine(row) {
+  const j = row.joulebench;
+  const ha = (h) => (h ? `idle ${pct(h.idleFraction)}, other ${pct(h.otherProcessCpuFraction)}` : 'host n/a');
+  const parts = [`round ${String(row.round).padStart(2)}: joulebench ${mh(j.hashesPerSecond)} MH/s (${ha(j.hostActivity)}, device idle ${pct(j.pipeline?.deviceIdleFraction)}${j.steadyState && !j.steadyState.steady ? ', NOT STEADY' : ''})`];
+  if (row.joulebench512) parts.push(`512-bit ${mh(row.joulebench512.hashesPerSecond)}`);
+  if (row.cpuminer) parts.push(`cpuminer ${mh(row.cpuminer.hashesPerSecond)} MH/s (${ha(row.cpuminer.hostActivity)})`);
+  if (row.hashcat) parts.push(`hashcat ${mh(row.hashcat.hashesPerSecond)}`);
+  return parts.join('  |  ');
 }
-if (check) {
-  const ok = (cm === null || jb / cm >= 1.2) && (hc === null || jb / hc >= 0.3);
-  process.exit(ok ? 0 : 1);
+
+function summarise(o, runs, info) {
+  const col = (k) => runs.filter((r) => r[k]).map((r) => r[k].hashesPerSecond);
+  const s = { joulebench: stats(col('joulebench')), cpuminer: stats(col('cpuminer')), hashcat: stats(col('hashcat')), joulebench512: stats(col('joulebench512')) };
+  const cvLimit = s.cpuminer?.cv != null ? Math.max(0.05, 1.5 * s.cpuminer.cv) : 0.05;
+  const bar = {
+    minOverMedian: { limit: 0.9, value: s.joulebench.minOverMedian, ok: s.joulebench.minOverMedian >= 0.9 },
+    cv: { limit: cvLimit, rule: 'max(5 %, 1.5 x cpuminer CV in the same rounds)', value: s.joulebench.cv, ok: s.joulebench.cv !== null && s.joulebench.cv <= cvLimit },
+  };
+  const first = runs[0].joulebench;
+  return {
+    name: 'hash-peers',
+    date: info.date,
+    commit: info.commit,
+    dirty: info.dirty,
+    command: `node bench/hash-peers.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    cpu: info.cpu,
+    adapter: first.adapter ? { name: first.adapter, software: first.software, note: first.software ? 'software adapter: CPU timings, not a GPU figure' : null } : null,
+    joulebenchLaunch: first.launch,
+    seconds: o.seconds,
+    peerSeconds: o.peerSeconds,
+    rounds: runs.length,
+    medians: { joulebench: s.joulebench.median, cpuminer: s.cpuminer?.median ?? null, hashcat: s.hashcat?.median ?? null, joulebench512: s.joulebench512?.median ?? null },
+    cv: { joulebench: s.joulebench.cv, cpuminer: s.cpuminer?.cv ?? null, hashcat: s.hashcat?.cv ?? null, joulebench512: s.joulebench512?.cv ?? null },
+    stats: s,
+    ratios: { joulebenchOverCpuminer: s.cpuminer ? s.joulebench.median / s.cpuminer.median : null, joulebenchOverHashcat: s.hashcat ? s.joulebench.median / s.hashcat.median : null },
+    bar: { ...bar, ok: bar.minOverMedian.ok && bar.cv.ok },
+    runs,
+  };
 }
-process.exit(0);
+
+function printSummary(doc) {
+  const L = [];
+  L.push(`SHA256d side by side: ${doc.rounds} rounds, ${doc.cpu.cores} cores, ${doc.cpu.model}; flags: ${doc.cpu.flags.filter((f) => /^(avx|avx2|avx512f|avx512vl|sha_ni|ssse3|sse4_1)$/.test(f)).join(' ')}`);
+  L.push(`adapter: ${doc.adapter?.name ?? '-'}${doc.adapter?.software ? ' [software adapter: CPU timings, not a GPU figure]' : ''}; joulebench ${doc.joulebenchLaunch}; commit ${doc.commit?.slice(0, 10)}${doc.dirty ? ' (dirty)' : ''}`);
+  for (const [k, v] of Object.entries(doc.stats)) {
+    if (v) L.push(`  ${k.padEnd(14)} median ${mh(v.median).padStart(7)} MH/s  min ${mh(v.min).padStart(7)}  max ${mh(v.max).padStart(7)}  run-to-run CV ${pct(v.cv)}  min/median ${v.minOverMedian.toFixed(3)}`);
+  }
+  if (doc.ratios.joulebenchOverCpuminer) L.push(`  joulebench / cpuminer = ${doc.ratios.joulebenchOverCpuminer.toFixed(2)}x (medians)`);
+  L.push(`bar: every joulebench run >= 0.9x its median: ${doc.bar.minOverMedian.ok ? 'yes' : 'NO'} (${doc.bar.minOverMedian.value.toFixed(3)}); CV ${pct(doc.bar.cv.value)} <= ${pct(doc.bar.cv.limit)} [${doc.bar.cv.rule}]: ${doc.bar.cv.ok ? 'yes' : 'NO'}`);
+  process.stdout.write(L.join('\n') + '\n');
+}
+
+function writeAtomic(file, text) {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const info = machineInfo();
+  const bins = { minerd: which('minerd', 'MINERD'), hashcat: o.hashcat ? which('hashcat', 'HASHCAT') : null };
+  if (!bins.minerd) log('cpuminer (minerd) not found: set $MINERD or put minerd on PATH; no CV reference');
+  const runs = [];
+  for (let r = 0; r < o.rounds; r++) {
+    const row = await round(r, o, bins);
+    runs.push(row);
+    log(runLine(row));
+  }
+  const doc = summarise(o, runs, info);
+  writeAtomic(o.out, JSON.stringify(doc, null, 1) + '\n');
+  log(`wrote ${o.out}`);
+  if (o.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else {
+    for (const row of runs) process.stdout.write(runLine(row) + '\n');
+    printSummary(doc);
+  }
+  return o.check && !doc.bar.ok ? 1 : 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`hash-peers: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
