@@ -20,7 +20,7 @@ import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
 import { hashStoppingParams, hashStoppingRule, StoppingState } from '../stats/stopping.js';
 import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
-import { HashEngine, type Slice } from './engine.js';
+import { HashEngine, type Slice, type SliceJob } from './engine.js';
 import { hostActivityBetween, tryHostSnapshot, type HostActivity } from '../host/activity.js';
 import type { PipelineFigures } from './pipeline.js';
 import { steadyStateOf, warmupSettled, WARMUP_WINDOW, type SteadyState } from '../stats/steady-state.js';
@@ -141,42 +141,45 @@ async function runBenchJob(engine: HashEngine, sliceNonces: number, stop: StopRu
   let firstDoneMs: number | null = null;
   let lastDoneMs = 0;
   let stopped = false;
-  for (let job = 0; !stopped; job++) {
-    const header = benchHeader(job);
-    engine.setJob(header, top);
-    let nextBase = 0;
-    const next = (): Slice | null => {
-      if (stopped || nextBase >= NONCE_SPACE) return null;
-      const count = Math.min(sliceNonces, NONCE_SPACE - nextBase);
-      const s = { base: nextBase, count };
-      nextBase += count;
-      return s;
-    };
-    await engine.run(next, (r) => {
-      st.allNonces += r.slice.count;
-      for (const n of r.candidates) {
-        st.shares++;
-        if (meetsTarget(hostDigest(header, n), BENCH_TARGET)) st.sharesVerified++;
+  // One pass over the nonce space per job; the next job follows without draining the queue (a
+  // fast GPU covers 2^32 nonces in about a second: a drain per job would idle it each time).
+  let job: SliceJob = { id: 0, header: benchHeader(0), targetTop: top };
+  let nextBase = 0;
+  const next = (): Slice | null => {
+    if (stopped) return null;
+    if (nextBase >= NONCE_SPACE) {
+      job = { id: job.id + 1, header: benchHeader(job.id + 1), targetTop: top };
+      nextBase = 0;
+    }
+    const count = Math.min(sliceNonces, NONCE_SPACE - nextBase);
+    const s = { base: nextBase, count, job };
+    nextBase += count;
+    return s;
+  };
+  await engine.run(next, (r) => {
+    st.allNonces += r.slice.count;
+    for (const n of r.candidates) {
+      st.shares++;
+      if (meetsTarget(hostDigest(r.slice.job!.header, n), BENCH_TARGET)) st.sharesVerified++;
+    }
+    if (firstDoneMs === null) {
+      firstDoneMs = r.doneMs;
+    } else {
+      const dt = (r.doneMs - lastDoneMs) / 1000;
+      st.nonces += r.slice.count;
+      st.samples.push(r.slice.count / dt);
+      st.sampleTimesS.push(dt);
+      const why = stop(r.slice.count / dt, dt, (r.doneMs - firstDoneMs) / 1000);
+      if (why && !stopped) {
+        st.stoppedBy = why;
+        stopped = true;
+      } else if (signal?.aborted && !stopped) {
+        st.stoppedBy = 'interrupted';
+        stopped = true;
       }
-      if (firstDoneMs === null) {
-        firstDoneMs = r.doneMs;
-      } else {
-        const dt = (r.doneMs - lastDoneMs) / 1000;
-        st.nonces += r.slice.count;
-        st.samples.push(r.slice.count / dt);
-        st.sampleTimesS.push(dt);
-        const why = stop(r.slice.count / dt, dt, (r.doneMs - firstDoneMs) / 1000);
-        if (why) {
-          st.stoppedBy = why;
-          stopped = true;
-        } else if (signal?.aborted) {
-          st.stoppedBy = 'interrupted';
-          stopped = true;
-        }
-      }
-      lastDoneMs = r.doneMs;
-    });
-  }
+    }
+    lastDoneMs = r.doneMs;
+  });
   st.wallS = firstDoneMs === null ? (performance.now() - t0) / 1000 : (lastDoneMs - firstDoneMs) / 1000;
   st.sleptMs = engine.waits.sleptMs - sleep0;
   st.mapWaitMs = engine.waits.mapWaitMs - map0;

@@ -26,12 +26,26 @@ import type { ShaderSource } from '../gpu/shaders.js';
 /** Bound on one dispatch's completion (a software adapter at ~2 MH/s needs ~2 s for 4 M nonces). */
 export const DISPATCH_TIMEOUT_MS = 120_000;
 
+/** A job a slice can carry: header (nonce field ignored) and the target's top word, with a caller-chosen id. */
+export interface SliceJob {
+  id: number;
+  header: Uint8Array;
+  targetTop: number;
+}
+
 /** A half-open nonce slice [base, base + count). */
 export interface Slice {
   base: number;
   count: number;
   /** True when this slice re-scans part of an overflowed one. */
   rescan?: boolean;
+  /**
+   * The job this slice searches; absent = the job of the last setJob. A slice whose job differs
+   * from the previous slice's uploads it ahead of its dispatch without draining the queue: a
+   * writeBuffer runs on the queue timeline after every command buffer submitted before it and
+   * before every later one (WebGPU spec, GPUQueue.writeBuffer), so slices in flight keep theirs.
+   */
+  job?: SliceJob;
 }
 
 /** What one completed slice reported. */
@@ -82,6 +96,8 @@ export class HashEngine {
   private job: GPUBuffer | null = null;
   private pipeline: GPUComputePipeline | null = null;
   private targetTop = 0;
+  /** Id of the job whose constants the job buffer holds for the next submission (null after setJob). */
+  private jobId: number | null = null;
   /** The WGSL this engine runs (set by create). */
   source!: ShaderSource;
   /** Pipeline build time, ms (0 when it came from the cache). */
@@ -165,10 +181,21 @@ export class HashEngine {
     if (words.byteLength > this.job!.size) throw new Error(`job constants (${words.byteLength} B) exceed the job buffer`);
     writeWords(this.ctx.device, this.job!, words);
     this.targetTop = targetTop >>> 0;
+    this.jobId = null;
+  }
+
+  /** Queue a slice job's constants ahead of the next dispatch (see Slice.job). */
+  private switchJob(job: SliceJob): void {
+    const words = KERNELS[this.opts.launch.variant].jobWords(job.header);
+    if (words.byteLength > this.job!.size) throw new Error(`job constants (${words.byteLength} B) exceed the job buffer`);
+    writeWords(this.ctx.device, this.job!, words);
+    this.targetTop = job.targetTop >>> 0;
+    this.jobId = job.id;
   }
 
   private submit(slot: Slot, slice: Slice): void {
     const { device } = this.ctx;
+    if (slice.job && slice.job.id !== this.jobId) this.switchJob(slice.job);
     writeWords(device, slot.params, Uint32Array.of(slice.base >>> 0, slice.count >>> 0, this.targetTop, this.opts.resultCapacity));
     const enc = device.createCommandEncoder({ label: `hash:slice@${slice.base}` });
     enc.clearBuffer(slot.out, 0, 16);
@@ -287,7 +314,7 @@ export class HashEngine {
       const pieces = Math.min(slice.count, Math.max(2, Math.ceil((4 * n) / cap)));
       const step = Math.ceil(slice.count / pieces);
       const sub: Slice[] = [];
-      for (let off = 0; off < slice.count; off += step) sub.push({ base: slice.base + off, count: Math.min(step, slice.count - off), rescan: true });
+      for (let off = 0; off < slice.count; off += step) sub.push({ base: slice.base + off, count: Math.min(step, slice.count - off), rescan: true, ...(slice.job ? { job: slice.job } : {}) });
       work.unshift(...sub);
     }
     slot.read.unmap();
