@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openDevice, type GpuContext } from '../gpu/adapter.js';
 import { SHADER_DIR_ENV } from '../gpu/shaders.js';
-import { isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
+import { defaultLlvmpipeThreads, isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
 import type { Measurement, ResultDoc } from '../report/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
@@ -79,6 +79,7 @@ async function withDevice<T>(cmd: Command, f: LaunchFlags, fn: (ctx: GpuContext)
   // llvmpipe reads its SIMD width once, when the first adapter is requested: set it first.
   if (f.llvmpipeWidth !== undefined) setLlvmpipeVectorWidth(f.llvmpipeWidth);
   else isolateShaderCache();
+  defaultLlvmpipeThreads(); // a software adapter's dispatches split across 2 threads per CPU (src/gpu/llvmpipe.ts)
   const ctx = await openDevice(g.adapter, 'joulebench-hash');
   if (f.llvmpipeWidth !== undefined) {
     const got = llvmpipeWidthOf(ctx.report.name);

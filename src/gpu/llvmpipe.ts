@@ -13,6 +13,16 @@
  * Mesa's on-disk shader cache key does not include the width (measured here: a 512-bit process
  * ran at the 256-bit rate until the cache was disabled), so a width other than the default gets
  * its own cache directory.
+ *
+ * Threads: llvmpipe runs a compute dispatch on LP_NUM_THREADS threads (default: one per CPU), each
+ * taking one contiguous chunk of num_workgroups / threads, and the dispatch ends when the last
+ * chunk does (Mesa src/gallium/drivers/llvmpipe/lp_cs_tpool.c: `iter_per_thread = num_iters /
+ * num_threads`, `lp_cs_tpool_wait_for_task`). With one thread per CPU, anything else that runs on
+ * one CPU (another process, a kernel worker, the host's own wake-ups, a busy hyperthread of the
+ * VM's host) stalls every dispatch while the other CPUs idle: a busy loop pinned to one of this
+ * machine's 2 CPUs cut the hash rate 42-48 % (cpuminer, one independent thread per CPU: 24 %), and
+ * quiet runs varied 36-46 MH/s. With two threads per CPU the scheduler hands a slowed CPU's second
+ * chunk to a free one: 23 % under the same busy loop, and the same rate on a quiet machine.
  */
 import os from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +70,20 @@ export function noteGpuInstance(): void {
 /** True once this process created a WebGPU instance (the llvmpipe width is then fixed). */
 export function gpuInstanceCreated(): boolean {
   return gpuInstanceWidth !== undefined;
+}
+
+/** llvmpipe threads per CPU joulebench asks for when LP_NUM_THREADS is not set (see the module note). */
+export const LLVMPIPE_THREADS_PER_CPU = 2;
+/** llvmpipe's own cap (LP_MAX_THREADS in Mesa's lp_limits.h). */
+export const LLVMPIPE_MAX_THREADS = 32;
+
+/**
+ * Ask llvmpipe for LLVMPIPE_THREADS_PER_CPU threads per CPU, unless the user set LP_NUM_THREADS
+ * or this process already created a WebGPU instance (llvmpipe reads it once, at initialisation).
+ */
+export function defaultLlvmpipeThreads(cpus = os.availableParallelism()): void {
+  if (process.env.LP_NUM_THREADS !== undefined || gpuInstanceCreated()) return;
+  process.env.LP_NUM_THREADS = String(Math.min(LLVMPIPE_MAX_THREADS, LLVMPIPE_THREADS_PER_CPU * cpus));
 }
 
 /** Give a non-default LP_NATIVE_VECTOR_WIDTH its own Mesa shader cache (unless the user chose a cache dir). */
