@@ -43,6 +43,7 @@ export const POLL_SPIN_MS = 1;
 export const READY_AT_WAKE_MS = POLL_SPIN_MS;
 /** First poll interval as a fraction of the slice's predicted time; doubles per miss up to POLL_MAX_FRACTION. */
 export const POLL_FIRST_FRACTION = 0.02;
+/** Longest poll interval, as a fraction of the slice's predicted time. */
 export const POLL_MAX_FRACTION = 0.1;
 /** Per-nonce times kept for the estimate. */
 export const WINDOW = 5;
