@@ -22,6 +22,9 @@
 // $JOULEBENCH (a command line).
 // --check exits 1 unless the bar holds: no joulebench run below 0.9x the joulebench median, and the
 // joulebench run-to-run CV <= max(5 %, 1.5x cpuminer's CV in the same rounds).
+// A round is marked disturbed when other processes took more than 5 % of the CPUs during either
+// tool's run (each run's hostActivity); the bar is judged on every run, and the undisturbed
+// rounds' figures are printed beside it so a slow run can be told from a slow harness.
 // --wide also runs joulebench with --llvmpipe-width 512 (AVX-512 CPUs, software adapter) each round.
 // Output: every run, medians, CVs, CPU model and flags, adapter, date, commit → --out (default
 // bench/out/hash-peers.json, written via a temp file and rename) and a table on stdout.
@@ -236,16 +239,27 @@ const pct = (x) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1
 function runLine(row) {
   const j = row.joulebench;
   const ha = (h) => (h ? `idle ${pct(h.idleFraction)}, other ${pct(h.otherProcessCpuFraction)}` : 'host n/a');
-  const parts = [`round ${String(row.round).padStart(2)}: joulebench ${mh(j.hashesPerSecond)} MH/s (${ha(j.hostActivity)}, device idle ${pct(j.pipeline?.deviceIdleFraction)}${j.steadyState && !j.steadyState.steady ? ', NOT STEADY' : ''})`];
+  const parts = [`round ${String(row.round).padStart(2)}${row.disturbedBy?.length ? '*' : ' '}: joulebench ${mh(j.hashesPerSecond)} MH/s (${ha(j.hostActivity)}, device idle ${pct(j.pipeline?.deviceIdleFraction)}${j.steadyState && !j.steadyState.steady ? ', NOT STEADY' : ''})`];
   if (row.joulebench512) parts.push(`512-bit ${mh(row.joulebench512.hashesPerSecond)}`);
   if (row.cpuminer) parts.push(`cpuminer ${mh(row.cpuminer.hashesPerSecond)} MH/s (${ha(row.cpuminer.hostActivity)})`);
   if (row.hashcat) parts.push(`hashcat ${mh(row.hashcat.hashesPerSecond)}`);
   return parts.join('  |  ');
 }
 
+/** Other processes' share above which a run is counted as disturbed. */
+const DISTURBED_OTHER = 0.05;
+
+/** Names of the tools whose run in this round had other processes above DISTURBED_OTHER. */
+function disturbedBy(row) {
+  return ['joulebench', 'joulebench512', 'cpuminer'].filter((k) => (row[k]?.hostActivity?.otherProcessCpuFraction ?? 0) > DISTURBED_OTHER);
+}
+
 function summarise(o, runs, info) {
-  const col = (k) => runs.filter((r) => r[k]).map((r) => r[k].hashesPerSecond);
+  for (const r of runs) r.disturbedBy = disturbedBy(r);
+  const col = (k, rs = runs) => rs.filter((r) => r[k]).map((r) => r[k].hashesPerSecond);
   const s = { joulebench: stats(col('joulebench')), cpuminer: stats(col('cpuminer')), hashcat: stats(col('hashcat')), joulebench512: stats(col('joulebench512')) };
+  const quiet = runs.filter((r) => !r.disturbedBy.length);
+  const undisturbed = { rounds: quiet.length, rule: `other processes <= ${DISTURBED_OTHER * 100} % of the CPUs in both runs of the round`, joulebench: stats(col('joulebench', quiet)), cpuminer: stats(col('cpuminer', quiet)) };
   const cvLimit = s.cpuminer?.cv != null ? Math.max(0.05, 1.5 * s.cpuminer.cv) : 0.05;
   const bar = {
     minOverMedian: { limit: 0.9, value: s.joulebench.minOverMedian, ok: s.joulebench.minOverMedian >= 0.9 },
@@ -267,6 +281,7 @@ function summarise(o, runs, info) {
     medians: { joulebench: s.joulebench.median, cpuminer: s.cpuminer?.median ?? null, hashcat: s.hashcat?.median ?? null, joulebench512: s.joulebench512?.median ?? null },
     cv: { joulebench: s.joulebench.cv, cpuminer: s.cpuminer?.cv ?? null, hashcat: s.hashcat?.cv ?? null, joulebench512: s.joulebench512?.cv ?? null },
     stats: s,
+    undisturbed,
     ratios: { joulebenchOverCpuminer: s.cpuminer ? s.joulebench.median / s.cpuminer.median : null, joulebenchOverHashcat: s.hashcat ? s.joulebench.median / s.hashcat.median : null },
     bar: { ...bar, ok: bar.minOverMedian.ok && bar.cv.ok },
     runs,
@@ -282,6 +297,12 @@ function printSummary(doc) {
   }
   if (doc.ratios.joulebenchOverCpuminer) L.push(`  joulebench / cpuminer = ${doc.ratios.joulebenchOverCpuminer.toFixed(2)}x (medians)`);
   L.push(`bar: every joulebench run >= 0.9x its median: ${doc.bar.minOverMedian.ok ? 'yes' : 'NO'} (${doc.bar.minOverMedian.value.toFixed(3)}); CV ${pct(doc.bar.cv.value)} <= ${pct(doc.bar.cv.limit)} [${doc.bar.cv.rule}]: ${doc.bar.cv.ok ? 'yes' : 'NO'}`);
+  const u = doc.undisturbed;
+  const dist = doc.runs.filter((r) => r.disturbedBy.length).map((r) => `${r.round} (${r.disturbedBy.join(', ')})`);
+  L.push(`disturbed rounds (${u.rule}): ${dist.length ? dist.join(', ') : 'none'}`);
+  if (dist.length && u.joulebench) {
+    L.push(`  the ${u.rounds} undisturbed rounds: joulebench median ${mh(u.joulebench.median)} MH/s, CV ${pct(u.joulebench.cv)}, min/median ${u.joulebench.minOverMedian.toFixed(3)}; cpuminer median ${mh(u.cpuminer?.median)} MH/s, CV ${pct(u.cpuminer?.cv)}`);
+  }
   process.stdout.write(L.join('\n') + '\n');
 }
 
@@ -300,6 +321,7 @@ async function main() {
   const runs = [];
   for (let r = 0; r < o.rounds; r++) {
     const row = await round(r, o, bins);
+    row.disturbedBy = disturbedBy(row);
     runs.push(row);
     log(runLine(row));
   }
