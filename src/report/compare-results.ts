@@ -11,12 +11,11 @@
  * - The gated family (headline figures by default) is Holm-adjusted; other metrics are reported
  *   ungated. Metrics present on one side only, or measured in no run, are listed, never dropped.
  */
-import { z } from 'zod';
 import { energyBasisMismatch } from '../power/energy-basis.js';
 import type { HostActivityLike } from '../stats/disturbance.js';
 import { applyHolm, compareRuns, DEFAULT_COMPARE, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
 import { headlineDef, weightsOf, type HeadlineDef } from './headline.js';
-import type { Energy, Measurement, Metric, ResultDoc } from './schema.js';
+import { hostActivitySchema, type Energy, type Measurement, type Metric, type ResultDoc } from './schema.js';
 import { deviceLabel, notSteadyReason } from './rows.js';
 
 /** A verdict, or REFUSED when the figures are not comparable (energy basis, unit or direction differ). */
@@ -111,23 +110,14 @@ export function verdictLabel(r: Pick<MetricRow, 'verdict' | 'verdictDetail'>): s
 }
 
 /**
- * The fields of a measurement's `hostActivity` (host telemetry over its timed phase, result schema
- * 1.2) that the disturbed-run rule reads; anything else in it is ignored. A record that does not
- * parse counts as no record (the schema validates it where it is written).
+ * A run's host telemetry for the measurement (`hostActivity`, result schema 1.2), or null. Read
+ * through the schema's own `hostActivitySchema`, so a record that does not parse counts as none
+ * (documents read from files were already validated; this guards ones built in memory).
  */
-const hostActivityRead = z
-  .object({
-    stealFraction: z.number().finite().nullable().optional(),
-    otherProcessCpuFraction: z.number().finite().nullable().optional(),
-    throttled: z.boolean().nullable().optional(),
-  })
-  .passthrough();
-
-/** A run's host telemetry for the measurement, or null. */
 function activityOf(meas: Measurement | undefined): HostActivityLike | null {
-  const raw = (meas as Record<string, unknown> | undefined)?.hostActivity;
+  const raw = meas?.hostActivity;
   if (raw === undefined || raw === null) return null;
-  const p = hostActivityRead.safeParse(raw);
+  const p = hostActivitySchema.safeParse(raw);
   return p.success ? p.data : null;
 }
 
