@@ -12,6 +12,7 @@ import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { servingInfoOf, servingLabel } from '../profit/pricing.js';
 import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
 import { headlineOf } from './headline.js';
+import { disturbedHostLine, notSteadyReason } from './run-notes.js';
 import { sweepViewOf, type SweepView } from './sweep-view.js';
 import { loadViewOf, type LoadView } from './load-view.js';
 
@@ -209,11 +210,7 @@ function figure(meas: Measurement | undefined, name: string): Figure | MissingFi
   return { value: m.value, unit: m.unit, n: h.n, relCi95: h.relCi95, method: m.method, statistic: h.statistic, ...(declared ? { declared: true } : {}), ...(unsteady ? { notSteady: unsteady } : {}) };
 }
 
-/** The reason a metric's samples were not steady (steadyState, schema 1.2+), or null. */
-export function notSteadyReason(m: { steadyState?: { steady: boolean; reason?: string } | undefined }): string | null {
-  const s = m.steadyState;
-  return s && s.steady === false ? s.reason ?? 'samples still trending' : null;
-}
+export { notSteadyReason } from './run-notes.js';
 
 function energyLabel(e: Energy | undefined): EnergyLabel | null {
   if (!e) return null;
@@ -437,6 +434,8 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         const why = notSteadyReason(met);
         if (why) notes.push(`${m.id} ${name} NOT STEADY: ${why}`);
       }
+      const host = disturbedHostLine(m);
+      if (host) notes.push(`${m.id}: ${host}`);
     }
     if (profitM && !profit && profitM.status === 'complete') notes.push(`${profitM.id}: no per-MW rows in details`);
     for (const w of doc.warnings) notes.push(w);

@@ -5,9 +5,21 @@
  * (details.pipeline, src/hash/pipeline.ts) — so a slow or drifting run explains itself.
  */
 import type { Measurement } from './schema.js';
-import { notSteadyReason } from './rows.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/**
+ * Share of all CPUs' time taken by others (steal + other processes) from which a report notes a
+ * run's host activity: a benchmark that keeps every CPU busy loses about as much of its rate, so
+ * 5 % is already above the ≈ 3 % run-to-run noise of a quiet machine (see bench/hash-peers.mjs).
+ */
+export const DISTURBED_HOST_FRACTION = 0.05;
+
+/** The reason a metric's samples were not steady (steadyState, schema 1.2+), or null. */
+export function notSteadyReason(m: { steadyState?: { steady: boolean; reason?: string } | undefined }): string | null {
+  const s = m.steadyState;
+  return s && s.steady === false ? s.reason ?? 'samples still trending' : null;
+}
 
 /** "NOT STEADY hashesPerSecond: rate rose +87 % ..." for each metric whose samples still trended. */
 export function notSteadyLines(m: Measurement): string[] {
@@ -34,4 +46,16 @@ export function pipelineLine(m: Measurement): string | null {
   if (!p || typeof p.slices !== 'number') return null;
   const dev = typeof p.deviceIdleFraction === 'number' ? `device idle ${pct(p.deviceIdleFraction)} between ${p.slices} slices (longest gap ${Number(p.longestDeviceGapMs ?? 0).toFixed(1)} ms)` : `${p.slices} slices (no device timestamps)`;
   return `pipeline: ${dev}, slices already done when the host looked ${pct(Number(p.readyAtWakeFraction ?? 0))}, host spin ${pct(Number(p.hostSpinFraction ?? 0))}`;
+}
+
+/**
+ * The host line (hostActivityLine) when the host was disturbed during the timed phase: others took
+ * ≥ DISTURBED_HOST_FRACTION of the CPUs (steal + other processes) or the CPU throttled; else null.
+ * What `report` adds to a run's notes, so a slow run in a table explains itself.
+ */
+export function disturbedHostLine(m: Measurement): string | null {
+  const h = m.hostActivity;
+  if (!h) return null;
+  const taken = h.stealFraction + (h.otherProcessCpuFraction ?? 0);
+  return taken >= DISTURBED_HOST_FRACTION || h.throttled ? hostActivityLine(m) : null;
 }
