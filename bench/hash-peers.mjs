@@ -22,7 +22,7 @@
 // $JOULEBENCH (a command line).
 // --check exits 1 unless the bar holds: no joulebench run below 0.9x the joulebench median, and the
 // joulebench run-to-run CV <= max(5 %, 1.5x cpuminer's CV in the same rounds).
-// A round is marked disturbed when other processes took more than 5 % of the CPUs during either
+// A round is marked disturbed when others (processes, hypervisor steal) took more than 5 % of the CPUs during either
 // tool's run (each run's hostActivity); the bar is judged on every run, and the undisturbed
 // rounds' figures are printed beside it so a slow run can be told from a slow harness.
 // --wide also runs joulebench with --llvmpipe-width 512 (AVX-512 CPUs, software adapter) each round.
@@ -246,12 +246,15 @@ function runLine(row) {
   return parts.join('  |  ');
 }
 
-/** Other processes' share above which a run is counted as disturbed. */
+/** Share of the CPUs taken by others (other processes + hypervisor steal) above which a run is counted as disturbed. */
 const DISTURBED_OTHER = 0.05;
 
-/** Names of the tools whose run in this round had other processes above DISTURBED_OTHER. */
+/** CPU share others took during a run (other processes + steal), or 0 without a record. */
+const takenByOthers = (h) => (h ? (h.otherProcessCpuFraction ?? 0) + (h.stealFraction ?? 0) : 0);
+
+/** Names of the tools whose run in this round lost more than DISTURBED_OTHER of the CPUs to others. */
 function disturbedBy(row) {
-  return ['joulebench', 'joulebench512', 'cpuminer'].filter((k) => (row[k]?.hostActivity?.otherProcessCpuFraction ?? 0) > DISTURBED_OTHER);
+  return ['joulebench', 'joulebench512', 'cpuminer'].filter((k) => takenByOthers(row[k]?.hostActivity) > DISTURBED_OTHER);
 }
 
 function summarise(o, runs, info) {
@@ -259,7 +262,7 @@ function summarise(o, runs, info) {
   const col = (k, rs = runs) => rs.filter((r) => r[k]).map((r) => r[k].hashesPerSecond);
   const s = { joulebench: stats(col('joulebench')), cpuminer: stats(col('cpuminer')), hashcat: stats(col('hashcat')), joulebench512: stats(col('joulebench512')) };
   const quiet = runs.filter((r) => !r.disturbedBy.length);
-  const undisturbed = { rounds: quiet.length, rule: `other processes <= ${DISTURBED_OTHER * 100} % of the CPUs in both runs of the round`, joulebench: stats(col('joulebench', quiet)), cpuminer: stats(col('cpuminer', quiet)) };
+  const undisturbed = { rounds: quiet.length, rule: `other processes + steal <= ${DISTURBED_OTHER * 100} % of the CPUs in both runs of the round`, joulebench: stats(col('joulebench', quiet)), cpuminer: stats(col('cpuminer', quiet)) };
   const cvLimit = s.cpuminer?.cv != null ? Math.max(0.05, 1.5 * s.cpuminer.cv) : 0.05;
   const bar = {
     minOverMedian: { limit: 0.9, value: s.joulebench.minOverMedian, ok: s.joulebench.minOverMedian >= 0.9 },
