@@ -6,7 +6,6 @@
  * The sustainable rate is marked. A run without levels contributes nothing.
  */
 import type { Measurement } from './schema.js';
-import type { RunRow } from './rows.js';
 import { PALETTE, esc, lineChart, type LineSeries } from './svg.js';
 
 /** One level as the report shows it. */
@@ -76,13 +75,21 @@ function cells(v: LoadView, l: LoadViewLevel): string[] {
   return [offered, n(l.requestsPerSecond), n(l.outputTokensPerSecond), n(l.ttftP99Ms), n(l.tpotP99Ms, 3), n(l.goodputRequestsPerSecond), l.tokensPerJoule === null ? 'n/m' : `${n(l.tokensPerJoule)}${l.declared ? ' (declared)' : ''}`, l.meetsSlo === null ? '—' : l.meetsSlo ? 'yes' : 'NO'];
 }
 
-const runLabel = (r: RunRow) => `#${r.ref} ${r.model ?? '?'} on ${r.device}`;
+/** What the load tables need of a report row (RunRow has it; a structural type keeps rows.ts → here one way). */
+export interface LoadRow {
+  ref: number;
+  model: string | null;
+  device: string;
+  loadCurve?: LoadView | null;
+}
+
+const runLabel = (r: LoadRow) => `#${r.ref} ${r.model ?? '?'} on ${r.device}`;
 const targets = (v: LoadView) => [v.sloTtftMs !== null ? `TTFT ≤ ${v.sloTtftMs} ms` : null, v.sloTpotMs !== null ? `TPOT ≤ ${v.sloTpotMs} ms` : null].filter(Boolean).join(', ');
 /** Finite levels in offered order (what the curve plots). */
 const finite = (v: LoadView) => v.levels.filter((l): l is LoadViewLevel & { offeredQps: number } => l.offeredQps !== 'inf').sort((a, b) => a.offeredQps - b.offeredQps);
 
 /** "## Load curves" for `report --md`: one table per run with levels; [] when none has any. */
-export function loadMarkdown(rows: readonly RunRow[]): string[] {
+export function loadMarkdown(rows: readonly LoadRow[]): string[] {
   const withLoad = rows.filter((r) => r.loadCurve);
   if (!withLoad.length) return [];
   const out = ['## Load curves (infer serve)', ''];
@@ -146,7 +153,7 @@ export function loadCurveSvgs(curves: readonly LoadCurve[]): { throughput: strin
 }
 
 /** The curves (one line per run) and the tables, as an HTML card (null when no run has levels). */
-export function loadHtml(rows: readonly RunRow[]): string | null {
+export function loadHtml(rows: readonly LoadRow[]): string | null {
   const withLoad = rows.filter((r) => r.loadCurve && finite(r.loadCurve).length);
   if (!withLoad.length) return null;
   const svgs = loadCurveSvgs(withLoad.map((r) => ({ key: String(r.ref), label: runLabel(r), view: r.loadCurve! })));

@@ -6,7 +6,6 @@
  * dashed line at the declared power, labelled "declared, not measured". Inline SVG, no script.
  */
 import type { Energy, ResultDoc } from './schema.js';
-import type { RunRow } from './rows.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { esc, linearScale } from './svg.js';
 
@@ -146,7 +145,7 @@ export function powerTraceChart(id: string, title: string, windows: readonly Ene
  * The "Power over time" section: one chart per result file that has energy windows with edges
  * (1.1 results); '' when none has (older files), so reports of such files are unchanged.
  */
-export function powerTraceSection(rows: readonly RunRow[]): string {
+export function powerTraceSection(rows: readonly { ref: number; file: string; energyWindows?: EnergyWindow[] }[]): string {
   const seen = new Set<string>();
   const charts: string[] = [];
   for (const r of rows) {

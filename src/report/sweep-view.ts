@@ -4,7 +4,6 @@
  * a sweep contributes nothing; the inference table already shows each run's serving figure.
  */
 import type { Measurement } from './schema.js';
-import type { RunRow } from './rows.js';
 import { esc } from './svg.js';
 
 /** One batch of a sweep, as the report shows it. */
@@ -85,12 +84,20 @@ function cells(v: SweepView, r: SweepViewRow): string[] {
 
 const HEAD = ['Batch', 'Decode tok/s (window)', 'tok/J', 'Step p50 ms', 'Step p99 ms', 'Meets target', 'KV cache', 'Peak RSS'];
 
-function runLabel(r: RunRow): string {
+/** What the sweep tables need of a report row (RunRow has it; a structural type keeps rows.ts → here one way). */
+export interface SweepRow {
+  ref: number;
+  model: string | null;
+  device: string;
+  batchSweep?: SweepView | null;
+}
+
+function runLabel(r: SweepRow): string {
   return `#${r.ref} ${r.model ?? '?'} on ${r.device}`;
 }
 
 /** "## Batch sweeps" for `report --md`: one table per run with a sweep; [] when none has one. */
-export function sweepMarkdown(rows: readonly RunRow[]): string[] {
+export function sweepMarkdown(rows: readonly SweepRow[]): string[] {
   const withSweep = rows.filter((r) => r.batchSweep);
   if (!withSweep.length) return [];
   const out = ['## Batch sweeps', ''];
@@ -108,7 +115,7 @@ export function sweepMarkdown(rows: readonly RunRow[]): string[] {
 }
 
 /** The same as an HTML card (null when no run has a sweep). */
-export function sweepHtml(rows: readonly RunRow[]): string | null {
+export function sweepHtml(rows: readonly SweepRow[]): string | null {
   const withSweep = rows.filter((r) => r.batchSweep);
   if (!withSweep.length) return null;
   const parts = withSweep.map((r) => {
