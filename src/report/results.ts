@@ -9,6 +9,7 @@ import { readInputFile } from '../util/input-file.js';
 import { SCHEMA_VERSION, SUPPORTED_MAJORS, resultSchema, type ResultDoc } from './schema.js';
 import type { Summary as StatsSummary } from '../stats/summary.js';
 import { annotateHeadlines } from './headline.js';
+import { computeDigest } from './digest.js';
 
 /** A zod issue with its full path (union branches flattened to the branch that fits best). */
 function deepestIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[] = []): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
@@ -79,40 +80,61 @@ export function validateResult(doc: unknown, where = 'result'): ResultDoc {
   return parsed.data;
 }
 
-/** Read and validate a result file. */
-export function readResult(path: string): ResultDoc {
+/** A result file as read: the validated document and the JSON exactly as parsed (for the digest). */
+export interface ReadResultFile {
+  doc: ResultDoc;
+  /** The parsed JSON before schema defaults and transforms: what the digest covers. */
+  raw: unknown;
+}
+
+/** Read and parse a result file's JSON; a one-line UsageError when it cannot be read or parsed. */
+export function readResultJson(path: string): unknown {
   const text = readInputFile(path, 'result file'); // a regular file only: never a FIFO or /dev/zero
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     // V8's message quotes the text, newlines and all: keep the error on one line.
     throw new UsageError(`${path}: not valid JSON (${(err as Error).message.replace(/\r?\n/g, '\\n')}); is this a joulebench result file?`);
   }
-  return validateResult(doc, path);
 }
 
-/** Serialise a document (validated first), 2-space JSON with a trailing newline. */
-export function serializeResult(doc: ResultDoc): string {
-  const valid = resultSchema.parse(doc);
-  return JSON.stringify(valid, null, 2) + '\n';
+/** Read and validate a result file, keeping the parsed JSON next to the document. */
+export function readResultFile(path: string): ReadResultFile {
+  const raw = readResultJson(path);
+  return { doc: validateResult(raw, path), raw };
 }
 
-/** The text of a result file: validated, each metric saying which statistic it is (headline.ts). */
+/** Read and validate a result file. */
+export function readResult(path: string): ResultDoc {
+  return readResultFile(path).doc;
+}
+
+/**
+ * The text of a result file: validated, each metric saying which statistic it is (headline.ts),
+ * sealed with its content digest (digest.ts), which is set on `doc` too. The digest covers exactly
+ * the JSON written, so every writer goes through here (writeResult, writeNewResult).
+ */
 function resultFileText(doc: ResultDoc): string {
   checkSchemaVersion(doc, 'result being written');
-  return serializeResult(annotateHeadlines(doc));
+  annotateHeadlines(doc);
+  delete (doc as { digest?: unknown }).digest;
+  // Digest what a reader will parse: the validated document through JSON (undefined members dropped).
+  const plain = JSON.parse(JSON.stringify(resultSchema.parse(doc))) as Record<string, unknown>;
+  delete plain.digest;
+  const digest = computeDigest(plain);
+  doc.digest = { ...digest };
+  return JSON.stringify({ ...plain, digest }, null, 2) + '\n';
 }
 
-/** Validate and write atomically (temp + rename); each metric says which statistic it is (headline.ts). */
+/** Validate, seal and write atomically (temp + rename). */
 export function writeResult(path: string, doc: ResultDoc): void {
   writeFileAtomic(path, resultFileText(doc));
 }
 
 /**
  * Write a new result file `name` (…`.json`) in `dir`, never replacing one: two runs started in the
- * same second (the name's resolution) get `name` and `name-2`, …. Validated like writeResult.
- * Returns the path written; a failed write throws a WriteFileError naming it.
+ * same second (the name's resolution) get `name` and `name-2`, …. Validated and sealed like
+ * writeResult. Returns the path written; a failed write throws a WriteFileError naming it.
  */
 export function writeNewResult(dir: string, name: string, doc: ResultDoc): string {
   const text = resultFileText(doc);

@@ -358,6 +358,17 @@ export const environmentSchema = z.object({
   slurm: slurmIdentitySchema.optional(),
 }).passthrough();
 
+/**
+ * Content digest of the document (1.2+): SHA-256 of the RFC 8785 canonical JSON of the document
+ * without this field, written when the file is written (src/report/digest.ts), checked by
+ * `joulebench verify`, `report` and `compare`: a file edited after it was written no longer matches.
+ */
+export const digestSchema = z.object({
+  algorithm: z.string(),
+  canonicalization: z.string(),
+  value: z.string(),
+}).passthrough();
+
 export const resultSchema = z.object({
   schemaVersion: z.string().regex(/^\d+\.\d+$/),
   tool: z.object({ name: z.literal('joulebench'), version: z.string() }),
@@ -371,6 +382,8 @@ export const resultSchema = z.object({
   environment: environmentSchema,
   measurements: z.array(measurementSchema),
   warnings: z.array(z.string()).default([]),
+  /** Content digest (1.2+); absent in files written before it existed. */
+  digest: digestSchema.optional(),
 }).passthrough();
 
 export type Summary = z.infer<typeof summarySchema>;
