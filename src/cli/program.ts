@@ -17,6 +17,7 @@ import { registerPower } from './power.js';
 import { registerInfer } from './infer.js';
 import { registerFleet } from './fleet.js';
 import { registerDoctor } from './doctor.js';
+import { registerVerify } from './verify.js';
 
 /** Collapse a message onto one line (error output is one line per error). */
 export function oneLine(message: string): string {
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerInfer(program);
   registerFleet(program);
   registerDoctor(program);
+  registerVerify(program);
   return program;
 }
 
