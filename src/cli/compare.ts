@@ -20,6 +20,7 @@ import { fileIdentity } from '../util/input-file.js';
 import { numberArg, printJson, warn } from './common.js';
 import { checkOutputs } from './result-file.js';
 import { expandResultInputs, expandResultPaths, loadResultInputs, skippedText, type ResultInput } from './result-inputs.js';
+import { checkLoaded, firstProblem } from './verify.js';
 
 /** Options of `compare` (and of `ab`, which passes them through). */
 export interface CompareCliOptions {
@@ -38,6 +39,8 @@ export interface CompareCliOptions {
   exportGhaBenchmarkSmaller?: string;
   md?: string;
   json?: boolean;
+  /** Refuse runs that fail `joulebench verify` or carry no digest. */
+  strict?: boolean;
 }
 
 /** The text appended to `compare --help` (and `ab --help`): exit codes and the rule. */
@@ -57,7 +60,8 @@ Exit codes:
   0  pass (no gated regression; UNKNOWN passes unless --fail-on-unknown)
   1  a gated metric SLOWER (intermittent included) with --fail-on-regression, or UNKNOWN/REFUSED
      with --fail-on-unknown
-  2  bad input: a flag, or a file that is not a readable joulebench result
+  2  bad input: a flag, or a file that is not a readable joulebench result (with --strict: a
+     run failing 'joulebench verify' or without a digest)
 `;
 
 /** Parse --gate. */
@@ -87,6 +91,17 @@ export function resolveSides(positional: { baseline?: string; candidate?: string
 /** Read result files (and directories of them) as runs; a bad file found in a directory stops it too (see loadSide). */
 export function load(args: string[]): RunFile[] {
   return expandResultPaths(args).map((path) => ({ path, doc: readResult(path) }));
+}
+
+/**
+ * Verify both sides' runs (`joulebench verify`'s checks): a failing run is named in the returned
+ * lines (the report's warnings); with `strict`, a failing run or one without a digest is refused
+ * (exit 2).
+ */
+export function verifyRuns(baseline: readonly RunFile[], candidate: readonly RunFile[], strict: boolean): string[] {
+  const files = [...baseline.map((r) => ({ ...r, side: 'baseline' })), ...candidate.map((r) => ({ ...r, side: 'candidate' }))].map((r) => ({ ...r, raw: (r as { raw?: unknown }).raw ?? r.doc }));
+  const checked = checkLoaded(files, strict, 'compare', false);
+  return files.filter((f) => checked.get(f.path)?.status === 'fail').map((f) => `${f.side} run ${f.path} FAILS VERIFY: ${firstProblem(checked.get(f.path)!)}`);
 }
 
 /** One side's runs: a bad file found in a directory is skipped with a warning (src/cli/result-inputs.ts). */
@@ -142,8 +157,10 @@ export async function runCompare(
   const skipped: string[] = [];
   const baseline = loadSide(bIn, 'baseline', skipped);
   const candidate = loadSide(cIn, 'candidate', skipped);
+  const failing = verifyRuns(baseline, candidate, opts.strict === true);
   const report = compareLoaded(baseline, candidate, opts, labels, gate);
   report.warnings.unshift(...skipped);
+  report.warnings.push(...failing);
   const md = renderCompareMarkdown(report);
   if (opts.json) printJson(report);
   else process.stdout.write(md);
@@ -190,7 +207,8 @@ export function addCompareOptions(cmd: Command): Command {
     .option('--export-gha-benchmark <file>', "write the candidate's higher-is-better metrics as github-action-benchmark JSON (tool: customBiggerIsBetter)")
     .option('--export-gha-benchmark-smaller <file>', "write the candidate's lower-is-better metrics as github-action-benchmark JSON (tool: customSmallerIsBetter)")
     .option('--md <file>', 'also write the Markdown to <file> (e.g. for a CI job summary)')
-    .option('--json', 'print the comparison as JSON instead of Markdown');
+    .option('--json', 'print the comparison as JSON instead of Markdown')
+    .option('--strict', "refuse runs that fail 'joulebench verify' or carry no digest (default: mark them)");
 }
 
 /** Check the option values commander cannot (enumerations). */

@@ -3,7 +3,7 @@
  * merge result files (from one or many machines) into comparison tables and a self-contained page.
  */
 import type { Command } from 'commander';
-import { buildRows } from '../report/rows.js';
+import { buildRows, type LoadedResult } from '../report/rows.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderCsv } from '../report/csv.js';
 import { renderHtml } from '../report/html.js';
@@ -15,6 +15,20 @@ import { addMarketOptions } from './profit.js';
 import { repriceResults, type RepriceOptions } from './report-reprice.js';
 import { checkOutputs } from './result-file.js';
 import { expandResultInputs, loadResultInputs, skippedText } from './result-inputs.js';
+import { checkLoaded, firstProblem } from './verify.js';
+
+/**
+ * Verify loaded results (src/cli/verify.ts `checkLoaded`): a file failing `joulebench verify` is
+ * warned about and carries its first failure (the report marks its rows); with `strict` it is
+ * refused, as is a file without a digest.
+ */
+export function verifyLoaded(loaded: readonly LoadedResult[], strict: boolean, who: string): LoadedResult[] {
+  const checked = checkLoaded(loaded.map((l) => ({ path: l.path, raw: l.raw ?? l.doc })), strict, who);
+  return loaded.map((l) => {
+    const v = checked.get(l.path);
+    return { ...l, ...(v?.status === 'fail' ? { verifyProblem: firstProblem(v) } : {}) };
+  });
+}
 
 /**
  * Write every file output or none: each is staged whole (a temp file next to it, fsynced), and only
@@ -57,8 +71,9 @@ export function registerReport(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML page with inline SVG charts (opens offline)')
     .option('--json', 'print the merged rows as JSON (only JSON on stdout)')
     .option('--site <file>', "re-price the stored results at this site and today's market (market flags below)")
-    .option('--as-of <YYYY-MM-DD>', 'date of the re-pricing (with --site; default: today)');
-  addMarketOptions(cmd).action(async (results: string[], opts: { md?: string; csv?: string; html?: string; json?: boolean } & RepriceOptions) => {
+    .option('--as-of <YYYY-MM-DD>', 'date of the re-pricing (with --site; default: today)')
+    .option('--strict', "refuse result files that fail 'joulebench verify' or carry no digest (default: mark them)");
+  addMarketOptions(cmd).action(async (results: string[], opts: { md?: string; csv?: string; html?: string; json?: boolean; strict?: boolean } & RepriceOptions) => {
       const outputs = [
         ['--md', opts.md],
         ['--csv', opts.csv],
@@ -72,7 +87,9 @@ export function registerReport(program: Command): void {
       // The --site file is an input too ('--md site.yaml' replaced it with Markdown).
       await checkOutputs(outputs, { files: [...inputs.map((x) => x.path), ...(opts.site !== undefined ? [opts.site] : [])], dirs: [...new Set(inputs.flatMap((x) => (x.dir ? [x.dir] : [])))] });
       const { loaded: valid, skipped } = loadResultInputs(inputs, (x) => warn(skippedText(x)));
-      const loaded = repriceResults(valid, opts);
+      const verified = verifyLoaded(valid, opts.strict === true, 'report');
+      const problems = new Map(verified.map((l) => [l.path, l.verifyProblem]));
+      const loaded = repriceResults(verified, opts).map((l) => ({ ...l, verifyProblem: problems.get(l.path) ?? null }));
       const rows = buildRows(loaded);
       const campaign = campaignForReport(loaded, rows); // Slurm results: per GPU model (issue 15)
       const rendered: Record<string, () => string> = { '--md': () => renderMarkdown(rows, { campaign }), '--csv': () => renderCsv(loaded), '--html': () => renderHtml(rows, { campaign }) };

@@ -12,7 +12,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { abRunDirsOf } from '../ab/manifest.js';
 import { campaignResultsDirOf } from '../fleet/manifest.js';
-import { readResult } from '../report/results.js';
+import { readResultFile } from '../report/results.js';
 import type { LoadedResult } from '../report/rows.js';
 import { errnoText, UsageError } from '../util/errors.js';
 import { fileIdentity } from '../util/input-file.js';
@@ -95,7 +95,7 @@ export function loadResultInputs(inputs: readonly ResultInput[], onSkip: (s: Ski
   const skipped: SkippedInput[] = [];
   for (const x of inputs) {
     try {
-      loaded.push({ path: x.path, doc: readResult(x.path) });
+      loaded.push({ path: x.path, ...readResultFile(x.path) }); // raw JSON kept: verify's digest covers it
     } catch (err) {
       if (x.dir === null || !(err instanceof UsageError)) throw err;
       const reason = err.message.startsWith(`${x.path}: `) ? err.message.slice(x.path.length + 2) : err.message;

@@ -15,7 +15,7 @@ import { UsageError } from '../util/errors.js';
 import { toolVersion } from '../report/environment.js';
 import { verifyResultJson, type VerifyReport } from '../verify/verify.js';
 import { printJson, warn } from './common.js';
-import { expandResultPaths } from './report.js';
+import { expandResultPaths } from './result-inputs.js';
 
 /** One file's verification, as `verify --json` prints it. */
 export interface FileVerification extends VerifyReport {

@@ -125,6 +125,9 @@ function energyCell(text: string, declared: boolean): string {
   return `<td data-col="energy">${declared ? '<span class="tag decl" title="watts typed by the user, not read from a meter">declared, not measured</span>' : esc(text)}</td>`;
 }
 
+/** The mark of a run whose file fails `joulebench verify`. */
+const verifyTag = (r: RunRow) => (r.verifyProblem ? `<span class="tag inc" title="${esc(r.verifyProblem)}">fails verify</span>` : '');
+
 const rankCell = (r: number | null) => `<td class="num" data-col="rank">${r === null ? '—' : r}</td>`;
 
 function hashingTable(v: ReportView): string {
@@ -134,7 +137,7 @@ function hashingTable(v: ReportView): string {
   for (const e of v.hashing) {
     const r = e.row;
     out.push(
-      `<tr data-ref="${r.ref}"${r.complete ? '' : ' class="incomplete"'}>${rankCell(e.rank)}${runCell(r)}<td data-col="device">${devRef(e.device)}${r.complete ? '' : `<span class="tag inc" title="${esc(r.incompleteReason ?? '')}">incomplete</span>`}</td>` +
+      `<tr data-ref="${r.ref}"${r.complete ? '' : ' class="incomplete"'}>${rankCell(e.rank)}${runCell(r)}<td data-col="device">${devRef(e.device)}${r.complete ? '' : `<span class="tag inc" title="${esc(r.incompleteReason ?? '')}">incomplete</span>`}${verifyTag(r)}</td>` +
         numCell('hashesPerSecond', e.hashesPerSecond) +
         plainNum('powerW', e.powerW, wattsText(e.powerW)) +
         numCell('hashesPerJoule', e.hashesPerJoule) +
@@ -154,7 +157,7 @@ function inferenceTable(v: ReportView): string {
   for (const e of v.inference) {
     const r = e.row;
     out.push(
-      `<tr data-ref="${r.ref}"${r.complete ? '' : ' class="incomplete"'}>${rankCell(e.rank)}${runCell(r)}<td data-col="device">${devRef(e.device)}${r.complete ? '' : `<span class="tag inc" title="${esc(r.incompleteReason ?? '')}">incomplete</span>`}</td>` +
+      `<tr data-ref="${r.ref}"${r.complete ? '' : ' class="incomplete"'}>${rankCell(e.rank)}${runCell(r)}<td data-col="device">${devRef(e.device)}${r.complete ? '' : `<span class="tag inc" title="${esc(r.incompleteReason ?? '')}">incomplete</span>`}${verifyTag(r)}</td>` +
         `<td>${esc(e.model)}</td><td data-col="serving">${esc(e.serving)}</td>` +
         numCell('decodeTokensPerSecond', e.tokensPerSecond) +
         numCell('prefillTokensPerSecond', e.prefillTokensPerSecond) +

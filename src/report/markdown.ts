@@ -39,7 +39,7 @@ function table(header: string[], align: Array<'l' | 'r'>, body: string[][]): str
 
 /** Short run label: "#1 host 2026-05-01 12:00Z". */
 export function runLabel(r: RunRow): string {
-  return `#${r.ref} ${r.host} ${r.startedAt.slice(0, 16).replace('T', ' ')}Z${r.complete ? '' : ' (incomplete)'}`;
+  return `#${r.ref} ${r.host} ${r.startedAt.slice(0, 16).replace('T', ' ')}Z${r.complete ? '' : ' (incomplete)'}${r.verifyProblem ? ' (FAILS VERIFY)' : ''}`;
 }
 
 /** "fixture-site @ $0.050/kWh", "$0.060/kWh" (no site name), "—". */

@@ -179,12 +179,18 @@ export interface RunRow {
   energyWindows?: EnergyWindow[];
   /** Statuses of measurements that did not complete, and document warnings. */
   notes: string[];
+  /** The file's first `joulebench verify` failure, when it fails (its rows are marked). */
+  verifyProblem?: string | null;
 }
 
 /** A result document with the path it came from. */
 export interface LoadedResult {
   path: string;
   doc: ResultDoc;
+  /** The JSON as parsed (before schema defaults), when kept: what the digest covers. */
+  raw?: unknown;
+  /** Set when the file fails `joulebench verify` (its first failure): the report marks its rows. */
+  verifyProblem?: string | null;
 }
 
 /** Device label: adapter name, software adapters marked; no adapter → the CPU. */
@@ -422,12 +428,12 @@ function byKind(doc: ResultDoc, kind: Measurement['kind']): Measurement[] {
 export function buildRows(results: readonly LoadedResult[]): RunRow[] {
   const sorted = [...results].sort((a, b) => a.doc.startedAt.localeCompare(b.doc.startedAt) || basename(a.path).localeCompare(basename(b.path)));
   const rows: RunRow[] = [];
-  for (const { path, doc } of sorted) {
+  for (const { path, doc, verifyProblem } of sorted) {
     const hash = byKind(doc, 'hash').find((m) => m.id === 'hash.sha256d') ?? byKind(doc, 'hash')[0];
     const infers = byKind(doc, 'infer');
     const profitM = byKind(doc, 'profit').find((m) => m.id === 'profit.site') ?? byKind(doc, 'profit')[0];
     const profit = profitM ? extractProfit(profitM) : null;
-    const notes: string[] = [];
+    const notes: string[] = verifyProblem ? [`FAILS VERIFY: ${verifyProblem}`] : [];
     for (const m of doc.measurements) {
       if (m.status !== 'complete') notes.push(`${m.id}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`);
       for (const [name, met] of Object.entries(m.metrics)) {
@@ -448,6 +454,7 @@ export function buildRows(results: readonly LoadedResult[]): RunRow[] {
         startedAt: doc.startedAt,
         complete: doc.complete,
         incompleteReason: doc.complete ? null : doc.incompleteReason ?? 'run cut short',
+        ...(verifyProblem ? { verifyProblem } : {}),
         device: deviceLabel(adapter, doc.environment.cpu.model),
         isSoftware: adapter ? adapter.isSoftware : null,
         backend: adapter?.backend ?? null,
