@@ -11,7 +11,7 @@ import { createEnergyMonitor } from '../src/power/monitor.js';
 import { newResultDoc } from '../src/report/environment.js';
 import { validateResult } from '../src/report/results.js';
 import type { ResultDoc } from '../src/report/schema.js';
-import { runCli, useGpu } from './helpers.js';
+import { runCli, runCliInProcess, useGpu } from './helpers.js';
 
 const gpu = useGpu();
 
@@ -64,6 +64,11 @@ describe('joulebench run', () => {
     expect(r.stdout).toMatch(/hashing\s+SHA256d .*H\/s/);
     expect(r.stdout).toMatch(/Per MW of site power/);
     expect(r.stdout).toMatch(/software adapter: CPU timings/);
+    // The file is sealed, and every figure in it re-derives from its raw record.
+    const v = await runCliInProcess(['verify', out]);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toContain(`${out}: PASS (`);
+    expect(v.stdout).toMatch(/0 failed, 0 warnings; digest ok\)/);
   });
 
   it('without a meter or --watts: energy not measured, per-MW figures left out (phases called directly)', async () => {

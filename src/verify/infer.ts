@@ -26,7 +26,8 @@ function checkPhaseRuns(m: RawMetric | undefined, phase: Rec | undefined, path: 
   const perRun = tokens / runs;
   const busyS = s.reduce((a, x) => a + perRun / x, 0);
   f.check(busyS <= windowS + 0.002, fieldPath(...path, 'samples'), () => `imply ${num(busyS)} s of runs (${num(perRun)} tokens each), more than the ${num(windowS)} s window that held them back to back`);
-  f.checkWarn(busyS >= 0.8 * windowS, fieldPath(...path, 'samples'), () => `imply only ${num(busyS)} s of runs in a ${num(windowS)} s window: the rates are higher than the window's work`);
+  // No lower bound: between runs the window also holds token generation and cache resets, which
+  // on a small model take a large share of it (0.24 s of runs in a 0.31 s window was seen for tiny).
 }
 
 /** One tok/s headline: mean of its samples, interval, summary, runs against the phase. */
