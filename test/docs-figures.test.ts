@@ -1,0 +1,127 @@
+// Every measured figure README.md and models/README.md quote maps to a committed file: a figure is
+// a link to the JSON it came from with a JSON Pointer to the value (test/doc-figures.ts), and the
+// printed number must be that value at the precision shown; a quoted command output is re-rendered
+// from its result file; and a lint finds numbers that claim a measurement without a source.
+// README "Development" says how to add a figure.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatRunSummary } from '../src/cli/run.js';
+import { benchOutSchema } from '../src/report/bench-out.js';
+import { readResult } from '../src/report/results.js';
+import { figureLinks, parseBlocks, resolvePointer, shownNumber, unsourcedClaims, type Block } from '../scripts/doc-figures.js';
+import { ROOT } from './helpers.js';
+
+const DOCS = ['README.md', 'models/README.md'];
+const blocks: Block[] = DOCS.flatMap((d) => parseBlocks(readFileSync(join(ROOT, d), 'utf8'), d));
+const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n'));
+const at = (b: Block) => `${b.doc}:${b.line}`;
+
+/**
+ * Numbers the lint flags that are not measurements (defaults, thresholds, published constants,
+ * figures computed by the code): each names the block by a snippet of it and says why.
+ */
+const NOT_MEASURED: Array<{ doc: string; text: string; why: string }> = [
+  { doc: 'README.md', text: 'the figure MLPerf Inference', why: "MLPerf's published latency bounds and run's default target" },
+  { doc: 'README.md', text: '**How windows are sized.**', why: 'window rule defaults (--min-window 5 s, --max-window 300 s)' },
+  { doc: 'README.md', text: 'An idle baseline', why: 'the --idle-baseline default' },
+  { doc: 'README.md', text: 'A price says what it prices', why: 'the ±15 % parameter-count matching rule' },
+  { doc: 'README.md', text: 'One versioned JSON document', why: 'the summary statistics a result carries (95 % CI)' },
+  { doc: 'README.md', text: '**Read the fleet report.**', why: 'the outlier rule: MAD floor 1 %, hence ≥ 5.2 % from the median (arithmetic)' },
+  { doc: 'README.md', text: '**Cheap, steady runs.**', why: 'stopping-rule defaults (95 % CI within 1 % over 20 % more slices, 5 s)' },
+  { doc: 'models/README.md', text: 'Sizes are the graph\'s initializers', why: "sizes the generator writes (initializer bytes, 64 KiB alignment): deterministic, not measured" },
+  { doc: 'models/README.md', text: '`test/infer-q4-sizes.test.ts` checks the layout', why: "onnx-community's published file sizes and the presets' computed ones (checked by that test)" },
+  { doc: 'models/README.md', text: 'The memory check counts the decode pool', why: 'logits bytes computed from the shapes (2048 × 16 × 50,257 × 4 B) and the machine size' },
+  { doc: 'models/README.md', text: 'Weights are generated in 4 MiB chunks', why: 'the 4 MiB chunk size (the measured build figures in it are linked)' },
+];
+
+/**
+ * Figures other helpers are re-measuring (issue 20 wave 1): the lead wires each to its source at
+ * merge and deletes the entry. A stale entry (its text gone) fails the test.
+ */
+const PENDING: Array<{ doc: string; text?: string; heading?: string; owner: string; source: string }> = [
+  { doc: 'README.md', text: '`joulebench hash bench` (WGSL on llvmpipe', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
+  { doc: 'README.md', text: '`joulebench hash bench --llvmpipe-width 512`', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
+  { doc: 'README.md', text: 'pooler cpuminer `minerd --benchmark', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
+  { doc: 'README.md', text: 'hashcat 6.2.6 + PoCL', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
+  { doc: 'README.md', text: '`bench/infer-bare-loop.ts` — harness overhead', owner: 'decodefid', source: 'bench/out/infer-bare-loop-*.json' },
+  { doc: 'models/README.md', heading: 'Harness overhead against a bare onnxruntime loop', owner: 'decodefid', source: 'bench/out/infer-bare-loop-*.json' },
+  { doc: 'README.md', text: 'A CI job must not fail on identical code.', owner: 'verdicts', source: 'committed output of test/compare-simulation.test.ts' },
+  { doc: 'README.md', text: '**Enough rounds for the machine you have.**', owner: 'verdicts', source: 'committed output of test/ab-detect-two-stage.test.ts' },
+  { doc: 'README.md', text: '**Verdicts and exit codes.**', owner: 'verdicts', source: 'committed output of test/compare-simulation.test.ts' },
+];
+
+const exempt = (b: Block) =>
+  NOT_MEASURED.some((e) => e.doc === b.doc && b.text.includes(e.text)) ||
+  PENDING.some((e) => e.doc === b.doc && ((e.text && b.text.includes(e.text)) || (e.heading && b.headings.includes(e.heading))));
+
+function sourceOf(file: string): unknown {
+  return JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+}
+
+describe('documented figures map to committed files', () => {
+  it('every figure link names a committed JSON file, and prints the value there at the precision shown', () => {
+    const problems: string[] = [];
+    const links = blocks.flatMap(figureLinks);
+    expect(links.length).toBeGreaterThan(20);
+    for (const l of links) {
+      const where = `${at(l.block)} [${l.text}](${l.file}#${l.pointer})`;
+      if (!tracked.has(l.file)) {
+        problems.push(`${where}: ${l.file} is not a committed file`);
+        continue;
+      }
+      const v = resolvePointer(sourceOf(l.file), l.pointer);
+      const shown = shownNumber(l.text);
+      if (typeof v !== 'number') problems.push(`${where}: the pointer gives ${JSON.stringify(v)}, not a number`);
+      else if (!shown) problems.push(`${where}: the link text holds no number`);
+      else if (Math.abs(v * l.scale - shown.value) > shown.tolerance * (1 + 1e-9) + 1e-12) problems.push(`${where}: the source says ${v * l.scale}, the text ${l.text}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every bench/out file meets the contract (name, date, commit, command, CPU flags, adapter)', () => {
+    const files = readdirSync(join(ROOT, 'bench', 'out')).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const doc = benchOutSchema.parse(sourceOf(`bench/out/${f}`));
+      expect(doc.name, f).toBe(basename(f, '.json'));
+    }
+  });
+
+  it('a date written next to bench/out figures is the date those figures were measured', () => {
+    const problems: string[] = [];
+    for (const b of blocks) {
+      const dates = [...b.text.matchAll(/\b(20\d\d-\d\d-\d\d)\b/g)].map((m) => m[1]!);
+      if (!dates.length) continue;
+      for (const l of figureLinks(b).filter((x) => x.file.startsWith('bench/out/'))) {
+        const d = String((sourceOf(l.file) as { date: string }).date).slice(0, 10);
+        if (!dates.includes(d)) problems.push(`${at(b)}: ${l.file} was measured ${d}, the text says ${dates.join(', ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('a quoted command output is its source re-rendered (and no other code block quotes rates)', () => {
+    const problems: string[] = [];
+    for (const b of blocks.filter((x) => x.kind === 'code')) {
+      const m = b.marker ? /^figures:\s*run-summary\s+(\S+)$/.exec(b.marker) : null;
+      if (m) {
+        const want = formatRunSummary(readResult(join(ROOT, m[1]!)), null, m[1]!);
+        const strip = (s: string) => s.split('\n').filter((x) => x.trim() !== '').join('\n');
+        if (strip(want) !== strip(b.text)) problems.push(`${at(b)}: differs from the summary of ${m[1]} (re-render it)`);
+      } else if (/\d\s?(MH\/s|H\/s|tok\/s|tok\/J|H\/J)/.test(b.text)) problems.push(`${at(b)}: quotes measured rates without a '<!-- figures: run-summary <file> -->' marker`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('no number claims a measurement without a source', () => {
+    const problems = blocks.filter((b) => !exempt(b)).flatMap((b) => unsourcedClaims(b).map((c) => `${at(b)}: ${c}  (${b.text.slice(0, 60).replace(/\n/g, ' ')}…)`));
+    expect(problems).toEqual([]);
+  });
+
+  it('every exemption still names a block of its document', () => {
+    const stale = [...NOT_MEASURED, ...PENDING].filter((e) => !blocks.some((b) => b.doc === e.doc && (('text' in e && e.text && b.text.includes(e.text)) || ('heading' in e && e.heading && b.headings.includes(e.heading)))));
+    expect(stale).toEqual([]);
+  });
+});
