@@ -190,7 +190,7 @@ export function fillFigures(md: string, doc: string, read: (file: string) => unk
 }
 
 const CLAIM = /\b(measured|measuring|took|takes|ran|runs took|saw|seen|observed|peaks?|reached|spread|medians?|simulated|simulations?|on this (?:machine|VM|CPU)|as built here|here:)\b|\b20\d\d-\d\d-\d\d\b/i;
-const UNIT = /(?<![\w.$-])(\d[\d,]*(?:\.\d+)?)\s?(MH\/s|GH\/s|kH\/s|H\/s|ktok\/s|tok\/s|t\/s|tokens\/s|ms|µs|us|s|min|%|MB|MiB|GB|GiB|KiB|rounds?|×)(?![\w/])/g;
+const UNIT = /(?<![\w.$-])(\d[\d,]*(?:\.\d+)?)\s?(MH\/s|GH\/s|kH\/s|H\/s|ktok\/s|tok\/s|t\/s|tokens\/s|ms|µs|us|s|min|minutes?|hours?|%|MB|MiB|GB|GiB|KiB|rounds?|×)(?![\w/])/g;
 const RATE_HEADER = /MH\/s|tok\/s|t\/s|H\/s|tokens\/s|\bms\b|RSS|\bs\)/;
 
 /** The block's text with links and code spans blanked (what the lint reads). */
