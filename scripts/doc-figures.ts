@@ -8,7 +8,7 @@
  *
  * `--write` also re-renders each command output marked `<!-- figures: run-summary <file> -->`
  * from its result file, and prints each link's source value at the precision its text already shows (a `?` text
- * gets three significant digits, whole numbers in full), so a writer adds a figure as `[?](bench/out/x.json#/a/b)` and
+ * gets three significant digits, whole numbers in full, integers as integers), so a writer adds a figure as `[?](bench/out/x.json#/a/b)` and
  * lets this fill it in.
  *
  * A measured figure is quoted as a link to its committed source with an RFC 6901 JSON Pointer as
@@ -153,7 +153,7 @@ export function formatFigure(x: number, decimals: number): string {
 export function figureText(text: string, value: number): string {
   const m = /[-−]?\d[\d,]*(?:\.\d+)?/.exec(text);
   const digits = (d: number) => Math.max(0, d - 1 - Math.floor(Math.log10(Math.abs(value) || 1)));
-  if (!m) return text.replace('?', formatFigure(value, digits(3)));
+  if (!m) return text.replace('?', formatFigure(value, Number.isInteger(value) ? 0 : digits(3)));
   const plain = m[0].replace(/,/g, '').replace('−', '-');
   const dec = /\.(\d+)/.exec(plain)?.[1]?.length;
   let shown: string;
