@@ -107,7 +107,8 @@ const LINK = /\[([^\]]*)\]\(([^)\s]+)(?:\s+"([^"]*)")?\)/g;
 /** Links whose target is a committed JSON file with a pointer fragment. */
 export function figureLinks(block: Block): FigureLink[] {
   const out: FigureLink[] = [];
-  for (const m of block.text.matchAll(LINK)) {
+  // A link inside a code span is an example, not a figure.
+  for (const m of block.text.replace(/`[^`]*`/g, (all) => ' '.repeat(all.length)).matchAll(LINK)) {
     const [, text, target, title] = m;
     const hash = target!.indexOf('#/');
     if (/^[a-z]+:/i.test(target!) || hash < 0 || !target!.slice(0, hash).endsWith('.json')) continue;
