@@ -43,9 +43,13 @@ export function formatVerification(results: readonly FileVerification[]): string
   return out.join('\n') + '\n';
 }
 
-/** The first failure of a file, in one line (for the marks `report` and `compare` make). */
+/**
+ * The first failure of a file, in one line (for the marks `report` and `compare` make): a figure
+ * that does not re-derive names the field, so it comes before a digest mismatch.
+ */
 export function firstProblem(r: VerifyReport): string {
-  const x = r.findings.find((y) => y.level === 'fail') ?? r.findings[0];
+  const fails = r.findings.filter((y) => y.level === 'fail');
+  const x = fails.find((y) => y.field !== 'digest') ?? fails[0] ?? r.findings[0];
   const more = r.findings.filter((y) => y.level === 'fail').length - 1;
   return x ? `${x.field}: ${x.message}${more > 0 ? ` (+${more} more)` : ''}` : 'no finding';
 }
