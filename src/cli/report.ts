@@ -87,9 +87,10 @@ export function registerReport(program: Command): void {
       // The --site file is an input too ('--md site.yaml' replaced it with Markdown).
       await checkOutputs(outputs, { files: [...inputs.map((x) => x.path), ...(opts.site !== undefined ? [opts.site] : [])], dirs: [...new Set(inputs.flatMap((x) => (x.dir ? [x.dir] : [])))] });
       const { loaded: valid, skipped } = loadResultInputs(inputs, (x) => warn(skippedText(x)));
-      const verified = verifyLoaded(valid, opts.strict === true, 'report');
-      const problems = new Map(verified.map((l) => [l.path, l.verifyProblem]));
-      const loaded = repriceResults(verified, opts).map((l) => ({ ...l, verifyProblem: problems.get(l.path) ?? null }));
+      const repriced = repriceResults(valid, opts); // bad market flags are refused before anything is said
+      // Verify the files as read (re-pricing replaces their profit block), then mark the rows.
+      const problems = new Map(verifyLoaded(valid, opts.strict === true, 'report').map((l) => [l.path, l.verifyProblem]));
+      const loaded = repriced.map((l) => ({ ...l, verifyProblem: problems.get(l.path) ?? null }));
       const rows = buildRows(loaded);
       const campaign = campaignForReport(loaded, rows); // Slurm results: per GPU model (issue 15)
       const rendered: Record<string, () => string> = { '--md': () => renderMarkdown(rows, { campaign }), '--csv': () => renderCsv(loaded), '--html': () => renderHtml(rows, { campaign }) };

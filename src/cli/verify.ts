@@ -56,8 +56,9 @@ export function firstProblem(r: VerifyReport): string {
 
 /**
  * The checks `report` and `compare` run on the files they read: a failing file gets a warning
- * naming its first failure (and is returned, for the rendered mark); files without a digest get
- * one summary warning; with `strict`, a failing file or one without a digest is refused (UsageError).
+ * naming its first failure (and is returned, for the rendered mark); a file without a digest (written
+ * before schema 1.2) passes silently when its figures re-derive; with `strict`, a failing file or
+ * one without a digest is refused (UsageError).
  * `warnEach: false` leaves the per-file warnings to the caller (compare lists them in its report).
  */
 export function checkLoaded(files: ReadonlyArray<{ path: string; raw: unknown }>, strict: boolean, who: string, warnEach = true): Map<string, VerifyReport> {
@@ -73,7 +74,6 @@ export function checkLoaded(files: ReadonlyArray<{ path: string; raw: unknown }>
     }
   }
   if (warnEach) for (const r of failing) warn(`${r.path} FAILS VERIFY (${who} marks it): ${firstProblem(r)}`, `joulebench verify ${r.path} lists every finding; --strict refuses such files`);
-  if (noDigest.length) warn(`${noDigest.length} result file(s) have no digest (written before schema 1.2): edits since they were written cannot be detected; their figures were re-derived`);
   return byPath;
 }
 
