@@ -27,6 +27,10 @@ const NOT_MEASURED: Array<{ doc: string; text: string; why: string }> = [
   { doc: 'README.md', text: '**How windows are sized.**', why: 'window rule defaults (--min-window 5 s, --max-window 300 s)' },
   { doc: 'README.md', text: 'An idle baseline', why: 'the --idle-baseline default' },
   { doc: 'README.md', text: 'A price says what it prices', why: 'the ±15 % parameter-count matching rule' },
+  { doc: 'README.md', text: '`doctor [--runs N] [--seconds S] [--json]`', why: "what doctor computes: ab's smallest detectable slowdown at 8/16/32 rounds" },
+  { doc: 'README.md', text: "Issue 19's bar is no joulebench run below", why: "issue 19's thresholds (0.9× the median, CV ≤ max(5 %, 1.5× cpuminer's)) and the 5 % disturbed-round rule" },
+  { doc: 'README.md', text: '**`joulebench doctor`** prints what adds noise', why: "doctor's settings: 90 % power at 8/16/32 rounds, compare's 3.5 % noise threshold" },
+  { doc: 'README.md', text: '**Keeping the device busy.**', why: "the poll's 1 ms mapAsync budget (a setting; the recorded run's figures in it are linked)" },
   { doc: 'README.md', text: '**Which meter.**', why: 'the stalled-read rule (3× the slowest recent read, at least 2 s); "not measured" is what energy says' },
   { doc: 'README.md', text: 'One versioned JSON document', why: 'the summary statistics a result carries (95 % CI)' },
   { doc: 'README.md', text: '**Read the fleet report.**', why: 'the outlier rule: MAD floor 1 %, hence ≥ 5.2 % from the median (arithmetic)' },
@@ -44,10 +48,6 @@ const NOT_MEASURED: Array<{ doc: string; text: string; why: string }> = [
  * fails too.
  */
 const PENDING: Array<{ doc: string; text?: string; heading?: string; owner: string; source: string }> = [
-  { doc: 'README.md', text: '`joulebench hash bench` (WGSL on llvmpipe', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
-  { doc: 'README.md', text: '`joulebench hash bench --llvmpipe-width 512`', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
-  { doc: 'README.md', text: 'pooler cpuminer `minerd --benchmark', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
-  { doc: 'README.md', text: 'hashcat 6.2.6 + PoCL', owner: 'hashfid', source: 'bench/out/hash-peers.json' },
   { doc: 'README.md', text: '`bench/infer-bare-loop.ts` — harness overhead', owner: 'decodefid', source: 'bench/out/infer-bare-loop-*.json' },
   { doc: 'models/README.md', heading: 'Harness overhead against a bare onnxruntime loop', owner: 'decodefid', source: 'bench/out/infer-bare-loop-*.json' },
 ];
@@ -62,6 +62,7 @@ const CHECKED_BY_TEST: Array<{ doc: string; heading?: string; text?: string; tes
   { doc: 'README.md', text: '**Enough rounds for the machine you have.**', test: 'test/verdict-simulations-readme.test.ts', source: 'bench/out/verdict-simulations.json (the table below it)' },
   { doc: 'README.md', text: 'Adding rounds never lifted the false-alarm rate', test: 'test/verdict-simulations-ab-run.test.ts', source: 'bench/out/verdict-simulations.json (lift ≤ 2 points asserted; the rest is configuration)' },
   { doc: 'README.md', text: '**Disturbed runs and intermittent regressions.**', test: 'test/verdict-simulations-readme.test.ts', source: 'bench/out/verdict-simulations.json' },
+  { doc: 'README.md', text: '**Warm-up and trend.**', test: 'test/stats-steady-state.test.ts', source: 'a seeded simulation in that test (400 trials, seed 20261207: 8.5 % and 96 %; it asserts < 10 % and > 95 %); the rest are the warm-up and trend defaults' },
   { doc: 'README.md', text: 'Verdict (per MW of site power): at each use', test: 'test/profit-readme-verdict.test.ts', source: '`profit --site sites/boden-sweden.yaml --as-of 2026-11-22` (computed from the site file, not measured)' },
 ];
 
