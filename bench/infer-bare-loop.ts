@@ -1,66 +1,132 @@
 /**
- * Harness overhead: `infer bench` decode tokens/s against a minimal bare onnxruntime-node loop
- * written independently of joulebench (bench/bare-ort-loop.mjs), on the CPU EP, each run in its
- * own process, alternating the order round by round. The harness must reach ≥ 0.97× the bare loop
- * (issue 13).
+ * Harness overhead: `joulebench infer bench` decode tokens/s against an independent bare
+ * onnxruntime-node greedy loop (bench/bare-ort-loop.mjs: onnxruntime-node and Node built-ins only,
+ * onnxruntime's default session options) on the same model.onnx, each in its own fresh process,
+ * alternating which goes first round by round (issue 19: the harness must reach ≥ 0.97× the bare
+ * loop, with the bootstrap interval's lower end ≥ 0.95).
  *
- *   npm run build && node --import tsx bench/infer-bare-loop.ts [--models gpt2,qwen2.5-0.5b] [--rounds 9]
- *       [--prompt 64] [--gen 64] [--reps 5] [--threads N] [--harness-args "--no-profile"] [--json] [--check]
+ *   npm run build && node --import tsx bench/infer-bare-loop.ts [--model gpt2] [--ep cpu] [--dtype fp32]
+ *       [--rounds 9] [--prompt 64] [--gen 64] [--reps 3] [--tokens greedy] [--threads N]
+ *       [--max-other-cpu 0.05] [--max-retries 3] [--retry-wait 20] [--harness-args "..."] [--harness-node-args "..."]
+ *       [--harness-cli path/to/dist/src/cli/main.js --harness-label TEXT] [--lock /tmp/jb-cpu.lock] [--out bench/out/infer-bare-loop-<model>-<ep>.json | --no-out] [--check]
  *
- * Per round: one harness process (`node dist/src/cli/main.js infer bench --model <preset> --ep cpu
- * --dtype fp32 --json`, exactly what a user runs) and one bare process on the same model file;
- * even rounds start with the harness, odd rounds with the bare loop. Each process reports `reps`
- * per-repetition decode tokens/s after one untimed warmup; its median is that process's figure.
- * Reported: the median and spread (IQR, range) of the process figures on each side, the ratio of
- * the medians, and the median of the per-round ratios (harness/bare of the same round, so slow
- * drift cancels) with a 95 % bootstrap interval. The machine's load average is sampled before every
- * process and the CPU's SIMD flags are quoted: figures from a loaded machine are not evidence.
- * The verdict reads the bootstrap interval, not the median alone: 'meets' when its lower end is at
- * or above 0.97, 'below' when its upper end is under 0.97, else 'inconclusive' (the machine's
- * process-to-process spread is wider than the question). --check exits 1 unless it is 'meets'.
+ * Per round: one harness process (`node dist/src/cli/main.js infer bench --model <preset> --ep <ep>
+ * --dtype <dtype> --tokens greedy --json`, exactly what a user runs) and one bare process; even
+ * rounds start with the harness, odd rounds with the bare loop. Each process reports `reps`
+ * per-repetition decode tokens/s (generated tokens / decode wall time) after one untimed warmup;
+ * its median is that process's figure, and the round's ratio is harness / bare.
+ *
+ * Quietness is measured, not assumed: /proc/stat is read around every process, and the CPU time
+ * the machine spent on anything but this script and its child (other processes, and steal by the
+ * hypervisor), as a fraction of all CPUs' time over the process's life, is recorded with it. A
+ * round where either process saw more than --max-other-cpu of that is marked disturbed and run
+ * again (up to --max-retries times, --retry-wait seconds apart); every attempt is printed and kept in the output, and the
+ * figures and verdict come from the undisturbed rounds. Verdict: 'meets' when the median ratio is
+ * ≥ 0.97 and its 95 % percentile-bootstrap interval's lower end ≥ 0.95; 'below' when the interval
+ * lies under 0.97; else 'inconclusive'. --check exits 1 unless 'meets'.
+ *
+ * GC census (unless --no-gc-census): one more process a side, after the rounds and not counted,
+ * run with `node --trace-gc`; the V8 collections of the whole process (every isolate) are counted
+ * and their pauses summed: what the harness's decode thread pays that the bare loop does not.
+ *
+ * --lock PATH takes flock(1) on PATH for each round (both processes), so a long run shares a
+ * machine's CPU lock politely instead of holding it throughout.
+ *
+ * Output (written atomically): bench/out/infer-bare-loop-<model>-<ep>.json with every round and
+ * process, the ratios and interval, CPU model and flags, adapter (webgpu), onnxruntime and Node
+ * versions, the session options of both sides, date, commit and command.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/util/random.js';
-import { percentileSorted, summarize } from '../src/stats/summary.js';
+import { percentileSorted } from '../src/stats/summary.js';
+import { gcCensus, type GcCensus } from './trace-gc.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist/src/cli/main.js');
+const DEFAULT_CLI = join(ROOT, 'dist/src/cli/main.js');
 const BARE = join(ROOT, 'bench/bare-ort-loop.mjs');
 const PROCESS_TIMEOUT_MS = 30 * 60_000;
+/** Goal of issue 19: median ratio ≥ GOAL with the interval's lower end ≥ FLOOR. */
+const GOAL = 0.97;
+const FLOOR = 0.95;
+/** Fewest undisturbed rounds a verdict is drawn from. */
+const MIN_CLEAN_ROUNDS = 5;
 
 const { values } = parseArgs({
   options: {
-    models: { type: 'string', default: 'gpt2,qwen2.5-0.5b' },
+    model: { type: 'string', default: 'gpt2' },
+    ep: { type: 'string', default: 'cpu' },
+    dtype: { type: 'string' },
     rounds: { type: 'string', default: '9' },
     prompt: { type: 'string', default: '64' },
     gen: { type: 'string', default: '64' },
-    reps: { type: 'string', default: '5' },
+    reps: { type: 'string', default: '3' },
+    tokens: { type: 'string', default: 'greedy' },
     threads: { type: 'string' },
+    'max-other-cpu': { type: 'string', default: '0.05' },
+    'max-retries': { type: 'string', default: '3' },
+    'retry-wait': { type: 'string', default: '20' },
     'harness-args': { type: 'string', default: '' },
-    json: { type: 'boolean', default: false },
+    'harness-node-args': { type: 'string', default: '' },
+    'harness-cli': { type: 'string' },
+    'harness-label': { type: 'string' },
+    lock: { type: 'string' },
+    'no-gc-census': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'no-out': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
   },
 });
-const rounds = Number(values.rounds);
-const common = ['--prompt', values.prompt!, '--gen', values.gen!, ...(values.threads ? ['--threads', values.threads] : [])];
-if (!existsSync(CLI)) {
-  process.stderr.write(`infer-bare-loop: ${CLI} missing; run 'npm run build' first (the harness is measured as users run it)\n`);
+
+/** A positive integer flag, or a one-line error naming it. */
+function intFlag(name: string, raw: string | undefined, min = 1): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) fail(`--${name} ${raw}: must be an integer ≥ ${min}`);
+  return v;
+}
+function fail(msg: string): never {
+  process.stderr.write(`infer-bare-loop: ${msg}\n`);
   process.exit(2);
 }
 
-/** Run a node process to completion (bounded); returns stdout. */
+const ep = values.ep!;
+if (ep !== 'cpu' && ep !== 'webgpu') fail(`--ep ${ep}: use cpu or webgpu`);
+// The WebGPU EP's default precision on an adapter with shader-f16 (as `infer bench` picks); fp32 on the CPU EP.
+const dtype = values.dtype ?? (ep === 'webgpu' ? 'fp16' : 'fp32');
+const rounds = intFlag('rounds', values.rounds);
+const reps = intFlag('reps', values.reps);
+const maxRetries = intFlag('max-retries', values['max-retries'], 0);
+const retryWaitS = intFlag('retry-wait', values['retry-wait'], 0);
+const maxOtherCpu = Number(values['max-other-cpu']);
+if (!(maxOtherCpu > 0 && maxOtherCpu <= 1)) fail(`--max-other-cpu ${values['max-other-cpu']}: a fraction in (0, 1]`);
+if (values.tokens !== 'greedy' && values.tokens !== 'random') fail(`--tokens ${values.tokens}: greedy or random`);
+const test = ['--prompt', String(intFlag('prompt', values.prompt)), '--gen', String(intFlag('gen', values.gen)), ...(values.threads ? ['--threads', String(intFlag('threads', values.threads))] : [])];
+// Another build of the CLI (e.g. an older commit's dist/) for before/after figures; its models are
+// this checkout's (JOULEBENCH_MODELS_DIR), so both sides read the same model.onnx.
+const CLI = values['harness-cli'] ?? DEFAULT_CLI;
+process.env.JOULEBENCH_MODELS_DIR ??= join(ROOT, 'models');
+for (const cli of new Set([CLI, DEFAULT_CLI])) if (!existsSync(cli)) fail(`${cli} missing; run 'npm run build' first (the harness is measured as users run it)`);
+const outPath = values['no-out'] ? null : (values.out ?? join(ROOT, 'bench/out', `infer-bare-loop-${values.model}-${ep}.json`));
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
+
+/** Run a node process to completion (bounded; its process group ended on timeout); returns stdout. */
 function run(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const t = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS);
+    const t = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, PROCESS_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(t);
@@ -70,17 +136,92 @@ function run(args: string[]): Promise<string> {
   });
 }
 
-const median = (xs: number[]) => percentileSorted([...xs].sort((a, b) => a - b), 0.5);
-
-async function harness(model: string): Promise<number[]> {
-  const extra = values['harness-args']!.split(/\s+/).filter(Boolean);
-  const out = await run([CLI, 'infer', 'bench', '--model', model, '--ep', 'cpu', '--dtype', 'fp32', '-r', values.reps!, ...common, ...extra, '--json']);
-  return (JSON.parse(out) as { metrics: { decodeTokensPerSecond: { samples: number[] } } }).metrics.decodeTokensPerSecond.samples;
+/**
+ * Hold an flock(1) lock (e.g. a shared machine's CPU lock) for one round: resolves once held,
+ * with the function that releases it.
+ */
+function acquireLock(path: string): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const holder = spawn('flock', [path, 'sh', '-c', 'echo held; exec sleep 86400'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    holder.on('error', reject);
+    holder.stdout.once('data', () =>
+      resolve(() => {
+        try {
+          process.kill(-holder.pid!, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      }),
+    );
+  });
 }
 
-async function bare(file: string): Promise<number[]> {
-  const out = await run([BARE, '--model', file, '--reps', values.reps!, ...common]);
-  return (JSON.parse(out.trim().split('\n').at(-1)!) as { tg: number[] }).tg;
+/** Whole-machine jiffies and this process's own + reaped children's CPU jiffies. */
+function cpuTicks(): { total: number; busy: number; steal: number; mine: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user/nice)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f as [number, number, number, number, number, number, number, number];
+  const self = readFileSync('/proc/self/stat', 'utf8');
+  const s = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+  // fields 14-17 of /proc/<pid>/stat (utime, stime, cutime, cstime) are 12-15 after the state field
+  const mine = s[11]! + s[12]! + s[13]! + s[14]!;
+  return { total: user + nice + system + idle + iowait + irq + softirq + steal, busy: user + nice + system + irq + softirq, steal, mine };
+}
+
+interface ProcessRun {
+  side: 'harness' | 'bare';
+  tokensPerSecond: number[];
+  median: number;
+  wallS: number;
+  /** CPU time of other processes over this process's life, fraction of all CPUs' time. */
+  otherCpuFraction: number;
+  /** Time the hypervisor stole, fraction of all CPUs' time. */
+  stealFraction: number;
+  loadAverage1m: number;
+  meta: Record<string, unknown>;
+}
+
+const median = (xs: readonly number[]) => percentileSorted([...xs].sort((a, b) => a - b), 0.5);
+
+/** One process of one side, with the machine's activity around it. */
+async function measure(side: 'harness' | 'bare', file: string): Promise<ProcessRun> {
+  const loadAverage1m = os.loadavg()[0]!;
+  const a = cpuTicks();
+  const t0 = performance.now();
+  const out = await run(side === 'harness' ? harnessArgs() : [BARE, '--model', file, '--ep', ep, '--reps', String(reps), '--tokens', values.tokens!, ...test]);
+  const wallS = (performance.now() - t0) / 1000;
+  const b = cpuTicks();
+  const total = Math.max(1, b.total - a.total);
+  const other = Math.max(0, b.busy - a.busy - (b.mine - a.mine));
+  const parsed = side === 'harness' ? parseHarness(out) : parseBare(out);
+  return { side, ...parsed, median: median(parsed.tokensPerSecond), wallS, otherCpuFraction: other / total, stealFraction: (b.steal - a.steal) / total, loadAverage1m };
+}
+
+function harnessArgs(): string[] {
+  const nodeArgs = values['harness-node-args']!.split(/\s+/).filter(Boolean);
+  const extra = values['harness-args']!.split(/\s+/).filter(Boolean);
+  return [...nodeArgs, CLI, 'infer', 'bench', '--model', values.model!, '--ep', ep, '--dtype', dtype, '-r', String(reps), '--tokens', values.tokens!, ...test, ...extra, '--json'];
+}
+
+function parseHarness(out: string): { tokensPerSecond: number[]; meta: Record<string, unknown> } {
+  const m = JSON.parse(out) as { metrics: { decodeTokensPerSecond: { samples: number[] } }; adapter: Record<string, unknown> | null; details: { session: Record<string, unknown> } };
+  return { tokensPerSecond: m.metrics.decodeTokensPerSecond.samples, meta: { adapter: m.adapter, session: m.details.session } };
+}
+
+function parseBare(out: string): { tokensPerSecond: number[]; meta: Record<string, unknown> } {
+  const j = JSON.parse(out.trim().split('\n').at(-1)!) as { tg: number[]; ort: string; sessionOptions: unknown };
+  return { tokensPerSecond: j.tg, meta: { ort: j.ort, sessionOptions: j.sessionOptions } };
+}
+
+/** One untimed process a side under `node --trace-gc`: the collections each pays. */
+async function census(file: string) {
+  const out = {} as Record<'harness' | 'bare', GcCensus>;
+  for (const side of ['harness', 'bare'] as const) {
+    const args = side === 'harness' ? ['--trace-gc', ...harnessArgs()] : ['--trace-gc', BARE, '--model', file, '--ep', ep, '--reps', String(reps), '--tokens', values.tokens!, ...test];
+    const c = gcCensus(await run(args));
+    out[side] = { ...c, markCompactPauseMs: +c.markCompactPauseMs.toFixed(2), scavengePauseMs: +c.scavengePauseMs.toFixed(2) };
+  }
+  return { method: 'node --trace-gc, one process a side after the rounds (not timed, not counted): every V8 collection of the process (all isolates) and its pause', ...out };
 }
 
 /** 95 % percentile-bootstrap interval of the median (seeded: the same data gives the same interval). */
@@ -92,80 +233,140 @@ function bootstrapMedian(xs: number[], seed = 13, n = 4000): [number, number] {
   return [percentileSorted(meds, 0.025), percentileSorted(meds, 0.975)];
 }
 
+interface Round {
+  round: number;
+  attempt: number;
+  order: Array<'harness' | 'bare'>;
+  harness: ProcessRun;
+  bare: ProcessRun;
+  ratio: number;
+  disturbed: boolean;
+}
+
+/** The rounds, alternating order; a disturbed round is run again (every attempt kept). */
+async function runRounds(file: string): Promise<Round[]> {
+  const all: Round[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order: Array<'harness' | 'bare'> = r % 2 === 0 ? ['harness', 'bare'] : ['bare', 'harness'];
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      const got: Partial<Record<'harness' | 'bare', ProcessRun>> = {};
+      const release = values.lock ? await acquireLock(values.lock) : () => {};
+      try {
+        for (const side of order) got[side] = await measure(side, file);
+      } finally {
+        release();
+      }
+      const h = got.harness!;
+      const b = got.bare!;
+      const disturbed = [h, b].some((p) => p.otherCpuFraction + p.stealFraction > maxOtherCpu);
+      const round: Round = { round: r + 1, attempt: attempt + 1, order, harness: h, bare: b, ratio: h.median / b.median, disturbed };
+      all.push(round);
+      process.stderr.write(roundLine(round));
+      if (!disturbed) break;
+      // Let whatever disturbed it pass (with the lock released) before the next attempt.
+      if (attempt < maxRetries) await new Promise((res) => setTimeout(res, retryWaitS * 1000));
+    }
+  }
+  return all;
+}
+
+function roundLine(r: Round): string {
+  const p = (x: ProcessRun) => `${x.median.toFixed(2)} [${x.tokensPerSecond.map((t) => t.toFixed(2)).join(' ')}] other ${(100 * x.otherCpuFraction).toFixed(1)} %${x.stealFraction > 0.001 ? ` steal ${(100 * x.stealFraction).toFixed(1)} %` : ''} load ${x.loadAverage1m.toFixed(2)}`;
+  return `round ${r.round}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''} ${r.order.join(' → ')}: harness ${p(r.harness)} | bare ${p(r.bare)} | ratio ${r.ratio.toFixed(3)}${r.disturbed ? '  DISTURBED (other CPU > ' + (100 * maxOtherCpu).toFixed(0) + ' %): run again, not counted' : ''}\n`;
+}
+
 function spread(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: percentileSorted(s, 0.5), p25: percentileSorted(s, 0.25), p75: percentileSorted(s, 0.75), min: s[0]!, max: s.at(-1)!, mean: summarize(xs).mean, n: xs.length };
+  return { median: percentileSorted(s, 0.5), p25: percentileSorted(s, 0.25), p75: percentileSorted(s, 0.75), min: s[0]!, max: s.at(-1)!, n: s.length };
+}
+
+/** Figures and verdict from the undisturbed rounds. */
+function summarizeRounds(all: Round[]) {
+  const clean = all.filter((r) => !r.disturbed);
+  if (clean.length === 0) return { clean: 0, verdict: 'inconclusive' as const, reason: 'no undisturbed round' };
+  const ratios = clean.map((r) => r.ratio);
+  const ci = bootstrapMedian(ratios);
+  const med = median(ratios);
+  const enough = clean.length >= MIN_CLEAN_ROUNDS;
+  const verdict = !enough ? 'inconclusive' : med >= GOAL && ci[0] >= FLOOR ? 'meets' : ci[1] < GOAL ? 'below' : 'inconclusive';
+  return {
+    clean: clean.length,
+    harness: spread(clean.map((r) => r.harness.median)),
+    bare: spread(clean.map((r) => r.bare.median)),
+    perRoundRatio: { ...spread(ratios), ci95: ci },
+    ratioOfMedians: median(clean.map((r) => r.harness.median)) / median(clean.map((r) => r.bare.median)),
+    verdict: verdict as 'meets' | 'below' | 'inconclusive',
+    reason: !enough ? `only ${clean.length} undisturbed rounds (< ${MIN_CLEAN_ROUNDS})` : `median ${med.toFixed(3)}, 95 % CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]; goal median ≥ ${GOAL} and lower end ≥ ${FLOOR}`,
+  };
 }
 
 function cpuFacts() {
   const info = readFileSync('/proc/cpuinfo', 'utf8');
-  const flags = new Set((/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? '').split(/\s+/));
-  const simd = ['sse4_2', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile'].filter((f) => flags.has(f));
-  return { model: os.cpus()[0]?.model ?? 'unknown', logicalCpus: os.cpus().length, simdFlags: simd };
+  const flags = (/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? '').split(/\s+/).filter(Boolean);
+  const simd = ['sse4_2', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile'].filter((f) => flags.includes(f));
+  return { model: os.cpus()[0]?.model ?? 'unknown', logicalCpus: os.cpus().length, flags, simdFlags: simd };
 }
 
-const report: Record<string, unknown>[] = [];
-let pass = true;
-for (const model of values.models!.split(',')) {
-  const built = JSON.parse(await run([CLI, 'infer', 'build', model, '--dtype', 'fp32', '--json'])) as { dir: string };
+function gitCommit(): string {
+  const sha = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() !== '';
+  return `${sha}${dirty ? '-dirty' : ''}`;
+}
+
+function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+async function main(): Promise<void> {
+  const built = JSON.parse(await run([DEFAULT_CLI, 'infer', 'build', values.model!, '--dtype', dtype, '--json'])) as { dir: string };
   const file = join(built.dir, 'model.onnx');
-  const h: number[] = [];
-  const b: number[] = [];
-  const pairs: number[] = [];
-  const loads: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? ['harness', 'bare'] : ['bare', 'harness'];
-    const got: Record<string, number> = {};
-    for (const side of order) {
-      loads.push(os.loadavg()[0]!);
-      got[side] = median(side === 'harness' ? await harness(model) : await bare(file));
-    }
-    h.push(got.harness!);
-    b.push(got.bare!);
-    pairs.push(got.harness! / got.bare!);
-    if (!values.json) process.stderr.write(`${model} round ${r + 1}/${rounds} (${order.join(' → ')}): harness ${got.harness!.toFixed(2)} t/s, bare ${got.bare!.toFixed(2)} t/s, ratio ${pairs.at(-1)!.toFixed(3)}, load ${loads.at(-1)!.toFixed(2)}\n`);
-  }
-  const ratioMedian = median(pairs);
-  const ci = bootstrapMedian(pairs);
-  const entry = {
-    model,
-    ep: 'cpu',
-    dtype: 'fp32',
-    test: `tg${values.gen} @ d${values.prompt}`,
-    rounds,
-    repsPerProcess: Number(values.reps),
-    harness: spread(h),
-    bare: spread(b),
-    ratioOfMedians: spread(h).median / spread(b).median,
-    perRoundRatio: { ...spread(pairs), ci95: ci },
-    loadAverage1m: spread(loads),
-    perRoundRatioMedian: ratioMedian,
-    verdict: (ci[0] >= 0.97 ? 'meets' : ci[1] < 0.97 ? 'below' : 'inconclusive') as 'meets' | 'below' | 'inconclusive',
+  const date = new Date().toISOString();
+  const all = await runRounds(file);
+  const s = summarizeRounds(all);
+  const gc = values['no-gc-census'] ? null : await census(file);
+  const cpu = cpuFacts();
+  const lastH = all.at(-1)!.harness.meta;
+  const lastB = all.at(-1)!.bare.meta;
+  const doc = {
+    name: `infer-bare-loop-${values.model}-${ep}`,
+    date,
+    commit: gitCommit(),
+    command: `node --import tsx bench/infer-bare-loop.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    cpu: { model: cpu.model, logicalCpus: cpu.logicalCpus, flags: cpu.flags, simdFlags: cpu.simdFlags },
+    adapter: ep === 'webgpu' ? (lastH.adapter ?? null) : null,
+    onnxruntime: lastB.ort,
+    node: process.version,
+    model: { preset: values.model, dtype, file: relative(ROOT, file) },
+    ep,
+    test: { prompt: Number(test[1]), gen: Number(test[3]), repsPerProcess: reps, tokens: values.tokens, threads: values.threads ? Number(values.threads) : null },
+    harnessLabel: values['harness-label'] ?? null,
+    harnessCommand: `node ${harnessArgs().join(' ').replace(ROOT + '/', '')}`,
+    bareCommand: `node bench/bare-ort-loop.mjs --model ${relative(ROOT, file)} --ep ${ep} --reps ${reps} --tokens ${values.tokens} ${test.join(' ')}`,
+    sessionOptions: { harness: lastH.session, bare: lastB.sessionOptions },
+    maxOtherCpuFraction: maxOtherCpu,
+    gcCensus: gc,
+    rounds: all.map((r) => ({ ...r, harness: { ...r.harness, meta: undefined }, bare: { ...r.bare, meta: undefined } })),
+    ...s,
   };
-  pass &&= entry.verdict === 'meets';
-  report.push(entry);
-  if (!values.json) {
-    const f = (s: ReturnType<typeof spread>, d = 2) => `median ${s.median.toFixed(d)} (IQR ${s.p25.toFixed(d)}–${s.p75.toFixed(d)}, range ${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
-    process.stdout.write(
-      [
-        `${model} cpu fp32 ${entry.test}: ${rounds} rounds, one harness + one bare process each, ${values.reps} timed reps per process`,
-        `  harness t/s  ${f(entry.harness)}`,
-        `  bare    t/s  ${f(entry.bare)}`,
-        `  ratio of medians ${entry.ratioOfMedians.toFixed(3)}; per-round ratio ${f(entry.perRoundRatio, 3)}, 95% bootstrap CI of its median [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}] → ${verdictText(entry.verdict)}`,
-        `  load average (1 min) before each process: ${f(entry.loadAverage1m)}`,
-        '',
-      ].join('\n'),
-    );
+  const json = JSON.stringify(doc, null, 2) + '\n';
+  if (outPath) writeAtomic(outPath, json);
+  const f = (x: { median: number; p25: number; p75: number; min: number; max: number }, d = 2) => `median ${x.median.toFixed(d)} (IQR ${x.p25.toFixed(d)}–${x.p75.toFixed(d)}, range ${x.min.toFixed(d)}–${x.max.toFixed(d)})`;
+  const lines = [`${values.model} ${dtype} on ${ep}, tg${test[3]} @ d${test[1]}, ${reps} reps a process, ${values.tokens} tokens: ${all.length} rounds run, ${s.clean} undisturbed`];
+  if ('harness' in s && s.harness) {
+    lines.push(`  harness tok/s ${f(s.harness)}`, `  bare    tok/s ${f(s.bare!)}`, `  per-round ratio ${f(s.perRoundRatio!, 3)}, 95 % bootstrap CI [${s.perRoundRatio!.ci95[0].toFixed(3)}, ${s.perRoundRatio!.ci95[1].toFixed(3)}]; ratio of medians ${s.ratioOfMedians!.toFixed(3)}`);
   }
-}
-/** One line for a verdict against the 0.97 goal (issue 13). */
-function verdictText(v: 'meets' | 'below' | 'inconclusive'): string {
-  if (v === 'meets') return 'meets ≥ 0.97 (whole interval at or above)';
-  if (v === 'below') return 'below 0.97 (whole interval under)';
-  return 'inconclusive: the interval spans 0.97 (too much process-to-process spread on this machine to tell)';
+  if (gc) {
+    const g = (v: GcCensus) => {
+      return `${v.markCompacts} mark-compacts (${v.markCompactPauseMs.toFixed(1)} ms), ${v.scavenges} scavenges (${v.scavengePauseMs.toFixed(1)} ms)`;
+    };
+    lines.push(`  GC census (node --trace-gc, one more process a side): harness ${g(gc.harness)}; bare ${g(gc.bare)}`);
+  }
+  lines.push(`  verdict: ${s.verdict} (${s.reason})`, `CPU: ${cpu.model}, ${cpu.logicalCpus} logical CPUs, SIMD ${cpu.simdFlags.join(' ')}; node ${process.version}; onnxruntime ${String(lastB.ort)}${outPath ? `\nwritten: ${relative(ROOT, outPath)}` : ''}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  process.exitCode = values.check && s.verdict !== 'meets' ? 1 : 0;
 }
 
-const machine = { ...cpuFacts(), node: process.version, harnessArgs: values['harness-args'] || null };
-if (values.json) process.stdout.write(JSON.stringify({ machine, results: report }, null, 2) + '\n');
-else process.stdout.write(`CPU: ${machine.model}, ${machine.logicalCpus} logical CPUs, SIMD ${machine.simdFlags.join(' ')}; node ${machine.node}\n`);
-process.exit(values.check && !pass ? 1 : 0);
+await main();
