@@ -14,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DecoderRunner, type DecoderIO } from '../src/infer/decoder.js';
+import { RunBeacon } from '../src/infer/run-beacon.js';
 import { PRESETS } from '../src/infer/presets.js';
 import { percentileSorted } from '../src/stats/summary.js';
 
@@ -53,9 +54,14 @@ for (const l of io.layers) {
 }
 const session = { run: () => Promise.resolve(outputs) } as unknown as ort.InferenceSession;
 
-/** The harness: DecoderRunner.step as runInferBench calls it (one reused token array, per-step timestamps). */
+/**
+ * The harness: DecoderRunner.step as the decode worker calls it (no timer of its own, the run
+ * marked on the shared beacon for the main thread's watchdog; one reused token array, per-step
+ * timestamps).
+ */
+const beacon = new RunBeacon();
 async function harnessBatch(): Promise<number> {
-  const r = new DecoderRunner(session, io, 1);
+  const r = new DecoderRunner(session, io, 1, 0, beacon);
   const tok = new Int32Array(1);
   const stamps = new Array<number>(steps);
   const t0 = performance.now();

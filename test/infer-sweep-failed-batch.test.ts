@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { DecoderIO } from '../src/infer/decoder.js';
 import { chooseServing } from '../src/infer/serving.js';
-import { runSweep, sweepFits, sweepPoint, sweepRow } from '../src/infer/sweep.js';
+import { measureHere, runSweep, sweepFits, sweepPoint, sweepRow } from '../src/infer/sweep.js';
 
 const VOCAB = 8;
 const io: DecoderIO = {
@@ -41,6 +41,12 @@ function fakeSession(failFrom: number): ort.InferenceSession {
   return { run } as unknown as ort.InferenceSession;
 }
 
+/** The sweep over a stand-in session that fails from `failFrom` sequences, measured in this thread. */
+function sweepOn(failFrom: number, batches: number[], log: (s: string) => void) {
+  const c = ctx(failFrom);
+  return runSweep(measureHere(c), fitsFor(batches), log, c.status);
+}
+
 function ctx(failFrom: number) {
   let seed = 1;
   return {
@@ -62,7 +68,7 @@ describe('a batch that fails to allocate mid-sweep', () => {
   it('is recorded with the error; larger batches are skipped; the rest keep their figures', async () => {
     const log: string[] = [];
     const fits = fitsFor([1, 4, 16, 64]);
-    const { measured, skipped } = await runSweep(ctx(16), fits, (s) => log.push(s));
+    const { measured, skipped } = await sweepOn(16, [1, 4, 16, 64], (s) => log.push(s));
     expect(measured.map((b) => b.batch)).toEqual([1, 4]);
     expect(skipped).toEqual([
       { batch: 16, reason: 'failed: Failed to allocate memory for requested buffer of size 16000000000' },
@@ -77,10 +83,10 @@ describe('a batch that fails to allocate mid-sweep', () => {
   });
 
   it('the first batch failing is the error (nothing measured to fall back on)', async () => {
-    await expect(runSweep(ctx(1), fitsFor([1, 4]), () => {})).rejects.toThrow(/Failed to allocate memory/);
+    await expect(sweepOn(1, [1, 4], () => {})).rejects.toThrow(/Failed to allocate memory/);
   });
 
   it('a single listed batch failing is the error, not a skipped row', async () => {
-    await expect(runSweep(ctx(4), fitsFor([4]), () => {})).rejects.toThrow(/Failed to allocate memory/);
+    await expect(sweepOn(4, [4], () => {})).rejects.toThrow(/Failed to allocate memory/);
   });
 });

@@ -32,7 +32,9 @@ import { depVersion } from '../report/environment.js';
 import { percentileSorted, summarize } from '../stats/summary.js';
 import { UsageError } from '../util/errors.js';
 import { listAdapters, type AdapterReport } from '../gpu/adapter.js';
-import { assertReadable, modelFilesOnDisk, openDecoderSession, resolveModelFile, type DecoderIO, type Ep } from './decoder.js';
+import { assertReadable, modelFilesOnDisk, resolveModelFile, sessionOptions, type DecoderIO, type Ep } from './decoder.js';
+import { DecodeHost, type DecodeStatus } from './decode-host.js';
+import type { GcTally } from './decode-worker.js';
 import { readOnnxGraph, type OnnxGraphSummary } from './onnx-reader.js';
 import { factsFromGraph, readModelFacts, weightInventory, type ModelFacts, type WeightInventory } from './model-facts.js';
 import { ensureModel, type GeneratedModelInfo, type ModelDir } from './model-store.js';
@@ -41,7 +43,6 @@ import { checkModelRef } from './model-ref.js';
 import { interruptedNote, prefillOnlyMeasurement } from './partial.js';
 import { fallbackWarnings, readProfile, type Placement } from './profile.js';
 import { checkSameAdapter, type AdapterMatch } from './ort-adapter.js';
-import { mulberry32 } from './weights.js';
 import { probeEp } from './probe.js';
 import type { Variant } from './builder.js';
 import type { ModelDtype } from './weights.js';
@@ -228,199 +229,231 @@ export function meanSd(samples: number[]): string {
   return `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`;
 }
 
-/** Run the benchmark and return one schema Measurement (kind `infer`). */
-export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMonitor | null = null): Promise<Measurement> {
-  const log = opts.log ?? (() => {});
-  const startedAt = new Date();
-  const ep: Ep = opts.ep ?? 'webgpu';
-  const batches = batchList(opts.batch);
+/** The validated test parameters of one `infer bench`. */
+interface TestParams {
+  ep: Ep;
+  batches: number[];
+  slo: number | null;
+  prompt: number;
+  gen: number;
+  reps: number;
+  seed: number;
+  tokensMode: 'random' | 'greedy';
+}
+
+function checkTest(opts: InferBenchOptions): TestParams {
   const slo = opts.sloMsPerToken ?? null;
   if (slo !== null && !(Number.isFinite(slo) && slo > 0 && slo <= MAX_SLO_MS_PER_TOKEN)) throw new UsageError(`--slo-ms-per-token ${slo}: must be > 0 and ≤ ${MAX_SLO_MS_PER_TOKEN} ms per token`);
-  let prompt = checkInt('--prompt', opts.prompt ?? INFER_DEFAULTS.prompt, 1);
-  let gen = checkInt('--gen', opts.gen ?? INFER_DEFAULTS.gen, 1);
-  const reps = checkInt('--repetitions', opts.repetitions ?? INFER_DEFAULTS.repetitions, 1);
-  const seed = opts.seed ?? INFER_DEFAULTS.seed;
-  const tokensMode = opts.tokens ?? 'random';
-  const warnings: string[] = [];
-  const rssBefore = process.memoryUsage().rss;
+  return {
+    ep: opts.ep ?? 'webgpu',
+    batches: batchList(opts.batch),
+    slo,
+    prompt: checkInt('--prompt', opts.prompt ?? INFER_DEFAULTS.prompt, 1),
+    gen: checkInt('--gen', opts.gen ?? INFER_DEFAULTS.gen, 1),
+    reps: checkInt('--repetitions', opts.repetitions ?? INFER_DEFAULTS.repetitions, 1),
+    seed: opts.seed ?? INFER_DEFAULTS.seed,
+    tokensMode: opts.tokens ?? 'random',
+  };
+}
 
+/** The adapters (WebGPU only: hashing and the ORT EP must share the physical adapter) and the EP's own. */
+async function adapterPhase(ep: Ep, opts: InferBenchOptions, warnings: string[]): Promise<{ adapters: AdapterReport[] | null; match: AdapterMatch | null; ortAdapter: AdapterReport | undefined }> {
   if (ep === 'cuda') {
     // Without the downloaded provider libraries onnxruntime fails deep inside session creation;
     // say why up front (probe.ts knows the install command).
     const probe = await probeEp('cuda');
     if (!probe.usable) throw new UsageError(`--ep cuda: not usable here: ${probe.reason}`);
   }
+  if (ep !== 'webgpu') return { adapters: null, match: null, ortAdapter: undefined };
+  const adapters = await listAdapters();
+  const match = await checkSameAdapter(opts.adapterSpec, opts.allowAdapterMismatch ?? false, adapters);
+  if (!match.same) warnings.push(`adapter mismatch allowed by --allow-adapter-mismatch: hashing on '${match.hashing.name}', onnxruntime WebGPU EP on '${match.onnxruntime?.name ?? 'unknown'}'`);
+  const ortAdapter = adapters.find((a) => a.index === (match.onnxruntime ?? match.hashing).index);
+  if (ortAdapter?.isSoftware) warnings.push(`software adapter '${ortAdapter.name}': WebGPU EP timings are CPU timings, not GPU figures`);
+  return { adapters, match, ortAdapter };
+}
 
-  // --- adapter identity (WebGPU only): hashing and the ORT EP must share the physical adapter.
-  let adapters: AdapterReport[] | null = null;
-  let match: AdapterMatch | null = null;
-  if (ep === 'webgpu') {
-    adapters = await listAdapters();
-    match = await checkSameAdapter(opts.adapterSpec, opts.allowAdapterMismatch ?? false, adapters);
-    if (!match.same) warnings.push(`adapter mismatch allowed by --allow-adapter-mismatch: hashing on '${match.hashing.name}', onnxruntime WebGPU EP on '${match.onnxruntime?.name ?? 'unknown'}'`);
-    const ortAd = adapters.find((a) => a.index === (match!.onnxruntime ?? match!.hashing).index);
-    if (ortAd?.isSoftware) warnings.push(`software adapter '${ortAd.name}': WebGPU EP timings are CPU timings, not GPU figures`);
-  }
-  const ortAdapter = match ? adapters!.find((a) => a.index === (match!.onnxruntime ?? match!.hashing).index) : undefined;
-  const dtype: ModelDtype = opts.dtype ?? (ep === 'webgpu' && ortAdapter?.features.includes('shader-f16') ? 'fp16' : 'fp32');
-  const variant: Variant = opts.variant ?? 'gqa';
-  if (variant === 'std' && (dtype === 'q4' || dtype === 'q4f16')) {
-    throw new UsageError(`--dtype ${dtype} with --variant std: 4-bit presets use the gqa graph (MatMulNBits is an onnxruntime contrib op; std is standard ONNX only); drop --variant std`);
-  }
-
-  const model = resolveModel(opts, dtype, variant, log);
+/** The test fitted to the model's context: the defaults halved when neither was typed, else a one-line error. */
+function fitContext(model: ResolvedModel, t: TestParams, opts: InferBenchOptions, warnings: string[]): void {
   const maxContext = model.generated?.config.maxPositions ?? model.facts?.contextLength ?? null;
-  if (maxContext !== null && prompt + gen > maxContext && opts.prompt === undefined && opts.gen === undefined) {
+  if (maxContext !== null && t.prompt + t.gen > maxContext && opts.prompt === undefined && opts.gen === undefined) {
     // Neither was typed: the llama-bench defaults (pp512, tg128) are fitted to a short context.
-    ({ prompt, gen } = fitTestToContext(maxContext));
-    warnings.push(`--prompt/--gen not given: the defaults (pp${INFER_DEFAULTS.prompt} tg${INFER_DEFAULTS.gen}) exceed the model's context of ${maxContext} tokens; running pp${prompt} tg${gen}`);
+    ({ prompt: t.prompt, gen: t.gen } = fitTestToContext(maxContext));
+    warnings.push(`--prompt/--gen not given: the defaults (pp${INFER_DEFAULTS.prompt} tg${INFER_DEFAULTS.gen}) exceed the model's context of ${maxContext} tokens; running pp${t.prompt} tg${t.gen}`);
   }
-  if (maxContext !== null && prompt + gen > maxContext) {
+  if (maxContext !== null && t.prompt + t.gen > maxContext) {
     const fit = fitTestToContext(maxContext);
-    throw new UsageError(`--prompt ${prompt} + --gen ${gen} = ${prompt + gen} tokens: exceeds the model's context of ${maxContext}${model.facts ? ` (${model.facts.source})` : ''}; lower them, e.g. --prompt ${fit.prompt} --gen ${fit.gen}`);
+    throw new UsageError(`--prompt ${t.prompt} + --gen ${t.gen} = ${t.prompt + t.gen} tokens: exceeds the model's context of ${maxContext}${model.facts ? ` (${model.facts.source})` : ''}; lower them, e.g. --prompt ${fit.prompt} --gen ${fit.gen}`);
   }
+}
 
-  // --- session (profiling on for the warmup only: endProfiling() stops it before the timed runs).
-  // Profiling rides on the warmup repetition; with no warmup there is nothing untimed to profile.
-  if (opts.warmup === false && opts.profile !== false) warnings.push('EP node placement not recorded: profiling runs on the warmup repetition, which --no-warmup skips');
+/** What the measurement phase hands on: the session's facts, the sweep and the runs' state. */
+interface Measured {
+  io: DecoderIO;
+  createTimeS: number;
+  inputNames: string[];
+  outputNames: string[];
+  threadId: number;
+  rssAfterLoad: number;
+  sweep: Awaited<ReturnType<typeof runSweep>>;
+  fits: ReturnType<typeof sweepFits>;
+  placement: Placement | null;
+  status: DecodeStatus;
+  gc: GcTally | null;
+}
+
+/**
+ * Open the session in the decode worker (decode-worker.ts: the timed runs get a thread and a heap
+ * of their own) and run every batch's two tests there, each in its own energy window
+ * (src/infer/sweep.ts, phase-windows.ts). Profiling rides on the first warmup only; the profile is
+ * parsed here after the timed runs (parsing MBs of JSON between them would leave garbage for the
+ * collector to take during timed steps).
+ */
+async function measurePhase(model: ResolvedModel, t: TestParams, opts: InferBenchOptions, ortAdapter: AdapterReport | undefined, monitor: EnergyMonitor | null, log: (s: string) => void): Promise<Measured> {
   const profileDir = opts.profile === false || opts.warmup === false ? null : mkdtempSync(join(tmpdir(), 'joulebench-ortprof-'));
   const profilePrefix = profileDir ? join(profileDir, 'ort') : undefined;
   const presentNames = model.generated ? Array.from({ length: model.generated.config.numLayers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat() : undefined;
-  log(`session: creating on ${ep} EP`);
+  log(`session: creating on ${t.ep} EP`);
   const f = model.facts;
   const hints = { numKvHeads: f?.numKvHeads, headDim: f?.headDim, vocabSize: f?.vocabSize, pastKey: f?.genai?.pastKey, pastValue: f?.genai?.pastValue, presentKey: f?.genai?.presentKey, presentValue: f?.genai?.presentValue };
-  const { session, io, createTimeS } = await openDecoderSession(model.file, ep, { profilePrefix, threads: opts.threads, presentNames, graph: model.graph ?? undefined, hints });
-  const facts = model.facts ?? factsFromGraph({ layers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim, vocabSize: io.vocabSize });
-  if (facts.source !== 'graph' && facts.numLayers !== null && facts.numLayers !== io.layers.length) {
-    warnings.push(`${facts.source} says ${facts.numLayers} layers, the graph has ${io.layers.length} past/present KV pairs: figures use the graph's`);
-  }
-  const rssAfterLoad = process.memoryUsage().rss;
-  const vocab = io.vocabSize ?? facts.vocabSize ?? 1000;
-  const rnd = mulberry32(seed);
-  const randomTokens = (n: number) => Int32Array.from({ length: n }, () => rnd() % vocab);
-  const kvBytesPerElement = io.kvType === 'float16' ? 2 : 4;
-  const context = prompt + gen;
-
-  // --- the two tests (pp and tg) of each batch, each in its own energy window (src/infer/sweep.ts)
-  let placement: Placement | null = null;
-  const status: { timedOut: boolean; kvLocation?: string | null } = { timedOut: false };
-  let sweep: Awaited<ReturnType<typeof runSweep>>;
-  let fits: ReturnType<typeof sweepFits>;
+  const host = new DecodeHost();
+  // Ctrl-C reaches the worker's phases through shared memory (they check it between runs).
+  host.interruptOn(opts.signal);
   try {
+    const graph = model.graph ? { inputs: model.graph.inputs, outputs: model.graph.outputs } : undefined;
+    const test = { prompt: t.prompt, gen: t.gen, minRuns: t.reps, tokens: t.tokensMode, seed: t.seed, maxWindowS: opts.maxWindowS, warmup: opts.warmup !== false };
+    const opened = await host.open({ file: model.file, ep: t.ep, profilePrefix, threads: opts.threads, presentNames, graph, hints, test, vocabFallback: f?.vocabSize ?? 1000 }, monitor, log);
+    const rssAfterLoad = process.memoryUsage().rss;
     // Where the KV cache lives decides which memory it must fit: host memory on the cpu EP and on
     // a software adapter (whose "device" memory is host memory), the device's buffers otherwise.
     const limits = ortAdapter?.limits ?? {};
     const maxBuffer = [limits.maxBufferSize, limits.maxStorageBufferBindingSize].filter((x): x is number => typeof x === 'number' && x > 0);
-    fits = sweepFits(batches, { io, prompt, gen, minRuns: reps, metered: monitor !== null, kvOn: ep === 'cpu' || ortAdapter?.isSoftware ? 'host' : 'device', maxBufferBytes: maxBuffer.length ? Math.min(...maxBuffer) : null });
-    sweep = await runSweep(
-      {
-        session,
-        io,
-        prompt,
-        gen,
-        minRuns: reps,
-        tokens: tokensMode,
-        randomTokens,
-        monitor,
-        maxWindowS: opts.maxWindowS,
-        warmup: opts.warmup !== false,
-        // The profile is written after the warmup but parsed after the timed runs: parsing it
-        // (MBs of JSON) here would leave that garbage for the collector to take during timed steps.
-        afterWarmup: () => {
-          if (profilePrefix) session.endProfiling();
-        },
-        log,
-        status,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      },
-      fits,
-      log,
-    );
-    if (profilePrefix) {
-      placement = readProfile(profilePrefix);
-      if (!placement) warnings.push('onnxruntime profile not found: EP placement unknown');
-    }
+    const fits = sweepFits(t.batches, { io: opened.io, prompt: t.prompt, gen: t.gen, minRuns: t.reps, metered: monitor !== null, kvOn: t.ep === 'cpu' || ortAdapter?.isSoftware ? 'host' : 'device', maxBufferBytes: maxBuffer.length ? Math.min(...maxBuffer) : null });
+    const sweep = await runSweep(host.measure, fits, log, host.status);
+    const placement = profilePrefix ? readProfile(profilePrefix) : null;
+    return { ...opened, rssAfterLoad, sweep, fits, placement, status: host.status, gc: host.gc };
   } finally {
-    // After a timed-out run() onnxruntime may still be using the session and the KV tensors:
-    // releasing them under it can crash the process, so leave them to process exit.
-    if (!status.timedOut) await session.release();
+    await host.close();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
+}
+
+/** Run the benchmark and return one schema Measurement (kind `infer`). */
+export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMonitor | null = null): Promise<Measurement> {
+  const log = opts.log ?? (() => {});
+  const startedAt = new Date();
+  const t = checkTest(opts);
+  const warnings: string[] = [];
+  const rssBefore = process.memoryUsage().rss;
+  const { match, ortAdapter } = await adapterPhase(t.ep, opts, warnings);
+  const dtype: ModelDtype = opts.dtype ?? (t.ep === 'webgpu' && ortAdapter?.features.includes('shader-f16') ? 'fp16' : 'fp32');
+  const variant: Variant = opts.variant ?? 'gqa';
+  if (variant === 'std' && (dtype === 'q4' || dtype === 'q4f16')) {
+    throw new UsageError(`--dtype ${dtype} with --variant std: 4-bit presets use the gqa graph (MatMulNBits is an onnxruntime contrib op; std is standard ONNX only); drop --variant std`);
+  }
+  const model = resolveModel(opts, dtype, variant, log);
+  fitContext(model, t, opts, warnings);
+  if (opts.warmup === false && opts.profile !== false) warnings.push('EP node placement not recorded: profiling runs on the warmup repetition, which --no-warmup skips');
+
+  const ms = await measurePhase(model, t, opts, ortAdapter, monitor, log);
+  const io = ms.io;
+  const facts = model.facts ?? factsFromGraph({ layers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim, vocabSize: io.vocabSize });
+  if (facts.source !== 'graph' && facts.numLayers !== null && facts.numLayers !== io.layers.length) {
+    warnings.push(`${facts.source} says ${facts.numLayers} layers, the graph has ${io.layers.length} past/present KV pairs: figures use the graph's`);
+  }
+  if (ms.placement === null && opts.profile !== false && opts.warmup !== false) warnings.push('onnxruntime profile not found: EP placement unknown');
   const params = {
     model: opts.model,
-    ep,
+    ep: t.ep,
     dtype: model.generated ? dtype : (model.info?.dtype ?? dtypeOfGraph(model.graph, io)),
     variant: model.generated ? variant : (model.info?.variant ?? null),
-    batch: batches.length > 1 ? [...batches] : (sweep.measured[0]?.batch ?? batches[0]!),
-    ...(slo !== null ? { sloMsPerToken: slo } : {}),
-    prompt,
-    gen,
-    repetitions: reps,
+    batch: t.batches.length > 1 ? [...t.batches] : (ms.sweep.measured[0]?.batch ?? t.batches[0]!),
+    ...(t.slo !== null ? { sloMsPerToken: t.slo } : {}),
+    prompt: t.prompt,
+    gen: t.gen,
+    repetitions: t.reps,
     warmup: opts.warmup !== false,
-    seed,
-    tokens: tokensMode,
+    seed: t.seed,
+    tokens: t.tokensMode,
     threads: opts.threads ?? null,
   };
   const adapter = (match ? (match.onnxruntime ?? match.hashing) : null) as Measurement['adapter'];
   // Ctrl-C before a whole batch was measured: the prefill test's figures, or nothing (InterruptedError).
-  if (!sweep.measured.length) return prefillOnlyMeasurement(sweep.interrupted, { id: `infer.${model.name}`, params, adapter, model: { source: model.source, name: model.name, path: model.file, synthetic: model.info !== null, mirrors: model.info?.mirrors ?? null }, startedAt, prompt, notMeasured: opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>', warnings });
-  const cut = interruptedNote(opts.signal, sweep.measured);
+  if (!ms.sweep.measured.length) return prefillOnlyMeasurement(ms.sweep.interrupted, { id: `infer.${model.name}`, params, adapter, model: { source: model.source, name: model.name, path: model.file, synthetic: model.info !== null, mirrors: model.info?.mirrors ?? null }, startedAt, prompt: t.prompt, notMeasured: opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>', warnings });
+  const cut = interruptedNote(opts.signal, ms.sweep.measured);
   if (cut) warnings.push(cut);
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   // Headline: the smallest measured batch (batch 1 when listed), so top-level figures compare with a single-batch run.
-  const bm = sweep.measured[0]!;
-  const batch = bm.batch;
-  const kvBytes = kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, kvBytesPerElement);
-  const pp = bm.pp.tokensPerSecond;
-  const tg = bm.tg.tokensPerSecond;
-  const ttft = bm.pp.runMs;
-  const stepMs = bm.tg.stepMs;
-  for (const ph of [bm.pp, bm.tg]) if (ph.note) warnings.push(`${ph === bm.pp ? `pp${prompt}` : `tg${gen}`} energy window: ${ph.note}`);
-
-  // --- placement warnings
+  const bm = ms.sweep.measured[0]!;
+  for (const ph of [bm.pp, bm.tg]) if (ph.note) warnings.push(`${ph === bm.pp ? `pp${t.prompt}` : `tg${t.gen}`} energy window: ${ph.note}`);
   let fallback: ReturnType<typeof fallbackWarnings> | null = null;
-  if (placement) {
-    fallback = fallbackWarnings(placement, ep);
+  if (ms.placement) {
+    fallback = fallbackWarnings(ms.placement, t.ep);
     warnings.push(...fallback.warnings);
   }
-
-  // --- energy: one window per test
   const notMeasured = opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>';
-  const energy: Energy = bm.tg.energy ?? { measured: false, reason: notMeasured };
-  const ePrefill: Energy = bm.pp.energy ?? { measured: false, reason: notMeasured };
-  const decodeTokens = bm.tg.tokens;
-  const prefillTokens = bm.pp.tokens;
-  const tpj = perJoule(decodeTokens, energy);
-  const ptpj = perJoule(prefillTokens, ePrefill);
-  const declaredNote = (e: Energy) => (perJouleBasis(e) === 'declared' ? '; DECLARED watts × window time, not measured' : '') + (e.measured && e.scopeMismatch ? `; ${e.scopeMismatch}` : '');
+  const where = `${t.ep} EP${ortAdapter ? ` on ${ortAdapter.name}` : ''}, batch ${bm.batch}${t.batches.length > 1 ? ` (the smallest measured batch of the sweep ${t.batches.join(',')}; every batch in details.batchSweep)` : ''}`;
+  const prefillLogitsBytes = logitsBytes(io, facts, bm.batch, t.prompt);
+  const metrics = inferMetrics(bm, t, { where, notMeasured, prefillLogitsText: prefillLogitsNote(prefillLogitsBytes, t.ep) });
+  // --- the sweep's rows and the serving figure
+  const sw = sweepSection(ms.sweep, ms.fits, { prompt: t.prompt, gen: t.gen, slo: t.slo, notMeasured, isSweep: t.batches.length > 1 });
+  Object.assign(metrics, sw.metrics);
+  warnings.push(...sw.warnings);
+  const details = inferDetails({ model, ms, facts, t, bm, opts, match, fallback, sw, prefillLogitsBytes, memory: { peakRssBytes, rssBeforeLoadBytes: rssBefore, rssAfterLoadBytes: ms.rssAfterLoad } });
+  return {
+    id: `infer.${model.name}`,
+    kind: 'infer',
+    status: cut ? 'incomplete' : 'complete',
+    ...(cut ? { reason: cut } : {}),
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    params,
+    metrics,
+    energy: bm.tg.energy ?? { measured: false, reason: notMeasured },
+    adapter,
+    details,
+    warnings,
+  };
+}
 
-  const sortedSteps = [...stepMs].sort((a, b) => a - b);
-  const pct = (p: number) => percentileSorted(sortedSteps, p);
-  const vocabForBytes = io.vocabSize ?? facts.vocabSize;
-  const prefillLogitsBytes = vocabForBytes === null ? null : batch * prompt * vocabForBytes * (io.logitsType === 'float16' ? 2 : 4);
-  const prefillLogitsText = prefillLogitsBytes === null ? 'size unknown' : `${(prefillLogitsBytes / 2 ** 20).toFixed(2)} MiB of logits per prefill${ep === 'webgpu' ? ', copied back from the device' : ''}`;
-  const synthetic = model.info !== null;
-  const mirrors = model.info?.mirrors ?? null;
-  const generator = `joulebench generator${model.source === 'file' && model.info ? `, preset ${model.info.preset}` : ''}`;
-  // Test presets mirror no public model: their figures check the harness, they say nothing about a real LLM.
-  const testModel = synthetic && /^synthetic test model/.test(mirrors ?? '');
-  const modelNote = !synthetic
-    ? 'user-supplied model'
-    : testModel
-      ? `synthetic seeded weights (${generator}), ${mirrors}: a harness test model of no public model's size, so its tokens/s and tokens/J say nothing about a real LLM; outputs are meaningless`
-      : `synthetic seeded weights (${generator}) with the exact shapes of ${mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`;
-  const isSweep = batches.length > 1;
-  const where = `${ep} EP${ortAdapter ? ` on ${ortAdapter.name}` : ''}, batch ${batch}${isSweep ? ` (the smallest measured batch of the sweep ${batches.join(',')}; every batch in details.batchSweep)` : ''}`;
-  const metrics: Record<string, Metric> = {
+/** Bytes of logits one prefill returns (all prompt positions), or null when the vocabulary is unknown. */
+function logitsBytes(io: DecoderIO, facts: ModelFacts, batch: number, prompt: number): number | null {
+  const vocab = io.vocabSize ?? facts.vocabSize;
+  return vocab === null ? null : batch * prompt * vocab * (io.logitsType === 'float16' ? 2 : 4);
+}
+
+function prefillLogitsNote(bytes: number | null, ep: Ep): string {
+  return bytes === null ? 'size unknown' : `${(bytes / 2 ** 20).toFixed(2)} MiB of logits per prefill${ep === 'webgpu' ? ', copied back from the device' : ''}`;
+}
+
+/** The headline batch's metrics: pp and tg tokens/s, TTFT, step latency percentiles, tokens/J of each test. */
+function inferMetrics(bm: BatchMeasurement, t: TestParams, x: { where: string; notMeasured: string; prefillLogitsText: string }): Record<string, Metric> {
+  const { prompt, gen, reps } = t;
+  const energy: Energy = bm.tg.energy ?? { measured: false, reason: x.notMeasured };
+  const ePrefill: Energy = bm.pp.energy ?? { measured: false, reason: x.notMeasured };
+  const tpj = perJoule(bm.tg.tokens, energy);
+  const ptpj = perJoule(bm.pp.tokens, ePrefill);
+  const declaredNote = (e: Energy) => (perJouleBasis(e) === 'declared' ? '; DECLARED watts × window time, not measured' : '') + (e.measured && e.scopeMismatch ? `; ${e.scopeMismatch}` : '');
+  const stepMs = bm.tg.stepMs;
+  const sorted = [...stepMs].sort((a, b) => a - b);
+  const pct = (p: number) => percentileSorted(sorted, p);
+  const batch = bm.batch;
+  return {
     prefillTokensPerSecond: metric(
-      summarize(pp).mean,
+      summarize(bm.pp.tokensPerSecond).mean,
       'tokens/s',
       true,
-      `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per prefill; mean of ${bm.pp.runs} prefills run back to back in one energy window (≥ ${reps} requested, repeated to fill the window); ${where}; the graph returns logits for all ${prompt} prompt positions (${prefillLogitsText}), as Optimum/genai exports do, where llama-bench computes only the last position's`,
-      pp,
+      `pp${prompt}: batch·prompt tokens / wall time of one prefill run() (+ argmax), per prefill; mean of ${bm.pp.runs} prefills run back to back in one energy window (≥ ${reps} requested, repeated to fill the window); ${x.where}; the graph returns logits for all ${prompt} prompt positions (${x.prefillLogitsText}), as Optimum/genai exports do, where llama-bench computes only the last position's`,
+      bm.pp.tokensPerSecond,
     ),
-    decodeTokensPerSecond: metric(summarize(tg).mean, 'tokens/s', true, `tg${gen} @ d${prompt} (llama-bench naming: decode at KV depth ${prompt}): batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${ep === 'webgpu' ? 'the device' : 'the host'}), per sequence; mean of ${bm.tg.runs} sequences run back to back in one energy window (≥ ${reps} requested; each sequence's prompt prefilled before the window); ${where}`, tg),
-    timeToFirstTokenMs: metric(summarize(ttft).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per prefill of the pp test', ttft),
+    decodeTokensPerSecond: metric(
+      summarize(bm.tg.tokensPerSecond).mean,
+      'tokens/s',
+      true,
+      `tg${gen} @ d${prompt} (llama-bench naming: decode at KV depth ${prompt}): batch·gen tokens / wall time of ${gen} single-token run()s after the prompt (KV cache on ${t.ep === 'webgpu' ? 'the device' : 'the host'}), per sequence; mean of ${bm.tg.runs} sequences run back to back in one energy window (≥ ${reps} requested; each sequence's prompt prefilled before the window); ${x.where}`,
+      bm.tg.tokensPerSecond,
+    ),
+    timeToFirstTokenMs: metric(summarize(bm.pp.runMs).mean, 'ms', false, 'prefill run() of the prompt + argmax of the last logits, per prefill of the pp test', bm.pp.runMs),
     tokenLatencyP50Ms: metric(pct(0.5), 'ms', false, `median wall time of one decode step (run() of 1 token per sequence), pooled over ${stepMs.length} steps`),
     tokenLatencyP90Ms: metric(pct(0.9), 'ms', false, `p90 of ${stepMs.length} decode steps`),
     tokenLatencyP99Ms: metric(pct(0.99), 'ms', false, `p99 of ${stepMs.length} decode steps`),
@@ -443,83 +476,132 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
       perJouleBasis(ePrefill),
     ),
   };
+}
 
-  // --- the sweep's rows and the serving figure
-  const sw = sweepSection(sweep, fits, { prompt, gen, slo, notMeasured, isSweep });
-  Object.assign(metrics, sw.metrics);
-  warnings.push(...sw.warnings);
-
-  const id = `infer.${model.name}`;
+/** The model's record in details: where it came from, its size and I/O. */
+function modelDetails(model: ResolvedModel, ms: Measured, facts: ModelFacts, batch: number, context: number, prefillLogitsBytes: number | null) {
+  const io = ms.io;
+  const synthetic = model.info !== null;
+  const mirrors = model.info?.mirrors ?? null;
+  const generator = `joulebench generator${model.source === 'file' && model.info ? `, preset ${model.info.preset}` : ''}`;
+  // Test presets mirror no public model: their figures check the harness, they say nothing about a real LLM.
+  const testModel = synthetic && /^synthetic test model/.test(mirrors ?? '');
+  const note = !synthetic
+    ? 'user-supplied model'
+    : testModel
+      ? `synthetic seeded weights (${generator}), ${mirrors}: a harness test model of no public model's size, so its tokens/s and tokens/J say nothing about a real LLM; outputs are meaningless`
+      : `synthetic seeded weights (${generator}) with the exact shapes of ${mirrors}: compute and memory traffic are the real architecture's, outputs are meaningless`;
   return {
-    id,
-    kind: 'infer',
-    status: cut ? 'incomplete' : 'complete',
-    ...(cut ? { reason: cut } : {}),
-    startedAt: startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
-    params,
-    metrics,
-    energy,
-    adapter,
-    details: {
-      // llama-bench names: tg runs after the prompt here, i.e. at KV depth = prompt ("tg128 @ d512").
-      llamaBench: { [`pp${prompt}`]: meanSd(pp), [`tg${gen} @ d${prompt}`]: meanSd(tg) },
-      model: {
-        source: model.source,
-        name: model.name,
-        path: model.file,
-        synthetic,
-        note: modelNote,
-        mirrors,
-        parameters: model.inventory?.parameters ?? null,
-        parametersMethod: model.inventory?.method ?? 'not counted: the model file could not be parsed',
-        quantizedParameters: model.inventory?.quantizedParameters ?? null,
-        weightBytes: model.inventory?.weightBytes ?? null,
-        weightBytesMethod: model.inventory?.weightBytesMethod ?? null,
-        bytesOnDisk: model.bytesOnDisk,
-        files: model.files,
-        externalData: model.inventory ? model.inventory.externalFiles.length > 0 : null,
-        externalDataFiles: model.inventory?.externalFiles ?? null,
-        facts: { ...facts, genai: undefined },
-        contribOps: contribOps(model.graph),
-        layers: io.layers.length,
-        numKvHeads: io.numKvHeads,
-        headDim: io.headDim,
-        vocabSize: io.vocabSize ?? facts.vocabSize,
-        kvType: io.kvType,
-        kvCacheBytes: kvBytes,
-        kvCacheContextTokens: context,
-        prefillLogitsBytes,
-        inputs: session.inputNames,
-        outputs: session.outputNames,
-        io: summarizeIO(io),
-      },
-      memory: { peakRssBytes, rssBeforeLoadBytes: rssBefore, rssAfterLoadBytes: rssAfterLoad, method: 'process.resourceUsage().maxRSS (peak resident set of the whole process)' },
-      session: { createTimeS, buildTimeS: model.generated?.buildTimeS ?? 0, onnxruntime: depVersion('onnxruntime-node'), graphOptimizationLevel: 'all', kvOnDevice: status.kvLocation === 'gpu-buffer', kvLocation: status.kvLocation ?? null },
-      placement,
-      fallbackOps: fallback ? { cpuComputeOps: fallback.cpuComputeOps, cpuShapeOps: fallback.cpuShapeOps } : null,
-      adapterMatch: match
-        ? { hashing: match.hashing, onnxruntime: match.onnxruntime, same: match.same, confidence: match.confidence, method: match.method }
-        : { note: `${ep} EP: no WebGPU adapter involved` },
-      tokenLatencyPercentilesMs: stepMs.length ? { p50: pct(0.5), p90: pct(0.9), p95: pct(0.95), p99: pct(0.99), max: sortedSteps.at(-1)!, n: stepMs.length } : null,
-      energyPrefill: ePrefill,
-      tokens: { prefill: prefillTokens, decode: decodeTokens },
-      phases: Object.fromEntries(
-        (['pp', 'tg'] as const).map((k) => {
-          const ph = bm[k];
-          return [k, { test: k === 'pp' ? `pp${prompt}` : `tg${gen} @ d${prompt}`, runs: ph.runs, tokens: ph.tokens, windowS: ph.windowS, requiredWindowS: ph.requiredS, rule: ph.rule, attempts: ph.attempts, note: ph.note }];
-        }),
-      ),
-      ...(isSweep || sw.serving
-        ? {
-            headlineBatch: { batch, rule: isSweep ? `the smallest measured batch of the sweep (${batches.join(', ')}): the top-level metrics, energy, phases and latency percentiles are its own` : 'the only batch' },
-            batchSweep: sw.rows,
-            batchSweepSkipped: sweep.skipped,
-            serving: sw.serving ? servingDetails(sw.serving) : null,
-          }
-        : {}),
+    source: model.source,
+    name: model.name,
+    path: model.file,
+    synthetic,
+    note,
+    mirrors,
+    parameters: model.inventory?.parameters ?? null,
+    parametersMethod: model.inventory?.method ?? 'not counted: the model file could not be parsed',
+    quantizedParameters: model.inventory?.quantizedParameters ?? null,
+    weightBytes: model.inventory?.weightBytes ?? null,
+    weightBytesMethod: model.inventory?.weightBytesMethod ?? null,
+    bytesOnDisk: model.bytesOnDisk,
+    files: model.files,
+    externalData: model.inventory ? model.inventory.externalFiles.length > 0 : null,
+    externalDataFiles: model.inventory?.externalFiles ?? null,
+    facts: { ...facts, genai: undefined },
+    contribOps: contribOps(model.graph),
+    layers: io.layers.length,
+    numKvHeads: io.numKvHeads,
+    headDim: io.headDim,
+    vocabSize: io.vocabSize ?? facts.vocabSize,
+    kvType: io.kvType,
+    kvCacheBytes: kvCacheBytes({ numLayers: io.layers.length, numKvHeads: io.numKvHeads, headDim: io.headDim }, batch, context, io.kvType === 'float16' ? 2 : 4),
+    kvCacheContextTokens: context,
+    prefillLogitsBytes,
+    inputs: ms.inputNames,
+    outputs: ms.outputNames,
+    io: summarizeIO(io),
+  };
+}
+
+/**
+ * The session's record: its options as `sessionOptions` sets them (everything else onnxruntime's
+ * defaults, as a plain user's session has), and the thread the timed runs ran on.
+ */
+function sessionDetails(model: ResolvedModel, ms: Measured, t: TestParams, opts: InferBenchOptions) {
+  const o = sessionOptions(t.ep, { presentNames: [] }, { threads: opts.threads });
+  return {
+    createTimeS: ms.createTimeS,
+    buildTimeS: model.generated?.buildTimeS ?? 0,
+    onnxruntime: depVersion('onnxruntime-node'),
+    graphOptimizationLevel: o.graphOptimizationLevel ?? 'all',
+    options: {
+      executionProviders: t.ep,
+      graphOptimizationLevel: o.graphOptimizationLevel ?? 'onnxruntime default',
+      intraOpNumThreads: o.intraOpNumThreads ?? 'onnxruntime default',
+      executionMode: 'onnxruntime default (sequential)',
+      cpuMemArena: 'onnxruntime default (on)',
+      profiling: opts.profile === false || opts.warmup === false ? 'off' : 'warmup only (ended before the timed runs)',
+      ...(t.ep === 'webgpu' ? { preferredOutputLocation: 'present.*: gpu-buffer' } : {}),
     },
-    warnings,
+    kvOnDevice: ms.status.kvLocation === 'gpu-buffer',
+    kvLocation: ms.status.kvLocation ?? null,
+    decodeThread: {
+      thread: 'worker',
+      threadId: ms.threadId,
+      why: 'the session and every timed run() live in a worker thread: an isolate holding only the decoder, whose heap stays small enough that V8 does not keep marking it during decode (src/infer/decode-worker.ts)',
+      gc: ms.gc ? { ...ms.gc, scope: 'the worker isolate, from session creation to the end of the last batch (warmup and prefills included)' } : null,
+    },
+  };
+}
+
+/** The measurement's details: the llama-bench names, model, memory, session, placement, phases and sweep. */
+function inferDetails(x: {
+  model: ResolvedModel;
+  ms: Measured;
+  facts: ModelFacts;
+  t: TestParams;
+  bm: BatchMeasurement;
+  opts: InferBenchOptions;
+  match: AdapterMatch | null;
+  fallback: ReturnType<typeof fallbackWarnings> | null;
+  sw: ReturnType<typeof sweepSection>;
+  prefillLogitsBytes: number | null;
+  memory: { peakRssBytes: number; rssBeforeLoadBytes: number; rssAfterLoadBytes: number };
+}): Record<string, unknown> {
+  const { model, ms, t, bm, match, fallback, sw } = x;
+  const { prompt, gen, batches } = t;
+  const isSweep = batches.length > 1;
+  const stepMs = [...bm.tg.stepMs].sort((a, b) => a - b);
+  const pct = (p: number) => percentileSorted(stepMs, p);
+  const notMeasured = x.opts.energyReason ?? 'no power meter; pass --meter <name> or --watts <W>';
+  return {
+    // llama-bench names: tg runs after the prompt here, i.e. at KV depth = prompt ("tg128 @ d512").
+    llamaBench: { [`pp${prompt}`]: meanSd(bm.pp.tokensPerSecond), [`tg${gen} @ d${prompt}`]: meanSd(bm.tg.tokensPerSecond) },
+    model: modelDetails(model, ms, x.facts, bm.batch, prompt + gen, x.prefillLogitsBytes),
+    memory: { ...x.memory, method: 'process.resourceUsage().maxRSS (peak resident set of the whole process)' },
+    session: sessionDetails(model, ms, t, x.opts),
+    placement: ms.placement,
+    fallbackOps: fallback ? { cpuComputeOps: fallback.cpuComputeOps, cpuShapeOps: fallback.cpuShapeOps } : null,
+    adapterMatch: match
+      ? { hashing: match.hashing, onnxruntime: match.onnxruntime, same: match.same, confidence: match.confidence, method: match.method }
+      : { note: `${t.ep} EP: no WebGPU adapter involved` },
+    tokenLatencyPercentilesMs: stepMs.length ? { p50: pct(0.5), p90: pct(0.9), p95: pct(0.95), p99: pct(0.99), max: stepMs.at(-1)!, n: stepMs.length } : null,
+    energyPrefill: bm.pp.energy ?? { measured: false, reason: notMeasured },
+    tokens: { prefill: bm.pp.tokens, decode: bm.tg.tokens },
+    phases: Object.fromEntries(
+      (['pp', 'tg'] as const).map((k) => {
+        const ph = bm[k];
+        return [k, { test: k === 'pp' ? `pp${prompt}` : `tg${gen} @ d${prompt}`, runs: ph.runs, tokens: ph.tokens, windowS: ph.windowS, requiredWindowS: ph.requiredS, rule: ph.rule, attempts: ph.attempts, note: ph.note }];
+      }),
+    ),
+    ...(isSweep || sw.serving
+      ? {
+          headlineBatch: { batch: bm.batch, rule: isSweep ? `the smallest measured batch of the sweep (${batches.join(', ')}): the top-level metrics, energy, phases and latency percentiles are its own` : 'the only batch' },
+          batchSweep: sw.rows,
+          batchSweepSkipped: ms.sweep.skipped,
+          serving: sw.serving ? servingDetails(sw.serving) : null,
+        }
+      : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { fileKind } from '../util/input-file.js';
 import { withTimeout } from '../util/timeout.js';
 import { f16BitsToF32 } from './weights.js';
 import { readOnnxGraph, type OnnxGraphSummary } from './onnx-reader.js';
+import type { RunBeacon } from './run-beacon.js';
 
 /** Execution providers `infer bench` accepts. */
 export const EPS = ['webgpu', 'cpu', 'cuda'] as const;
@@ -355,22 +356,39 @@ function emptyKv(io: DecoderIO, batch: number): ort.Tensor {
 
 /** Argmax over the last position of each sequence's logits ([B, S, V]); fp16 handled. */
 export function argmaxLast(logits: ort.Tensor): number[] {
+  return Array.from(argmaxLastInto(logits, new Int32Array(logits.dims[0]!)));
+}
+
+/**
+ * argmaxLast into `out` (length ≥ B), allocating nothing: the decode loop's per-step token choice.
+ * fp16 logits are compared as numbers after conversion; float32 ones directly.
+ */
+export function argmaxLastInto(logits: ort.Tensor, out: Int32Array): Int32Array {
   const [B, S, V] = logits.dims as [number, number, number];
   const data = logits.data as Float32Array | Uint16Array;
   const f16 = logits.type === 'float16' && data instanceof Uint16Array;
-  const out: number[] = [];
   for (let b = 0; b < B; b++) {
     const base = (b * S + (S - 1)) * V;
     let best = -Infinity;
     let arg = 0;
-    for (let v = 0; v < V; v++) {
-      const x = f16 ? f16BitsToF32(data[base + v]!) : data[base + v]!;
-      if (x > best) {
-        best = x;
-        arg = v;
+    if (f16) {
+      for (let v = 0; v < V; v++) {
+        const x = f16BitsToF32(data[base + v]!);
+        if (x > best) {
+          best = x;
+          arg = v;
+        }
+      }
+    } else {
+      for (let v = 0; v < V; v++) {
+        const x = data[base + v]!;
+        if (x > best) {
+          best = x;
+          arg = v;
+        }
       }
     }
-    out.push(arg);
+    out[b] = arg;
   }
   return out;
 }
@@ -396,13 +414,19 @@ export class DecoderRunner {
   /**
    * @param stepTimeoutMs - bound on one run() (a hung device or driver becomes a TimeoutError
    *   instead of a hang). Generous by default: a 512-token prefill of a 1B model on a software
-   *   adapter takes minutes.
+   *   adapter takes minutes. 0: no timer of this thread's own around each run() (the caller bounds
+   *   the runs from another thread through `beacon`, see decode-host.ts); a run() that blocks
+   *   this thread's event loop in native code cannot be bounded from inside it anyway.
+   * @param beacon - shared with a watching thread: each run() is marked in flight on it, and no
+   *   run() starts once that thread has requested a stop (the step then never settles: the
+   *   process is exiting).
    */
   constructor(
     readonly session: ort.InferenceSession,
     readonly io: DecoderIO,
     readonly batch: number,
     readonly stepTimeoutMs: number = DEFAULT_STEP_TIMEOUT_MS,
+    private readonly beacon: RunBeacon | null = null,
   ) {
     this.pastNames = io.layers.flatMap((l) => [l.pastKey, l.pastValue]);
     this.presentNames = io.layers.flatMap((l) => [l.presentKey, l.presentValue]);
@@ -491,35 +515,47 @@ export class DecoderRunner {
     return f;
   }
 
+  /** What a run of `seqLen` new tokens at `pastLen` is called in errors. */
+  private static what(seqLen: number, pastLen: number): string {
+    return `onnxruntime run() of ${seqLen} token(s) per sequence at past length ${pastLen}`;
+  }
+
   /**
    * `run()` bounded by the step timeout. Same contract as util/timeout.ts `withTimeout`, with the
-   * message built only when it is needed (this runs once per decode step).
+   * message built only when it is needed.
    */
-  private bounded(run: Promise<ort.InferenceSession.OnnxValueMapType>, what: () => string): Promise<ort.InferenceSession.OnnxValueMapType> {
+  private bounded(run: Promise<ort.InferenceSession.OnnxValueMapType>, seqLen: number, pastLen: number): Promise<ort.InferenceSession.OnnxValueMapType> {
     let timer: NodeJS.Timeout | undefined;
     const guard = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`${what()} did not finish within ${this.stepTimeoutMs} ms`)), this.stepTimeoutMs);
+      timer = setTimeout(() => reject(new TimeoutError(`${DecoderRunner.what(seqLen, pastLen)} did not finish within ${this.stepTimeoutMs} ms`)), this.stepTimeoutMs);
       timer.unref?.();
     });
     return Promise.race([run, guard]).finally(() => clearTimeout(timer));
   }
 
-  /** Run one step; the returned logits tensor is on the host. */
+  /**
+   * Run one step; the returned logits tensor is on the host. With stepTimeoutMs 0 the step is
+   * the feeds, one awaited run() and the KV hand-over: no timer, no extra promise.
+   */
   async step(tokens: ArrayLike<number>, seqLen: number): Promise<ort.Tensor> {
     let out: ort.InferenceSession.OnnxValueMapType;
     const pastLen = this.pastLen;
-    const what = () => `onnxruntime run() of ${seqLen} token(s) per sequence at past length ${pastLen}`;
+    const beacon = this.beacon;
+    if (beacon && !beacon.enter(pastLen, seqLen)) return new Promise<never>(() => {});
     try {
       // Run-time failures come back as the rejection below; onnxruntime would also log each one
       // to stderr (a second, coloured line), so the run logger is kept to fatal only.
-      out = await this.bounded(this.session.run(this.feeds(tokens, seqLen), RUN_OPTIONS), what);
+      const run = this.session.run(this.feeds(tokens, seqLen), RUN_OPTIONS);
+      out = await (this.stepTimeoutMs > 0 ? this.bounded(run, seqLen, pastLen) : run);
     } catch (err) {
       if (err instanceof TimeoutError) {
         this.timedOut = true;
         throw err;
       }
       const msg = String((err as Error)?.message ?? err).split('\n')[0]!.trim();
-      throw new Error(`${what()} failed (context ${pastLen + seqLen} tokens; if that exceeds the model's context, lower --prompt/--gen): ${msg}`, { cause: err });
+      throw new Error(`${DecoderRunner.what(seqLen, pastLen)} failed (context ${pastLen + seqLen} tokens; if that exceeds the model's context, lower --prompt/--gen): ${msg}`, { cause: err });
+    } finally {
+      beacon?.leave();
     }
     const past = this.past;
     for (let i = 0; i < past.length; i++) {

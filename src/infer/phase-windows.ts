@@ -16,9 +16,11 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { Energy } from '../report/schema.js';
-import { DEFAULT_MAX_WINDOW_S, windowRequirement, windowTargetS, type EnergyMonitor } from '../power/monitor.js';
-import { DecoderRunner, argmaxLast, type DecoderIO } from './decoder.js';
-import { InterruptedError, interruptionOf, throwIfInterrupted } from '../util/interrupt.js';
+import type { EnergyMonitor } from '../power/monitor.js';
+import { DEFAULT_MAX_WINDOW_S, windowRequirement, windowTargetS } from '../power/window-rule.js';
+import { DecoderRunner, argmaxLastInto, type DecoderIO } from './decoder.js';
+import type { RunBeacon } from './run-beacon.js';
+import { InterruptedError, interruptionOf, throwIfInterrupted, type InterruptSignal } from '../util/interrupt.js';
 
 /** Most KV-cache bytes the tg runner pool may hold (each runner keeps one prefilled sequence). */
 export const KV_POOL_MAX_BYTES = 1024 ** 3;
@@ -53,11 +55,18 @@ export interface BatchContext {
   /**
    * Stop early (Ctrl-C): a phase ends its window after the run in progress (≥ 1 run kept); an
    * interruption after the prefill test ends the batch with InterruptedPhase (its pp figures kept).
+   * In the decode worker this reads the main thread's interruption from shared memory (run-beacon.ts).
    */
-  signal?: AbortSignal;
-  /** Set when a run() timed out: onnxruntime may still use the session (do not release it). */
-  /** Set by the runs: a run() timed out; where the KV cache lived (gpu-buffer, cpu) after a step. */
+  signal?: InterruptSignal;
+  /** Set by the runs: a run() timed out (onnxruntime may still use the session: do not release it); where the KV cache lived (gpu-buffer, cpu) after a step. */
   status: { timedOut: boolean; kvLocation?: string | null };
+  /**
+   * Bound on one run() kept by the runners themselves (DecoderRunner's stepTimeoutMs; default its
+   * DEFAULT_STEP_TIMEOUT_MS). 0 when another thread watches `beacon` instead (decode-host.ts).
+   */
+  stepTimeoutMs?: number;
+  /** The runs' state shared with a watching thread (run-beacon.ts). */
+  beacon?: RunBeacon | null;
 }
 
 /** One phase's figures. */
@@ -124,6 +133,11 @@ async function abandon(ctx: BatchContext, name: string): Promise<void> {
 
 const rss = () => process.memoryUsage.rss();
 
+/** A runner of this context's session, timeout and beacon. */
+function runner(ctx: BatchContext, batch: number): DecoderRunner {
+  return new DecoderRunner(ctx.session, ctx.io, batch, ctx.stepTimeoutMs, ctx.beacon ?? null);
+}
+
 async function plan(ctx: BatchContext): Promise<Plan> {
   const req = await windowRequirement(ctx.monitor);
   const maxS = ctx.maxWindowS ?? DEFAULT_MAX_WINDOW_S;
@@ -143,7 +157,7 @@ export async function measureBatch(ctx: BatchContext, batch: number): Promise<Ba
   let decodeSeqS: number | null = null;
   if (ctx.warmup !== false) {
     log('warmup: 1 untimed prefill + decode');
-    const w = new DecoderRunner(ctx.session, ctx.io, batch);
+    const w = runner(ctx, batch);
     try {
       const first = await prefill(ctx, w, batch);
       const steps = await decode(ctx, w, batch, first.next);
@@ -175,27 +189,31 @@ async function prefill(ctx: BatchContext, r: DecoderRunner, batch: number): Prom
   const t0 = performance.now();
   try {
     const logits = await r.step(tokens, ctx.prompt);
-    const next = argmaxLast(logits); // the first token is part of TTFT in both token modes
-    return { ms: performance.now() - t0, next: Int32Array.from(next) };
+    const next = argmaxLastInto(logits, new Int32Array(batch)); // the first token is part of TTFT in both token modes
+    return { ms: performance.now() - t0, next };
   } catch (err) {
     if (r.timedOut) ctx.status.timedOut = true;
     throw err;
   }
 }
 
-/** `gen` single-token steps after the prompt; returns each step's time (ms). */
+/**
+ * `gen` single-token steps after the prompt; returns each step's time (ms). A step is the run()
+ * and, in greedy mode, the argmax of its logits into the next step's token ids (no allocation).
+ */
 async function decode(ctx: BatchContext, r: DecoderRunner, batch: number, first: Int32Array): Promise<number[]> {
-  const genTokens = ctx.randomTokens(batch * ctx.gen);
-  const tok = new Int32Array(batch);
-  const steps: number[] = new Array(ctx.gen);
-  let prev: ArrayLike<number> = first;
+  const greedy = ctx.tokens === 'greedy';
+  // Drawn in both modes, so a seed gives the same prompts whichever mode decodes.
+  const drawn = ctx.randomTokens(batch * ctx.gen);
+  const genTokens = greedy ? null : drawn;
+  const tok = Int32Array.from(first);
+  const steps: number[] = new Array<number>(ctx.gen).fill(0);
   let t = performance.now();
   try {
     for (let i = 0; i < ctx.gen; i++) {
-      if (ctx.tokens === 'greedy') for (let b = 0; b < batch; b++) tok[b] = prev[b]!;
-      else for (let b = 0; b < batch; b++) tok[b] = genTokens[i * batch + b]!;
+      if (genTokens) for (let b = 0; b < batch; b++) tok[b] = genTokens[i * batch + b]!;
       const lg = await r.step(tok, 1);
-      if (ctx.tokens === 'greedy') prev = argmaxLast(lg);
+      if (greedy) argmaxLastInto(lg, tok);
       const now = performance.now();
       steps[i] = now - t;
       t = now;
@@ -210,7 +228,7 @@ async function decode(ctx: BatchContext, r: DecoderRunner, batch: number, first:
 /** pp: prefills back to back in one window until it is long enough (and ≥ minRuns of them). */
 async function prefillPhase(ctx: BatchContext, batch: number): Promise<PhaseStats> {
   const p = await plan(ctx);
-  const r = new DecoderRunner(ctx.session, ctx.io, batch);
+  const r = runner(ctx, batch);
   const tps: number[] = [];
   const ms: number[] = [];
   let energy: Energy | null = null;
@@ -261,7 +279,7 @@ async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: numbe
     let windowS = 0;
     try {
       for (let i = 0; i < k && !(i > 0 && ctx.signal?.aborted); i++) {
-        const r = new DecoderRunner(ctx.session, ctx.io, batch);
+        const r = runner(ctx, batch);
         pool.push({ r, next: new Int32Array(batch) });
         pool[i]!.next = (await prefill(ctx, r, batch)).next;
       }

@@ -60,13 +60,30 @@ export function sweepFits(batches: readonly number[], x: SweepFitContext): Batch
 }
 
 /**
+ * Measures one batch size of a sweep: `measureHere` in this thread, or the decode worker
+ * (decode-host.ts). `profileWarmup`: end the onnxruntime profile after this batch's warmup (the
+ * first batch attempted only).
+ */
+export type MeasureBatchFn = (batch: number, opts: { windowTag: string; kvBytesPerRunner: number; profileWarmup: boolean }) => Promise<BatchMeasurement>;
+
+/** A MeasureBatchFn running `measureBatch` on `ctx` in this thread (its afterWarmup on the first batch only). */
+export function measureHere(ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'windowTag'>): MeasureBatchFn {
+  return (batch, o) => measureBatch({ ...ctx, afterWarmup: o.profileWarmup ? ctx.afterWarmup : undefined, kvBytesPerRunner: o.kvBytesPerRunner, windowTag: o.windowTag }, batch);
+}
+
+/**
  * Measure each batch that fits, smallest first. A single listed batch that does not fit, or a
- * sweep in which none does, is refused (UsageError); the first measured batch's failure is thrown.
+ * sweep in which none does, is refused (UsageError). A batch failing after one was measured (e.g.
+ * an allocation failure) is recorded and every larger batch skipped; the first batch failing, a
+ * single listed batch failing or a timed-out run() is the error (`status.timedOut`, set by the
+ * runs, is read after a failure). An interruption (InterruptedError from `measure`) stops the
+ * sweep: what was measured is returned with it.
  */
 export async function runSweep(
-  ctx: Omit<BatchContext, 'kvBytesPerRunner' | 'windowTag'>,
+  measure: MeasureBatchFn,
   fits: readonly BatchFit[],
   log: (s: string) => void,
+  status: { timedOut: boolean },
 ): Promise<{ measured: BatchMeasurement[]; skipped: SkippedBatch[]; interrupted: InterruptedError | null }> {
   const sweep = fits.length > 1;
   const tooBig = fits.filter((f) => f.reason);
@@ -77,7 +94,7 @@ export async function runSweep(
   const measured: BatchMeasurement[] = [];
   const skipped: SkippedBatch[] = [];
   let failed: { batch: number; message: string } | null = null;
-  let afterWarmup = ctx.afterWarmup;
+  let first = true;
   let interrupted: InterruptedError | null = null;
   for (const f of fits) {
     if (interrupted) {
@@ -95,8 +112,7 @@ export async function runSweep(
     if (sweep) log(`batch ${f.batch}: pp and tg windows`);
     try {
       // Profiling covers the first batch's warmup only (the session's profiler is ended there).
-      const bm = await measureBatch({ ...ctx, afterWarmup, kvBytesPerRunner: f.kvCacheBytes, windowTag: sweep ? `.b${f.batch}` : '' }, f.batch);
-      measured.push(bm);
+      measured.push(await measure(f.batch, { windowTag: sweep ? `.b${f.batch}` : '', kvBytesPerRunner: f.kvCacheBytes, profileWarmup: first }));
     } catch (err) {
       // Ctrl-C: stop the sweep; the caller keeps what was measured (InterruptedPhase: a pp test).
       if (err instanceof InterruptedError) {
@@ -105,14 +121,14 @@ export async function runSweep(
         continue;
       }
       // Nothing measured yet, a hung run() or a single batch: the error is the outcome.
-      if (!measured.length || err instanceof TimeoutError || ctx.status.timedOut || !sweep) throw err;
+      if (!measured.length || err instanceof TimeoutError || status.timedOut || !sweep) throw err;
       // onnxruntime's own words (DecoderRunner wraps them with a context-length hint that does not apply here).
       const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error) : (err as Error);
       failed = { batch: f.batch, message: String(cause.message).split('\n')[0]!.slice(0, 300) };
       skipped.push({ batch: f.batch, reason: `failed: ${failed.message}` });
       log(`batch ${f.batch}: failed (${failed.message}); larger batches are skipped`);
     } finally {
-      afterWarmup = undefined;
+      first = false;
     }
   }
   return { measured, skipped, interrupted };

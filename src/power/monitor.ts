@@ -25,6 +25,7 @@ import { SamplerClient } from './worker-client.js';
 import { INTERNAL_WINDOW_PREFIX, nowUnixMs, type SamplerStartInfo, type WindowRequirement } from './sampler.js';
 import { DEFAULT_METER_TIMEOUT_MS } from './http.js';
 import { energyJoules } from './energy-basis.js';
+import { DEFAULT_MAX_WINDOW_S, WINDOW_MARGIN } from './window-rule.js';
 
 export { METER_NAMES } from './meter.js';
 export type { WindowRequirement } from './sampler.js';
@@ -59,14 +60,8 @@ const CMD_SCOPES = ['wall', 'gpu-board', 'cpu-package'] as const;
 
 /** Default --min-window, s (ML.ENERGY found ≥ 5 s necessary on A100; energy notes §7.1). */
 export const DEFAULT_MIN_WINDOW_S = 5;
-/**
- * Benches aim their windows this much above the requirement: the meter checks a window against
- * its update-period estimate at the window's end, which sensor jitter can have moved a little.
- */
-export const WINDOW_MARGIN = 1.2;
-
-/** Default --max-window, s. */
-export const DEFAULT_MAX_WINDOW_S = 300;
+// The window rule lives in window-rule.ts (no meter code: the decode worker imports it).
+export { WINDOW_MARGIN, DEFAULT_MAX_WINDOW_S, windowTargetS, windowRequirement } from './window-rule.js';
 
 /** commander parser for --watts: a finite number > 0 (0 W or a negative draw is not a power). */
 export function wattsArg(raw: string): number {
@@ -173,22 +168,6 @@ export interface EnergyMonitor {
   end(name: string): Promise<Energy>;
   /** Stop workers/pollers. */
   close(): Promise<void>;
-}
-
-/**
- * How long a bench should make a window to meet `req`: the requirement plus WINDOW_MARGIN on the
- * update-period part (a --min-window does not move; the period estimate may) and 5 ms.
- */
-export function windowTargetS(req: WindowRequirement): number {
-  if (!(req.minS > 0)) return 0;
-  const byPeriod = req.periodS !== null ? 10 * req.periodS * WINDOW_MARGIN : 0;
-  return Math.max(req.minS, byPeriod) + 0.005;
-}
-
-/** A bench's window requirement (0 without a monitor or a rule). */
-export async function windowRequirement(monitor: EnergyMonitor | null | undefined): Promise<WindowRequirement> {
-  if (!monitor?.requirement) return { minS: 0, periodS: null, basis: 'no energy window rule' };
-  return monitor.requirement();
 }
 
 /** What createEnergyMonitor returns: a monitor, or why energy is not measured. */

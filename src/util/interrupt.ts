@@ -31,14 +31,20 @@ export class InterruptedError extends Error {
   }
 }
 
+/**
+ * What the work reads of an interruption: an AbortSignal, or anything with its `aborted` and
+ * `reason` (the decode worker's view of the main thread's signal, src/infer/run-beacon.ts).
+ */
+export type InterruptSignal = Pick<AbortSignal, 'aborted' | 'reason'>;
+
 /** The signal `signal` was aborted with, when it was an interruption (else null). */
-export function interruptionOf(signal: AbortSignal | undefined | null): NodeJS.Signals | null {
+export function interruptionOf(signal: InterruptSignal | undefined | null): NodeJS.Signals | null {
   const r: unknown = signal?.aborted ? signal.reason : null;
   return r instanceof InterruptedError ? r.sig : null;
 }
 
 /** Throw the interruption when `signal` has been aborted by one. */
-export function throwIfInterrupted(signal: AbortSignal | undefined | null): void {
+export function throwIfInterrupted(signal: InterruptSignal | undefined | null): void {
   const sig = interruptionOf(signal);
   if (sig) throw new InterruptedError(sig);
 }
