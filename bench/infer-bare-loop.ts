@@ -324,6 +324,7 @@ async function main(): Promise<void> {
   const built = JSON.parse(await run([DEFAULT_CLI, 'infer', 'build', values.model!, '--dtype', dtype, '--json'])) as { dir: string };
   const file = join(built.dir, 'model.onnx');
   const date = new Date().toISOString();
+  const commit = gitCommit(); // the code measured: taken before the rounds
   const all = await runRounds(file);
   const s = summarizeRounds(all);
   const gc = values['no-gc-census'] ? null : await census(file);
@@ -333,7 +334,7 @@ async function main(): Promise<void> {
   const doc = {
     name: `infer-bare-loop-${values.model}-${ep}`,
     date,
-    commit: gitCommit(),
+    commit,
     command: `node --import tsx bench/infer-bare-loop.ts ${process.argv.slice(2).join(' ')}`.trim(),
     cpu: { model: cpu.model, logicalCpus: cpu.logicalCpus, flags: cpu.flags, simdFlags: cpu.simdFlags },
     adapter: ep === 'webgpu' ? (lastH.adapter ?? null) : null,
