@@ -112,24 +112,36 @@ for (const cli of new Set([CLI, DEFAULT_CLI])) if (!existsSync(cli)) fail(`${cli
 const outPath = values['no-out'] ? null : (values.out ?? join(ROOT, 'bench/out', `infer-bare-loop-${values.model}-${ep}.json`));
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
+/** Process groups this script started and has not seen end: ended with it on SIGINT/SIGTERM. */
+const liveGroups = new Set<number>();
+function endGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    for (const pid of liveGroups) endGroup(pid);
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
+}
+
 /** Run a node process to completion (bounded; its process group ended on timeout); returns stdout. */
 function run(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    liveGroups.add(child.pid!);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, PROCESS_TIMEOUT_MS);
+    const t = setTimeout(() => endGroup(child.pid!), PROCESS_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(t);
+      liveGroups.delete(child.pid!);
       if (code === 0) resolve(out);
       else reject(new Error(`${args.slice(0, 4).join(' ')} … exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
     });
@@ -143,14 +155,12 @@ function run(args: string[]): Promise<string> {
 function acquireLock(path: string): Promise<() => void> {
   return new Promise((resolve, reject) => {
     const holder = spawn('flock', [path, 'sh', '-c', 'echo held; exec sleep 86400'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    liveGroups.add(holder.pid!);
     holder.on('error', reject);
     holder.stdout.once('data', () =>
       resolve(() => {
-        try {
-          process.kill(-holder.pid!, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
+        endGroup(holder.pid!, 'SIGTERM');
+        liveGroups.delete(holder.pid!);
       }),
     );
   });
