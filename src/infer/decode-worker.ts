@@ -21,7 +21,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
-import type { Energy } from '../report/schema.js';
 import type { EnergyMonitor } from '../power/monitor.js';
 import type { WindowRequirement } from '../power/sampler.js';
 import { mulberry32 } from '../util/random.js';
@@ -119,7 +118,7 @@ function monitorProxy(offers: { requirement: boolean }): EnergyMonitor {
   return {
     meter: 'main-thread monitor',
     begin: (name) => callMonitor('begin', name) as Promise<void>,
-    end: (name) => callMonitor('end', name) as Promise<Energy>,
+    end: (name) => callMonitor('end', name) as ReturnType<EnergyMonitor['end']>,
     ...(offers.requirement ? { requirement: () => callMonitor('requirement') as Promise<WindowRequirement> } : {}),
     idleBaseline: unused,
     close: unused,
