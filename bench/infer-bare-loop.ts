@@ -36,14 +36,15 @@
  * process, the ratios and interval, CPU model and flags, adapter (webgpu), onnxruntime and Node
  * versions, the session options of both sides, date, commit and command.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/util/random.js';
 import { percentileSorted } from '../src/stats/summary.js';
 import { gcCensus, type GcCensus } from './trace-gc.js';
+import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEFAULT_CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -317,24 +318,12 @@ function cpuFacts() {
   return { model: os.cpus()[0]?.model ?? 'unknown', logicalCpus: os.cpus().length, flags, simdFlags: simd };
 }
 
-function gitCommit(): string {
-  const sha = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() !== '';
-  return `${sha}${dirty ? '-dirty' : ''}`;
-}
-
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 async function main(): Promise<void> {
   const built = JSON.parse(await run([DEFAULT_CLI, 'infer', 'build', values.model!, '--dtype', dtype, '--json'])) as { dir: string };
   const file = join(built.dir, 'model.onnx');
-  const date = new Date().toISOString();
-  const commit = gitCommit(); // the code measured: taken before the rounds
+  // The contract fields (name, date, commit, dirty, command, cpu, adapter), taken before the
+  // rounds: the code measured is the checkout's at the start.
+  const header = benchOutHeader(outPath ? basename(outPath, '.json') : `infer-bare-loop-${values.model}-${ep}`, `node --import tsx bench/infer-bare-loop.ts ${process.argv.slice(2).join(' ')}`.trim(), null);
   const all = await runRounds(file);
   const s = summarizeRounds(all);
   const gc = values['no-gc-census'] ? null : await census(file);
@@ -342,12 +331,9 @@ async function main(): Promise<void> {
   const lastH = all.at(-1)!.harness.meta;
   const lastB = all.at(-1)!.bare.meta;
   const doc = {
-    name: `infer-bare-loop-${values.model}-${ep}`,
-    date,
-    commit,
-    command: `node --import tsx bench/infer-bare-loop.ts ${process.argv.slice(2).join(' ')}`.trim(),
-    cpu: { model: cpu.model, logicalCpus: cpu.logicalCpus, flags: cpu.flags, simdFlags: cpu.simdFlags },
-    adapter: ep === 'webgpu' ? (lastH.adapter ?? null) : null,
+    ...header,
+    cpu: { ...header.cpu, logicalCpus: cpu.logicalCpus, allFlags: cpu.flags, simdFlags: cpu.simdFlags },
+    adapter: ep === 'webgpu' ? ((lastH.adapter as Record<string, unknown> | null) ?? null) : null,
     onnxruntime: lastB.ort,
     node: process.version,
     model: { preset: values.model, dtype, file: relative(ROOT, file) },
@@ -362,8 +348,7 @@ async function main(): Promise<void> {
     rounds: all.map((r) => ({ ...r, harness: { ...r.harness, meta: undefined }, bare: { ...r.bare, meta: undefined } })),
     ...s,
   };
-  const json = JSON.stringify(doc, null, 2) + '\n';
-  if (outPath) writeAtomic(outPath, json);
+  if (outPath) writeBenchOut(doc, dirname(outPath));
   const f = (x: { median: number; p25: number; p75: number; min: number; max: number }, d = 2) => `median ${x.median.toFixed(d)} (IQR ${x.p25.toFixed(d)}–${x.p75.toFixed(d)}, range ${x.min.toFixed(d)}–${x.max.toFixed(d)})`;
   const lines = [`${values.model} ${dtype} on ${ep}, tg${test[3]} @ d${test[1]}, ${reps} reps a process, ${values.tokens} tokens: ${all.length} rounds run, ${s.clean} undisturbed`];
   if ('harness' in s && s.harness) {

@@ -48,8 +48,6 @@ const NOT_MEASURED: Array<{ doc: string; text: string; why: string }> = [
  * fails too.
  */
 const PENDING: Array<{ doc: string; text?: string; heading?: string; owner: string; source: string }> = [
-  { doc: 'README.md', text: '`bench/infer-bare-loop.ts` — harness overhead', owner: 'decodefid', source: 'bench/out/infer-bare-loop-*.json' },
-  { doc: 'models/README.md', heading: 'Harness overhead against a bare onnxruntime loop', owner: 'decodefid', source: 'bench/out/infer-bare-loop-*.json' },
 ];
 
 /**
