@@ -2,7 +2,7 @@
 // measured)", never "measured" (issue 11), in both the 1.1 form (measured: false, declared: true)
 // and the 1.0 form (measured: true, scope declared); measured energy stays "measured".
 import { describe, expect, it } from 'vitest';
-import { measuredFromResult } from '../src/cli/profit.js';
+import { measuredFromResult } from '../src/run/economics.js';
 import { describeProvenance, resolveProfitInputs } from '../src/profit/index.js';
 import type { Energy } from '../src/report/schema.js';
 import { syntheticDoc } from './fixtures/results/synthetic.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeRunResult } from '../src/cli/run.js';
+import { writeRunResult } from '../src/run/result-file.js';
 import { writeMeasurementResult } from '../src/cli/result-file.js';
 import { validateResult } from '../src/report/results.js';
 import type { Measurement } from '../src/report/schema.js';

@@ -17,8 +17,8 @@ import { parse } from 'yaml';
 import { choosePricedPreset, deviceMemoryOf, presetWeightBytes } from '../src/infer/priced-default.js';
 import { parameterCount, PRESETS } from '../src/infer/presets.js';
 import { tokenLadderOf, validateSiteProfile } from '../src/profit/index.js';
-import { runInferDefaults } from '../src/cli/run.js';
-import { profitForDoc } from '../src/cli/profit.js';
+import { runInferDefaults } from '../src/run/plan.js';
+import { profitForDoc } from '../src/run/economics.js';
 import { profitDoc } from './fixtures/results/profit-docs.js';
 import { ROOT } from './helpers.js';
 

@@ -1,30 +1,20 @@
 /**
  * Progress output for long commands (`run`): a bar per phase with samples and ETA on a TTY
  * (cli-progress), plain timestamped lines when stderr is not a TTY (CI logs), nothing with --json
- * beyond warnings. Everything goes to stderr so stdout carries only the result.
+ * beyond warnings. Everything goes to stderr so stdout carries only the result. The run calls it
+ * through the interface of src/run/progress.ts.
  */
 import cliProgress from 'cli-progress';
+import { silentProgress, type Progress } from '../run/progress.js';
 
-/** Progress sink used by the run pipeline. */
-export interface Progress {
-  /** Start a phase; `total` units (samples, tokens, seconds) if known. */
-  phase(name: string, total?: number, unit?: string): void;
-  /** Advance the current phase to `value` (absolute), with an optional short status. */
-  update(value: number, status?: string): void;
-  /** End the current phase with a one-line outcome. */
-  end(outcome: string): void;
-  /** A line of information between phases. */
-  info(line: string): void;
-  /** Stop bars (idempotent). */
-  stop(): void;
-}
+export type { Progress } from '../run/progress.js';
 
 /** Choose the progress style: 'bar' on a TTY, 'plain' otherwise, 'quiet' for --json. */
 export function createProgress(mode: 'auto' | 'bar' | 'plain' | 'quiet' = 'auto', stream: NodeJS.WriteStream = process.stderr): Progress {
   const style = mode === 'auto' ? (stream.isTTY ? 'bar' : 'plain') : mode;
   if (style === 'bar') return new BarProgress(stream);
   if (style === 'plain') return new PlainProgress(stream);
-  return { phase() {}, update() {}, end() {}, info() {}, stop() {} };
+  return silentProgress();
 }
 
 class PlainProgress implements Progress {

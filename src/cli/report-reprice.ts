@@ -9,7 +9,8 @@ import { isCalendarDate, type ProfitFlags } from '../profit/index.js';
 import type { LoadedResult } from '../report/rows.js';
 import { UsageError } from '../util/errors.js';
 import { warn } from './common.js';
-import { profitMeasurementForDoc, readSiteProfile } from './profit.js';
+import { readSiteProfile } from './profit.js';
+import { profitMeasurementForDoc } from '../run/economics.js';
 
 /** Options `report` takes for re-pricing (see addMarketOptions in profit.ts). */
 export interface RepriceOptions extends ProfitFlags {

@@ -67,7 +67,7 @@ export interface SweepPoint {
   energyBasis: 'metered' | 'declared' | null;
 }
 
-/** `details.serving` of an infer measurement (read by src/cli/profit.ts and src/report/rows.ts). */
+/** `details.serving` of an infer measurement (read by src/run/economics.ts and src/report/rows.ts). */
 export interface ServingFigure {
   batch: number;
   decodeTokensPerSecond: number;
