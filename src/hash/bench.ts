@@ -14,22 +14,24 @@ import { identityOf } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import { SHADER_DIR_ENV } from '../gpu/shaders.js';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { DEFAULT_MAX_WINDOW_S, perJoule, perJouleBasis, perJouleReason, windowRequirement, windowTargetS } from '../power/monitor.js';
-import type { Energy, Measurement } from '../report/schema.js';
+import { perJoule, perJouleBasis, perJouleReason } from '../power/monitor.js';
+import type { Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
-import { hashStoppingParams, hashStoppingRule, StoppingState } from '../stats/stopping.js';
+import { hashStoppingParams, hashStoppingRule } from '../stats/stopping.js';
 import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
-import { HashEngine, type Slice, type SliceJob } from './engine.js';
-import { hostActivityBetween, tryHostSnapshot, type HostActivity } from '../host/activity.js';
+import { hostActivityBetween, tryHostSnapshot, type HostActivity, type HostSnapshot } from '../host/activity.js';
 import type { PipelineFigures } from './pipeline.js';
-import { steadyStateOf, warmupSettled, WARMUP_WINDOW, type SteadyState } from '../stats/steady-state.js';
-import { encodeHeader } from './header.js';
-import { KERNELS, launchLabel, noncesPerInvocation, noncesPerWorkgroup, type LaunchConfig } from './kernels.js';
-import { hostDigest, NONCE_SPACE } from './search.js';
-import { selfCheck, type SelfCheckReport } from './selfcheck.js';
-import { bitsToTarget, meetsTarget, targetTopWord } from './target.js';
-import { InterruptedError, interruptionOf, throwIfInterrupted } from '../util/interrupt.js';
+import { steadyStateOf, warmupSettled, type SteadyState } from '../stats/steady-state.js';
+import { KERNELS, launchLabel, noncesPerInvocation, type LaunchConfig } from './kernels.js';
+import { throwIfInterrupted } from '../util/interrupt.js';
+import { runBenchmark, type BenchmarkPlan, type BenchmarkRecord, type PhaseObserver } from '../core/run.js';
+import { afterTimed, stdrel, untilSettled } from '../core/stopping.js';
+import type { WindowPlan } from '../core/window.js';
+import type { PhaseSummary } from '../core/workload.js';
+import { HashSearchWorkload, type SliceSizer } from './workload.js';
+
+export { benchHeader, BENCH_TARGET } from './workload.js';
 
 /** Options for runHashBench. */
 export interface HashBenchOptions {
@@ -83,127 +85,19 @@ export const AUTOTUNE_CANDIDATES: LaunchConfig[] = [
   { variant: 'x4', workgroupSize: 256, valuesPerInvocation: 4 },
 ];
 
-/** The bench job: a fixed header (genesis fields with a distinct merkle root) at difficulty 1. */
-export function benchHeader(jobIndex = 0): Uint8Array {
-  return encodeHeader({
-    version: 0x20000000,
-    prevHash: '00000000000000000002a7c4c1e48d76c5a37902165a270156b7a8d72728a054',
-    merkleRoot: '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b',
-    time: 1_700_000_000 + jobIndex,
-    bits: 0x1d00ffff,
-    nonce: 0,
-  });
-}
-/** Difficulty-1 target (bits 0x1d00ffff). */
-export const BENCH_TARGET = bitsToTarget(0x1d00ffff);
-
-/** Counters from a run of the engine over the bench job. */
-interface RunStats {
-  /** Nonces of the timed (sampled) slices: every completed slice but the first. */
-  nonces: number;
-  /** Every nonce dispatched and completed in the run (what an energy window around it paid for). */
-  allNonces: number;
-  samples: number[];
-  sampleTimesS: number[];
-  shares: number;
-  sharesVerified: number;
-  wallS: number;
-  stoppedBy: string;
-  sleptMs: number;
-  mapWaitMs: number;
-}
-
-/** Round a slice size to whole workgroups, within the 1-D grid bound. */
-function sliceFor(engine: HashEngine, nonces: number): number {
-  const per = noncesPerWorkgroup(engine.opts.launch);
-  return Math.max(per, Math.min(engine.maxSliceNonces, Math.round(nonces / per) * per));
-}
-
-/**
- * Decides after each sample whether a run stops: gets the sample's rate, its duration and the
- * timed seconds so far (first completion to this one); returns the reason to stop, or null.
- */
-type StopRule = (rate: number, durationS: number, elapsedS: number) => string | null;
-
-/** Stop once `seconds` of samples are in. */
-const afterSeconds = (seconds: number): StopRule => (_r, _d, elapsedS) => (elapsedS >= seconds ? 'time-limit' : null);
-
-/**
- * Run the engine on the bench job until `stop` says so; one sample per completed slice after
- * the first (which has no predecessor to time against).
- */
-async function runBenchJob(engine: HashEngine, sliceNonces: number, stop: StopRule, signal?: AbortSignal): Promise<RunStats> {
-  const top = targetTopWord(BENCH_TARGET);
-  const st: RunStats = { nonces: 0, allNonces: 0, samples: [], sampleTimesS: [], shares: 0, sharesVerified: 0, wallS: 0, stoppedBy: 'time-limit', sleptMs: 0, mapWaitMs: 0 };
-  const t0 = performance.now();
-  const sleep0 = engine.waits.sleptMs;
-  const map0 = engine.waits.mapWaitMs;
-  let firstDoneMs: number | null = null;
-  let lastDoneMs = 0;
-  let stopped = false;
-  // One pass over the nonce space per job; the next job follows without draining the queue (a
-  // fast GPU covers 2^32 nonces in about a second: a drain per job would idle it each time).
-  let job: SliceJob = { id: 0, header: benchHeader(0), targetTop: top };
-  let nextBase = 0;
-  const next = (): Slice | null => {
-    if (stopped) return null;
-    if (nextBase >= NONCE_SPACE) {
-      job = { id: job.id + 1, header: benchHeader(job.id + 1), targetTop: top };
-      nextBase = 0;
-    }
-    const count = Math.min(sliceNonces, NONCE_SPACE - nextBase);
-    const s = { base: nextBase, count, job };
-    nextBase += count;
-    return s;
-  };
-  await engine.run(next, (r) => {
-    st.allNonces += r.slice.count;
-    for (const n of r.candidates) {
-      st.shares++;
-      if (meetsTarget(hostDigest(r.slice.job!.header, n), BENCH_TARGET)) st.sharesVerified++;
-    }
-    if (firstDoneMs === null) {
-      firstDoneMs = r.doneMs;
-    } else {
-      const dt = (r.doneMs - lastDoneMs) / 1000;
-      st.nonces += r.slice.count;
-      st.samples.push(r.slice.count / dt);
-      st.sampleTimesS.push(dt);
-      const why = stop(r.slice.count / dt, dt, (r.doneMs - firstDoneMs) / 1000);
-      if (why && !stopped) {
-        st.stoppedBy = why;
-        stopped = true;
-      } else if (signal?.aborted && !stopped) {
-        st.stoppedBy = 'interrupted';
-        stopped = true;
-      }
-    }
-    lastDoneMs = r.doneMs;
-  });
-  st.wallS = firstDoneMs === null ? (performance.now() - t0) / 1000 : (lastDoneMs - firstDoneMs) / 1000;
-  st.sleptMs = engine.waits.sleptMs - sleep0;
-  st.mapWaitMs = engine.waits.mapWaitMs - map0;
-  return st;
-}
-
 /** Measure each candidate briefly and return the trials, best first. */
 export async function autotune(ctx: GpuContext, candidates: LaunchConfig[], trialSeconds = 0.6, inFlight = 3, signal?: AbortSignal): Promise<AutotuneTrial[]> {
   const trials: AutotuneTrial[] = [];
   for (const launch of candidates) {
     throwIfInterrupted(signal);
-    const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
-    try {
-      await selfCheck(engine); // a kernel that misses known nonces is never timed
-      // Start small, then size slices to ~trialSeconds/4 from the first measurement. The probe's
-      // 64 Ki-nonce slices take ~0.1 ms on a GPU and ~10 ms on llvmpipe: a 1 Mi-nonce probe, with
-      // three in flight, spent seconds on a slow candidate (the reference kernel) of a CPU adapter.
-      const probe = await runBenchJob(engine, sliceFor(engine, 1 << 16), afterSeconds(0.05));
-      const rate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
-      const run = await runBenchJob(engine, sliceFor(engine, (rate * trialSeconds) / 4), afterSeconds(trialSeconds));
-      trials.push({ launch, label: launchLabel(launch), hashesPerSecond: run.nonces / run.wallS, compileTimeMs: engine.compileTimeMs });
-    } finally {
-      engine.destroy();
-    }
+    // Start small, then size slices to ~trialSeconds/4 from the first measurement. The probe's
+    // 64 Ki-nonce slices take ~0.1 ms on a GPU and ~10 ms on llvmpipe: a 1 Mi-nonce probe, with
+    // three in flight, spent seconds on a slow candidate (the reference kernel) of a CPU adapter.
+    const size: SliceSizer = (phase, prev) => (phase.name === 'probe' ? 1 << 16 : ((prev?.rate ?? 1e6) * trialSeconds) / 4);
+    // The self-check runs in prepare(): a kernel that misses known nonces is never timed.
+    const w = new HashSearchWorkload(ctx, launch, inFlight, size);
+    const r = await runBenchmark({ workload: w, warmup: [{ name: 'probe', stop: () => afterTimed(0.05) }], stop: () => afterTimed(trialSeconds) });
+    trials.push({ launch, label: launchLabel(launch), hashesPerSecond: r.timed.work / r.timed.timedS, compileTimeMs: w.engine!.compileTimeMs });
   }
   return trials.sort((a, b) => b.hashesPerSecond - a.hashesPerSecond);
 }
@@ -227,23 +121,22 @@ export function warmupBoundS(seconds: number): number {
 }
 
 /**
- * Warm up until the rate stops rising (bounded): a 1 Mi-nonce probe sizes slices of half the
- * timed slice time, which run until `warmupSettled` or the bound.
+ * Slice sizes of the bench's phases: a 1 Mi-nonce probe (sizing), warm-up slices of half the timed
+ * slice time at the probe's rate, timed slices of `sliceSeconds` at the rate warm-up ended at
+ * (median of its last WARMUP_WINDOW slices).
  */
-async function warmUp(engine: HashEngine, opts: HashBenchOptions): Promise<WarmupReport> {
-  const probe = await runBenchJob(engine, sliceFor(engine, 1 << 20), (_r, _d, e) => (e >= 0.1 ? 'probe' : null), opts.signal);
-  throwIfInterrupted(opts.signal); // nothing timed yet
-  const probeRate = probe.samples.length ? probe.nonces / probe.wallS : 1e6;
-  const maxSeconds = warmupBoundS(opts.seconds);
-  const rates: number[] = [];
-  const run = await runBenchJob(engine, sliceFor(engine, (probeRate * (opts.sliceSeconds ?? 0.2)) / 2), (rate, _d, elapsedS) => {
-    rates.push(rate);
-    if (warmupSettled(rates)) return 'settled';
-    return elapsedS >= maxSeconds ? 'bound' : null;
-  }, opts.signal);
-  const last = rates.slice(-WARMUP_WINDOW).sort((a, b) => a - b);
-  const rateHps = last.length ? last[last.length >> 1]! : probeRate;
-  return { slices: run.samples.length + 1, seconds: run.wallS, maxSeconds, endedBy: run.stoppedBy === 'settled' ? 'settled' : 'bound', rateHps };
+function benchSizer(opts: HashBenchOptions): SliceSizer & { probeRate: number } {
+  const sliceS = opts.sliceSeconds ?? 0.2;
+  const size = ((phase, prev: PhaseSummary | null) => {
+    if (phase.name === 'probe') return 1 << 20;
+    if (phase.name === 'settle') {
+      size.probeRate = prev?.rate ?? 1e6;
+      return (size.probeRate * sliceS) / 2;
+    }
+    return (prev?.recentRate ?? size.probeRate) * sliceS;
+  }) as SliceSizer & { probeRate: number };
+  size.probeRate = 1e6;
+  return size;
 }
 
 /** The launch configuration to time: given, cached, or autotuned now. */
@@ -256,52 +149,81 @@ async function chooseLaunch(ctx: GpuContext, opts: HashBenchOptions, inFlight: n
   return { launch: trials[0]!.launch, trials, cacheInfo: cache };
 }
 
-/** Everything the timed phase produced. */
-interface TimedPhase {
-  run: RunStats;
-  energy: Energy;
-  window: WindowPlan;
-  pipeline: PipelineFigures;
-  hostActivity: HostActivity | null;
+/**
+ * How long the timed phase runs so its energy window can be complete: `opts.seconds`, or longer
+ * when the meter needs a longer window (the window's target + 50 ms for the time between `begin`
+ * and the first slice), capped at --max-window; a window the cap keeps short is reported
+ * incomplete by the meter, with the reason.
+ */
+export function hashWindow(w: WindowPlan, seconds: number): { timedS: number; minS: number; extended: boolean } {
+  const minS = w.requiredS > 0 ? Math.min(w.targetS + 0.05, w.maxS) : 0;
+  const timedS = Math.max(seconds, minS);
+  return { timedS, minS, extended: timedS > seconds };
 }
 
-/** The timed phase inside the energy window (queue drained before `begin` and before `end`). */
-async function timedPhase(ctx: GpuContext, engine: HashEngine, sliceNonces: number, opts: HashBenchOptions, monitor: EnergyMonitor | null | undefined, notMeasuredReason: string, warnings: string[]): Promise<TimedPhase> {
-  // Energy window sizing (issue 11): the timed phase lasts at least as long as the meter needs
-  // (10 sensor update periods, --min-window), up to --max-window; the CI target (issue 10) may
-  // stop it early, but never before that.
-  const window = await sizeWindow(monitor, opts);
-  if (window.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${window.timedS.toFixed(2)} s: the energy window must span ≥ ${window.requiredS.toFixed(2)} s (${window.basis})`);
-  const stopping = new StoppingState(hashStoppingRule({ ...opts, seconds: window.timedS, minSeconds: Math.max(hashStoppingParams(opts).minSeconds, window.minS) }));
-  await ctx.drain(60_000, 'GPU queue drain before the energy window');
-  let energy: Energy = { measured: false, reason: monitor ? 'energy window not closed' : notMeasuredReason };
-  if (monitor) await monitor.begin('hash.sha256d');
-  try {
-    const mark = engine.sliceMark;
-    const hostBefore = tryHostSnapshot();
-    const run = await runBenchJob(engine, sliceNonces, (rate, dt) => stopping.add(rate, dt), opts.signal);
-    const hostAfter = tryHostSnapshot();
-    const hostActivity = hostBefore && hostAfter ? hostActivityBetween(hostBefore, hostAfter) : null;
-    await ctx.drain(60_000, 'GPU queue drain after the timed phase');
-    if (monitor) energy = await monitor.end('hash.sha256d');
-    return { run, energy, window, pipeline: engine.pipelineSince(mark), hostActivity };
-  } catch (err) {
-    if (monitor) await monitor.end('hash.sha256d').catch(() => undefined);
-    throw err;
-  }
+/** Observers of the timed phase: the engine's pipeline figures and host waits, the host's activity. */
+function hashObservers(w: HashSearchWorkload): PhaseObserver[] {
+  let mark = 0;
+  let waits = { sleptMs: 0, mapWaitMs: 0 };
+  let host: HostSnapshot | null = null;
+  return [
+    { name: 'pipeline', begin: () => void (mark = w.engine!.sliceMark), end: () => w.engine!.pipelineSince(mark) },
+    {
+      name: 'hostWait',
+      begin: () => void (waits = { ...w.engine!.waits }),
+      end: () => ({ sleptMs: w.engine!.waits.sleptMs - waits.sleptMs, mapWaitMs: w.engine!.waits.mapWaitMs - waits.mapWaitMs }),
+    },
+    {
+      name: 'hostActivity',
+      begin: () => void (host = tryHostSnapshot()),
+      end: () => {
+        const after = tryHostSnapshot();
+        return host && after ? hostActivityBetween(host, after) : null;
+      },
+    },
+  ];
+}
+
+/**
+ * The hash bench as a core benchmark: probe and warm-up until the rate stops rising (bounded), then
+ * the timed phase in the `hash.sha256d` window, stopped by the rate's 95 % CI (after
+ * `opts.minSeconds` and the window's minimum) or at the time limit (src/stats/stopping.ts).
+ */
+export function hashBenchPlan(w: HashSearchWorkload, opts: HashBenchOptions, monitor: EnergyMonitor | null | undefined, notMeasured: string): BenchmarkPlan<unknown, SteadyState> {
+  return {
+    workload: w,
+    warmup: [
+      { name: 'probe', stop: () => afterTimed(0.1, 'probe') },
+      { name: 'settle', stop: () => untilSettled(warmupSettled, warmupBoundS(opts.seconds)) },
+    ],
+    stop: (win) => {
+      const hw = hashWindow(win, opts.seconds);
+      return stdrel(hashStoppingRule({ ...opts, seconds: hw.timedS, minSeconds: Math.max(hashStoppingParams(opts).minSeconds, hw.minS) }));
+    },
+    energy: { monitor: monitor ?? null, windowName: 'hash.sha256d', notMeasured, ...(opts.maxWindowS !== undefined ? { maxWindowS: opts.maxWindowS } : {}) },
+    steadyState: steadyStateOf,
+    observers: hashObservers(w),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+}
+
+/** What warm-up did, from the record's probe and settle phases. */
+function warmupReport(r: BenchmarkRecord, seconds: number, probeRate: number): WarmupReport {
+  const settle = r.warmup[1]!;
+  const last = settle.samples.slice(-3).sort((a, b) => a - b);
+  return { slices: settle.samples.length + 1, seconds: settle.timedS, maxSeconds: warmupBoundS(seconds), endedBy: settle.stoppedBy === 'settled' ? 'settled' : 'bound', rateHps: last.length ? last[last.length >> 1]! : probeRate };
 }
 
 /**
  * Run the hash benchmark: autotune (unless `opts.launch` is given; from the autotune cache when
- * `opts.autotuneCache` allows), warm-up until the rate stops rising (bounded), then a timed phase
- * inside an energy window when `monitor` is given (queue drained before `begin` and before `end`).
- * The timed phase stops when the rate's 95 % CI is within `opts.targetRelCi` after
- * `opts.minSeconds`, or at `opts.seconds` (src/stats/stopping.ts). Returns a `hash.sha256d`
- * Measurement: metrics `hashesPerSecond` (samples, summary and steadyState) and `hashesPerJoule`
- * (null + reason without a monitor; `notMeasuredReason` is that reason, e.g.
- * createEnergyMonitor's), `hostActivity` over the timed phase, details with the kernel, launch
- * configuration, autotune trials (best first), warm-up, pipeline figures and stoppedBy. Throws if
- * any GPU candidate fails the host check.
+ * `opts.autotuneCache` allows), then the benchmark on the core (hashBenchPlan): self-check, warm-up
+ * until the rate stops rising (bounded), the timed phase inside an energy window when `monitor` is
+ * given (queue drained before `begin` and before `end`). Returns a `hash.sha256d` Measurement:
+ * metrics `hashesPerSecond` (samples, summary and steadyState) and `hashesPerJoule` (null + reason
+ * without a monitor; `notMeasuredReason` is that reason, e.g. createEnergyMonitor's),
+ * `hostActivity` over the timed phase, details with the kernel, launch configuration, autotune
+ * trials (best first), warm-up, pipeline figures and stoppedBy. Throws if any GPU candidate fails
+ * the host check.
  */
 export async function runHashBench(
   ctx: GpuContext,
@@ -314,143 +236,105 @@ export async function runHashBench(
   const warnings: string[] = [];
   if (ctx.report.isSoftware) warnings.push('software adapter: CPU timings, not a GPU figure');
   const { launch, trials, cacheInfo } = await chooseLaunch(ctx, opts, inFlight, warnings);
-  const engine = await HashEngine.create(ctx, { launch, resultCapacity: 256, inFlight });
-  if (engine.source.origin.startsWith(SHADER_DIR_ENV)) warnings.push(`kernel source replaced (${engine.source.origin}), not the packaged kernel`);
-  let phase: TimedPhase;
-  let warmup: WarmupReport;
-  let sliceNonces: number;
-  let checked: SelfCheckReport;
-  try {
-    checked = await selfCheck(engine); // before any timing: throws KernelSelfCheckError
-    warmup = await warmUp(engine, opts);
-    throwIfInterrupted(opts.signal); // nothing timed yet
-    if (warmup.endedBy === 'bound') warnings.push(`warm-up: the rate was still rising after ${warmup.seconds.toFixed(1)} s (the bound); the timed phase may start before steady state`);
-    sliceNonces = sliceFor(engine, warmup.rateHps * (opts.sliceSeconds ?? 0.2));
-    phase = await timedPhase(ctx, engine, sliceNonces, opts, monitor, notMeasuredReason, warnings);
-  } finally {
-    engine.destroy();
-  }
+  const sizer = benchSizer(opts);
+  const w = new HashSearchWorkload(ctx, launch, inFlight, sizer);
+  const r = await runBenchmark(hashBenchPlan(w, opts, monitor, notMeasuredReason));
+  if (w.engine!.source.origin.startsWith(SHADER_DIR_ENV)) warnings.push(`kernel source replaced (${w.engine!.source.origin}), not the packaged kernel`);
   if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the hash bench: ${ctx.uncapturedErrors.join('; ')}`);
-  const { run } = phase;
-  if (run.shares !== run.sharesVerified) throw new Error(`${run.shares - run.sharesVerified} GPU candidate(s) failed the host check: kernel bug`);
-  const cut = interruptedRun(run, opts);
-  if (!cut && run.samples.length < 2) throw new Error(`hash bench: only ${run.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
-  if (cut) warnings.push(cut.reason);
-  const steady = steadyStateOf(run.samples, run.sampleTimesS);
-  if (steady && !steady.steady) warnings.push(`hashesPerSecond: ${steady.reason}`);
-  return buildMeasurement({ ctx, opts, startedAt, launch, trials, cacheInfo, engine, checked, warmup, sliceNonces, inFlight, phase, steady, cut, warnings });
+  if (w.sharesFailed) throw new Error(`${w.sharesFailed} GPU candidate(s) failed the host check: kernel bug`);
+  const warmup = warmupReport(r, opts.seconds, sizer.probeRate);
+  if (warmup.endedBy === 'bound') warnings.push(`warm-up: the rate was still rising after ${warmup.seconds.toFixed(1)} s (the bound); the timed phase may start before steady state`);
+  const hw = hashWindow(r.window, opts.seconds);
+  if (hw.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${hw.timedS.toFixed(2)} s: the energy window must span ≥ ${r.window.requiredS.toFixed(2)} s (${r.window.rule})`);
+  if (r.reason) warnings.push(r.reason);
+  else if (r.timed.samples.length < 2) throw new Error(`hash bench: only ${r.timed.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
+  if (r.steadyState && !r.steadyState.steady) warnings.push(`hashesPerSecond: ${r.steadyState.reason}`);
+  return buildMeasurement({ ctx, opts, startedAt, launch, trials, cacheInfo, w, warmup, inFlight, r, warnings });
 }
 
-/** Assemble the `hash.sha256d` Measurement from what the phases produced. */
-function buildMeasurement(o: {
-  ctx: GpuContext; opts: HashBenchOptions; startedAt: Date; launch: LaunchConfig; trials: AutotuneTrial[]; cacheInfo: AutotuneCacheInfo | null;
-  engine: HashEngine; checked: SelfCheckReport; warmup: WarmupReport; sliceNonces: number; inFlight: number; phase: TimedPhase; steady: SteadyState | null;
-  cut: { reason: string } | null; warnings: string[];
-}): Measurement {
-  const { run, energy, window } = o.phase;
-  const summary = summaryToJson(summarize(run.samples));
+/** The per-joule metric of the window's nonces. */
+function hashesPerJoule(r: BenchmarkRecord): Measurement['metrics'][string] {
+  const { energy } = r;
   // Energy covers the whole run inside the window, including the first (untimed) slice.
-  const hpj = perJoule(run.allNonces, energy);
+  const hpj = perJoule(r.timed.allWork, energy);
+  if (hpj === null) return { value: null, unit: 'H/J', higherIsBetter: true, method: 'nonces hashed inside the energy window / its energy', reason: perJouleReason(energy) ?? 'energy not usable' };
   const basis = perJouleBasis(energy);
   const energyMethod = energy.measured ? energy.method : ((energy as { method?: string }).method ?? '');
+  return {
+    value: hpj,
+    unit: 'H/J',
+    higherIsBetter: true,
+    method: `nonces hashed inside the energy window / its energy (${basis === 'declared' ? 'DECLARED watts, not measured: ' : ''}${energyMethod})${energy.measured && energy.scopeMismatch ? `; ${energy.scopeMismatch}` : ''}`,
+    ...(basis ? { energyBasis: basis } : {}),
+  };
+}
+
+/** Assemble the `hash.sha256d` Measurement from the core's record. */
+function buildMeasurement(o: {
+  ctx: GpuContext; opts: HashBenchOptions; startedAt: Date; launch: LaunchConfig; trials: AutotuneTrial[]; cacheInfo: AutotuneCacheInfo | null;
+  w: HashSearchWorkload; warmup: WarmupReport; inFlight: number; r: BenchmarkRecord<unknown, SteadyState>; warnings: string[];
+}): Measurement {
+  const { timed: run, energy, window } = o.r;
+  const hw = hashWindow(window, o.opts.seconds);
+  const summary = summaryToJson(summarize(run.samples));
   const spec = KERNELS[o.launch.variant];
+  const engine = o.w.engine!;
   const isSoftware = o.ctx.report.isSoftware;
+  const hostActivity = o.r.observed.hostActivity as HostActivity | null;
   return {
     id: 'hash.sha256d',
     kind: 'hash',
-    status: o.cut ? 'incomplete' : 'complete',
-    ...(o.cut ? { reason: o.cut.reason } : {}),
+    status: o.r.status,
+    ...(o.r.reason ? { reason: o.r.reason } : {}),
     startedAt: o.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     params: { seconds: o.opts.seconds, ...hashStoppingParams(o.opts), target: 'difficulty 1 (bits 0x1d00ffff)', autotune: o.trials.length > 0, autotuneCache: o.cacheInfo?.status ?? (o.trials.length ? 'off' : null) },
     metrics: {
       hashesPerSecond: {
-        value: run.nonces / run.wallS,
+        value: run.work / run.timedS,
         unit: 'H/s',
         higherIsBetter: true,
         samples: run.samples,
-        sampleDurationsS: run.sampleTimesS,
+        sampleDurationsS: run.durationsS,
         summary,
         method:
           'SHA256d nonces searched per second of wall time, slices kept in flight back to back; one sample per slice = nonces / time since the previous completion; value = total nonces / total timed time',
-        ...(o.steady ? { steadyState: o.steady } : {}),
+        ...(o.r.steadyState ? { steadyState: o.r.steadyState } : {}),
       },
-      hashesPerJoule: hpj === null
-        ? { value: null, unit: 'H/J', higherIsBetter: true, method: 'nonces hashed inside the energy window / its energy', reason: perJouleReason(energy) ?? 'energy not usable' }
-        : {
-            value: hpj,
-            unit: 'H/J',
-            higherIsBetter: true,
-            method: `nonces hashed inside the energy window / its energy (${basis === 'declared' ? 'DECLARED watts, not measured: ' : ''}${energyMethod})${energy.measured && energy.scopeMismatch ? `; ${energy.scopeMismatch}` : ''}`,
-            ...(basis ? { energyBasis: basis } : {}),
-          },
+      hashesPerJoule: hashesPerJoule(o.r),
     },
     energy,
     adapter: identityOf(o.ctx.report) as Measurement['adapter'],
-    ...(o.phase.hostActivity ? { hostActivity: o.phase.hostActivity } : {}),
+    ...(hostActivity ? { hostActivity } : {}),
     details: {
-      kernel: { variant: o.launch.variant, file: spec.file, source: o.engine.source.origin, sourceSha256: o.engine.source.sha256, description: spec.description, opsPerNonce: spec.opsPerNonce },
-      selfCheck: o.checked,
+      kernel: { variant: o.launch.variant, file: spec.file, source: engine.source.origin, sourceSha256: engine.source.sha256, description: spec.description, opsPerNonce: spec.opsPerNonce },
+      selfCheck: o.w.checked,
       launch: {
         label: launchLabel(o.launch),
         workgroupSize: o.launch.workgroupSize,
         valuesPerInvocation: o.launch.valuesPerInvocation,
         noncesPerInvocation: noncesPerInvocation(o.launch),
-        sliceNonces: o.sliceNonces,
+        sliceNonces: o.w.sliceNonces,
         inFlight: o.inFlight,
-        compileTimeMs: o.engine.compileTimeMs,
+        compileTimeMs: engine.compileTimeMs,
       },
       autotune: o.trials.map((t) => ({ label: t.label, ...t.launch, hashesPerSecond: t.hashesPerSecond, compileTimeMs: t.compileTimeMs })),
       ...(o.cacheInfo ? { autotuneCache: o.cacheInfo } : {}),
       warmup: o.warmup,
       stoppedBy: run.stoppedBy,
-      energyWindow: { requestedS: o.opts.seconds, timedS: window.timedS, requiredS: window.requiredS, rule: window.basis, extended: window.extended },
-      totalHashes: run.nonces,
-      windowHashes: run.allNonces,
-      timedS: run.wallS,
+      energyWindow: { requestedS: o.opts.seconds, timedS: hw.timedS, requiredS: window.requiredS, rule: window.rule, extended: hw.extended },
+      totalHashes: run.work,
+      windowHashes: run.allWork,
+      timedS: run.timedS,
       medianHashesPerSecond: summary.median,
       relStdev: summary.relStdev,
-      sharesFound: run.shares,
-      sharesVerified: run.sharesVerified,
-      hostWait: { sleptMs: run.sleptMs, mapWaitMs: run.mapWaitMs },
-      pipeline: o.phase.pipeline,
+      sharesFound: o.w.shares,
+      sharesVerified: o.w.sharesVerified,
+      hostWait: o.r.observed.hostWait as { sleptMs: number; mapWaitMs: number },
+      pipeline: o.r.observed.pipeline as PipelineFigures,
       softwareAdapter: isSoftware,
       ...(isSoftware ? { driverSettings: llvmpipeSettings() } : {}),
     },
     warnings: o.warnings,
   };
-}
-
-/**
- * The timed phase was cut short by an interruption: the reason the measurement carries (its figures
- * are those of the slices completed), or null. No completed slice: InterruptedError (nothing to keep).
- */
-function interruptedRun(run: RunStats, opts: HashBenchOptions): { reason: string } | null {
-  if (run.stoppedBy !== 'interrupted') return null;
-  const sig = interruptionOf(opts.signal) ?? 'a signal';
-  if (!run.samples.length) throw new InterruptedError(interruptionOf(opts.signal) ?? 'SIGINT', `interrupted by ${sig} before the first timed slice completed`);
-  return { reason: `interrupted by ${sig} ${run.wallS.toFixed(2)} s into the timed phase: figures from the ${run.samples.length} slice(s) completed by then, not from the full phase` };
-}
-
-/** How long the timed phase runs so its energy window can be complete. */
-interface WindowPlan {
-  timedS: number;
-  /** Shortest timed phase the meter's window allows (with its margin), s; 0 without a meter. */
-  minS: number;
-  requiredS: number;
-  basis: string;
-  extended: boolean;
-}
-
-/**
- * The timed phase: `opts.seconds`, or longer when the meter needs a longer window (windowTargetS,
- * + 50 ms for the time between `begin` and the first slice), capped at --max-window; a
- * window the cap keeps short is reported incomplete by the meter, with the reason.
- */
-async function sizeWindow(monitor: EnergyMonitor | null | undefined, opts: HashBenchOptions): Promise<WindowPlan> {
-  const req = await windowRequirement(monitor);
-  const want = req.minS > 0 ? windowTargetS(req) + 0.05 : 0;
-  const minS = Math.min(want, opts.maxWindowS ?? DEFAULT_MAX_WINDOW_S);
-  const timedS = Math.max(opts.seconds, minS);
-  return { timedS, minS, requiredS: req.minS, basis: req.basis, extended: timedS > opts.seconds };
 }

@@ -323,41 +323,68 @@ export class HashEngine {
     return result;
   }
 
+  /** Slots submitted and not yet collected, oldest first (the step API below and `run`). */
+  private readonly inFlightSlots: Slot[] = [];
+  /** Re-scans of overflowed slices, owed before any new slice. */
+  private readonly rescans: Slice[] = [];
+
+  /** Slices in flight. */
+  get inFlight(): number {
+    return this.inFlightSlots.length;
+  }
+
+  /** The next re-scan owed (an overflowed slice's piece), if any: it goes before any new slice. */
+  takeRescan(): Slice | null {
+    return this.rescans.shift() ?? null;
+  }
+
+  /** Submit `slice` on a free slot (at most `opts.inFlight` in flight). */
+  startSlice(slice: Slice): void {
+    const slot = this.slots.find((s) => !s.slice);
+    if (!slot) throw new Error(`startSlice with ${this.opts.inFlight} slices already in flight`);
+    this.submit(slot, slice);
+    this.inFlightSlots.push(slot);
+  }
+
+  /** Wait for the oldest slice in flight: its candidates, or null when it overflowed (its re-scans are owed). */
+  async finishOldest(): Promise<SliceResult | null> {
+    const oldest = this.inFlightSlots.shift();
+    if (!oldest) throw new Error('finishOldest with no slice in flight');
+    return this.collect(oldest, this.rescans);
+  }
+
+  /** Let every pending map settle (after an error) so the buffers can be destroyed cleanly; never throws. */
+  async settleInFlight(): Promise<void> {
+    await Promise.allSettled(this.inFlightSlots.map((s) => s.pending));
+  }
+
   /**
    * Run slices from `next()` until it returns null (and re-scans are done), keeping `inFlight`
    * dispatches queued. `onResult` sees each completed slice in completion order.
    */
   async run(next: () => Slice | null, onResult: (r: SliceResult) => void): Promise<void> {
-    const work: Slice[] = [];
-    const queue: Slot[] = []; // in-flight slots, oldest first
-    const free = [...this.slots];
     let exhausted = false;
     const take = (): Slice | null => {
-      const w = work.shift();
-      if (w) return w;
-      if (exhausted) return null;
+      const w = this.takeRescan();
+      if (w || exhausted) return w;
       const s = next();
       if (!s) exhausted = true;
       return s;
     };
     try {
       for (;;) {
-        while (free.length) {
+        while (this.inFlight < this.opts.inFlight) {
           const s = take();
           if (!s) break;
-          const slot = free.shift()!;
-          this.submit(slot, s);
-          queue.push(slot);
+          this.startSlice(s);
         }
-        const oldest = queue.shift();
-        if (!oldest) break;
-        const r = await this.collect(oldest, work);
-        free.push(oldest);
+        if (!this.inFlight) break;
+        const r = await this.finishOldest();
         if (r) onResult(r);
       }
     } finally {
       // On error, let mappings settle so buffers can be destroyed cleanly.
-      await Promise.allSettled(queue.map((s) => s.pending));
+      await this.settleInFlight();
     }
   }
 
