@@ -14,7 +14,7 @@
  */
 import type { Clock, PhaseInfo, UnitDone, Workload } from './workload.js';
 import type { LoopState, StoppingCriterion } from './stopping.js';
-import { interruptionOf } from '../util/interrupt.js';
+import { interruptionOf, type InterruptSignal } from '../util/interrupt.js';
 
 /** Progress after a sample (hyperfine's progress bar, or a log line; rate-limited by the caller). */
 export interface LoopProgress {
@@ -33,7 +33,7 @@ export interface PhaseOptions {
   /** Units in flight (default: the workload's maxInFlight, else 1). */
   inFlight?: number;
   /** Interruption (Ctrl-C): the phase stops at the next finished unit. */
-  signal?: AbortSignal;
+  signal?: InterruptSignal;
   onProgress?: (p: LoopProgress) => void;
 }
 

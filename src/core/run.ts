@@ -10,7 +10,7 @@
  * sample finished, which is again an InterruptedError (nothing to keep).
  */
 import type { Energy } from '../report/schema.js';
-import { InterruptedError } from '../util/interrupt.js';
+import { InterruptedError, type InterruptSignal } from '../util/interrupt.js';
 import { runPhase, type LoopProgress, type PhaseRecord } from './loop.js';
 import type { StoppingCriterion } from './stopping.js';
 import { inWindow, planWindow, type WindowMonitor, type WindowPlan } from './window.js';
@@ -58,7 +58,7 @@ export interface BenchmarkPlan<D = unknown, S = unknown> {
   /** Units in flight (default: the workload's maxInFlight). */
   inFlight?: number;
   clock?: Clock;
-  signal?: AbortSignal;
+  signal?: InterruptSignal;
   onProgress?: (p: LoopProgress) => void;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { Energy } from '../report/schema.js';
 import type { WindowRequirement } from '../power/sampler.js';
-import { DEFAULT_MAX_WINDOW_S, windowTargetS } from '../power/monitor.js';
+import { DEFAULT_MAX_WINDOW_S, windowTargetS } from '../power/window-rule.js';
 
 /** What the core needs of an energy monitor (src/power/monitor.ts EnergyMonitor satisfies it). */
 export interface WindowMonitor {

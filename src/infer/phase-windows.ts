@@ -13,14 +13,21 @@
  * energy record says why it is incomplete, so no per-joule figure comes from it.
  * `measureBatch(ctx, batch)` is the unit a batch sweep (`--batch 1,4,16`) repeats, each batch in
  * its own windows (`windowTag`).
+ *
+ * Both tests run on the benchmark core (src/core/): prefill and decode are core workloads whose
+ * units time themselves (a timer around just the run()s), the core's loop keeps the count, the
+ * window and the interruption; the decode pool's sizing and retries stay here.
  */
 import type * as ort from 'onnxruntime-node';
 import type { Energy } from '../report/schema.js';
 import type { EnergyMonitor } from '../power/monitor.js';
-import { DEFAULT_MAX_WINDOW_S, windowRequirement, windowTargetS } from '../power/window-rule.js';
 import { DecoderRunner, argmaxLastInto, type DecoderIO } from './decoder.js';
 import type { RunBeacon } from './run-beacon.js';
 import { InterruptedError, interruptionOf, throwIfInterrupted, type InterruptSignal } from '../util/interrupt.js';
+import { runBenchmark, type BenchmarkRecord, type EnergyPlan } from '../core/run.js';
+import { countAndTime } from '../core/stopping.js';
+import { planWindow, type WindowPlan } from '../core/window.js';
+import type { UnitDone, Workload, WorkloadInfo } from '../core/workload.js';
 
 /** Most KV-cache bytes the tg runner pool may hold (each runner keeps one prefilled sequence). */
 export const KV_POOL_MAX_BYTES = 1024 ** 3;
@@ -103,13 +110,6 @@ export interface BatchMeasurement {
   tg: PhaseStats & { stepMs: number[] };
 }
 
-interface Plan {
-  targetS: number;
-  requiredS: number;
-  rule: string;
-  maxS: number;
-}
-
 /** Most runners the decode pool holds at once: ≥ minRuns, grown up to KV_POOL_MAX_BYTES of KV cache only when a meter needs a longer window. */
 export function decodePoolMaxRunners(minRuns: number, kvBytesPerRunner: number, metered: boolean): number {
   return metered ? Math.max(minRuns, Math.floor(KV_POOL_MAX_BYTES / Math.max(1, kvBytesPerRunner))) : minRuns;
@@ -126,11 +126,6 @@ export class InterruptedPhase extends InterruptedError {
   }
 }
 
-/** Close a window the work failed inside (its record is dropped: the error is what is reported). */
-async function abandon(ctx: BatchContext, name: string): Promise<void> {
-  await ctx.monitor?.end(name).catch(() => undefined);
-}
-
 const rss = () => process.memoryUsage.rss();
 
 /** A runner of this context's session, timeout and beacon. */
@@ -138,16 +133,7 @@ function runner(ctx: BatchContext, batch: number): DecoderRunner {
   return new DecoderRunner(ctx.session, ctx.io, batch, ctx.stepTimeoutMs, ctx.beacon ?? null);
 }
 
-async function plan(ctx: BatchContext): Promise<Plan> {
-  const req = await windowRequirement(ctx.monitor);
-  const maxS = ctx.maxWindowS ?? DEFAULT_MAX_WINDOW_S;
-  // Above the requirement: the update-period estimate the meter checks the window against at its
-  // end can have moved by then (jitter in the sensor's update times).
-  const targetS = ctx.monitor ? Math.min(windowTargetS(req), maxS) : 0;
-  return { targetS, requiredS: req.minS, rule: req.basis, maxS };
-}
-
-function shortNote(p: Plan, windowS: number, why: string): string | null {
+function shortNote(p: WindowPlan, windowS: number, why: string): string | null {
   return p.requiredS > 0 && windowS < p.requiredS ? `window ${windowS.toFixed(3)} s < ${p.requiredS.toFixed(3)} s needed: ${why}` : null;
 }
 
@@ -225,92 +211,129 @@ async function decode(ctx: BatchContext, r: DecoderRunner, batch: number, first:
   return steps;
 }
 
-/** pp: prefills back to back in one window until it is long enough (and ≥ minRuns of them). */
-async function prefillPhase(ctx: BatchContext, batch: number): Promise<PhaseStats> {
-  const p = await plan(ctx);
-  const r = runner(ctx, batch);
-  const tps: number[] = [];
-  const ms: number[] = [];
-  let energy: Energy | null = null;
-  let windowS = 0;
-  let peak = rss();
-  const name = `infer.pp${ctx.windowTag ?? ''}`;
-  try {
-    if (ctx.monitor) await ctx.monitor.begin(name);
-    const t0 = performance.now();
-    try {
-      for (;;) {
-        const one = await prefill(ctx, r, batch);
-        ms.push(one.ms);
-        tps.push((batch * ctx.prompt) / (one.ms / 1000));
-        peak = Math.max(peak, rss());
-        windowS = (performance.now() - t0) / 1000;
-        if ((tps.length >= ctx.minRuns && (windowS >= p.targetS || windowS >= p.maxS)) || ctx.signal?.aborted) break;
-      }
-    } catch (err) {
-      await abandon(ctx, name);
-      throw err;
-    }
-    if (ctx.monitor) energy = await ctx.monitor.end(name);
-  } finally {
-    release(ctx, r);
+/** A decoder runner's prefills as a core workload (src/core/workload.ts): one unit = one prefill of a fresh cache, timed around its run() + argmax. */
+class PrefillWorkload implements Workload<{ ms: number; rssBytes: number }> {
+  private r: DecoderRunner | null = null;
+  constructor(
+    private readonly ctx: BatchContext,
+    private readonly batch: number,
+  ) {}
+  describe(): WorkloadInfo {
+    return { id: `infer.pp${this.ctx.windowTag ?? ''}`, kind: 'infer', workUnit: 'tokens', unitOfWork: 'prefill' };
   }
+  async prepare(): Promise<void> {
+    this.r = runner(this.ctx, this.batch);
+  }
+  start(): boolean {
+    return true;
+  }
+  async finish(): Promise<UnitDone<{ ms: number; rssBytes: number }>> {
+    const one = await prefill(this.ctx, this.r!, this.batch);
+    return { work: this.batch * this.ctx.prompt, timeS: one.ms / 1000, detail: { ms: one.ms, rssBytes: rss() } };
+  }
+  async teardown(): Promise<void> {
+    if (this.r) release(this.ctx, this.r);
+  }
+}
+
+/**
+ * Decode sequences from a pool of `k` runners prefilled before the window (prepare), one unit =
+ * the `gen` steps of one sequence, timed as the sum of its steps; no more work once the pool is used.
+ */
+class DecodeWorkload implements Workload<{ steps: number[] }> {
+  readonly pool: Array<{ r: DecoderRunner; next: Int32Array }> = [];
+  private used = 0;
+  private started = 0;
+  /** RSS after the pool was filled and after the window, bytes. */
+  peakRssBytes = 0;
+  constructor(
+    private readonly ctx: BatchContext,
+    private readonly batch: number,
+    private readonly k: number,
+  ) {}
+  describe(): WorkloadInfo {
+    return { id: `infer.tg${this.ctx.windowTag ?? ''}`, kind: 'infer', workUnit: 'tokens', unitOfWork: 'decode sequence' };
+  }
+  /** Prefill the pool (an interruption stops filling it after the first runner). */
+  async prepare(): Promise<void> {
+    for (let i = 0; i < this.k && !(i > 0 && this.ctx.signal?.aborted); i++) {
+      const r = runner(this.ctx, this.batch);
+      this.pool.push({ r, next: new Int32Array(this.batch) });
+      this.pool[i]!.next = (await prefill(this.ctx, r, this.batch)).next;
+    }
+    this.peakRssBytes = Math.max(this.peakRssBytes, rss());
+  }
+  start(): boolean {
+    return this.started < this.pool.length && ++this.started > 0;
+  }
+  async finish(): Promise<UnitDone<{ steps: number[] }>> {
+    const { r, next } = this.pool[this.used++]!;
+    const steps = await decode(this.ctx, r, this.batch, next);
+    return { work: this.batch * this.ctx.gen, timeS: steps.reduce((a, b) => a + b, 0) / 1000, detail: { steps } };
+  }
+  async teardown(): Promise<void> {
+    this.peakRssBytes = Math.max(this.peakRssBytes, rss());
+    for (const { r } of this.pool) release(this.ctx, r);
+  }
+}
+
+/** The energy side of a phase on the core: its window, and no energy record without a monitor. */
+function phaseEnergy(ctx: BatchContext, name: string): EnergyPlan {
+  return { monitor: ctx.monitor, windowName: name, notMeasured: 'no energy monitor', ...(ctx.maxWindowS !== undefined ? { maxWindowS: ctx.maxWindowS } : {}) };
+}
+
+/** pp: prefills back to back in one window until it is long enough (and ≥ minRuns of them), on the core loop. */
+async function prefillPhase(ctx: BatchContext, batch: number): Promise<PhaseStats> {
+  const peak0 = rss();
+  const w = new PrefillWorkload(ctx, batch);
+  const r = await runBenchmark({
+    workload: w,
+    stop: (win) => countAndTime({ minSamples: ctx.minRuns, minElapsedS: win.targetS, maxElapsedS: win.maxS }),
+    energy: phaseEnergy(ctx, `infer.pp${ctx.windowTag ?? ''}`),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  const p = r.window;
+  const windowS = r.timed.elapsedS;
+  const tps = r.timed.samples;
   const note = shortNote(p, windowS, `--max-window ${p.maxS} s reached`);
   ctx.log?.(`pp${ctx.prompt}: ${tps.length} prefills back to back in one ${windowS.toFixed(2)} s window${p.requiredS ? ` (needs ≥ ${p.requiredS.toFixed(2)} s: ${p.rule})` : ''}`);
-  return { runs: tps.length, tokens: batch * ctx.prompt * tps.length, tokensPerSecond: tps, runMs: ms, windowS, requiredS: p.requiredS, rule: p.rule, attempts: 1, energy, note, peakRssBytes: peak };
+  const peak = Math.max(peak0, ...r.timed.details.map((d) => d.rssBytes));
+  return { runs: tps.length, tokens: batch * ctx.prompt * tps.length, tokensPerSecond: tps, runMs: r.timed.details.map((d) => d.ms), windowS, requiredS: p.requiredS, rule: p.rule, attempts: 1, energy: ctx.monitor ? r.energy : null, note, peakRssBytes: peak };
+}
+
+/** One attempt at the tg window: `k` prefilled sequences decoded back to back on the core loop. */
+async function decodeAttempt(ctx: BatchContext, batch: number, k: number): Promise<{ r: BenchmarkRecord<{ steps: number[] }>; peakRssBytes: number }> {
+  const w = new DecodeWorkload(ctx, batch, k);
+  const r = await runBenchmark({
+    workload: w,
+    // Every prefilled sequence is decoded (the pool was sized to fill the window), unless --max-window comes first.
+    stop: (win) => countAndTime({ minSamples: ctx.minRuns, minElapsedS: win.maxS, maxElapsedS: win.maxS }),
+    energy: phaseEnergy(ctx, `infer.tg${ctx.windowTag ?? ''}`),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  return { r, peakRssBytes: w.peakRssBytes };
 }
 
 /** tg: decode sequences from a pool of prefilled runners, back to back in one window. */
 async function decodePhase(ctx: BatchContext, batch: number, seqEstimateS: number | null): Promise<PhaseStats & { stepMs: number[] }> {
-  const p = await plan(ctx);
+  const p = await planWindow(ctx.monitor, ctx.maxWindowS);
   const cap = decodePoolMaxRunners(ctx.minRuns, ctx.kvBytesPerRunner, true);
-  const name = `infer.tg${ctx.windowTag ?? ''}`;
   let peak = 0;
   let k = ctx.minRuns;
   if (p.targetS > 0 && seqEstimateS !== null && seqEstimateS > 0) k = Math.max(k, Math.ceil((p.targetS / seqEstimateS) * 1.2));
   let result: (PhaseStats & { stepMs: number[] }) | null = null;
   for (let attempt = 1; attempt <= TG_MAX_ATTEMPTS; attempt++) {
     k = Math.min(k, cap);
-    const pool: Array<{ r: DecoderRunner; next: Int32Array }> = [];
-    const tps: number[] = [];
-    const seqMs: number[] = [];
-    const stepMs: number[] = [];
-    let energy: Energy | null = null;
-    let windowS = 0;
-    try {
-      for (let i = 0; i < k && !(i > 0 && ctx.signal?.aborted); i++) {
-        const r = runner(ctx, batch);
-        pool.push({ r, next: new Int32Array(batch) });
-        pool[i]!.next = (await prefill(ctx, r, batch)).next;
-      }
-      peak = Math.max(peak, rss());
-      if (ctx.monitor) await ctx.monitor.begin(name);
-      const t0 = performance.now();
-      try {
-        for (const { r, next } of pool) {
-          const steps = await decode(ctx, r, batch, next);
-          const sum = steps.reduce((a, b) => a + b, 0);
-          seqMs.push(sum);
-          stepMs.push(...steps);
-          tps.push((batch * ctx.gen) / (sum / 1000));
-          windowS = (performance.now() - t0) / 1000;
-          if ((windowS >= p.maxS && tps.length >= ctx.minRuns) || ctx.signal?.aborted) break;
-        }
-      } catch (err) {
-        await abandon(ctx, name);
-        throw err;
-      }
-      windowS = (performance.now() - t0) / 1000;
-      if (ctx.monitor) energy = await ctx.monitor.end(name);
-      peak = Math.max(peak, rss());
-    } finally {
-      for (const { r } of pool) release(ctx, r);
-    }
+    const { r, peakRssBytes } = await decodeAttempt(ctx, batch, k);
+    peak = Math.max(peak, peakRssBytes);
+    const windowS = r.timed.elapsedS;
+    const tps = r.timed.samples;
+    const steps = r.timed.details.map((d) => d.steps);
     const capped = k >= cap && windowS < p.targetS;
     const note = capped
       ? shortNote(p, windowS, `the decode pool is capped at ${cap} prefilled sequences (${(KV_POOL_MAX_BYTES / 2 ** 20).toFixed(0)} MiB of KV cache)`)
       : shortNote(p, windowS, windowS >= p.maxS ? `--max-window ${p.maxS} s reached` : `${TG_MAX_ATTEMPTS} attempts at sizing the decode pool`);
-    result = { runs: tps.length, tokens: batch * ctx.gen * tps.length, tokensPerSecond: tps, runMs: seqMs, stepMs, windowS, requiredS: p.requiredS, rule: p.rule, attempts: attempt, energy, note, peakRssBytes: peak };
+    result = { runs: tps.length, tokens: batch * ctx.gen * tps.length, tokensPerSecond: tps, runMs: steps.map((s) => s.reduce((a, b) => a + b, 0)), stepMs: steps.flat(), windowS, requiredS: p.requiredS, rule: p.rule, attempts: attempt, energy: ctx.monitor ? r.energy : null, note, peakRssBytes: peak };
     if (!ctx.monitor || windowS >= p.targetS || capped || windowS >= p.maxS || ctx.signal?.aborted) break;
     // Too short (no warmup estimate, or the decode ran faster than the warmup): size from this attempt.
     const perSeqS = windowS / Math.max(1, tps.length);
