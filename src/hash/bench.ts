@@ -27,8 +27,9 @@ import { KERNELS, launchLabel, noncesPerInvocation, type LaunchConfig } from './
 import { throwIfInterrupted } from '../util/interrupt.js';
 import { runBenchmark, type BenchmarkPlan, type BenchmarkRecord, type PhaseObserver } from '../core/run.js';
 import { afterTimed, stdrel, untilSettled } from '../core/stopping.js';
-import type { WindowPlan } from '../core/window.js';
+import type { WindowMonitor, WindowPlan } from '../core/window.js';
 import type { PhaseSummary } from '../core/workload.js';
+import type { PreparedBenchmark, WorkloadDefinition } from '../core/registry.js';
 import { HashSearchWorkload, type SliceSizer } from './workload.js';
 
 export { benchHeader, BENCH_TARGET } from './workload.js';
@@ -189,7 +190,7 @@ function hashObservers(w: HashSearchWorkload): PhaseObserver[] {
  * the timed phase in the `hash.sha256d` window, stopped by the rate's 95 % CI (after
  * `opts.minSeconds` and the window's minimum) or at the time limit (src/stats/stopping.ts).
  */
-export function hashBenchPlan(w: HashSearchWorkload, opts: HashBenchOptions, monitor: EnergyMonitor | null | undefined, notMeasured: string): BenchmarkPlan<unknown, SteadyState> {
+export function hashBenchPlan(w: HashSearchWorkload, opts: HashBenchOptions, monitor: WindowMonitor | null | undefined, notMeasured: string): BenchmarkPlan<unknown, SteadyState> {
   return {
     workload: w,
     warmup: [
@@ -231,6 +232,12 @@ export async function runHashBench(
   monitor?: EnergyMonitor | null,
   notMeasuredReason = 'no power meter (pass --meter <name> or --watts <W>)',
 ): Promise<Measurement> {
+  const prepared = await prepareHashBench(ctx, opts, monitor, notMeasuredReason);
+  return prepared.result(await runBenchmark(prepared.plan));
+}
+
+/** runHashBench's untimed set-up (launch chosen: given, cached or autotuned) as a core benchmark and its result builder. */
+export async function prepareHashBench(ctx: GpuContext, opts: HashBenchOptions, monitor: WindowMonitor | null | undefined, notMeasuredReason: string): Promise<PreparedBenchmark<Measurement, unknown, SteadyState>> {
   const startedAt = new Date();
   const inFlight = opts.inFlight ?? 3;
   const warnings: string[] = [];
@@ -238,19 +245,28 @@ export async function runHashBench(
   const { launch, trials, cacheInfo } = await chooseLaunch(ctx, opts, inFlight, warnings);
   const sizer = benchSizer(opts);
   const w = new HashSearchWorkload(ctx, launch, inFlight, sizer);
-  const r = await runBenchmark(hashBenchPlan(w, opts, monitor, notMeasuredReason));
-  if (w.engine!.source.origin.startsWith(SHADER_DIR_ENV)) warnings.push(`kernel source replaced (${w.engine!.source.origin}), not the packaged kernel`);
-  if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the hash bench: ${ctx.uncapturedErrors.join('; ')}`);
-  if (w.sharesFailed) throw new Error(`${w.sharesFailed} GPU candidate(s) failed the host check: kernel bug`);
-  const warmup = warmupReport(r, opts.seconds, sizer.probeRate);
-  if (warmup.endedBy === 'bound') warnings.push(`warm-up: the rate was still rising after ${warmup.seconds.toFixed(1)} s (the bound); the timed phase may start before steady state`);
-  const hw = hashWindow(r.window, opts.seconds);
-  if (hw.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${hw.timedS.toFixed(2)} s: the energy window must span ≥ ${r.window.requiredS.toFixed(2)} s (${r.window.rule})`);
-  if (r.reason) warnings.push(r.reason);
-  else if (r.timed.samples.length < 2) throw new Error(`hash bench: only ${r.timed.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
-  if (r.steadyState && !r.steadyState.steady) warnings.push(`hashesPerSecond: ${r.steadyState.reason}`);
-  return buildMeasurement({ ctx, opts, startedAt, launch, trials, cacheInfo, w, warmup, inFlight, r, warnings });
+  const result = (r: BenchmarkRecord<unknown, SteadyState>): Measurement => {
+    if (w.engine!.source.origin.startsWith(SHADER_DIR_ENV)) warnings.push(`kernel source replaced (${w.engine!.source.origin}), not the packaged kernel`);
+    if (ctx.uncapturedErrors.length) throw new Error(`GPU errors during the hash bench: ${ctx.uncapturedErrors.join('; ')}`);
+    if (w.sharesFailed) throw new Error(`${w.sharesFailed} GPU candidate(s) failed the host check: kernel bug`);
+    const warmup = warmupReport(r, opts.seconds, sizer.probeRate);
+    if (warmup.endedBy === 'bound') warnings.push(`warm-up: the rate was still rising after ${warmup.seconds.toFixed(1)} s (the bound); the timed phase may start before steady state`);
+    const hw = hashWindow(r.window, opts.seconds);
+    if (hw.extended) warnings.push(`timed phase extended from ${opts.seconds} s to ${hw.timedS.toFixed(2)} s: the energy window must span ≥ ${r.window.requiredS.toFixed(2)} s (${r.window.rule})`);
+    if (r.reason) warnings.push(r.reason);
+    else if (r.timed.samples.length < 2) throw new Error(`hash bench: only ${r.timed.samples.length} sample(s) in ${opts.seconds} s; raise --seconds`);
+    if (r.steadyState && !r.steadyState.steady) warnings.push(`hashesPerSecond: ${r.steadyState.reason}`);
+    return buildMeasurement({ ctx, opts, startedAt, launch, trials, cacheInfo, w, warmup, inFlight, r, warnings });
+  };
+  return { plan: hashBenchPlan(w, opts, monitor, notMeasuredReason), result };
 }
+
+/** The hash bench in the workload registry (src/run/workloads.ts): options are the GPU context and runHashBench's options. */
+export const hashSearchDefinition: WorkloadDefinition<{ ctx: GpuContext; opts: HashBenchOptions }, Measurement> = {
+  name: 'hash.sha256d',
+  summary: 'SHA256d nonce search throughput (H/s) and H/J on one WebGPU adapter',
+  prepare: ({ ctx, opts }, env) => prepareHashBench(ctx, { ...opts, ...(env.signal ? { signal: env.signal } : {}) }, env.monitor, env.notMeasured),
+};
 
 /** The per-joule metric of the window's nonces. */
 function hashesPerJoule(r: BenchmarkRecord): Measurement['metrics'][string] {

@@ -1,0 +1,11 @@
+/**
+ * The workloads joulebench can run on its benchmark core (src/core/), by name. Adding a workload is
+ * its own folder (a core Workload and a WorkloadDefinition) plus one `.register(…)` line here
+ * (docs-draft/add-a-workload.md).
+ */
+import { WorkloadRegistry } from '../core/registry.js';
+import { hashSearchDefinition } from '../hash/bench.js';
+
+/** Every registered workload. */
+export const workloads = new WorkloadRegistry()
+  .register(hashSearchDefinition);
