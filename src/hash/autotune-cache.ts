@@ -23,8 +23,15 @@ import type { AdapterIdentity } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
 import { depVersion, toolVersion } from '../report/environment.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import type { AutotuneTrial } from './bench.js';
 import { kernelSource, launchLabel, type LaunchConfig } from './kernels.js';
+
+/** One autotune trial: a launch configuration and the rate it reached (src/hash/bench.ts autotune). */
+export interface AutotuneTrial {
+  launch: LaunchConfig;
+  label: string;
+  hashesPerSecond: number;
+  compileTimeMs: number;
+}
 
 /**
  * Bump when the autotune procedure changes meaning (invalidates every cached choice). 2: trials

@@ -19,7 +19,7 @@ import type { Measurement } from '../report/schema.js';
 import { summaryToJson } from '../report/results.js';
 import { summarize } from '../stats/summary.js';
 import { hashStoppingParams, hashStoppingRule } from '../stats/stopping.js';
-import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode } from './autotune-cache.js';
+import { cachedAutotune, type AutotuneCacheInfo, type AutotuneCacheMode, type AutotuneTrial } from './autotune-cache.js';
 import { hostActivityBetween, tryHostSnapshot, type HostActivity, type HostSnapshot } from '../host/activity.js';
 import type { PipelineFigures } from './pipeline.js';
 import { steadyStateOf, warmupSettled, type SteadyState } from '../stats/steady-state.js';
@@ -63,13 +63,8 @@ export interface HashBenchOptions {
   signal?: AbortSignal;
 }
 
-/** One autotune trial. */
-export interface AutotuneTrial {
-  launch: LaunchConfig;
-  label: string;
-  hashesPerSecond: number;
-  compileTimeMs: number;
-}
+// The trial's type lives with the cache that stores it (no type cycle between the two modules).
+export type { AutotuneTrial } from './autotune-cache.js';
 
 /**
  * Autotune grid: each kernel flavour at a small and a large workgroup, with enough values per
