@@ -24,15 +24,32 @@ export interface PreparedBenchmark<R, D = unknown, S = unknown> {
   result(record: BenchmarkRecord<D, S>): R | Promise<R>;
 }
 
-/** One kind of workload, by name. */
-export interface WorkloadDefinition<O = unknown, R = unknown> {
+/** What every definition says about itself. */
+interface DefinitionInfo {
   /** Registry name, e.g. 'hash.sha256d'. */
   readonly name: string;
   /** One line on what it measures. */
   readonly summary: string;
+}
+
+/** A workload that is one benchmark on the core: options → plan (untimed set-up first), record → result. */
+export interface BenchmarkDefinition<O = unknown, R = unknown> extends DefinitionInfo {
   /** Build the benchmark from options (may do untimed set-up such as autotuning). */
   prepare(options: O, env: RunEnv): Promise<PreparedBenchmark<R, any, any>>;
 }
+
+/**
+ * A workload made of several benchmarks on the core, run where its work lives: `infer bench` runs
+ * a prefill and a decode benchmark per batch (src/infer/phase-windows.ts, each a runBenchmark)
+ * inside its decode worker, so the plan cannot be handed back to this thread to run.
+ */
+export interface CompositeDefinition<O = unknown, R = unknown> extends DefinitionInfo {
+  /** Run every benchmark of the workload and return its result. */
+  run(options: O, env: RunEnv): Promise<R>;
+}
+
+/** One kind of workload, by name. */
+export type WorkloadDefinition<O = unknown, R = unknown> = BenchmarkDefinition<O, R> | CompositeDefinition<O, R>;
 
 /** Named workload definitions. */
 export class WorkloadRegistry {
@@ -59,7 +76,9 @@ export class WorkloadRegistry {
 
   /** Prepare, run on the core and turn the record into the workload's result. */
   async run<O, R>(name: string, options: O, env: RunEnv): Promise<R> {
-    const prepared = await this.get<O, R>(name).prepare(options, env);
+    const def = this.get<O, R>(name);
+    if ('run' in def) return def.run(options, env);
+    const prepared = await def.prepare(options, env);
     const record = await runBenchmark({ ...prepared.plan, clock: prepared.plan.clock ?? env.clock, signal: prepared.plan.signal ?? env.signal });
     return prepared.result(record);
   }

@@ -21,7 +21,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { EnergyMonitor } from '../power/monitor.js';
+import type { WindowMonitor } from '../core/window.js';
+import type { WorkloadDefinition } from '../core/registry.js';
 import { perJoule, perJouleBasis, perJouleReason } from '../power/monitor.js';
 import type { BatchMeasurement } from './phase-windows.js';
 import { chooseServing, MAX_BATCH, MAX_SLO_MS_PER_TOKEN, type ServingFigure } from './serving.js';
@@ -309,7 +310,7 @@ interface Measured {
  * parsed here after the timed runs (parsing MBs of JSON between them would leave garbage for the
  * collector to take during timed steps).
  */
-async function measurePhase(model: ResolvedModel, t: TestParams, opts: InferBenchOptions, ortAdapter: AdapterReport | undefined, monitor: EnergyMonitor | null, log: (s: string) => void): Promise<Measured> {
+async function measurePhase(model: ResolvedModel, t: TestParams, opts: InferBenchOptions, ortAdapter: AdapterReport | undefined, monitor: WindowMonitor | null, log: (s: string) => void): Promise<Measured> {
   const profileDir = opts.profile === false || opts.warmup === false ? null : mkdtempSync(join(tmpdir(), 'joulebench-ortprof-'));
   const profilePrefix = profileDir ? join(profileDir, 'ort') : undefined;
   const presentNames = model.generated ? Array.from({ length: model.generated.config.numLayers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat() : undefined;
@@ -339,7 +340,7 @@ async function measurePhase(model: ResolvedModel, t: TestParams, opts: InferBenc
 }
 
 /** Run the benchmark and return one schema Measurement (kind `infer`). */
-export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMonitor | null = null): Promise<Measurement> {
+export async function runInferBench(opts: InferBenchOptions, monitor: WindowMonitor | null = null): Promise<Measurement> {
   const log = opts.log ?? (() => {});
   const startedAt = new Date();
   const t = checkTest(opts);
@@ -415,6 +416,27 @@ export async function runInferBench(opts: InferBenchOptions, monitor: EnergyMoni
     warnings,
   };
 }
+
+/**
+ * `infer bench` in the workload registry (src/run/workloads.ts). A composite definition: each batch
+ * is two benchmarks on the core (prefill and decode, src/infer/phase-windows.ts) that run inside the
+ * decode worker next to the session, so the registry calls runInferBench rather than a plan.
+ * Options are runInferBench's; the run's monitor, interruption and log come from `env`.
+ */
+export const inferBenchDefinition: WorkloadDefinition<InferBenchOptions, Measurement> = {
+  name: 'infer.decoder',
+  summary: 'decoder-only transformer prefill (pp) and decode (tg) throughput (tok/s) and tok/J on onnxruntime-node, per batch',
+  run: (opts, env) =>
+    runInferBench(
+      {
+        ...opts,
+        ...(opts.signal || !env.signal ? {} : { signal: env.signal }),
+        ...(opts.log || !env.log ? {} : { log: env.log }),
+        ...(opts.energyReason !== undefined || env.monitor ? {} : { energyReason: env.notMeasured }),
+      },
+      env.monitor,
+    ),
+};
 
 /** Bytes of logits one prefill returns (all prompt positions), or null when the vocabulary is unknown. */
 function logitsBytes(io: DecoderIO, facts: ModelFacts, batch: number, prompt: number): number | null {

@@ -10,7 +10,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { noteGpuInstance } from '../gpu/llvmpipe.js';
-import type { EnergyMonitor } from '../power/monitor.js';
+import type { WindowMonitor } from '../core/window.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
 import { InterruptedError } from '../util/interrupt.js';
 import { moduleWorker } from '../util/worker.js';
@@ -104,7 +104,7 @@ export class DecodeHost {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private dead: string | null = null;
-  private monitor: EnergyMonitor | null = null;
+  private monitor: WindowMonitor | null = null;
   private log: (line: string) => void = () => {};
 
   /** Start the worker; `stepTimeoutMs` bounds each run() (prefill or decode step). */
@@ -192,7 +192,7 @@ export class DecodeHost {
   }
 
   /** Create the session in the worker; `monitor` answers the worker's window calls, `log` gets its progress lines. */
-  async open(req: Omit<OpenRequest, 'type' | 'monitor'>, monitor: EnergyMonitor | null, log: (line: string) => void, timeoutMs = DEFAULT_OPEN_TIMEOUT_MS): Promise<OpenReply> {
+  async open(req: Omit<OpenRequest, 'type' | 'monitor'>, monitor: WindowMonitor | null, log: (line: string) => void, timeoutMs = DEFAULT_OPEN_TIMEOUT_MS): Promise<OpenReply> {
     this.monitor = monitor;
     this.log = log;
     if (req.ep === 'webgpu') noteGpuInstance(); // this process's llvmpipe width is fixed from here on

@@ -5,7 +5,9 @@
  */
 import { WorkloadRegistry } from '../core/registry.js';
 import { hashSearchDefinition } from '../hash/bench.js';
+import { inferBenchDefinition } from '../infer/bench.js';
 
 /** Every registered workload. */
 export const workloads = new WorkloadRegistry()
-  .register(hashSearchDefinition);
+  .register(hashSearchDefinition)
+  .register(inferBenchDefinition);
