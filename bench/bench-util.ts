@@ -1,6 +1,6 @@
 /**
  * Helpers of the benchmarks that produce the figures the README quotes (bench/out/<name>.json,
- * src/report/bench-out.ts): a bounded, timed child process ended with its whole group, the load
+ * src/results/bench-out.ts): a bounded, timed child process ended with its whole group, the load
  * average, and min/median/max.
  */
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * What the end-to-end A/B test (test/compare-ab-real-runs.solo.test.ts, `npm run test:e2e`) does
+ * What the end-to-end A/B test (test/report/compare-ab-real-runs.solo.test.ts, `npm run test:e2e`) does
  * on this machine: the round-to-round spread its first 8 rounds show, how many rounds `--detect`
  * then runs, how long the test takes, and its verdicts (identical code; the ×0.8 candidate), as the
  * README's "Enough rounds" quotes them. Writes bench/out/e2e-ab-rounds.json.
@@ -12,11 +12,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
+import { benchOutHeader, writeBenchOut } from '../src/results/bench-out.js';
 import { argValue, log, ROOT, round, spread, timedRun } from './bench-util.js';
 
 const TAG = 'e2e-ab-rounds';
-const TEST = 'test/compare-ab-real-runs.solo.test.ts';
+const TEST = 'test/report/compare-ab-real-runs.solo.test.ts';
 
 /** One e2e run: the figures its output carries. */
 async function oneRun(): Promise<Record<string, unknown>> {

@@ -11,7 +11,7 @@
  * "fleet collect exited … after N s from submit" gives submit → report. Run on a quiet machine.
  */
 import { execFileSync } from 'node:child_process';
-import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
+import { benchOutHeader, writeBenchOut } from '../src/results/bench-out.js';
 import { argValue, log, round, spread, timedRun } from './bench-util.js';
 
 const TAG = 'fleet-selftest-timing';

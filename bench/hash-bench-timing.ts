@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
+import { benchOutHeader, writeBenchOut } from '../src/results/bench-out.js';
 import { argValue, log, round, spread, timedRun } from './bench-util.js';
 
 const TAG = 'hash-bench-timing';

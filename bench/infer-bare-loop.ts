@@ -44,7 +44,7 @@ import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/util/random.js';
 import { percentileSorted } from '../src/stats/summary.js';
 import { gcCensus, type GcCensus } from './trace-gc.js';
-import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
+import { benchOutHeader, writeBenchOut } from '../src/results/bench-out.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEFAULT_CLI = join(ROOT, 'dist/src/cli/main.js');

@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
+import { benchOutHeader, writeBenchOut } from '../src/results/bench-out.js';
 import { argValue, log, ROOT, round, timedRun } from './bench-util.js';
 
 const TAG = 'infer-figures';

@@ -15,7 +15,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchOutHeader, writeBenchOut } from '../src/report/bench-out.js';
+import { benchOutHeader, writeBenchOut } from '../src/results/bench-out.js';
 import { argValue, log, round, spread, timedRun } from './bench-util.js';
 
 const TAG = 'npm-start-timing';

@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/verdict-simulations.ts [--out bench/out/verdict-simulations.json]
  *
- * It writes the figures the README quotes; test/verdict-simulations.test.ts re-runs every scenario
+ * It writes the figures the README quotes; test/report/verdict-simulations-*.test.ts re-run every scenario
  * (same seeds) and checks each committed rate against a binomial interval of the fresh counts.
  * Nothing here is timed: the CPU is recorded because every committed figure file carries it.
  *
@@ -346,7 +346,7 @@ export const AB_CONFIGS: AbConfig[] = [
   },
   {
     name: 'end-to-end test (bench `hash bench`: 1 gated metric)',
-    flags: ['ab --rounds 8 --detect 20 --power 0.99 --max-rounds 32 --alpha 0.01 (test/compare-ab-real-runs.solo.test.ts)'],
+    flags: ['ab --rounds 8 --detect 20 --power 0.99 --max-rounds 32 --alpha 0.01 (test/report/compare-ab-real-runs.solo.test.ts)'],
     alpha: 0.01,
     power: 0.99,
     detectRel: 0.2,
@@ -399,7 +399,7 @@ function armLabel(x: SimulationFile['ab'][number], maxRounds: string | null): st
 
 /**
  * The README's table of `ab --detect` figures, rendered from the committed file (the README holds
- * exactly this text; test/verdict-simulations-readme.test.ts checks it).
+ * exactly this text; test/report/verdict-simulations-readme.test.ts checks it).
  */
 export function renderAbTable(f: SimulationFile): string {
   const rows = [

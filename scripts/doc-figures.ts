@@ -1,6 +1,6 @@
 /**
  * The figures README.md and models/README.md quote, and where each comes from (used by
- * test/docs-figures.test.ts, which fails on a figure without a source or one that disagrees
+ * test/docs/docs-figures.test.ts, which fails on a figure without a source or one that disagrees
  * with it).
  *
  *   node --import tsx scripts/doc-figures.ts --write   fill every figure link's text from its source
@@ -214,7 +214,7 @@ export function unsourcedClaims(block: Block): string[] {
 /** Re-render each code block marked `<!-- figures: run-summary <file> -->` from its result file. */
 async function renderSummaries(md: string, root: string): Promise<string> {
   const { formatRunSummary } = await import('../src/cli/run.js');
-  const { readResult } = await import('../src/report/results.js');
+  const { readResult } = await import('../src/results/files.js');
   const { join } = await import('node:path');
   return md.replace(/(<!--\s*figures:\s*run-summary\s+(\S+)\s*-->\n```\n)[\s\S]*?(\n```)/g, (_all, head: string, file: string, tail: string) => {
     const text = formatRunSummary(readResult(join(root, file)), null, file).replace(/^\n+|\n+$/g, '');

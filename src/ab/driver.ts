@@ -10,8 +10,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { readResult } from '../report/results.js';
-import { toolVersion } from '../report/environment.js';
+import { readResult } from '../results/files.js';
+import { toolVersion } from '../util/package.js';
 import { UsageError } from '../util/errors.js';
 import { addWorktree, checkDir, headOf, removeWorktree, resolveRef, type Checkout } from './checkout.js';
 import { writeManifest, type Manifest, type ManifestRun } from './manifest.js';

@@ -10,7 +10,7 @@
  * with --fail-on-unknown; 2 bad input (flag, unreadable or invalid result file).
  */
 import { Option, type Command } from 'commander';
-import { readResult } from '../report/results.js';
+import { readResult } from '../results/files.js';
 import { compareExitCode, compareRunSets, CompareInputError, type ComparisonReport, type RunFile } from '../report/compare-results.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
 import { ghaEntries, serializeGha } from '../report/gha-benchmark.js';

@@ -8,7 +8,7 @@ import { openDevice, type GpuContext } from '../gpu/adapter.js';
 import { SHADER_DIR_ENV } from '../gpu/shaders.js';
 import { defaultLlvmpipeThreads, isolateShaderCache, llvmpipeWidthOf, parseLlvmpipeWidth, setLlvmpipeVectorWidth } from '../gpu/llvmpipe.js';
 import { runHashBench } from '../hash/bench.js';
-import type { Measurement, ResultDoc } from '../report/schema.js';
+import type { Measurement, ResultDoc } from '../results/schema.js';
 import { parseHeaderHex } from '../hash/header.js';
 import { defaultLaunch, KERNEL_VARIANTS } from '../hash/kernels.js';
 import { launchFromFlags, type LaunchFlags } from '../hash/launch-flags.js';
@@ -23,7 +23,7 @@ import { forcedExit, InterruptedError, onInterrupt, signalExitCode } from '../ut
 import { numberArg, parseNumberFlag, printJson, warn } from './common.js';
 import { addResultFileOptions, assertResultsWritten, checkResultOutputs, writeMeasurementResult } from './result-file.js';
 import { addTimedPhaseOptions, timedPhaseOptions, type TimedPhaseFlags } from './timed-phase-options.js';
-import { annotateHeadlines, headlineOf, plusMinus } from '../report/headline.js';
+import { annotateHeadlines, headlineOf, plusMinus } from '../results/headline.js';
 import { hostActivityLine, notSteadyLines, pipelineLine } from '../report/run-notes.js';
 
 const SOFTWARE_NOTE = 'software adapter: CPU timings, not a GPU figure';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
-import type { Measurement } from '../report/schema.js';
+import type { Measurement } from '../results/schema.js';
 import { identityOf, openAdapter, type AdapterIdentity } from '../gpu/adapter.js';
 import { EPS, type Ep } from '../infer/decoder.js';
 import { PRESET_NAMES } from '../infer/presets.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { Command, Option } from 'commander';
 import { addMeterOptions, createEnergyMonitor, validateMeterOptions, workloadFor, type MeterOptions } from '../power/monitor.js';
 import { energyJoules } from '../power/energy-basis.js';
-import type { Measurement } from '../report/schema.js';
+import type { Measurement } from '../results/schema.js';
 import { identityOf, openAdapter, type AdapterIdentity } from '../gpu/adapter.js';
 import { UsageError } from '../util/errors.js';
 import { INFER_DEFAULTS, runInferBench } from '../infer/bench.js';

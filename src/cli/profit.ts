@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
-import { readResult } from '../report/results.js';
+import { readResult } from '../results/files.js';
 import { numberArg, percentHint, parseNumberFlag, printJson, warn } from './common.js';
 import { OPEX_KINDS, type OpexKind, buildProfitReport, formatProfitReport, InputError, isCalendarDate, resolveProfitInputs, type ProfitFlags, type ProfitReport } from '../profit/index.js';
 import { readSiteProfile } from '../profit/site-file.js';

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { NoAdapterError } from '../gpu/adapter.js';
-import { toolVersion } from '../report/environment.js';
+import { toolVersion } from '../util/package.js';
 import { registerRun } from './run.js';
 import { registerDevices } from './devices.js';
 import { registerHash } from './hash.js';

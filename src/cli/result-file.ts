@@ -9,9 +9,9 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { AdapterIdentity } from '../gpu/adapter.js';
-import { newResultDoc } from '../report/environment.js';
-import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
-import type { Measurement } from '../report/schema.js';
+import { newResultDoc } from '../host/environment.js';
+import { resultFileName, resultsDir, writeNewResult, writeResult } from '../results/files.js';
+import type { Measurement } from '../results/schema.js';
 import { checkResultOutputs as checkResultPaths, type CommandInputs } from '../results/output-paths.js';
 import { attemptWrite, type ResultWrites } from '../results/writes.js';
 

@@ -12,7 +12,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { abRunDirsOf } from '../ab/manifest.js';
 import { campaignResultsDirOf } from '../fleet/manifest.js';
-import { readResultFile } from '../report/results.js';
+import { readResultFile } from '../results/files.js';
 import type { LoadedResult } from '../report/rows.js';
 import { errnoText, UsageError } from '../util/errors.js';
 import { fileIdentity } from '../util/input-file.js';

@@ -11,7 +11,7 @@ import { servingLine } from '../infer/sweep-format.js';
 import { addMeterOptions } from '../power/monitor.js';
 import { formatComparison, type ProfitReport } from '../profit/index.js';
 import { energyJoules } from '../power/energy-basis.js';
-import type { Measurement, Metric, ResultDoc } from '../report/schema.js';
+import type { Measurement, Metric, ResultDoc } from '../results/schema.js';
 import { UsageError } from '../util/errors.js';
 import { killAllChildGroups } from '../util/child.js';
 import { signalExitCode } from '../util/interrupt.js';
@@ -23,14 +23,14 @@ import { addTimedPhaseOptions } from './timed-phase-options.js';
 import { executeRun, type RunOutcome } from '../run/execute.js';
 import type { RunOptions } from '../run/options.js';
 import type { RunWrite } from '../run/result-file.js';
-import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../report/headline.js';
+import { headlineDef, headlineLegend, headlineOf, plusMinus } from '../results/headline.js';
 import { hostActivityLine, notSteadyLines } from '../report/run-notes.js';
 
 export type { RunOptions } from '../run/options.js';
 export { defaultSiteFile } from '../run/checks.js';
 export { si } from '../util/si.js';
 
-/** " ± 1.7 % (2 outliers kept)": the 95 % CI of the figure as its headline definition computes it (src/report/headline.ts). */
+/** " ± 1.7 % (2 outliers kept)": the 95 % CI of the figure as its headline definition computes it (src/results/headline.ts). */
 function noise(meas: Measurement, name: string): string {
   const m: Metric | undefined = meas.metrics[name];
   if (!m || m.value === null) return '';

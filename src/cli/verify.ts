@@ -1,6 +1,6 @@
 /**
  * `joulebench verify <result files or dirs...> [--json] [--strict]`: the submission checker
- * (src/verify/verify.ts). One line per discrepancy naming the file and field, one status line per
+ * (src/results/verify/verify.ts). One line per discrepancy naming the file and field, one status line per
  * file, a summary line.
  *
  * Exit codes: 0 every file passes; 1 a file fails a check (with --strict, a warning fails too);
@@ -10,10 +10,10 @@
  * marked (stderr and the rendered report) and, with --strict, refused (exit 2).
  */
 import type { Command } from 'commander';
-import { readResultJson } from '../report/results.js';
+import { readResultJson } from '../results/files.js';
 import { UsageError } from '../util/errors.js';
-import { toolVersion } from '../report/environment.js';
-import { verifyResultJson, type VerifyReport } from '../verify/verify.js';
+import { toolVersion } from '../util/package.js';
+import { verifyResultJson, type VerifyReport } from '../results/verify/verify.js';
 import { printJson, warn } from './common.js';
 import { expandResultPaths } from './result-inputs.js';
 

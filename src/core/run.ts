@@ -9,7 +9,7 @@
  * finished unit and the record is marked `incomplete` with what was measured — unless no timed
  * sample finished, which is again an InterruptedError (nothing to keep).
  */
-import type { Energy } from '../report/schema.js';
+import type { Energy } from '../results/schema.js';
 import { InterruptedError, type InterruptSignal } from '../util/interrupt.js';
 import { runPhase, type LoopProgress, type PhaseRecord } from './loop.js';
 import type { StoppingCriterion } from './stopping.js';

@@ -5,7 +5,7 @@
  * window open. The monitor is anything with begin/end (and optionally the window requirement and an
  * idle baseline): the main thread's EnergyMonitor, or a proxy to it from a worker thread.
  */
-import type { Energy } from '../report/schema.js';
+import type { Energy } from '../results/schema.js';
 import type { WindowRequirement } from '../power/sampler.js';
 import { DEFAULT_MAX_WINDOW_S, windowTargetS } from '../power/window-rule.js';
 

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../report/environment.js';
-import { readResult } from '../report/results.js';
+import { packageRoot } from '../util/package.js';
+import { readResult } from '../results/files.js';
 
 /** One workload run. */
 export interface WorkloadRun {

@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { gitState, packageRoot, toolVersion } from '../report/environment.js';
+import { gitState } from '../host/environment.js';
+import { packageRoot, toolVersion } from '../util/package.js';
 import { UsageError } from '../util/errors.js';
 import { checkRunOptions, type RunCheckInput } from '../run/checks.js';
 import { campaignPaths, type Manifest, writeManifest, MANIFEST_FILE } from './manifest.js';

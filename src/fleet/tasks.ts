@@ -8,8 +8,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readInputFile, type InputFileError } from '../util/input-file.js';
 import { z } from 'zod';
-import { readResult } from '../report/results.js';
-import type { ResultDoc } from '../report/schema.js';
+import { readResult } from '../results/files.js';
+import type { ResultDoc } from '../results/schema.js';
 import { TERMINAL_STATES, type SchedTask, type SchedView } from './slurm.js';
 import { campaignPaths, type Manifest } from './manifest.js';
 

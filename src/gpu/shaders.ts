@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../report/environment.js';
+import { packageRoot } from '../util/package.js';
 import { UsageError } from '../util/errors.js';
 import { readInputFile } from '../util/input-file.js';
 import { withTimeout } from '../util/timeout.js';

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AdapterIdentity } from '../gpu/adapter.js';
 import { llvmpipeSettings } from '../gpu/llvmpipe.js';
-import { depVersion, toolVersion } from '../report/environment.js';
+import { depVersion, toolVersion } from '../util/package.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { kernelSource, launchLabel, type LaunchConfig } from './kernels.js';
 

@@ -25,13 +25,13 @@
  * `npm run build` also writes them to dist/shaders/sha256d_x*.wgsl (`writeGeneratedKernels`), for
  * reading and as the starting point of an edited kernel (JOULEBENCH_SHADER_DIR); those copies are
  * byte-identical to what runs, so `sha256sum dist/shaders/sha256d_x1.wgsl` equals the
- * `sourceSha256` a result records for x1 (test/hash-kernel-generated.test.ts checks both, and pins
+ * `sourceSha256` a result records for x1 (test/hash/kernel-generated.test.ts checks both, and pins
  * the hashes: results stay comparable across versions only while the bytes do).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../report/environment.js';
+import { packageRoot } from '../util/package.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { IV, K } from './sha256.js';
 
@@ -422,8 +422,9 @@ function emitRotateFns(prog: H7Program, lanes: Lanes): string[] {
 }
 
 // Phase 4, the text. The header comment is part of the kernel's bytes, hence of the sourceSha256
-// results record: it is frozen (test/hash-kernel-generated.test.ts pins the hashes) even where it
-// has aged (the reading copies are now built into dist/shaders/, not committed in shaders/).
+// results record: it is frozen (test/hash/kernel-generated.test.ts pins the hashes) even where it
+// has aged (the reading copies are now built into dist/shaders/, not committed in shaders/; the test
+// it names now lives at test/hash/kernel-generated.test.ts).
 
 /** The kernel's header comment. */
 function kernelHeader(prog: H7Program, lanes: Lanes): string {

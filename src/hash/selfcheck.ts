@@ -33,7 +33,7 @@ export const SELF_CHECK_COUNT = 12_289;
  * Slice sizes the range is dispatched in: not multiples of 4 (each slice ends inside a vector and
  * a workgroup, so the `count` mask matters), summing to SELF_CHECK_COUNT, and placed so that the
  * known hits fall in every lane of a vec4 and a vec2 (lane = offset within the slice mod lanes):
- * checked by test/hash-selfcheck-plan.test.ts.
+ * checked by test/hash/selfcheck-plan.test.ts.
  */
 export const SELF_CHECK_SLICES: readonly number[] = [4097, 2405, 5787];
 
@@ -59,7 +59,7 @@ export interface KnownAnswerPlan {
 
 /**
  * The known answers, found once with node:crypto over the whole range and checked by
- * test/hash-selfcheck-plan.test.ts: rank the range's nonces by hash top word (the top 32 bits of
+ * test/hash/selfcheck-plan.test.ts: rank the range's nonces by hash top word (the top 32 bits of
  * the hash read as a little-endian 256-bit number); nonce 2083237554 has the fifth smallest,
  * 0x000cf26e. Target A = that minus one (2083237554 misses by exactly one), target B = that
  * (2083237554 hits at equality). The genesis nonce itself (top word 0) is a hit of both.

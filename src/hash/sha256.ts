@@ -1,7 +1,7 @@
 /**
  * Host SHA-256 (FIPS 180-4): the compression function (for the midstate and the kernel's
  * precomputation) and a SHA256d reference used to check every candidate the GPU reports.
- * Cross-checked against node:crypto in test/hash-sha256-reference.test.ts.
+ * Cross-checked against node:crypto in test/hash/sha256-reference.test.ts.
  */
 
 /** Round constants K[0..63] (FIPS 180-4 §4.2.2). */

@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { killGroup } from '../util/child.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { errnoText, UsageError } from '../util/errors.js';
-import { packageRoot } from '../report/environment.js';
+import { packageRoot } from '../util/package.js';
 import { writeMsgToFile } from './onnx-writer.js';
 import { buildDecoderGraph, serializeModel, type Variant } from './builder.js';
 import { getPreset, parameterCount, type DecoderConfig } from './presets.js';

@@ -3,9 +3,9 @@
  * the run in progress (src/infer/phase-windows.ts), so every figure here comes from runs that
  * completed; the measurement is marked `incomplete` with the reason, never passed off as a full one.
  */
-import type { Energy, Measurement, Metric } from '../report/schema.js';
+import type { Energy, Measurement, Metric } from '../results/schema.js';
 import { perJoule, perJouleBasis, perJouleReason } from '../power/monitor.js';
-import { summaryToJson } from '../report/results.js';
+import { summaryToJson } from '../results/files.js';
 import { summarize } from '../stats/summary.js';
 import { interruptionOf } from '../util/interrupt.js';
 import { InterruptedPhase, type BatchMeasurement } from './phase-windows.js';

@@ -19,7 +19,7 @@
  * window and the interruption; the decode pool's sizing and retries stay here.
  */
 import type * as ort from 'onnxruntime-node';
-import type { Energy } from '../report/schema.js';
+import type { Energy } from '../results/schema.js';
 import type { EnergyMonitor } from '../power/monitor.js';
 import { DecoderRunner, argmaxLastInto, type DecoderIO } from './decoder.js';
 import type { RunBeacon } from './run-beacon.js';

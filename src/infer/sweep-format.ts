@@ -3,7 +3,7 @@
  * and `report --md`. Reads `details.batchSweep`, `details.batchSweepSkipped` and `details.serving`
  * of an infer measurement (written by src/infer/bench.ts); returns null when there is none.
  */
-import type { Measurement } from '../report/schema.js';
+import type { Measurement } from '../results/schema.js';
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);

@@ -7,11 +7,11 @@
  * (src/infer/serving.ts).
  */
 import os from 'node:os';
-import type { Energy, Metric } from '../report/schema.js';
+import type { Energy, Metric } from '../results/schema.js';
 import { perJoule, perJouleBasis, perJouleReason } from '../power/monitor.js';
 import { energyJoules } from '../power/energy-basis.js';
 import { percentileSorted, summarize } from '../stats/summary.js';
-import { summaryToJson } from '../report/results.js';
+import { summaryToJson } from '../results/files.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
 import { decodePoolMaxRunners, InterruptedPhase, measureBatch, type BatchContext, type BatchMeasurement } from './phase-windows.js';
 import { InterruptedError } from '../util/interrupt.js';

@@ -8,7 +8,7 @@
  * Reads both forms a 1.x result can hold: 1.0 wrote declared watts as `measured: true` with scope
  * `declared`; 1.1+ writes them as `measured: false, declared: true` (issue 11).
  */
-import type { Energy } from '../report/schema.js';
+import type { Energy } from '../results/schema.js';
 
 /** How an energy figure was obtained. */
 export interface EnergyBasis {

@@ -14,7 +14,7 @@
  * match the work is only used when named with --meter, and its records are labelled.
  */
 import type { Command } from 'commander';
-import type { Energy } from '../report/schema.js';
+import type { Energy } from '../results/schema.js';
 import type { AdapterIdentity } from '../gpu/adapter.js';
 import { numberArg, parseNumberFlag, warn } from '../util/flags.js';
 import { UsageError } from '../util/errors.js';

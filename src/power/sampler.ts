@@ -15,7 +15,7 @@
  * A window is complete only when it spans ≥ 10 sensor update periods and ≥ --min-window, and the
  * meter answered throughout. All reads are serialised: a meter never sees two requests at once.
  */
-import type { Energy } from '../report/schema.js';
+import type { Energy } from '../results/schema.js';
 import type { PowerMeter } from './meter.js';
 import {
   CounterUnwrapper,

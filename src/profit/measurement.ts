@@ -3,7 +3,7 @@
  * `joulebench run` can store it next to the hash and inference measurements it was computed
  * from, and `joulebench report/compare` can read its per-MW rows (details.rows[].perMW).
  */
-import type { Measurement } from '../report/schema.js';
+import type { Measurement } from '../results/schema.js';
 import type { ProfitReport } from './report.js';
 
 /** Build the "profit.site" measurement from a report. Infinity (never breaks even) serialises as null. */

@@ -14,9 +14,9 @@ import { basename } from 'node:path';
 import { median } from 'simple-statistics';
 import { energyBasis } from '../power/energy-basis.js';
 import { MODIFIED_Z_THRESHOLD } from '../stats/outliers.js';
-import { taskLabel } from '../fleet/identity.js';
+import { taskLabel } from '../host/slurm-identity.js';
 import { valueOf, type LoadedResult, type RunRow } from './rows.js';
-import type { Energy, Measurement, ResultDoc } from './schema.js';
+import type { Energy, Measurement, ResultDoc } from '../results/schema.js';
 
 /** Outlier threshold on |modified z| (Iglewicz & Hoaglin). */
 export const OUTLIER_Z = MODIFIED_Z_THRESHOLD;

@@ -1,6 +1,6 @@
 /**
  * Compare two sets of runs metric by metric (`joulebench compare`). Each result file is one run
- * (its own process); a metric's value in a run is its headline figure (src/report/headline.ts, the
+ * (its own process); a metric's value in a run is its headline figure (src/results/headline.ts, the
  * number `report` prints), and the verdict comes from the run values (src/stats/compare.ts).
  *
  * - Runs interleaved in rounds (every consecutive pair in start time holds one baseline and one
@@ -14,8 +14,8 @@
 import { energyBasisMismatch } from '../power/energy-basis.js';
 import type { HostActivityLike } from '../stats/disturbance.js';
 import { applyHolm, compareRuns, DEFAULT_COMPARE, type CompareOptions, type MetricComparison, type Verdict } from '../stats/compare.js';
-import { headlineDef, weightsOf, type HeadlineDef } from './headline.js';
-import { hostActivitySchema, type Energy, type Measurement, type Metric, type ResultDoc } from './schema.js';
+import { headlineDef, weightsOf, type HeadlineDef } from '../results/headline.js';
+import { hostActivitySchema, type Energy, type Measurement, type Metric, type ResultDoc } from '../results/schema.js';
 import { deviceLabel, notSteadyReason } from './rows.js';
 
 /** A verdict, or REFUSED when the figures are not comparable (energy basis, unit or direction differ). */

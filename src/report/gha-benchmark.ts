@@ -6,13 +6,13 @@
  * ones to a second file when asked for (never mixed, which would make the action alert on
  * improvements).
  *
- * Values are the headline figures (src/report/headline.ts): one run → its figure with its within-run
+ * Values are the headline figures (src/results/headline.ts): one run → its figure with its within-run
  * 95 % CI; several runs → the geometric mean of the runs ± 95 % CI. `extra` names the statistic and
  * carries `compare`'s verdict, since the action itself only divides two values.
  */
 import { z } from 'zod';
 import { verdictLabel, type ComparisonReport } from './compare-results.js';
-import { aggregateRuns, headlineOf } from './headline.js';
+import { aggregateRuns, headlineOf } from '../results/headline.js';
 import type { RunFile } from './compare-results.js';
 import { deviceLabel } from './rows.js';
 import { energyBasis } from '../power/energy-basis.js';

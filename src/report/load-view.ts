@@ -5,7 +5,7 @@
  * (`inf`) levels have no offered rate to plot: they are listed in the tables, not on the lines.
  * The sustainable rate is marked. A run without levels contributes nothing.
  */
-import type { Measurement } from './schema.js';
+import type { Measurement } from '../results/schema.js';
 import { PALETTE, esc, lineChart, type LineSeries } from './svg.js';
 
 /** One level as the report shows it. */

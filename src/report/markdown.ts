@@ -9,7 +9,7 @@ import type { CampaignSummary } from './campaign.js';
 import { campaignMarkdown } from './campaign-render.js';
 import { fmtBreakEven, fmtDays } from '../profit/format.js';
 import { fmtUsd } from '../profit/format-num.js';
-import { HEADLINES, headlineLegend } from './headline.js';
+import { HEADLINES, headlineLegend } from '../results/headline.js';
 import { formatQuantity, formatUsd, formatUsdPerKWh, type Figure, type MissingFigure, type RunRow } from './rows.js';
 import { sweepMarkdown } from './sweep-view.js';
 import { loadMarkdown } from './load-view.js';

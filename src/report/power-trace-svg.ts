@@ -5,7 +5,7 @@
  * interval; polled traces (W) as lines through the readings. Declared watts have no trace: a
  * dashed line at the declared power, labelled "declared, not measured". Inline SVG, no script.
  */
-import type { Energy, ResultDoc } from './schema.js';
+import type { Energy, ResultDoc } from '../results/schema.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { esc, linearScale } from './svg.js';
 

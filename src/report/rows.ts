@@ -7,11 +7,11 @@
  * method/scope and tool version; a software adapter is labelled as such (its timings are CPU timings).
  */
 import { basename } from 'node:path';
-import type { Energy, Measurement, ResultDoc } from './schema.js';
+import type { Energy, Measurement, ResultDoc } from '../results/schema.js';
 import { energyBasis, energyJoules } from '../power/energy-basis.js';
 import { servingInfoOf, servingLabel } from '../profit/pricing.js';
 import { energyWindowsOf, type EnergyWindow } from './power-trace-svg.js';
-import { headlineOf } from './headline.js';
+import { headlineOf } from '../results/headline.js';
 import { disturbedHostLine, notSteadyReason } from './run-notes.js';
 import { sweepViewOf, type SweepView } from './sweep-view.js';
 import { loadViewOf, type LoadView } from './load-view.js';

@@ -4,7 +4,7 @@
  * phase (hostActivity, src/host/activity.ts) and how busy the hash pipeline kept the device
  * (details.pipeline, src/hash/pipeline.ts) — so a slow or drifting run explains itself.
  */
-import type { Measurement } from './schema.js';
+import type { Measurement } from '../results/schema.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 

@@ -3,7 +3,7 @@
  * batch sizes with the serving batch marked, for `report --md` and `report --html`. A run without
  * a sweep contributes nothing; the inference table already shows each run's serving figure.
  */
-import type { Measurement } from './schema.js';
+import type { Measurement } from '../results/schema.js';
 import { esc } from './svg.js';
 
 /** One batch of a sweep, as the report shows it. */

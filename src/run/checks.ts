@@ -12,7 +12,7 @@ import { checkModelRef } from '../infer/model-ref.js';
 import { validateMeterOptions, type MeterOptions } from '../power/monitor.js';
 import { readSiteProfile } from '../profit/site-file.js';
 import type { SiteProfile } from '../profit/index.js';
-import { packageRoot } from '../report/environment.js';
+import { packageRoot } from '../util/package.js';
 import { UsageError } from '../util/errors.js';
 
 /** onnxruntime execution providers `run --ep` accepts. */

@@ -5,7 +5,7 @@
  */
 import { NoAdapterError, identityOf, openDevice, type AdapterIdentity } from '../gpu/adapter.js';
 import { createEnergyMonitor, monitorForNextWorkload } from '../power/monitor.js';
-import type { ResultDoc } from '../report/schema.js';
+import type { ResultDoc } from '../results/schema.js';
 import type { EnergyWindow, PlanDevice, RunPlan } from './plan.js';
 import type { RunState } from './state.js';
 

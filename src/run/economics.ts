@@ -22,7 +22,7 @@ import {
   servingInfoOf,
   type SiteProfile,
 } from '../profit/index.js';
-import type { Measurement, ResultDoc } from '../report/schema.js';
+import type { Measurement, ResultDoc } from '../results/schema.js';
 import { rethrowAsUsage, UsageError } from '../util/errors.js';
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

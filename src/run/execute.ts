@@ -14,9 +14,9 @@
  */
 import { existsSync } from 'node:fs';
 import type { ProfitReport } from '../profit/index.js';
-import { newResultDoc } from '../report/environment.js';
-import { resultsDir } from '../report/results.js';
-import type { ResultDoc } from '../report/schema.js';
+import { newResultDoc } from '../host/environment.js';
+import { resultsDir } from '../results/files.js';
+import type { ResultDoc } from '../results/schema.js';
 import { checkResultOutputs } from '../results/output-paths.js';
 import { UsageError } from '../util/errors.js';
 import { InterruptedError, onInterrupt, signalExitCode, throwIfInterrupted } from '../util/interrupt.js';

@@ -5,7 +5,7 @@
  */
 import type { GpuContext } from '../gpu/adapter.js';
 import { runHashBench } from '../hash/bench.js';
-import type { Measurement } from '../report/schema.js';
+import type { Measurement } from '../results/schema.js';
 import { InterruptedError, throwIfInterrupted } from '../util/interrupt.js';
 import { si } from '../util/si.js';
 import { enterWindow } from './devices.js';

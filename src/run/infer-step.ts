@@ -8,7 +8,7 @@
 import { runInferBench } from '../infer/bench.js';
 import { runInferServe } from '../infer/serve/serve.js';
 import { servingLine } from '../infer/sweep-format.js';
-import type { Measurement } from '../report/schema.js';
+import type { Measurement } from '../results/schema.js';
 import { UsageError } from '../util/errors.js';
 import { InterruptedError, throwIfInterrupted } from '../util/interrupt.js';
 import { si } from '../util/si.js';

@@ -5,8 +5,8 @@
  */
 import os from 'node:os';
 import { join } from 'node:path';
-import { resultFileName, resultsDir, writeNewResult, writeResult } from '../report/results.js';
-import type { ResultDoc } from '../report/schema.js';
+import { resultFileName, resultsDir, writeNewResult, writeResult } from '../results/files.js';
+import type { ResultDoc } from '../results/schema.js';
 import { attemptWrite, type ResultWrites } from '../results/writes.js';
 
 /** Where a run's result went: its path, and why it could not be written there (null: written). */

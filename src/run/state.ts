@@ -5,7 +5,7 @@
  */
 import type { GpuContext } from '../gpu/adapter.js';
 import type { EnergyMonitor, Workload } from '../power/monitor.js';
-import type { Measurement, ResultDoc } from '../report/schema.js';
+import type { Measurement, ResultDoc } from '../results/schema.js';
 import type { RunOptions } from './options.js';
 import type { Progress } from './progress.js';
 

@@ -1,7 +1,7 @@
 /**
  * The workloads joulebench can run on its benchmark core (src/core/), by name. Adding a workload is
  * its own folder (a core Workload and a WorkloadDefinition) plus one `.register(…)` line here
- * (docs-draft/add-a-workload.md).
+ * (ARCHITECTURE.md, "How to add a workload").
  */
 import { WorkloadRegistry } from '../core/registry.js';
 import { hashSearchDefinition } from '../hash/bench.js';

@@ -20,7 +20,7 @@
  * samples, and as often above it (bench/out/verdict-simulations.json, 200,000 seeded samples); the
  * MAD-based modified z-score of Iglewicz & Hoaglin at the same threshold fires in ≈ 0.54 % (seeded,
  * 400,000 samples, measured while choosing the estimator). The half-speed run of a real CI failure,
- * its 7 peers within ±2 %, scores 19 (test/compare-disturbed-run.test.ts).
+ * its 7 peers within ±2 %, scores 19 (test/report/compare-disturbed-run.test.ts).
  */
 import { median } from 'simple-statistics';
 

@@ -19,7 +19,7 @@
  * with the AR(1) form; 1,000 series each). A run is flagged `steady: false` when the trend is
  * significant (p < TREND_ALPHA) and large: Sen's slope against time, over the timed span, moves the
  * rate by at least TREND_MIN_DRIFT of its median. The false-alarm rate and power of this rule are
- * checked on simulated series in test/stats-steady-state.test.ts, next to recorded runs.
+ * checked on simulated series in test/stats/steady-state.test.ts, next to recorded runs.
  */
 import { mannKendall, sensSlope } from './trend.js';
 

@@ -21,12 +21,12 @@
  *   for its small-sample bias as Marriott & Pope (Biometrika 41, 1954) correct a lag-1
  *   autocorrelation, E[r] ≈ ρ − (1 + 4ρ)/m over m values, and ρ₁ is kept in [0, 0.95] (the
  *   correction only ever widens the variance). False-alarm and power figures of this variant on
- *   simulated AR(1) series are in test/stats-steady-state.test.ts.
+ *   simulated AR(1) series are in test/stats/steady-state.test.ts.
  * - Sen's slope: the median of (x_j − x_i)/(t_j − t_i) over all pairs (Sen, JASA 63, 1968).
  *
  * Computed exactly as pyMannKendall 1.x computes them (original_test, hamed_rao_modification_test,
  * sens_slope; github.com/mmhs013/pyMannKendall), whose published test results on its monthly
- * rainfall series are the reference in test/stats-trend.test.ts.
+ * rainfall series are the reference in test/stats/trend.test.ts.
  */
 import { jStat } from './jstat.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Clock, PhaseInfo, PhaseSummary, UnitDone, Workload, WorkloadInfo } from '../../src/core/workload.js';
 import type { WindowMonitor } from '../../src/core/window.js';
-import type { Energy } from '../../src/report/schema.js';
+import type { Energy } from '../../src/results/schema.js';
 
 /** A clock that moves only when told to. */
 export class VirtualClock implements Clock {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '../../src/run/workloads.js';
 import type { WindowMonitor } from '../../src/core/window.js';
-import { measurementSchema, type Energy, type Measurement } from '../../src/report/schema.js';
+import { measurementSchema, type Energy, type Measurement } from '../../src/results/schema.js';
 
 const WATTS = 100;
 const MIN_WINDOW_S = 0.4;

@@ -4,7 +4,7 @@
  * computed from). The clock is injected (src/infer/serve/scheduler.ts); `realClock` is
  * performance.now() with timer waits.
  */
-import type { Energy } from '../../report/schema.js';
+import type { Energy } from '../../results/schema.js';
 import type { EnergyMonitor } from '../../power/monitor.js';
 import { perJoule, perJouleBasis, perJouleReason } from '../../power/monitor.js';
 import { energyJoules } from '../../power/energy-basis.js';
@@ -94,7 +94,7 @@ export async function measureLevel(c: LevelContext, qps: OfferedQps, role: Serve
   const name = `infer.serve.${qps === 'inf' ? 'burst' : `q${qps}`}`;
   // The level's window over the monitor, opened and closed by the benchmark core (src/core/window.ts):
   // a failure inside closes it and rethrows. Why a level is not (yet) a core Workload:
-  // docs-draft/add-a-workload.md, "Serving: an open-loop level".
+  // ARCHITECTURE.md, "Serving: an open-loop level".
   const { value: run, energy } = await inWindow(c.monitor, name, c.notMeasured, () =>
     runLevel(c.engine, { maxBatch: c.maxBatch, clock: c.clock, requests: sched.requests, cutAfterMs: c.cutAfterS * 1000 }),
   );

@@ -6,8 +6,8 @@
  * `details.serving` the same figure in the shape `profit` and `report` read for a served figure
  * (basis 'load': "Poisson load at x req/s within TTFT/TPOT p99 …").
  */
-import { depVersion } from '../../report/environment.js';
-import type { Energy, Measurement, Metric } from '../../report/schema.js';
+import { depVersion } from '../../util/package.js';
+import type { Energy, Measurement, Metric } from '../../results/schema.js';
 import type { Ep } from '../decoder.js';
 import { qpsText } from './arrivals.js';
 import { lengthText } from './lengths.js';

@@ -12,7 +12,7 @@
  */
 import type { EnergyMonitor } from '../../power/monitor.js';
 import { windowRequirement } from '../../power/monitor.js';
-import type { Measurement } from '../../report/schema.js';
+import type { Measurement } from '../../results/schema.js';
 import type { Ep } from '../decoder.js';
 import { qpsText, type OfferedQps } from './arrivals.js';
 import { lengthBounds } from './lengths.js';
