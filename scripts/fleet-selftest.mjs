@@ -292,7 +292,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 // ---------------------------------------------------------------- checks
 async function verify(campaign, node) {
-  const { readResult } = await import(join(ROOT, 'dist', 'src', 'report', 'results.js'));
+  const { readResult } = await import(join(ROOT, 'dist', 'src', 'results', 'files.js'));
   const problems = [];
   for (let i = 0; i < 2; i++) {
     const path = join(campaign, 'results', `task-${i}.json`);
