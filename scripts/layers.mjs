@@ -13,10 +13,10 @@
 // strongly connected components of that graph (Tarjan, 1972, "Depth-first search and linear graph
 // algorithms", SIAM J. Comput. 1(2)). Exit 1 when a cycle or a forbidden import is found, 2 on bad usage.
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SyntaxKind } from 'typescript/unstable/ast';
-import { API } from 'typescript/unstable/sync';
+import { forEachSourceFile } from './ts-project.mjs';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -143,24 +143,11 @@ function violations(graph) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const api = new API({ cwd: opts.root });
   const graph = new Map();
-  try {
-    const program = api.updateSnapshot({ openProject: opts.project }).getProjects()[0]?.program;
-    if (!program) throw new Error(`${opts.project}: no project`);
-    const files = program.getSourceFileNames().map((f) => relative(opts.root, f)).filter((f) => f.startsWith('src/') && f.endsWith('.ts'));
-    const known = new Set(files);
-    for (const file of files) {
-      const targets = new Set();
-      for (const s of specifiers(program.getSourceFile(join(opts.root, file)))) {
-        const t = resolveSpecifier(file, s, known);
-        if (t) targets.add(t);
-      }
-      graph.set(file, targets);
-    }
-  } finally {
-    api.close();
-  }
+  const files = [];
+  forEachSourceFile(opts.project, opts.root, (f) => f.startsWith('src/') && f.endsWith('.ts'), (file, sf) => files.push({ file, specs: specifiers(sf) }));
+  const known = new Set(files.map((f) => f.file));
+  for (const { file, specs } of files) graph.set(file, new Set(specs.map((s) => resolveSpecifier(file, s, known)).filter((t) => t !== null)));
   const found = { files: graph.size, cycles: cycles(graph), violations: violations(graph) };
   if (opts.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
   else {

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SyntaxKind } from 'typescript/unstable/ast';
-import { API } from 'typescript/unstable/sync';
+import { forEachSourceFile } from './ts-project.mjs';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -99,22 +99,10 @@ function longFunctions(sf, file, maxLines) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const ROOT = opts.root;
-  const api = new API({ cwd: ROOT });
   let found = [];
-  try {
-    const snapshot = api.updateSnapshot({ openProject: opts.project });
-    const program = snapshot.getProjects()[0]?.program;
-    if (!program) throw new Error(`${opts.project}: no project`);
-    const files = program
-      .getSourceFileNames()
-      .map((f) => relative(ROOT, f))
-      .filter((f) => !f.startsWith('..') && !f.includes('node_modules') && opts.prefixes.some((p) => f === p || f.startsWith(`${p}/`)))
-      .sort();
-    for (const file of files) found.push(...longFunctions(program.getSourceFile(join(ROOT, file)), file, opts.maxLines));
-  } finally {
-    api.close();
-  }
+  forEachSourceFile(opts.project, opts.root, (f) => opts.prefixes.some((p) => f === p || f.startsWith(`${p}/`)), (file, sf) => {
+    found.push(...longFunctions(sf, file, opts.maxLines));
+  });
   found = found.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file) || a.line - b.line);
   if (opts.json) process.stdout.write(`${JSON.stringify({ maxLines: opts.maxLines, scope: opts.prefixes, functions: found }, null, 2)}\n`);
   else {
