@@ -25,6 +25,12 @@
  * ≥ 0.97 and its 95 % percentile-bootstrap interval's lower end ≥ 0.95; 'below' when the interval
  * lies under 0.97; else 'inconclusive'. --check exits 1 unless 'meets'.
  *
+ * --control: an A/A run. Both processes of every round are the bare loop (the first one stands where
+ * the harness stands), so the spread of its per-round ratios is the machine's own run-to-run noise
+ * between two fresh processes: the yardstick for the harness run's spread (a harness that added
+ * noise would show a wider spread than this). Its output is <...>-control.json and its verdict
+ * 'control'.
+ *
  * GC census (unless --no-gc-census): one more process a side, after the rounds and not counted,
  * run with `node --trace-gc`; the V8 collections of the whole process (every isolate) are counted
  * and their pauses summed: what the harness's decode thread pays that the bare loop does not.
@@ -56,31 +62,40 @@ const FLOOR = 0.95;
 /** Fewest undisturbed rounds a verdict is drawn from. */
 const MIN_CLEAN_ROUNDS = 5;
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string', default: 'gpt2' },
-    ep: { type: 'string', default: 'cpu' },
-    dtype: { type: 'string' },
-    rounds: { type: 'string', default: '9' },
-    prompt: { type: 'string', default: '64' },
-    gen: { type: 'string', default: '64' },
-    reps: { type: 'string', default: '3' },
-    tokens: { type: 'string', default: 'greedy' },
-    threads: { type: 'string' },
-    'max-other-cpu': { type: 'string', default: '0.05' },
-    'max-retries': { type: 'string', default: '3' },
-    'retry-wait': { type: 'string', default: '20' },
-    'harness-args': { type: 'string', default: '' },
-    'harness-node-args': { type: 'string', default: '' },
-    'harness-cli': { type: 'string' },
-    'harness-label': { type: 'string' },
-    lock: { type: 'string' },
-    'no-gc-census': { type: 'boolean', default: false },
-    out: { type: 'string' },
-    'no-out': { type: 'boolean', default: false },
-    check: { type: 'boolean', default: false },
-  },
-});
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        model: { type: 'string', default: 'gpt2' },
+        ep: { type: 'string', default: 'cpu' },
+        dtype: { type: 'string' },
+        rounds: { type: 'string', default: '9' },
+        prompt: { type: 'string', default: '64' },
+        gen: { type: 'string', default: '64' },
+        reps: { type: 'string', default: '3' },
+        tokens: { type: 'string', default: 'greedy' },
+        threads: { type: 'string' },
+        'max-other-cpu': { type: 'string', default: '0.05' },
+        'max-retries': { type: 'string', default: '3' },
+        'retry-wait': { type: 'string', default: '20' },
+        'harness-args': { type: 'string', default: '' },
+        'harness-node-args': { type: 'string', default: '' },
+        'harness-cli': { type: 'string' },
+        'harness-label': { type: 'string' },
+        lock: { type: 'string' },
+        'no-gc-census': { type: 'boolean', default: false },
+        control: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'no-out': { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    // e.g. --harness-args --no-profile: a value that starts with '-' must be attached with '='.
+    process.stderr.write(`infer-bare-loop: ${(err as Error).message.split('\n')[0]} (attach a value that starts with '-' with '=', e.g. --harness-args=--no-profile)\n`);
+    process.exit(2);
+  }
+})();
 
 /** A positive integer flag, or a one-line error naming it. */
 function intFlag(name: string, raw: string | undefined, min = 1): number {
@@ -110,7 +125,9 @@ const test = ['--prompt', String(intFlag('prompt', values.prompt)), '--gen', Str
 const CLI = values['harness-cli'] ?? DEFAULT_CLI;
 process.env.JOULEBENCH_MODELS_DIR ??= join(ROOT, 'models');
 for (const cli of new Set([CLI, DEFAULT_CLI])) if (!existsSync(cli)) fail(`${cli} missing; run 'npm run build' first (the harness is measured as users run it)`);
-const outPath = values['no-out'] ? null : (values.out ?? join(ROOT, 'bench/out', `infer-bare-loop-${values.model}-${ep}.json`));
+const control = values.control!;
+if (control && (values['harness-cli'] || values['harness-args'] || values['harness-node-args'])) fail('--control runs the bare loop on both sides: drop --harness-cli/--harness-args/--harness-node-args');
+const outPath = values['no-out'] ? null : (values.out ?? join(ROOT, 'bench/out', `infer-bare-loop-${values.model}-${ep}${control ? '-control' : ''}.json`));
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
 /** Process groups this script started and has not seen end: ended with it on SIGINT/SIGTERM. */
@@ -199,13 +216,18 @@ async function measure(side: 'harness' | 'bare', file: string): Promise<ProcessR
   const loadAverage1m = os.loadavg()[0]!;
   const a = cpuTicks();
   const t0 = performance.now();
-  const out = await run(side === 'harness' ? harnessArgs() : [BARE, '--model', file, '--ep', ep, '--reps', String(reps), '--tokens', values.tokens!, ...test]);
+  const asHarness = side === 'harness' && !control;
+  const out = await run(asHarness ? harnessArgs() : bareArgs(file));
   const wallS = (performance.now() - t0) / 1000;
   const b = cpuTicks();
   const total = Math.max(1, b.total - a.total);
   const other = Math.max(0, b.busy - a.busy - (b.mine - a.mine));
-  const parsed = side === 'harness' ? parseHarness(out) : parseBare(out);
+  const parsed = asHarness ? parseHarness(out) : parseBare(out);
   return { side, ...parsed, median: median(parsed.tokensPerSecond), wallS, otherCpuFraction: other / total, stealFraction: (b.steal - a.steal) / total, loadAverage1m };
+}
+
+function bareArgs(file: string): string[] {
+  return [BARE, '--model', file, '--ep', ep, '--reps', String(reps), '--tokens', values.tokens!, ...test];
 }
 
 function harnessArgs(): string[] {
@@ -228,7 +250,7 @@ function parseBare(out: string): { tokensPerSecond: number[]; meta: Record<strin
 async function census(file: string) {
   const out = {} as Record<'harness' | 'bare', GcCensus>;
   for (const side of ['harness', 'bare'] as const) {
-    const args = side === 'harness' ? ['--trace-gc', ...harnessArgs()] : ['--trace-gc', BARE, '--model', file, '--ep', ep, '--reps', String(reps), '--tokens', values.tokens!, ...test];
+    const args = ['--trace-gc', ...(side === 'harness' ? harnessArgs() : bareArgs(file))];
     const c = gcCensus(await run(args));
     out[side] = { ...c, markCompactPauseMs: +c.markCompactPauseMs.toFixed(2), scavengePauseMs: +c.scavengePauseMs.toFixed(2) };
   }
@@ -283,7 +305,8 @@ async function runRounds(file: string): Promise<Round[]> {
 
 function roundLine(r: Round): string {
   const p = (x: ProcessRun) => `${x.median.toFixed(2)} [${x.tokensPerSecond.map((t) => t.toFixed(2)).join(' ')}] other ${(100 * x.otherCpuFraction).toFixed(1)} %${x.stealFraction > 0.001 ? ` steal ${(100 * x.stealFraction).toFixed(1)} %` : ''} load ${x.loadAverage1m.toFixed(2)}`;
-  return `round ${r.round}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''} ${r.order.join(' → ')}: harness ${p(r.harness)} | bare ${p(r.bare)} | ratio ${r.ratio.toFixed(3)}${r.disturbed ? '  DISTURBED (other CPU > ' + (100 * maxOtherCpu).toFixed(0) + ' %): run again, not counted' : ''}\n`;
+  const first = control ? 'bare A' : 'harness';
+  return `round ${r.round}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''} ${r.order.join(' → ').replace('harness', first)}: ${first} ${p(r.harness)} | bare ${p(r.bare)} | ratio ${r.ratio.toFixed(3)}${r.disturbed ? '  DISTURBED (other CPU > ' + (100 * maxOtherCpu).toFixed(0) + ' %): run again, not counted' : ''}\n`;
 }
 
 function spread(xs: number[]) {
@@ -295,19 +318,24 @@ function spread(xs: number[]) {
 function summarizeRounds(all: Round[]) {
   const clean = all.filter((r) => !r.disturbed);
   if (clean.length === 0) return { clean: 0, verdict: 'inconclusive' as const, reason: 'no undisturbed round' };
+  // How far the rounds stray, both ways: a one-sided tail would be a cost the median hides.
+  const tails = { below090: clean.filter((r) => r.ratio < 0.9).length, above111: clean.filter((r) => r.ratio > 1 / 0.9).length };
   const ratios = clean.map((r) => r.ratio);
   const ci = bootstrapMedian(ratios);
   const med = median(ratios);
   const enough = clean.length >= MIN_CLEAN_ROUNDS;
-  const verdict = !enough ? 'inconclusive' : med >= GOAL && ci[0] >= FLOOR ? 'meets' : ci[1] < GOAL ? 'below' : 'inconclusive';
+  const verdict = control ? 'control' : !enough ? 'inconclusive' : med >= GOAL && ci[0] >= FLOOR ? 'meets' : ci[1] < GOAL ? 'below' : 'inconclusive';
   return {
     clean: clean.length,
     harness: spread(clean.map((r) => r.harness.median)),
     bare: spread(clean.map((r) => r.bare.median)),
     perRoundRatio: { ...spread(ratios), ci95: ci },
     ratioOfMedians: median(clean.map((r) => r.harness.median)) / median(clean.map((r) => r.bare.median)),
-    verdict: verdict as 'meets' | 'below' | 'inconclusive',
-    reason: !enough ? `only ${clean.length} undisturbed rounds (< ${MIN_CLEAN_ROUNDS})` : `median ${med.toFixed(3)}, 95 % CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]; goal median ≥ ${GOAL} and lower end ≥ ${FLOOR}`,
+    tails,
+    verdict: verdict as 'meets' | 'below' | 'inconclusive' | 'control',
+    reason: control
+      ? `A/A control: both sides the bare loop; the ratios' spread is the machine's (median ${med.toFixed(3)}, 95 % CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}])`
+      : !enough ? `only ${clean.length} undisturbed rounds (< ${MIN_CLEAN_ROUNDS})` : `median ${med.toFixed(3)}, 95 % CI [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]; goal median ≥ ${GOAL} and lower end ≥ ${FLOOR}`,
   };
 }
 
@@ -326,7 +354,7 @@ async function main(): Promise<void> {
   const header = benchOutHeader(outPath ? basename(outPath, '.json') : `infer-bare-loop-${values.model}-${ep}`, `node --import tsx bench/infer-bare-loop.ts ${process.argv.slice(2).join(' ')}`.trim(), null);
   const all = await runRounds(file);
   const s = summarizeRounds(all);
-  const gc = values['no-gc-census'] ? null : await census(file);
+  const gc = values['no-gc-census'] || control ? null : await census(file);
   const cpu = cpuFacts();
   const lastH = all.at(-1)!.harness.meta;
   const lastB = all.at(-1)!.bare.meta;
@@ -339,8 +367,8 @@ async function main(): Promise<void> {
     model: { preset: values.model, dtype, file: relative(ROOT, file) },
     ep,
     test: { prompt: Number(test[1]), gen: Number(test[3]), repsPerProcess: reps, tokens: values.tokens, threads: values.threads ? Number(values.threads) : null },
-    harnessLabel: values['harness-label'] ?? null,
-    harnessCommand: `node ${harnessArgs().join(' ').replace(ROOT + '/', '')}`,
+    harnessLabel: control ? 'A/A control: a second bare-loop process in the harness\'s place' : (values['harness-label'] ?? null),
+    harnessCommand: control ? `node ${bareArgs(relative(ROOT, file)).join(' ').replace(ROOT + '/', '')}` : `node ${harnessArgs().join(' ').replace(ROOT + '/', '')}`,
     bareCommand: `node bench/bare-ort-loop.mjs --model ${relative(ROOT, file)} --ep ${ep} --reps ${reps} --tokens ${values.tokens} ${test.join(' ')}`,
     sessionOptions: { harness: lastH.session, bare: lastB.sessionOptions },
     maxOtherCpuFraction: maxOtherCpu,
@@ -352,7 +380,7 @@ async function main(): Promise<void> {
   const f = (x: { median: number; p25: number; p75: number; min: number; max: number }, d = 2) => `median ${x.median.toFixed(d)} (IQR ${x.p25.toFixed(d)}–${x.p75.toFixed(d)}, range ${x.min.toFixed(d)}–${x.max.toFixed(d)})`;
   const lines = [`${values.model} ${dtype} on ${ep}, tg${test[3]} @ d${test[1]}, ${reps} reps a process, ${values.tokens} tokens: ${all.length} rounds run, ${s.clean} undisturbed`];
   if ('harness' in s && s.harness) {
-    lines.push(`  harness tok/s ${f(s.harness)}`, `  bare    tok/s ${f(s.bare!)}`, `  per-round ratio ${f(s.perRoundRatio!, 3)}, 95 % bootstrap CI [${s.perRoundRatio!.ci95[0].toFixed(3)}, ${s.perRoundRatio!.ci95[1].toFixed(3)}]; ratio of medians ${s.ratioOfMedians!.toFixed(3)}`);
+    lines.push(`  harness tok/s ${f(s.harness)}`, `  bare    tok/s ${f(s.bare!)}`, `  per-round ratio ${f(s.perRoundRatio!, 3)}, 95 % bootstrap CI [${s.perRoundRatio!.ci95[0].toFixed(3)}, ${s.perRoundRatio!.ci95[1].toFixed(3)}]; ratio of medians ${s.ratioOfMedians!.toFixed(3)}`, `  rounds below 0.9: ${s.tails!.below090}, above 1/0.9: ${s.tails!.above111}${control ? ' (A/A control: both sides the bare loop)' : ''}`);
   }
   if (gc) {
     const g = (v: GcCensus) => {
