@@ -196,39 +196,38 @@ export function sweepStaleBuilds(parent: string, onlyPid?: number): string[] {
   return removed;
 }
 
-/** The installed directory looks complete (what ensureModel requires before reusing one). */
-function complete(dir: string): boolean {
-  return existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'model.onnx'));
+/** rename(2) `from` onto `to`; false when `to` is in the way (an existing non-empty directory, or a file). */
+function renameOnto(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
+    throw err;
+  }
 }
 
 /**
- * Rename the finished build `tmp` to `dir`. When `dir` exists (an older build, or a concurrent
- * builder's), it is first renamed aside to a private name and removed, then the rename is retried;
- * if concurrent builders keep winning, the last complete one is kept and ours dropped.
- * Returns whose directory is in place.
+ * Rename the finished build `tmp` to `dir`. When `dir` is in the way (an older build, or a
+ * concurrent builder's), it is renamed aside to a private name and removed, and the rename is made
+ * once more; if that fails too, `dir` was filled again in between, which only a concurrent builder
+ * installing its finished build does (every install is this rename of a complete directory): that
+ * build of the same model is kept and ours dropped. No retry count and no timing: whoever moves
+ * `dir` aside renames its own build in next, or finds `dir` filled, so `dir` is never left empty
+ * by a builder that finishes (a loop bounded by attempts could end right after a move-aside, leaving
+ * no model and failing with "concurrent builders kept replacing it" under load).
  */
-function installBuild(tmp: string, dir: string): 'ours' | 'theirs' {
-  const parent = join(dir, '..');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      renameSync(tmp, dir);
-      return 'ours';
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
-    }
-    const aside = ownedName(parent, 'old', basename(dir));
-    try {
-      renameSync(dir, aside);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // another builder moved it first
-      continue;
-    }
+function installBuild(tmp: string, dir: string): void {
+  if (renameOnto(tmp, dir)) return;
+  const aside = ownedName(join(dir, '..'), 'old', basename(dir));
+  try {
+    renameSync(dir, aside);
     rmSync(aside, { recursive: true, force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // another builder moved it aside first
   }
-  if (!complete(dir)) throw new Error(`could not install the model directory ${dir}: concurrent builders kept replacing it`);
-  rmSync(tmp, { recursive: true, force: true });
-  return 'theirs';
+  if (!renameOnto(tmp, dir)) rmSync(tmp, { recursive: true, force: true });
 }
 
 /**
@@ -322,11 +321,12 @@ export function buildModelDir(
   const stopWatchdog = tmpWatchdog(tmp);
   try {
     const done = writeBuild(tmp, built, c, info);
-    // Sizes from our own files: once installed, a concurrent --force build may replace them.
+    // Sizes from our own files: once installed, a concurrent --force build may replace them (or
+    // have it moved aside for a moment). When a concurrent builder's is kept instead, it is the same
+    // model (same preset, dtype, variant and seed: the builder is deterministic), so ours describes it.
     const own = describeDir(tmp, done, c);
-    if (installBuild(tmp, opts.dir) === 'ours') return { ...own, dir: opts.dir, modelPath: join(opts.dir, 'model.onnx'), built: true, buildTimeS: (performance.now() - t0) / 1000 };
-    // A concurrent builder installed the same model (same preset, dtype, variant, seed) first.
-    return { ...describeDir(opts.dir, readGeneratedInfo(opts.dir) ?? done, c), built: true, buildTimeS: (performance.now() - t0) / 1000 };
+    installBuild(tmp, opts.dir);
+    return { ...own, dir: opts.dir, modelPath: join(opts.dir, 'model.onnx'), built: true, buildTimeS: (performance.now() - t0) / 1000 };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

@@ -1,7 +1,8 @@
 // `infer build` temporary directories (issue 21 case 9): an interrupted `--force` build leaves no
 // `.tmp-…` directory (one of qwen2.5-0.5b is 365 MB), the next build sweeps what killed builds left
 // (their process gone, or no owner recorded and untouched for hours), and concurrent `--force`
-// builds of one model all succeed (three at once sometimes failed with a raw ENOTEMPTY).
+// builds of one model all succeed (three at once sometimes failed with a raw ENOTEMPTY; later, on a
+// loaded machine, with "concurrent builders kept replacing it" when a bounded retry loop ran out).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -73,7 +74,7 @@ describe('infer build temporary directories', () => {
       return new Promise<{ code: number | null; err: string }>((r) => c.on('close', (code) => r({ code, err })));
     });
     const results = await Promise.all(runs);
-    for (const r of results) expect(r.code, r.err.split('\n').find((l) => /Error|ENOTEMPTY|ENOENT/.test(l)) ?? r.err).toBe(0);
+    for (const r of results) expect(r.code, r.err.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? r.err).toBe(0);
     expect(readGeneratedInfo(join(models, 'tiny-fp32'))?.preset).toBe('tiny');
     expect(existsSync(join(models, 'tiny-fp32', 'model.onnx'))).toBe(true);
     expect(temps(models), 'temporary directories left').toEqual([]);

@@ -3,7 +3,7 @@
 // leader exits leaving a straggler, and when joulebench itself exits with the child still running
 // (from the main thread or from a worker thread, as the power sampler's meter commands are).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,15 +32,21 @@ describe('runChild: the whole process group, every time', () => {
 
   it('an abort forwards the signal first (a trap sees it), then SIGKILLs what ignores it', async () => {
     const m = marker();
-    const seen = join(dir, 'seen');
+    const seen = join(dir, `seen-${m}`);
     const ac = new AbortController();
+    // The shell's own command line holds `sleep ${m}` too: wait for the pid file instead, written
+    // once the trap is set and the sleep forked (aborting earlier killed a shell without its trap).
+    // The grace is not what is checked, only that SIGKILL follows it: long enough for a starved
+    // shell to run its trap (300 ms left a loaded 2-core machine little room).
     // SIGTERM: a SIGINT trap cannot be set when the test runner was started with SIGINT ignored.
-    const p = runShell(`trap 'echo TERM > ${seen}' TERM; sleep ${m} & echo $! > ${seen}.pid; while :; do sleep 0.05; done`, { signal: ac.signal, abortKillSignal: 'SIGTERM', killGraceMs: 300, timeoutMs: 20_000 });
-    expect(await waitFor(() => withMarker(`sleep ${m}`).length > 0, 5000)).toBe(true);
+    const p = runShell(`trap 'echo TERM > ${seen}' TERM; sleep ${m} & echo $! > ${seen}.pid; while :; do sleep 0.05; done`, { signal: ac.signal, abortKillSignal: 'SIGTERM', killGraceMs: 2000, timeoutMs: 30_000 });
+    expect(await waitFor(() => (existsSync(`${seen}.pid`) ? readFileSync(`${seen}.pid`, 'utf8').trim() !== '' : false), 10_000), 'the shell never set its trap').toBe(true);
     ac.abort();
     const r = await p;
     expect(r.killed).toBe('abort');
     expect(readFileSync(seen, 'utf8')).toBe('TERM\n');
+    // The shell outlived the forwarded SIGTERM (its trap) and was ended by the SIGKILL after the grace.
+    expect(r.signal).toBe('SIGKILL');
     expect(await waitFor(() => !alive(Number(readFileSync(`${seen}.pid`, 'utf8'))), 2000)).toBe(true);
   });
 
@@ -51,7 +57,7 @@ describe('runChild: the whole process group, every time', () => {
   });
 
   for (const where of ['main thread', 'worker thread'] as const) {
-    it(`process.exit() with a child running (started from the ${where}) leaves nothing behind`, () => {
+    it(`process.exit() with a child running (started from the ${where}) leaves nothing behind`, async () => {
       const m = marker();
       const pidFile = join(dir, `exit-${where.replace(' ', '-')}.pid`);
       const child = new URL('../../src/util/child.ts', import.meta.url).href;
@@ -70,9 +76,12 @@ describe('runChild: the whole process group, every time', () => {
       expect(r.status, r.stderr).toBe(0);
       const pid = Number(readFileSync(pidFile, 'utf8'));
       expect(pid).toBeGreaterThan(1);
+      // The exit handler SIGKILLs the group before the process ends, but a killed process leaves
+      // /proc only once the scheduler lets it run its exit (a loaded machine delays that).
+      await waitFor(() => withMarker(`sleep ${m}`).length === 0, 2000);
       const left = withMarker(`sleep ${m}`);
       for (const p of left) process.kill(p.pid, 'SIGKILL');
-      expect(left, 'left running after exit').toEqual([]);
+      expect(left, 'left running 2 s after exit').toEqual([]);
     });
   }
 });
