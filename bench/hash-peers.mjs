@@ -91,7 +91,8 @@ function machineInfo() {
       return null;
     }
   };
-  const dirty = git('status', '--porcelain', '--untracked-files=no');
+  // Measured output (bench/out, results) does not make the code differ from the commit (src/results/bench-out.ts).
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/out', ':(exclude)results');
   return { cpu: { model, flags, cores: cpus().length }, commit: git('rev-parse', 'HEAD'), dirty: dirty === null ? null : dirty !== '', date: new Date().toISOString() };
 }
 

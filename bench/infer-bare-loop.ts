@@ -380,7 +380,7 @@ async function main(): Promise<void> {
   const f = (x: { median: number; p25: number; p75: number; min: number; max: number }, d = 2) => `median ${x.median.toFixed(d)} (IQR ${x.p25.toFixed(d)}–${x.p75.toFixed(d)}, range ${x.min.toFixed(d)}–${x.max.toFixed(d)})`;
   const lines = [`${values.model} ${dtype} on ${ep}, tg${test[3]} @ d${test[1]}, ${reps} reps a process, ${values.tokens} tokens: ${all.length} rounds run, ${s.clean} undisturbed`];
   if ('harness' in s && s.harness) {
-    lines.push(`  harness tok/s ${f(s.harness)}`, `  bare    tok/s ${f(s.bare!)}`, `  per-round ratio ${f(s.perRoundRatio!, 3)}, 95 % bootstrap CI [${s.perRoundRatio!.ci95[0].toFixed(3)}, ${s.perRoundRatio!.ci95[1].toFixed(3)}]; ratio of medians ${s.ratioOfMedians!.toFixed(3)}`, `  rounds below 0.9: ${s.tails!.below090}, above 1/0.9: ${s.tails!.above111}${control ? ' (A/A control: both sides the bare loop)' : ''}`);
+    lines.push(`  ${control ? 'bare A ' : 'harness'} tok/s ${f(s.harness)}`, `  bare    tok/s ${f(s.bare!)}`, `  per-round ratio ${f(s.perRoundRatio!, 3)}, 95 % bootstrap CI [${s.perRoundRatio!.ci95[0].toFixed(3)}, ${s.perRoundRatio!.ci95[1].toFixed(3)}]; ratio of medians ${s.ratioOfMedians!.toFixed(3)}`, `  rounds below 0.9: ${s.tails!.below090}, above 1/0.9: ${s.tails!.above111}${control ? ' (A/A control: both sides the bare loop)' : ''}`);
   }
   if (gc) {
     const g = (v: GcCensus) => {

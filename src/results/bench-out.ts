@@ -49,10 +49,17 @@ function readCpuinfo(): string {
   }
 }
 
-/** The checkout's commit and whether the tree differs from it (null sha outside git). */
+/**
+ * Paths whose changes do not make the measured code differ from the commit: measured output
+ * (another benchmark's fresh bench/out file, saved results), so a run right after another is not
+ * marked dirty by the first one's output.
+ */
+export const OUTPUT_PATHSPECS = [':(exclude)bench/out', ':(exclude)results'];
+
+/** The checkout's commit and whether the tree (measured output aside) differs from it. */
 function gitCommit(): { commit: string; dirty: boolean } {
   const git = (args: string[]) => execFileSync('git', args, { cwd: packageRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  return { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']).length > 0 };
+  return { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no', '--', '.', ...OUTPUT_PATHSPECS]).length > 0 };
 }
 
 /** The contract fields of a bench/out document measured now by `command` on `adapter`. */
