@@ -31,7 +31,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -271,7 +271,8 @@ function summarise(o, runs, info) {
   };
   const first = runs[0].joulebench;
   return {
-    name: 'hash-peers',
+    // The bench/out contract: a document is named after its file (hash-peers.json → 'hash-peers').
+    name: basename(o.out, '.json'),
     date: info.date,
     commit: info.commit,
     dirty: info.dirty,
