@@ -3,8 +3,8 @@
  *
  * - `runCliInProcess`: the CLI through the exported program builder (src/cli/program.ts) in this
  *   worker, with stdout/stderr captured: for validation-only tests (≈ 1 ms instead of a ≈ 1.1 s
- *   tsx spawn). Use it whenever the command does not need its own process.
- * - `runCli`: a real child process (tsx), bounded by a timeout: for process exit, native crashes,
+ *   spawn). Use it whenever the command does not need its own process.
+ * - `runCli`: a real child process (the built CLI when dist/ is current, else tsx), bounded by a timeout: for process exit, native crashes,
  *   stdin, or anything that must not share this worker's state (an open GPU device); `spawnCli`
  *   starts one for a test that signals it.
  * - `seededRandom` / `seededBytes` / `seededNormal` / `ar1`: the one seeded PRNG for tests (and normal,
@@ -15,8 +15,8 @@
  * - `expectUsageRefusal`: bad input refused as the standards say (exit 2, one error line, no stdout).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { GpuContext } from '../src/gpu/adapter.js';
@@ -32,20 +32,48 @@ export interface CliOutcome {
   stderr: string;
 }
 
+let builtFresh: boolean | undefined;
+
 /**
- * Start the CLI from source (tsx) as a child process (for tests that signal or kill it);
- * `preload`: modules imported before it (e.g. a fault injector).
+ * Whether dist/ holds the compiled form of every src/**\/*.ts (declarations aside) as it is now (each .js no older than
+ * its .ts): true under `npm test`, whose pretest runs `npm run build` (tsc, then the generated
+ * shaders). Checked once per worker.
+ */
+function builtCliIsFresh(): boolean {
+  if (builtFresh !== undefined) return builtFresh;
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(d, e.name)] : []));
+  builtFresh = walk(join(ROOT, 'src')).every((ts) => {
+    const js = join(ROOT, 'dist', relative(ROOT, ts)).replace(/\.ts$/, '.js');
+    return existsSync(js) && statSync(js).mtimeMs >= statSync(ts).mtimeMs;
+  });
+  return builtFresh;
+}
+
+/**
+ * Node arguments that start the CLI: the compiled `dist/src/cli/main.js` (what the package's bin
+ * runs) when it is up to date with src/, else the source through tsx. Same code either way; the
+ * built one starts in ≈ 0.45 s of CPU instead of ≈ 1.4 s (tsx compiles every module on load),
+ * and the suite spawns the CLI a few dozen times. A preload written in TypeScript needs tsx.
+ */
+export function cliNodeArgs(preload: string[] = []): string[] {
+  const pre = preload.flatMap((p) => ['--import', p]);
+  if (preload.length === 0 && builtCliIsFresh()) return [join(ROOT, 'dist/src/cli/main.js')];
+  return ['--import', 'tsx', ...pre, join(ROOT, 'src/cli/main.ts')];
+}
+
+/**
+ * Start the CLI as a child process (for tests that signal or kill it), built or from source
+ * (`cliNodeArgs`); `preload`: modules imported before it (e.g. a fault injector).
  */
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; preload?: string[] } = {}): ChildProcessWithoutNullStreams {
-  const preload = (opts.preload ?? []).flatMap((p) => ['--import', p]);
-  return spawn(process.execPath, ['--import', 'tsx', ...preload, join(ROOT, 'src/cli/main.ts'), ...args], {
+  return spawn(process.execPath, [...cliNodeArgs(opts.preload), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
 
-/** Run the CLI from source (tsx) in a child process, bounded by `timeoutMs`. */
+/** Run the CLI (`cliNodeArgs`) in a child process, bounded by `timeoutMs`. */
 export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string; cwd?: string; preload?: string[] } = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, opts);

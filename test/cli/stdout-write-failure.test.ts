@@ -7,7 +7,7 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, type CliOutcome } from '../helpers.js';
+import { cliNodeArgs, ROOT, type CliOutcome } from '../helpers.js';
 import { smallTmpfs } from '../fixtures/io/shell.js';
 import { fullDevice } from '../fixtures/io/special-files.js';
 
@@ -20,11 +20,11 @@ const SITE = join(ROOT, 'sites/boden-sweden.yaml');
 const tmpfs = smallTmpfs(dir, 16 * 1024);
 afterAll(() => tmpfs?.unmount());
 
-/** The CLI (from source) with stdout on `stdoutPath`, opened for writing as `>` does. */
+/** The CLI (`cliNodeArgs`) with stdout on `stdoutPath`, opened for writing as `>` does. */
 function runWithStdout(args: string[], stdoutPath: string): Promise<CliOutcome> {
   const fd = openSync(stdoutPath, 'w');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+    const child = spawn(process.execPath, [...cliNodeArgs(), ...args], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
     closeSync(fd);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeModelBytes } from '../../src/infer/probe.js';
 import { buildGenaiMhaFixture } from '../fixtures/user-decoder.js';
-import { ROOT, runCli, runCliInProcess, type CliOutcome } from '../helpers.js';
+import { cliNodeArgs, ROOT, runCli, runCliInProcess, type CliOutcome } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jb-infer-bad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +22,7 @@ function errorLines(stderr: string): string[] {
  */
 function runCliWithoutDacOverride(args: string[]): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, ...cliNodeArgs(), ...args], {
       cwd: ROOT,
       env: { ...process.env, XDG_RUNTIME_DIR: '/tmp' },
     });
