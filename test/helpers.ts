@@ -35,14 +35,14 @@ export interface CliOutcome {
 let builtFresh: boolean | undefined;
 
 /**
- * Whether dist/ holds the compiled form of every src/**\/*.ts (declarations aside) as it is now (each .js no older than
- * its .ts): true under `npm test`, whose pretest runs `npm run build` (tsc, then the generated
- * shaders). Checked once per worker.
+ * Whether dist/ holds the compiled form of every .ts under src/ and bench/ (declarations aside)
+ * as it is now (each .js no older than its .ts): true under `npm test`, whose pretest runs
+ * `npm run build` (tsc, then the generated shaders). Checked once per worker.
  */
-function builtCliIsFresh(): boolean {
+export function builtCliIsFresh(): boolean {
   if (builtFresh !== undefined) return builtFresh;
   const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(d, e.name)] : []));
-  builtFresh = walk(join(ROOT, 'src')).every((ts) => {
+  builtFresh = [...walk(join(ROOT, 'src')), ...walk(join(ROOT, 'bench'))].every((ts) => {
     const js = join(ROOT, 'dist', relative(ROOT, ts)).replace(/\.ts$/, '.js');
     return existsSync(js) && statSync(js).mtimeMs >= statSync(ts).mtimeMs;
   });

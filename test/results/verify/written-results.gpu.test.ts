@@ -6,14 +6,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, runCliInProcess, useTempModelsDir } from '../../helpers.js';
+import { builtCliIsFresh, ROOT, runCli, runCliInProcess, useTempModelsDir } from '../../helpers.js';
 
 const dir = useTempModelsDir('jb-verify-written-');
 
-/** `node --import tsx bench/ci-perf.ts …`, bounded. */
+/** The CI perf job (`node dist/bench/ci-perf.js …` when dist/ is current, else through tsx), bounded. */
 function ciPerf(args: string[]): Promise<number | null> {
+  const script = builtCliIsFresh() ? [join(ROOT, 'dist/bench/ci-perf.js')] : ['--import', 'tsx', join(ROOT, 'bench/ci-perf.ts')];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ci-perf.ts'), ...args], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...script, ...args], { cwd: ROOT, stdio: 'ignore' });
     const t = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error('ci-perf did not finish within 60 s'));
