@@ -127,6 +127,7 @@ process.env.JOULEBENCH_MODELS_DIR ??= join(ROOT, 'models');
 for (const cli of new Set([CLI, DEFAULT_CLI])) if (!existsSync(cli)) fail(`${cli} missing; run 'npm run build' first (the harness is measured as users run it)`);
 const control = values.control!;
 if (control && (values['harness-cli'] || values['harness-args'] || values['harness-node-args'])) fail('--control runs the bare loop on both sides: drop --harness-cli/--harness-args/--harness-node-args');
+if (control && values.check) fail('--control has no goal to check (its verdict is \'control\'): drop --check');
 const outPath = values['no-out'] ? null : (values.out ?? join(ROOT, 'bench/out', `infer-bare-loop-${values.model}-${ep}${control ? '-control' : ''}.json`));
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
